@@ -1,0 +1,480 @@
+//! `rotor data check`: a data-quality report over the whole store.
+//!
+//! Per dataset: rows, series, first/last date. Findings have a severity:
+//!
+//! | kind | severity | rule |
+//! |---|---|---|
+//! | `unreadable` | error | a dataset file cannot be read |
+//! | `missing_available_at` | error | a row has no `available_at` |
+//! | `lookahead` | error | `available_at` earlier than the row's own date/period |
+//! | `high_below_low` | error | a bar with high < low |
+//! | `gaps` | warning | trading days (of the calendar) missing inside a price series' span |
+//! | `outlier_return` | warning | a daily close-to-close move beyond ±25 % |
+//! | `unit_jump` | warning | volume/amount jumps ×100 against its recent median |
+//! | `stale` | warning | the same close on ≥ 10 consecutive rows |
+//! | `outlier_value` | warning | a daily macro value more than 10 robust deviations (MAD·1.4826) from the median of its 21-day neighbourhood |
+//! | `source_disagreement` | warning | two sources of one unadjusted code differ by more than 0.1 % on a common date |
+//! | `ends_early` | info | a price series ends > 60 trading days before the calendar |
+//!
+//! `data check` exits non-zero only when an error is found.
+
+use crate::calendar::TradingCalendar;
+use crate::error::Result;
+use crate::schema::Dataset;
+use crate::store::Store;
+use crate::table::{days_to_date, Table};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Severity of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Must be fixed: results would be wrong.
+    Error,
+    /// Suspicious; look at it.
+    Warning,
+    /// For information.
+    Info,
+}
+
+/// One finding.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    /// Severity.
+    pub severity: Severity,
+    /// Dataset.
+    pub dataset: Dataset,
+    /// Code / series (empty for dataset-wide findings).
+    pub series: String,
+    /// Kind label (see the module table).
+    pub kind: String,
+    /// Text.
+    pub message: String,
+}
+
+/// Coverage of one dataset.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Coverage {
+    /// Dataset.
+    pub dataset: Dataset,
+    /// Rows.
+    pub rows: usize,
+    /// Distinct codes / series.
+    pub series: usize,
+    /// Distinct sources.
+    pub sources: Vec<String>,
+    /// First date.
+    pub first: Option<String>,
+    /// Last date.
+    pub last: Option<String>,
+}
+
+/// The report.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CheckReport {
+    /// Calendar used (reference code, days).
+    pub calendar: Option<(String, usize)>,
+    /// Coverage per dataset.
+    pub coverage: Vec<Coverage>,
+    /// Findings, errors first.
+    pub findings: Vec<Finding>,
+}
+
+impl CheckReport {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count()
+    }
+}
+
+fn series_key(t: &Table) -> Vec<String> {
+    let name = if t.dataset.column_index("code").is_some() {
+        "code"
+    } else {
+        "series_id"
+    };
+    t.str_col(name)
+        .iter()
+        .zip(t.str_col("source"))
+        .map(|(c, s)| {
+            format!(
+                "{}@{}",
+                c.as_deref().unwrap_or(""),
+                s.as_deref().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+fn row_date_name(ds: Dataset) -> Option<&'static str> {
+    match ds {
+        Dataset::Macro => Some("period"),
+        Dataset::Fundamentals => Some("period_end"),
+        Dataset::Consensus => Some("as_of"),
+        Dataset::Membership => Some("in_date"),
+        Dataset::EtfInfo => None,
+        _ => Some("date"),
+    }
+}
+
+/// Run every check. `calendar` (if given) is used for gaps and `ends_early`.
+pub fn check(store: &Store, calendar: Option<(&str, &TradingCalendar)>) -> Result<CheckReport> {
+    let mut rep = CheckReport {
+        calendar: calendar.map(|(c, cal)| (c.to_string(), cal.len())),
+        ..Default::default()
+    };
+    for ds in Dataset::ALL {
+        if !store.has(ds) {
+            continue;
+        }
+        let t = match store.read(ds) {
+            Ok(t) => t,
+            Err(e) => {
+                rep.findings.push(Finding {
+                    severity: Severity::Error,
+                    dataset: ds,
+                    series: String::new(),
+                    kind: "unreadable".into(),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let keys = series_key(&t);
+        let mut sources: Vec<String> = t.str_col("source").iter().flatten().cloned().collect();
+        sources.sort();
+        sources.dedup();
+        let mut ser = keys.clone();
+        ser.sort();
+        ser.dedup();
+        let dn = row_date_name(ds);
+        let (first, last) = dn
+            .map(|n| {
+                let v: Vec<i32> = t.date_col(n).iter().flatten().copied().collect();
+                (
+                    v.iter().min().map(|d| days_to_date(*d).to_string()),
+                    v.iter().max().map(|d| days_to_date(*d).to_string()),
+                )
+            })
+            .unwrap_or((None, None));
+        rep.coverage.push(Coverage {
+            dataset: ds,
+            rows: t.len(),
+            series: ser.len(),
+            sources,
+            first,
+            last,
+        });
+
+        // PIT integrity
+        let avail = t.date_col("available_at");
+        let missing = avail.iter().filter(|a| a.is_none()).count();
+        if missing > 0 && ds != Dataset::EtfInfo {
+            rep.findings.push(Finding {
+                severity: Severity::Error,
+                dataset: ds,
+                series: String::new(),
+                kind: "missing_available_at".into(),
+                message: format!("{missing} row(s) without available_at"),
+            });
+        }
+        if let Some(n) = dn {
+            let own = t.date_col(n);
+            let mut first_bad = None;
+            let bad = (0..t.len())
+                .filter(|&i| matches!((own[i], avail[i]), (Some(d), Some(a)) if a < d))
+                .inspect(|&i| {
+                    first_bad.get_or_insert(i);
+                })
+                .count();
+            if bad > 0 {
+                let i = first_bad.unwrap_or(0);
+                rep.findings.push(Finding {
+                    severity: Severity::Error,
+                    dataset: ds,
+                    series: keys[i].clone(),
+                    kind: "lookahead".into(),
+                    message: format!(
+                        "{bad} row(s) known before their own {n} (first: {})",
+                        t.key_string(i)
+                    ),
+                });
+            }
+        }
+        match ds {
+            Dataset::Prices => check_prices(&t, &keys, calendar.map(|c| c.1), &mut rep.findings),
+            Dataset::Macro => check_macro(&t, &keys, &mut rep.findings),
+            _ => {}
+        }
+    }
+    rep.findings.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then(a.dataset.cmp(&b.dataset))
+            .then(a.series.cmp(&b.series))
+            .then(a.kind.cmp(&b.kind))
+    });
+    Ok(rep)
+}
+
+fn groups(keys: &[String]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut s = 0;
+    for i in 1..=keys.len() {
+        if i == keys.len() || keys[i] != keys[s] {
+            out.push((s, i));
+            s = i;
+        }
+    }
+    out
+}
+
+fn check_prices(t: &Table, keys: &[String], cal: Option<&TradingCalendar>, out: &mut Vec<Finding>) {
+    // rows are sorted by (code, date, source): re-sort by (code, source, date)
+    let mut idx: Vec<usize> = (0..t.len()).collect();
+    let dates = t.date_col("date");
+    idx.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(dates[a].cmp(&dates[b])));
+    let t = t.take(&idx);
+    let keys: Vec<String> = idx.iter().map(|&i| keys[i].clone()).collect();
+    let dates = t.date_col("date");
+    let close = t.f64_col("close");
+    let high = t.f64_col("high");
+    let low = t.f64_col("low");
+    let adj = t.str_col("adj_kind");
+    let mut f = |sev, s: &str, kind: &str, message: String| {
+        out.push(Finding {
+            severity: sev,
+            dataset: Dataset::Prices,
+            series: s.to_string(),
+            kind: kind.into(),
+            message,
+        })
+    };
+    let cal_end = cal.and_then(|c| c.days().last().copied());
+    for (a, b) in groups(&keys) {
+        let s = &keys[a];
+        let hl = (a..b).filter(|&i| high[i] < low[i]).count();
+        if hl > 0 {
+            f(
+                Severity::Error,
+                s,
+                "high_below_low",
+                format!("{hl} bar(s) with high < low"),
+            );
+        }
+        let mut out_n = 0;
+        let mut first_out = String::new();
+        let mut run = 1;
+        let mut max_run = 1;
+        let mut run_end = a;
+        for i in a + 1..b {
+            let r = close[i] / close[i - 1] - 1.0;
+            if r.abs() > 0.25 {
+                out_n += 1;
+                if first_out.is_empty() {
+                    first_out = format!(
+                        "{} ({:+.1}%)",
+                        days_to_date(dates[i].unwrap_or(0)),
+                        100.0 * r
+                    );
+                }
+            }
+            if close[i] == close[i - 1] && !close[i].is_nan() {
+                run += 1;
+                if run > max_run {
+                    max_run = run;
+                    run_end = i;
+                }
+            } else {
+                run = 1;
+            }
+        }
+        if out_n > 0 {
+            f(
+                Severity::Warning,
+                s,
+                "outlier_return",
+                format!("{out_n} daily move(s) beyond ±25% (first: {first_out})"),
+            );
+        }
+        if max_run >= 10 {
+            f(
+                Severity::Warning,
+                s,
+                "stale",
+                format!(
+                    "close unchanged for {max_run} rows (until {})",
+                    days_to_date(dates[run_end].unwrap_or(0))
+                ),
+            );
+        }
+        if let Some(cal) = cal {
+            let ds: Vec<_> = (a..b).filter_map(|i| dates[i].map(days_to_date)).collect();
+            if let (Some(&d0), Some(&d1)) = (ds.first(), ds.last()) {
+                let lo = d0.max(*cal.days().first().expect("non-empty calendar"));
+                let miss = cal.missing_in(&ds, lo, d1);
+                if !miss.is_empty() {
+                    f(
+                        Severity::Warning,
+                        s,
+                        "gaps",
+                        format!(
+                            "{} calendar trading day(s) missing between {} and {} (first: {})",
+                            miss.len(),
+                            lo,
+                            d1,
+                            miss[0]
+                        ),
+                    );
+                }
+                if let Some(end) = cal_end {
+                    let behind = cal
+                        .days()
+                        .len()
+                        .saturating_sub(cal.index_at_or_before(d1).map_or(0, |x| x + 1));
+                    if behind > 60 {
+                        f(
+                            Severity::Info,
+                            s,
+                            "ends_early",
+                            format!(
+                                "ends {d1}, {behind} trading days before the calendar's end {end}"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for name in ["volume", "amount"] {
+        let codes: Vec<Option<String>> = keys.iter().map(|k| Some(k.clone())).collect();
+        for (code, at, ratio) in crate::import::convert::unit_jumps(&codes, t.f64_col(name)) {
+            f(
+                Severity::Warning,
+                &code,
+                "unit_jump",
+                format!(
+                    "{name} changes by ×{ratio:.3e} on {} (different units?)",
+                    days_to_date(dates[at].unwrap_or(0))
+                ),
+            );
+        }
+    }
+    // cross-source disagreement on unadjusted closes
+    let code_col = t.str_col("code");
+    let mut by_code_date: BTreeMap<(&str, i32), Vec<(usize, &str)>> = BTreeMap::new();
+    for i in 0..t.len() {
+        if adj[i].as_deref() != Some("none") || close[i].is_nan() {
+            continue;
+        }
+        if let (Some(c), Some(d)) = (code_col[i].as_deref(), dates[i]) {
+            by_code_date
+                .entry((c, d))
+                .or_default()
+                .push((i, t.str_col("source")[i].as_deref().unwrap_or("")));
+        }
+    }
+    let mut dis: BTreeMap<(&str, &str, &str), (usize, f64, i32)> = BTreeMap::new();
+    for ((c, d), v) in &by_code_date {
+        for x in 0..v.len() {
+            for y in x + 1..v.len() {
+                let (i, si) = v[x];
+                let (j, sj) = v[y];
+                let rel = (close[i] / close[j] - 1.0).abs();
+                if rel > 1e-3 {
+                    let e = dis.entry((c, si, sj)).or_insert((0, 0.0, *d));
+                    e.0 += 1;
+                    if rel > e.1 {
+                        e.1 = rel;
+                        e.2 = *d;
+                    }
+                }
+            }
+        }
+    }
+    for ((c, a, b), (n, mx, d)) in dis {
+        f(
+            Severity::Warning,
+            c,
+            "source_disagreement",
+            format!(
+                "sources {a} and {b} differ by > 0.1% on {n} date(s); largest {:.2}% on {}",
+                100.0 * mx,
+                days_to_date(d)
+            ),
+        );
+    }
+}
+
+fn check_macro(t: &Table, keys: &[String], out: &mut Vec<Finding>) {
+    let vals = t.f64_col("value");
+    let rules = t.str_col("lag_rule");
+    let periods = t.date_col("period");
+    for (a, b) in groups(keys) {
+        // rows of one series are sorted by (period, available_at); use the last vintage per period
+        let idx: Vec<usize> = (a..b)
+            .filter(|&i| i + 1 >= b || periods[i + 1] != periods[i])
+            .collect();
+        let daily = idx.len() > 2
+            && rules[a]
+                .as_deref()
+                .is_some_and(|r| r == "same_day" || r == "next_day");
+        if !daily {
+            continue;
+        }
+        let v: Vec<f64> = idx.iter().map(|&i| vals[i]).collect();
+        let mut n = 0;
+        let mut first = String::new();
+        for k in 0..v.len() {
+            let lo = k.saturating_sub(10);
+            let hi = (k + 11).min(v.len());
+            let mut w: Vec<f64> = (lo..hi)
+                .filter(|&q| q != k)
+                .map(|q| v[q])
+                .filter(|x| !x.is_nan())
+                .collect();
+            if w.len() < 6 {
+                continue;
+            }
+            w.sort_by(f64::total_cmp);
+            let med = w[w.len() / 2];
+            let mut dev: Vec<f64> = w.iter().map(|x| (x - med).abs()).collect();
+            dev.sort_by(f64::total_cmp);
+            let mad = dev[dev.len() / 2] * 1.4826;
+            if mad > 0.0
+                && (v[k] - med).abs() > 10.0 * mad
+                && (v[k] - med).abs() > 0.05 * med.abs().max(1e-12)
+            {
+                n += 1;
+                if first.is_empty() {
+                    first = format!(
+                        "{} = {} vs neighbourhood median {}",
+                        days_to_date(periods[idx[k]].unwrap_or(0)),
+                        v[k],
+                        med
+                    );
+                }
+            }
+        }
+        if n > 0 {
+            out.push(Finding {
+                severity: Severity::Warning,
+                dataset: Dataset::Macro,
+                series: keys[a].clone(),
+                kind: "outlier_value".into(),
+                message: format!("{n} value(s) far from their neighbours (first: {first})"),
+            });
+        }
+    }
+}

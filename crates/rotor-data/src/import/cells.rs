@@ -1,0 +1,152 @@
+//! Parsing of individual cells as vendors write them.
+//!
+//! Numbers accept: plain decimals and exponents, thousands separators (`1,234.5`),
+//! a leading `=` and surrounding quotes (lixinger writes `=5772.6500`), a trailing `%`
+//! (kept as the number: `3.5%` → 3.5), and the blanks `""`, `--`, `-`, `NaN`, `nan`,
+//! `None`, `null`, `N/A`, `#N/A` (→ missing).
+//!
+//! Dates accept `YYYY-MM-DD`, `YYYY/M/D`, `YYYYMMDD`, `YYYY-MM` (first of month), each
+//! optionally followed by a time (`2024-01-02 00:00:00`, `2024-01-02T00:00:00`), or an
+//! explicit chrono format from the mapping.
+
+use chrono::NaiveDate;
+
+/// Strip lixinger-style `=` prefixes, quotes and whitespace. Returns the cleaned text
+/// and whether an `=` prefix was present.
+pub fn clean(s: &str) -> (&str, bool) {
+    let mut t = s.trim();
+    let mut eq = false;
+    if let Some(r) = t.strip_prefix('=') {
+        t = r.trim();
+        eq = true;
+    }
+    let t = t.trim_matches('"').trim_matches('\'').trim();
+    (t, eq)
+}
+
+/// Is the text one of the vendor spellings of "no value"?
+pub fn is_blank(t: &str) -> bool {
+    matches!(
+        t,
+        "" | "--"
+            | "-"
+            | "NaN"
+            | "nan"
+            | "NAN"
+            | "None"
+            | "none"
+            | "null"
+            | "NULL"
+            | "N/A"
+            | "#N/A"
+            | "NA"
+    )
+}
+
+/// Parse a number. `Ok(None)` = blank, `Err(())` = not a number.
+#[allow(clippy::result_unit_err)]
+pub fn parse_number(s: &str) -> Result<Option<f64>, ()> {
+    let (t, _) = clean(s);
+    if is_blank(t) {
+        return Ok(None);
+    }
+    if let Ok(v) = t.parse::<f64>() {
+        return if v.is_finite() { Ok(Some(v)) } else { Ok(None) };
+    }
+    let t2: String = t
+        .trim_end_matches('%')
+        .chars()
+        .filter(|&c| c != ',' && c != '_')
+        .collect();
+    match t2.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        Ok(_) => Ok(None),
+        Err(_) => Err(()),
+    }
+}
+
+/// Parse a date in one of the accepted forms (or with `fmt` when given).
+pub fn parse_date(s: &str, fmt: Option<&str>) -> Option<NaiveDate> {
+    let (t, _) = clean(s);
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(f) = fmt {
+        return NaiveDate::parse_from_str(t, f).ok().or_else(|| {
+            chrono::NaiveDateTime::parse_from_str(t, f)
+                .ok()
+                .map(|x| x.date())
+        });
+    }
+    // drop a time part
+    let day = t.split(|c| c == ' ' || c == 'T').next().unwrap_or(t);
+    let b = day.as_bytes();
+    if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
+        return NaiveDate::parse_from_str(day, "%Y%m%d").ok();
+    }
+    let sep = if day.contains('-') {
+        '-'
+    } else if day.contains('/') {
+        '/'
+    } else if day.contains('.') {
+        '.'
+    } else {
+        return None;
+    };
+    let mut it = day.split(sep);
+    let y: i32 = it.next()?.parse().ok()?;
+    let m: u32 = it.next()?.parse().ok()?;
+    let d: u32 = match it.next() {
+        Some(x) => x.parse().ok()?,
+        None => 1,
+    };
+    if it.next().is_some() || !(1900..=2200).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Excel serial day number (1900 date system) to a date.
+pub fn excel_serial_to_date(x: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&x) {
+        return None;
+    }
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    base.checked_add_signed(chrono::Duration::days(x.floor() as i64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_as_vendors_write_them() {
+        assert_eq!(parse_number("=5772.6500"), Ok(Some(5772.65)));
+        assert_eq!(parse_number("\"1,234.5\""), Ok(Some(1234.5)));
+        assert_eq!(parse_number("--"), Ok(None));
+        assert_eq!(parse_number(""), Ok(None));
+        assert_eq!(parse_number("3.5%"), Ok(Some(3.5)));
+        assert_eq!(parse_number("1e3"), Ok(Some(1000.0)));
+        assert_eq!(parse_number("abc"), Err(()));
+        assert_eq!(parse_number("inf"), Ok(None));
+    }
+
+    #[test]
+    fn dates_as_vendors_write_them() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(parse_date("2021/6/22", None), Some(d("2021-06-22")));
+        assert_eq!(parse_date("20240102", None), Some(d("2024-01-02")));
+        assert_eq!(
+            parse_date("2024-01-02 00:00:00", None),
+            Some(d("2024-01-02"))
+        );
+        assert_eq!(parse_date("2024-01", None), Some(d("2024-01-01")));
+        assert_eq!(parse_date("数据来源：Wind", None), None);
+        assert_eq!(parse_date("2024-02-30", None), None);
+        assert_eq!(
+            parse_date("02/01/2024", Some("%d/%m/%Y")),
+            Some(d("2024-01-02"))
+        );
+        assert_eq!(excel_serial_to_date(45292.0), Some(d("2024-01-01")));
+    }
+}

@@ -1,0 +1,746 @@
+//! Turning a [`RawTable`] into dataset rows, per a [`FileSpec`].
+//!
+//! Defects are handled here and reported as [`Warning`]s, never silently:
+//! * trailing rows whose date does not parse (vendor footers such as
+//!   `数据来源：Wind` / `数据来源于：理杏仁网站`) are skipped — a non-date row *inside* the
+//!   data is an error naming file, row and column;
+//! * `=`-prefixed numbers are parsed;
+//! * descending files are sorted (the store is always sorted by key);
+//! * a row dated on a weekend or 1 January whose values repeat the next row's (a fake
+//!   holiday row) is dropped;
+//! * a repeated (code, date) keeps the first row;
+//! * non-positive prices become missing;
+//! * jumps of ×100 or more in volume/amount against the previous 20 rows' median (a
+//!   change of units) are flagged;
+//! * percentiles given in percent (max > 1) are divided by 100.
+
+use super::cells::{clean, parse_date, parse_number};
+use super::reader::{CellRef, RawRow, RawTable};
+use super::spec::{
+    aliases_of, norm_header, normalize_code, FileSpec, Layout, Period, Preset, ALIASES,
+};
+use crate::error::{DataError, Result};
+use crate::pit::{last_day_of_month, LagRule};
+use crate::schema::{AdjKind, AssetType, ColumnKind, Dataset};
+use crate::table::{date_to_days, days_to_date, Column, Table, Value};
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A data-quality finding of an import.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    /// File.
+    pub file: String,
+    /// Short kind label (`footer`, `descending`, `holiday_row`, `duplicate`, `unit_jump`, …).
+    pub kind: String,
+    /// 1-based row, when one row is concerned.
+    pub row: Option<usize>,
+    /// Column, when one column is concerned.
+    pub column: Option<String>,
+    /// Human-readable text.
+    pub message: String,
+}
+
+/// Columns the importer fills itself rather than from headers.
+const META: &[&str] = &["source", "asset_type", "adj_kind", "lag_rule"];
+
+/// The dataset column that holds a row's own date.
+fn primary_date(ds: Dataset) -> Option<&'static str> {
+    match ds {
+        Dataset::Macro => Some("period"),
+        Dataset::Fundamentals => Some("period_end"),
+        Dataset::Consensus => Some("as_of"),
+        Dataset::Membership => Some("in_date"),
+        Dataset::EtfInfo => None,
+        _ => Some("date"),
+    }
+}
+
+struct Ctx<'a> {
+    raw: &'a RawTable,
+    spec: &'a FileSpec,
+    file: String,
+    warnings: Vec<Warning>,
+    eq_cells: usize,
+}
+
+impl Ctx<'_> {
+    fn warn(&mut self, kind: &str, row: Option<usize>, column: Option<&str>, message: String) {
+        self.warnings.push(Warning {
+            file: self.file.clone(),
+            kind: kind.into(),
+            row,
+            column: column.map(String::from),
+            message,
+        });
+    }
+
+    fn cell_err(&self, row: &RawRow, j: usize, expected: &str) -> DataError {
+        let found = match row.cell(j) {
+            CellRef::Text(s) => s.chars().take(40).collect(),
+            CellRef::Num(x) => x.to_string(),
+            CellRef::Date(d) => d.to_string(),
+            CellRef::Empty => String::new(),
+        };
+        DataError::Cell {
+            file: self.raw.path.clone(),
+            row: row.line,
+            column: self
+                .raw
+                .headers
+                .get(j)
+                .cloned()
+                .unwrap_or_else(|| format!("#{}", j + 1)),
+            expected: expected.into(),
+            found,
+        }
+    }
+
+    fn number(&mut self, row: &RawRow, j: usize) -> Result<f64> {
+        match row.cell(j) {
+            CellRef::Empty => Ok(f64::NAN),
+            CellRef::Num(x) => Ok(if x.is_finite() { x } else { f64::NAN }),
+            CellRef::Date(_) => Err(self.cell_err(row, j, "a number")),
+            CellRef::Text(s) => {
+                if clean(s).1 {
+                    self.eq_cells += 1;
+                }
+                parse_number(s).map(|v| v.unwrap_or(f64::NAN)).map_err(|_| {
+                    self.cell_err(
+                        row,
+                        j,
+                        "a number (e.g. 3641.54, =5772.65, 1,234.5; blank for missing)",
+                    )
+                })
+            }
+        }
+    }
+
+    fn date(&self, row: &RawRow, j: usize) -> Option<NaiveDate> {
+        match row.cell(j) {
+            CellRef::Date(d) => Some(d),
+            CellRef::Text(s) => parse_date(s, self.spec.date_format.as_deref()),
+            CellRef::Num(x) => {
+                let s = format!("{x:.0}");
+                if (x - x.round()).abs() < 1e-9 && s.len() == 8 {
+                    parse_date(&s, None)
+                } else {
+                    None
+                }
+            }
+            CellRef::Empty => None,
+        }
+    }
+
+    fn text(&self, row: &RawRow, j: usize) -> Option<String> {
+        match row.cell(j) {
+            CellRef::Empty => None,
+            CellRef::Text(s) => Some(clean(s).0.to_string()).filter(|t| !t.is_empty()),
+            CellRef::Num(x) => Some(if x.fract() == 0.0 {
+                format!("{x:.0}")
+            } else {
+                x.to_string()
+            }),
+            CellRef::Date(d) => Some(d.to_string()),
+        }
+    }
+}
+
+/// Find the header index for dataset column `field`: explicit mapping first, then the
+/// aliases in priority order. Returns the index and the unit multiplier of the alias.
+fn find_column(raw: &RawTable, spec: &FileSpec, field: &str) -> Result<Option<(usize, f64)>> {
+    let normed: Vec<String> = raw.headers.iter().map(|h| norm_header(h)).collect();
+    let ignored: Vec<String> = spec.ignore.iter().map(|h| norm_header(h)).collect();
+    if let Some(h) = spec.columns.get(field) {
+        let want = norm_header(h);
+        return match normed.iter().position(|n| *n == want) {
+            Some(j) => Ok(Some((j, 1.0))),
+            None => Err(DataError::Layout {
+                file: raw.path.clone(),
+                message: format!(
+                    "mapping says column `{field}` is header `{h}`, but the file has no such header (headers: {})",
+                    raw.headers.join(", ")
+                ),
+            }),
+        };
+    }
+    for (f, alias, scale) in ALIASES {
+        if *f != field {
+            continue;
+        }
+        let a = norm_header(alias);
+        if let Some(j) = normed.iter().position(|n| *n == a && !ignored.contains(n)) {
+            return Ok(Some((j, *scale)));
+        }
+    }
+    Ok(None)
+}
+
+fn preset_scale(
+    spec: &FileSpec,
+    raw: &RawTable,
+    field: &str,
+    header: &str,
+    asset: AssetType,
+) -> f64 {
+    let h = norm_header(header);
+    let has_vol = raw.headers.iter().any(|x| norm_header(x) == "vol");
+    match (spec.preset, field) {
+        (Preset::Tushare, "volume") if h == "vol" => 100.0,
+        (Preset::Tushare, "amount") if has_vol && h == "amount" => 1000.0,
+        (Preset::Akshare, "volume") if asset != AssetType::Index => 100.0,
+        _ => 1.0,
+    }
+}
+
+/// Convert a raw file into rows of the spec's dataset.
+pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)> {
+    let ds = spec.dataset;
+    let mut cx = Ctx {
+        raw,
+        spec,
+        file: raw.path.display().to_string(),
+        warnings: Vec::new(),
+        eq_cells: 0,
+    };
+    let layout_err = |m: String| DataError::Layout {
+        file: raw.path.clone(),
+        message: m,
+    };
+    let asset = spec.asset_type.unwrap_or(AssetType::Index);
+    let source = spec.source_label();
+
+    // --- the row date column -------------------------------------------------------
+    let pd = primary_date(ds);
+    let date_j = match pd {
+        None => None,
+        Some(pd_name) => {
+            let by_name = match find_column(raw, spec, pd_name)? {
+                Some(x) => Some(x.0),
+                None => find_column(raw, spec, "date")?.map(|x| x.0),
+            };
+            let j = match by_name {
+                Some(j) => j,
+                // pandas writes its index with a blank header
+                None if raw.headers.first().is_some_and(|h| h.trim().is_empty())
+                    && raw.rows.first().is_some_and(|r| cx.date(r, 0).is_some()) =>
+                {
+                    0
+                }
+                None => return Err(layout_err(format!(
+                    "no date column for `{pd_name}` (expected a header such as {}; headers: {})",
+                    aliases_of("date").join(", "),
+                    raw.headers.join(", ")
+                ))),
+            };
+            Some(j)
+        }
+    };
+
+    // --- footers: trailing rows whose date does not parse ----------------------------
+    let mut n_rows = raw.rows.len();
+    if let Some(j) = date_j {
+        while n_rows > 0 && cx.date(&raw.rows[n_rows - 1], j).is_none() {
+            let r = &raw.rows[n_rows - 1];
+            cx.warn(
+                "footer",
+                Some(r.line),
+                None,
+                format!("skipped footer row: `{}`", r.describe()),
+            );
+            n_rows -= 1;
+        }
+        if n_rows == 0 {
+            return Err(layout_err(
+                "no data rows with a valid date (expected dates like 2024-01-31)".into(),
+            ));
+        }
+    }
+    let rows = &raw.rows[..n_rows];
+
+    // --- which columns feed which fields ----------------------------------------------
+    let specs = ds.columns();
+    let mut out = Table::new(ds);
+    let code_j =
+        if ds.column_index("code").is_some() && spec.code.is_none() && !spec.code_from_filename {
+            find_column(raw, spec, "code")?.map(|x| x.0)
+        } else {
+            None
+        };
+    let stem = raw
+        .path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string();
+    let fixed_code = spec.code.clone().or_else(|| {
+        (ds.column_index("code").is_some() && code_j.is_none() && spec.layout == Layout::Long)
+            .then(|| stem.clone())
+    });
+    if code_j.is_none()
+        && spec.code.is_none()
+        && !spec.code_from_filename
+        && ds.column_index("code").is_some()
+        && spec.layout == Layout::Long
+    {
+        cx.warn(
+            "code_from_filename",
+            None,
+            None,
+            format!(
+                "no code column; using the file name: {}",
+                normalize_code(&stem, Some(asset))
+            ),
+        );
+    }
+
+    // macro: columns → series (unless a long series_id column exists)
+    let macro_series: Vec<(usize, String)> = if ds == Dataset::Macro
+        && find_column(raw, spec, "series_id")?.is_none()
+    {
+        let prefix = spec.series_prefix.clone().unwrap_or_default();
+        if !spec.series.is_empty() {
+            let mut v = Vec::new();
+            for (h, id) in &spec.series {
+                let want = norm_header(h);
+                let j = raw
+                    .headers
+                    .iter()
+                    .position(|x| norm_header(x) == want)
+                    .ok_or_else(|| {
+                        layout_err(format!(
+                            "mapping names series column `{h}`, not in headers: {}",
+                            raw.headers.join(", ")
+                        ))
+                    })?;
+                v.push((j, id.clone()));
+            }
+            v
+        } else {
+            let ignored: Vec<String> = spec.ignore.iter().map(|h| norm_header(h)).collect();
+            (0..raw.headers.len())
+                .filter(|&j| Some(j) != date_j && !ignored.contains(&norm_header(&raw.headers[j])))
+                .filter(|&j| rows.iter().take(50).any(|r| matches!(r.cell(j), CellRef::Num(_)) || matches!(r.cell(j), CellRef::Text(s) if parse_number(s).ok().flatten().is_some())))
+                .map(|j| (j, format!("{prefix}{}", raw.headers[j].trim())))
+                .collect()
+        }
+    } else {
+        Vec::new()
+    };
+
+    // field → (column index, multiplier)
+    let mut fields: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
+    if spec.layout == Layout::Long && macro_series.is_empty() {
+        for c in specs {
+            if META.contains(&c.name) || Some(c.name) == pd || c.name == "code" {
+                continue;
+            }
+            if let Some((j, s)) = find_column(raw, spec, c.name)? {
+                let mult = s
+                    * preset_scale(spec, raw, c.name, &raw.headers[j], asset)
+                    * spec.scale.get(c.name).copied().unwrap_or(1.0);
+                fields.insert(c.name, (j, mult));
+            } else if c.required && c.name != "available_at" {
+                return Err(layout_err(format!(
+                    "no column for required field `{}` ({}) — expected a header such as {}, or map it with `columns = {{ {} = \"<header>\" }}` (headers: {})",
+                    c.name,
+                    c.doc,
+                    aliases_of(c.name).join(", "),
+                    c.name,
+                    raw.headers.join(", ")
+                )));
+            }
+        }
+    }
+
+    // periodicity for macro
+    let period = spec.period.unwrap_or_else(|| {
+        let j = date_j.unwrap_or(0);
+        let ds_: Vec<NaiveDate> = rows.iter().filter_map(|r| cx.date(r, j)).collect();
+        let all_first = !ds_.is_empty() && ds_.iter().all(|d| d.day() == 1);
+        if all_first {
+            Period::Month
+        } else {
+            Period::Day
+        }
+    });
+    let lag = spec.lag.unwrap_or(match (ds, period) {
+        (Dataset::Macro, Period::Day) => LagRule::SameDay,
+        (Dataset::Macro, _) => LagRule::NextMonthEnd,
+        (Dataset::Fundamentals, _) => LagRule::StatutoryDeadline,
+        (Dataset::EtfSize, _) => LagRule::NextDay,
+        _ => LagRule::SameDay,
+    });
+
+    // --- rows ------------------------------------------------------------------------------
+    let wide_codes: Vec<usize> = if spec.layout == Layout::Wide && ds != Dataset::Macro {
+        (0..raw.headers.len())
+            .filter(|&j| Some(j) != date_j && !raw.headers[j].trim().is_empty())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let wide_field = spec.wide_value.clone().unwrap_or_else(|| "close".into());
+    if spec.layout == Layout::Wide && ds != Dataset::Macro && ds.column_index(&wide_field).is_none()
+    {
+        return Err(layout_err(format!(
+            "wide_value `{wide_field}` is not a column of dataset {ds}"
+        )));
+    }
+    let mut order_desc = 0usize;
+    let mut order_asc = 0usize;
+    let mut prev: Option<NaiveDate> = None;
+    for row in rows {
+        let d = match date_j {
+            Some(j) => {
+                let Some(d) = cx.date(row, j) else {
+                    return Err(cx.cell_err(
+                        row,
+                        j,
+                        "a date such as 2024-01-31, 2024/1/31 or 20240131",
+                    ));
+                };
+                if let Some(p) = prev {
+                    if d < p {
+                        order_desc += 1
+                    } else if d > p {
+                        order_asc += 1
+                    }
+                }
+                prev = Some(d);
+                Some(d)
+            }
+            None => None,
+        };
+        let pdate = d.map(|d| match (ds, period) {
+            (Dataset::Macro, Period::Month | Period::Quarter) => {
+                last_day_of_month(d.year(), d.month())
+            }
+            _ => d,
+        });
+        // one output row per (series | wide code | the row)
+        let units: Vec<(Option<String>, Option<(usize, f64)>)> = if !macro_series.is_empty() {
+            macro_series
+                .iter()
+                .map(|(j, id)| {
+                    (
+                        Some(id.clone()),
+                        Some((*j, spec.scale.get("value").copied().unwrap_or(1.0))),
+                    )
+                })
+                .collect()
+        } else if !wide_codes.is_empty() {
+            wide_codes
+                .iter()
+                .map(|&j| {
+                    (
+                        Some(raw.headers[j].clone()),
+                        Some((
+                            j,
+                            spec.scale.get(wide_field.as_str()).copied().unwrap_or(1.0),
+                        )),
+                    )
+                })
+                .collect()
+        } else {
+            vec![(None, None)]
+        };
+        for (label, cellsrc) in units {
+            let mut vals = Vec::with_capacity(specs.len());
+            let mut skip = false;
+            for c in specs {
+                let v = match c.name {
+                    "source" => Value::Str(Some(source.clone())),
+                    "asset_type" => Value::Str(Some(asset.as_str().into())),
+                    "adj_kind" => {
+                        Value::Str(Some(spec.adjust.unwrap_or(AdjKind::None).as_str().into()))
+                    }
+                    "lag_rule" => Value::Str(Some(
+                        if fields.contains_key("available_at") {
+                            LagRule::Reported
+                        } else {
+                            lag
+                        }
+                        .as_str()
+                        .into(),
+                    )),
+                    "series_id" if label.is_some() => Value::Str(label.clone()),
+                    "value" if label.is_some() && ds == Dataset::Macro => {
+                        let (j, m) = cellsrc.expect("series cell");
+                        let x = cx.number(row, j)? * m;
+                        if x.is_nan() {
+                            skip = true;
+                        }
+                        Value::F64(x)
+                    }
+                    "code" => {
+                        let rawc =
+                            if let Some(l) = label.as_ref().filter(|_| !wide_codes.is_empty()) {
+                                Some(l.clone())
+                            } else if let Some(j) = code_j {
+                                match cx.text(row, j) {
+                                    Some(t) => Some(t),
+                                    None => return Err(cx.cell_err(row, j, "a security code")),
+                                }
+                            } else {
+                                fixed_code.clone().or_else(|| Some(stem.clone()))
+                            };
+                        Value::Str(rawc.map(|c| normalize_code(&c, Some(asset))))
+                    }
+                    n if Some(n) == pd => Value::Date(pdate),
+                    "available_at" => match fields.get("available_at") {
+                        Some(&(j, _)) => match cx.date(row, j) {
+                            Some(a) => Value::Date(Some(a)),
+                            None => return Err(cx.cell_err(row, j, "a release/announcement date")),
+                        },
+                        None => match (ds, pdate) {
+                            (Dataset::EtfInfo, _) => Value::Date(None),
+                            (_, Some(p)) => Value::Date(Some(lag.available_at(p))),
+                            (_, None) => Value::Date(None),
+                        },
+                    },
+                    n => {
+                        let wide_hit = !wide_codes.is_empty() && n == wide_field;
+                        let src = if wide_hit {
+                            cellsrc
+                        } else {
+                            fields.get(n).copied()
+                        };
+                        match (c.kind, src) {
+                            (ColumnKind::F64, Some((j, m))) => Value::F64(cx.number(row, j)? * m),
+                            (ColumnKind::F64, None) => Value::F64(f64::NAN),
+                            (ColumnKind::Str, Some((j, _))) => Value::Str(cx.text(row, j)),
+                            (ColumnKind::Str, None) => Value::Str(None),
+                            (ColumnKind::Date, Some((j, _))) => match row.cell(j) {
+                                CellRef::Empty => Value::Date(None),
+                                _ => match cx.date(row, j) {
+                                    Some(x) => Value::Date(Some(x)),
+                                    None => return Err(cx.cell_err(row, j, "a date")),
+                                },
+                            },
+                            (ColumnKind::Date, None) => Value::Date(None),
+                        }
+                    }
+                };
+                vals.push(v);
+            }
+            // wide: a blank cell is no observation
+            if !wide_codes.is_empty() {
+                if let Some(Value::F64(x)) = ds.column_index(&wide_field).map(|i| &vals[i]) {
+                    if x.is_nan() {
+                        skip = true;
+                    }
+                }
+            }
+            if !skip {
+                out.push_row(vals);
+            }
+        }
+    }
+    if cx.eq_cells > 0 {
+        let n = cx.eq_cells;
+        cx.warn(
+            "eq_prefix",
+            None,
+            None,
+            format!("{n} numbers written as `=123.45` (spreadsheet formula style) were parsed"),
+        );
+    }
+    if order_desc > order_asc {
+        cx.warn(
+            "descending",
+            None,
+            None,
+            "dates are in descending order; sorted ascending".into(),
+        );
+    }
+    let mut warnings = std::mem::take(&mut cx.warnings);
+    let table = clean_table(out, &cx.file, &mut warnings);
+    Ok((table, warnings))
+}
+
+/// Post-parse defect handling on a converted table (see the module docs).
+fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
+    let ds = table.dataset;
+    let mut warn = |kind: &str, column: Option<&str>, message: String| {
+        warnings.push(Warning {
+            file: file.into(),
+            kind: kind.into(),
+            row: None,
+            column: column.map(String::from),
+            message,
+        })
+    };
+    let mut t = table.sorted();
+    // percentiles in percent
+    for name in ["pe_pct", "pb_pct"] {
+        if let Some(i) = ds.column_index(name) {
+            if let Column::F64(v) = &mut t.columns[i] {
+                let mx = v
+                    .iter()
+                    .copied()
+                    .filter(|x| !x.is_nan())
+                    .fold(f64::NEG_INFINITY, f64::max);
+                if mx > 1.0 {
+                    v.iter_mut().for_each(|x| *x /= 100.0);
+                    warn(
+                        "percent_scale",
+                        Some(name),
+                        format!("{name} given in percent (max {mx:.2}); divided by 100"),
+                    );
+                }
+            }
+        }
+    }
+    if !matches!(ds, Dataset::Prices | Dataset::Valuation | Dataset::Flows) {
+        let dups = t.duplicate_keys();
+        if !dups.is_empty() {
+            warn(
+                "duplicate",
+                None,
+                format!(
+                    "{} repeated key(s), first kept; first: {}",
+                    dups.len(),
+                    t.key_string(dups[0].1)
+                ),
+            );
+            let drop: std::collections::HashSet<usize> = dups.iter().map(|d| d.1).collect();
+            t = t.filter(|i| !drop.contains(&i));
+        }
+        return t;
+    }
+    let codes = t.str_col("code").to_vec();
+    let dates = t.date_col("date").to_vec();
+    let num_cols: Vec<usize> = ds
+        .columns()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == ColumnKind::F64)
+        .map(|(i, _)| i)
+        .collect();
+    let same_values = |t: &Table, a: usize, b: usize| {
+        num_cols.iter().all(|&c| match &t.columns[c] {
+            Column::F64(v) => (v[a].is_nan() && v[b].is_nan()) || v[a] == v[b],
+            _ => true,
+        })
+    };
+    let mut drop = vec![false; t.len()];
+    let mut n_holiday = 0;
+    let mut n_dup = 0;
+    let mut first_holiday = None;
+    for i in 0..t.len() {
+        let next_same_code = i + 1 < t.len() && codes[i + 1] == codes[i];
+        if !next_same_code {
+            continue;
+        }
+        if dates[i] == dates[i + 1] {
+            drop[i + 1] = true;
+            n_dup += 1;
+            continue;
+        }
+        let d = days_to_date(dates[i].expect("date"));
+        let holiday =
+            matches!(d.weekday(), Weekday::Sat | Weekday::Sun) || (d.month() == 1 && d.day() == 1);
+        // find next kept row of same code
+        let mut k = i + 1;
+        while k < t.len() && codes[k] == codes[i] && dates[k] == dates[i] {
+            k += 1;
+        }
+        if holiday && k < t.len() && codes[k] == codes[i] && same_values(&t, i, k) {
+            drop[i] = true;
+            n_holiday += 1;
+            first_holiday.get_or_insert(format!("{} {}", codes[i].clone().unwrap_or_default(), d));
+        }
+    }
+    if n_dup > 0 {
+        warn(
+            "duplicate",
+            None,
+            format!("{n_dup} repeated (code, date) row(s); the first was kept"),
+        );
+    }
+    if n_holiday > 0 {
+        warn(
+            "holiday_row",
+            None,
+            format!("dropped {n_holiday} row(s) dated on a weekend/1 January that repeat the next trading day's values (first: {})", first_holiday.unwrap_or_default()),
+        );
+    }
+    if drop.iter().any(|&d| d) {
+        t = t.filter(|i| !drop[i]);
+    }
+    if ds == Dataset::Prices {
+        for name in ["open", "high", "low", "close"] {
+            let i = ds.column_index(name).expect("price column");
+            if let Column::F64(v) = &mut t.columns[i] {
+                let bad = v.iter().filter(|x| **x <= 0.0).count();
+                if bad > 0 {
+                    v.iter_mut()
+                        .filter(|x| **x <= 0.0)
+                        .for_each(|x| *x = f64::NAN);
+                    warn(
+                        "non_positive",
+                        Some(name),
+                        format!("{bad} non-positive {name} value(s) set to missing"),
+                    );
+                }
+            }
+        }
+        let codes = t.str_col("code").to_vec();
+        let dates = t.date_col("date").to_vec();
+        for name in ["volume", "amount"] {
+            let v = t.f64_col(name);
+            for (code, at, ratio) in unit_jumps(&codes, v) {
+                let d = dates[at]
+                    .map(days_to_date)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default();
+                warn(
+                    "unit_jump",
+                    Some(name),
+                    format!("{}: {name} changes by ×{ratio:.3e} on {d} against the previous 20 rows (different units?)", code),
+                );
+            }
+        }
+    }
+    let _ = date_to_days;
+    t
+}
+
+/// Positions where a positive series jumps by a factor ≥ 100 (or ≤ 1/100) against the
+/// median of the previous 20 positive values of the same code. Returns
+/// `(code, position, ratio)`; at most one report per code.
+pub fn unit_jumps(codes: &[Option<String>], v: &[f64]) -> Vec<(String, usize, f64)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < v.len() {
+        let mut end = start;
+        while end < v.len() && codes[end] == codes[start] {
+            end += 1;
+        }
+        let mut window: Vec<f64> = Vec::new();
+        for i in start..end {
+            let x = v[i];
+            if !(x > 0.0) {
+                continue;
+            }
+            if window.len() >= 5 {
+                let mut w = window.clone();
+                w.sort_by(f64::total_cmp);
+                let med = w[w.len() / 2];
+                let r = x / med;
+                if !(0.01..=100.0).contains(&r) {
+                    out.push((codes[start].clone().unwrap_or_default(), i, r));
+                    break;
+                }
+            }
+            window.push(x);
+            if window.len() > 20 {
+                window.remove(0);
+            }
+        }
+        start = end;
+    }
+    out
+}

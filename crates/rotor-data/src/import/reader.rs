@@ -1,0 +1,384 @@
+//! Readers turning CSV, XLSX and Parquet files into a [`RawTable`]: header names plus
+//! rows of cells that remember their 1-based row number for error messages.
+//!
+//! * CSV: UTF-8 (a BOM is dropped) or, when the bytes are not valid UTF-8, GBK/GB18030
+//!   (common in Chinese vendor exports). Blank lines are skipped; short rows are padded.
+//! * XLSX/XLS: the named sheet (default: the first non-empty one); the first non-empty
+//!   row is the header; Excel dates become dates.
+//! * Parquet: columns of string, integer, float, date and timestamp type; a pandas
+//!   index stored as a column (e.g. `trade_date`) is just another column.
+
+use super::cells::excel_serial_to_date;
+use crate::error::{DataError, Result};
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::{DataType, TimeUnit};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// A borrowed view of one cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    /// Nothing there.
+    Empty,
+    /// Text, to be parsed.
+    Text(&'a str),
+    /// A typed number (XLSX, Parquet).
+    Num(f64),
+    /// A typed date (XLSX, Parquet).
+    Date(NaiveDate),
+}
+
+/// An owned typed cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Nothing there.
+    Empty,
+    /// Text.
+    Text(String),
+    /// Number.
+    Num(f64),
+    /// Date.
+    Date(NaiveDate),
+}
+
+#[derive(Debug, Clone)]
+enum Cells {
+    Csv(csv::StringRecord),
+    Typed(Vec<Cell>),
+}
+
+/// One data row.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// 1-based row number in the file (header row counts).
+    pub line: usize,
+    cells: Cells,
+}
+
+impl RawRow {
+    /// Cell `j` (Empty past the end of a short row).
+    pub fn cell(&self, j: usize) -> CellRef<'_> {
+        match &self.cells {
+            Cells::Csv(r) => match r.get(j) {
+                None => CellRef::Empty,
+                Some(s) if s.trim().is_empty() => CellRef::Empty,
+                Some(s) => CellRef::Text(s),
+            },
+            Cells::Typed(v) => match v.get(j) {
+                None | Some(Cell::Empty) => CellRef::Empty,
+                Some(Cell::Text(s)) => CellRef::Text(s),
+                Some(Cell::Num(x)) => CellRef::Num(*x),
+                Some(Cell::Date(d)) => CellRef::Date(*d),
+            },
+        }
+    }
+
+    /// Is every cell empty?
+    pub fn is_empty(&self) -> bool {
+        match &self.cells {
+            Cells::Csv(r) => r.iter().all(|s| s.trim().is_empty()),
+            Cells::Typed(v) => v.iter().all(|c| *c == Cell::Empty),
+        }
+    }
+
+    /// Text of the row for messages.
+    pub fn describe(&self) -> String {
+        let s = match &self.cells {
+            Cells::Csv(r) => r.iter().collect::<Vec<_>>().join(","),
+            Cells::Typed(v) => v
+                .iter()
+                .map(|c| match c {
+                    Cell::Empty => String::new(),
+                    Cell::Text(s) => s.clone(),
+                    Cell::Num(x) => x.to_string(),
+                    Cell::Date(d) => d.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+        };
+        s.chars().take(80).collect()
+    }
+}
+
+/// A file read into headers and rows.
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    /// Source file.
+    pub path: PathBuf,
+    /// Header names (trimmed, BOM removed).
+    pub headers: Vec<String>,
+    /// Data rows (blank rows dropped).
+    pub rows: Vec<RawRow>,
+    /// The exact bytes' fingerprint.
+    pub fingerprint: String,
+}
+
+/// Read a file by extension (`csv`/`txt`, `xlsx`/`xls`/`xlsm`, `parquet`/`pq`).
+pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "txt" | "tsv" => read_csv(path),
+        "xlsx" | "xls" | "xlsm" | "xlsb" => read_xlsx(path, sheet),
+        "parquet" | "pq" => read_parquet(path),
+        _ => Err(DataError::Layout {
+            file: path.to_path_buf(),
+            message: format!("unsupported file type `.{ext}` (expected .csv, .xlsx or .parquet)"),
+        }),
+    }
+}
+
+fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(b) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => {
+            let (s, _, _) = encoding_rs::GB18030.decode(b);
+            std::borrow::Cow::Owned(s.into_owned())
+        }
+    }
+}
+
+/// Read CSV bytes (exposed for fuzzing and tests).
+pub fn parse_csv_bytes(path: &Path, bytes: &[u8]) -> Result<RawTable> {
+    let fp = crate::store::fingerprint(bytes);
+    let text = decode(bytes);
+    let delim = if path.extension().is_some_and(|e| e == "tsv") {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
+    let mut headers: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                return Err(DataError::Layout {
+                    file: path.to_path_buf(),
+                    message: format!("row {line}: malformed CSV ({e}); expected comma-separated fields with balanced quotes"),
+                });
+            }
+        }
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        if rec.iter().all(|s| s.trim().is_empty()) {
+            continue;
+        }
+        if headers.is_none() {
+            headers = Some(
+                rec.iter()
+                    .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+                    .collect(),
+            );
+            continue;
+        }
+        rows.push(RawRow {
+            line,
+            cells: Cells::Csv(rec.clone()),
+        });
+    }
+    let headers = headers.ok_or_else(|| DataError::Layout {
+        file: path.to_path_buf(),
+        message: "empty file: expected a header row and data rows".into(),
+    })?;
+    Ok(RawTable {
+        path: path.to_path_buf(),
+        headers,
+        rows,
+        fingerprint: fp,
+    })
+}
+
+fn read_csv(path: &Path) -> Result<RawTable> {
+    let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+    parse_csv_bytes(path, &bytes)
+}
+
+fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+    let fp = crate::store::fingerprint(&bytes);
+    let lay = |m: String| DataError::Layout {
+        file: path.to_path_buf(),
+        message: m,
+    };
+    let mut wb = open_workbook_auto(path).map_err(|e| lay(format!("cannot open workbook: {e}")))?;
+    let names = wb.sheet_names().to_vec();
+    let mut candidates: Vec<String> = match sheet {
+        Some(s) => {
+            if !names.iter().any(|n| n == s) {
+                return Err(lay(format!(
+                    "no sheet `{s}` (sheets: {})",
+                    names.join(", ")
+                )));
+            }
+            vec![s.to_string()]
+        }
+        None => names.clone(),
+    };
+    for name in candidates.drain(..) {
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| lay(format!("sheet `{name}`: {e}")))?;
+        let (r0, _) = range.start().unwrap_or((0, 0));
+        let mut headers: Option<Vec<String>> = None;
+        let mut rows = Vec::new();
+        for (i, r) in range.rows().enumerate() {
+            let cells: Vec<Cell> = r
+                .iter()
+                .map(|c| match c {
+                    Data::Empty | Data::Error(_) => Cell::Empty,
+                    Data::String(s) if s.trim().is_empty() => Cell::Empty,
+                    Data::String(s) => Cell::Text(s.clone()),
+                    Data::Float(x) => Cell::Num(*x),
+                    Data::Int(x) => Cell::Num(*x as f64),
+                    Data::Bool(b) => Cell::Text(b.to_string()),
+                    Data::DateTime(x) => {
+                        excel_serial_to_date(x.as_f64()).map_or(Cell::Empty, Cell::Date)
+                    }
+                    Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+                })
+                .collect();
+            let row = RawRow {
+                line: r0 as usize + i + 1,
+                cells: Cells::Typed(cells),
+            };
+            if row.is_empty() {
+                continue;
+            }
+            if headers.is_none() {
+                headers = Some(
+                    (0..r.len())
+                        .map(|j| match row.cell(j) {
+                            CellRef::Text(s) => s.trim().to_string(),
+                            CellRef::Num(x) => x.to_string(),
+                            CellRef::Date(d) => d.to_string(),
+                            CellRef::Empty => String::new(),
+                        })
+                        .collect(),
+                );
+                continue;
+            }
+            rows.push(row);
+        }
+        if let Some(headers) = headers {
+            return Ok(RawTable {
+                path: path.to_path_buf(),
+                headers,
+                rows,
+                fingerprint: fp,
+            });
+        }
+        if sheet.is_some() {
+            break;
+        }
+    }
+    Err(lay(
+        "workbook has no non-empty sheet: expected a header row and data rows".into(),
+    ))
+}
+
+fn read_parquet(path: &Path) -> Result<RawTable> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+    let fp = crate::store::fingerprint(&bytes);
+    let err = |e: &dyn std::fmt::Display| DataError::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes)).map_err(|e| err(&e))?;
+    let headers: Vec<String> = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let reader = builder.build().map_err(|e| err(&e))?;
+    let mut rows = Vec::new();
+    let mut line = 1;
+    for batch in reader {
+        let batch: RecordBatch = batch.map_err(|e| err(&e))?;
+        let cols: Vec<Vec<Cell>> = batch
+            .columns()
+            .iter()
+            .map(|a| arrow_cells(a.as_ref()))
+            .collect();
+        for i in 0..batch.num_rows() {
+            line += 1;
+            rows.push(RawRow {
+                line,
+                cells: Cells::Typed(cols.iter().map(|c| c[i].clone()).collect()),
+            });
+        }
+    }
+    Ok(RawTable {
+        path: path.to_path_buf(),
+        headers,
+        rows,
+        fingerprint: fp,
+    })
+}
+
+fn arrow_cells(a: &dyn Array) -> Vec<Cell> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::*;
+    let n = a.len();
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    let day = |secs: i64| {
+        epoch
+            .checked_add_signed(chrono::Duration::seconds(secs))
+            .map_or(Cell::Empty, Cell::Date)
+    };
+    (0..n)
+        .map(|i| {
+            if a.is_null(i) {
+                return Cell::Empty;
+            }
+            match a.data_type() {
+                DataType::Utf8 => Cell::Text(a.as_string::<i32>().value(i).to_string()),
+                DataType::LargeUtf8 => Cell::Text(a.as_string::<i64>().value(i).to_string()),
+                DataType::Utf8View => Cell::Text(a.as_string_view().value(i).to_string()),
+                DataType::Float64 => Cell::Num(a.as_primitive::<Float64Type>().value(i)),
+                DataType::Float32 => Cell::Num(a.as_primitive::<Float32Type>().value(i) as f64),
+                DataType::Int64 => Cell::Num(a.as_primitive::<Int64Type>().value(i) as f64),
+                DataType::Int32 => Cell::Num(a.as_primitive::<Int32Type>().value(i) as f64),
+                DataType::Int16 => Cell::Num(a.as_primitive::<Int16Type>().value(i) as f64),
+                DataType::UInt32 => Cell::Num(a.as_primitive::<UInt32Type>().value(i) as f64),
+                DataType::UInt64 => Cell::Num(a.as_primitive::<UInt64Type>().value(i) as f64),
+                DataType::Date32 => epoch
+                    .checked_add_signed(chrono::Duration::days(
+                        a.as_primitive::<Date32Type>().value(i) as i64,
+                    ))
+                    .map_or(Cell::Empty, Cell::Date),
+                DataType::Timestamp(unit, _) => {
+                    let v = match unit {
+                        TimeUnit::Second => a.as_primitive::<TimestampSecondType>().value(i),
+                        TimeUnit::Millisecond => {
+                            a.as_primitive::<TimestampMillisecondType>().value(i) / 1_000
+                        }
+                        TimeUnit::Microsecond => {
+                            a.as_primitive::<TimestampMicrosecondType>().value(i) / 1_000_000
+                        }
+                        TimeUnit::Nanosecond => {
+                            a.as_primitive::<TimestampNanosecondType>().value(i) / 1_000_000_000
+                        }
+                    };
+                    day(v)
+                }
+                _ => Cell::Empty,
+            }
+        })
+        .collect()
+}

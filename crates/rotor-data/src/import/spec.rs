@@ -1,0 +1,466 @@
+//! Import specifications: what a file is (dataset, vendor preset, layout, units) and
+//! how its headers map onto the dataset's columns.
+//!
+//! A spec comes either from command-line flags (one file) or from a TOML mapping file
+//! holding `[[import]]` tables, e.g.
+//!
+//! ```toml
+//! [[import]]
+//! path = "multifactor_etf/etf/*.csv"   # file or glob, relative to the data root
+//! dataset = "prices"
+//! preset = "akshare"                    # tushare | akshare | wind | csindex | lixinger | baostock | generic
+//! asset_type = "etf"
+//! adjust = "forward"
+//! code_from_filename = true
+//! source = "akshare"
+//!
+//! [[import]]
+//! path = "china_econ_data/money_supply.csv"
+//! dataset = "macro"
+//! period = "month"                      # dates are months; period = month end
+//! series = { m2_yoy = "cn.m2_yoy", m1_yoy = "cn.m1_yoy" }
+//! lag = "next_month_end"                # SPEC §0.6 fallback (no release dates given)
+//! ```
+//!
+//! Header matching is case- and whitespace-insensitive and knows the spellings of the
+//! common vendors ([`ALIASES`]); `columns = { close = "收盘价(元)" }` overrides it.
+
+use crate::pit::LagRule;
+use crate::schema::{AdjKind, AssetType, Dataset};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Vendor conventions applied on top of the header aliases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// No vendor-specific unit rules.
+    #[default]
+    Generic,
+    /// Tushare: a `vol` column is in lots of 100 (→ ×100) and, next to it, `amount` is
+    /// in thousand CNY (→ ×1000). Files that re-export as `volume` are left as they are.
+    Tushare,
+    /// AKShare `fund_etf_hist_em` / `stock_zh_a_hist`: volume (`成交量`/`volume`) is in lots
+    /// of 100 for ETFs and stocks (→ ×100); turnover is in CNY.
+    Akshare,
+    /// Wind field names (`CLOSE`, `AMT`, `PE_TTM`, `VAL_PE_PERCENTILE` in percent); XLSX
+    /// exports end with a `数据来源：Wind` footer (skipped).
+    Wind,
+    /// csindex-style exports (`amount_yi` / `成交金额(亿元)` in 100 million CNY).
+    Csindex,
+    /// lixinger exports: `=`-prefixed numbers, descending dates, a text footer.
+    Lixinger,
+    /// baostock daily bars (volume in shares, amount in CNY, codes `sz.000001`).
+    Baostock,
+}
+
+impl Preset {
+    /// Default source label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Generic => "generic",
+            Preset::Tushare => "tushare",
+            Preset::Akshare => "akshare",
+            Preset::Wind => "wind",
+            Preset::Csindex => "csindex",
+            Preset::Lixinger => "lixinger",
+            Preset::Baostock => "baostock",
+        }
+    }
+}
+
+/// Long (one row per code and date) or wide (one column per code / series).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// One row per (code, date).
+    #[default]
+    Long,
+    /// A date column and one column per code; cells hold `wide_value`.
+    Wide,
+}
+
+/// Periodicity of macro observations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    /// The date is the observation day.
+    Day,
+    /// The date names a month; the period is its last calendar day.
+    Month,
+    /// The date names a quarter; the period is its last calendar day.
+    Quarter,
+}
+
+/// How one file is imported.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSpec {
+    /// File path or glob (relative to the data root in a mapping file).
+    pub path: String,
+    /// Target dataset.
+    pub dataset: Dataset,
+    /// Vendor preset.
+    #[serde(default)]
+    pub preset: Preset,
+    /// Source label stored with every row (default: the preset's name).
+    pub source: Option<String>,
+    /// XLSX sheet name (default: first non-empty sheet).
+    pub sheet: Option<String>,
+    /// Long or wide layout.
+    #[serde(default)]
+    pub layout: Layout,
+    /// Asset type of price rows (default index).
+    pub asset_type: Option<AssetType>,
+    /// Adjustment of price rows (default none).
+    pub adjust: Option<AdjKind>,
+    /// Fixed code for every row (files holding one series without a code column).
+    pub code: Option<String>,
+    /// Take the code from the file name stem (`510300.csv` → `510300.SH`).
+    #[serde(default)]
+    pub code_from_filename: bool,
+    /// Explicit chrono date format of the date column.
+    pub date_format: Option<String>,
+    /// Explicit header for dataset columns: `{ close = "收盘价(元)" }`.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// Extra multipliers per dataset column, applied after preset units: `{ northbound_net = 1e6 }`.
+    #[serde(default)]
+    pub scale: BTreeMap<String, f64>,
+    /// Macro: header → series id. Without it every numeric column becomes a series
+    /// named `series_prefix + header`.
+    #[serde(default)]
+    pub series: BTreeMap<String, String>,
+    /// Macro: prefix of auto-named series.
+    pub series_prefix: Option<String>,
+    /// Macro: periodicity of the dates (default: detected — month if every date is the
+    /// first of a month, else day).
+    pub period: Option<Period>,
+    /// Publication-lag rule when the file has no release-date column.
+    pub lag: Option<LagRule>,
+    /// Wide layout: which dataset column the cells hold (default `close`, macro `value`).
+    pub wide_value: Option<String>,
+    /// Headers to ignore.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+}
+
+impl FileSpec {
+    /// A spec with defaults for `path` → `dataset`.
+    pub fn new(path: impl Into<String>, dataset: Dataset) -> Self {
+        FileSpec {
+            path: path.into(),
+            dataset,
+            preset: Preset::Generic,
+            source: None,
+            sheet: None,
+            layout: Layout::Long,
+            asset_type: None,
+            adjust: None,
+            code: None,
+            code_from_filename: false,
+            date_format: None,
+            columns: BTreeMap::new(),
+            scale: BTreeMap::new(),
+            series: BTreeMap::new(),
+            series_prefix: None,
+            period: None,
+            lag: None,
+            wide_value: None,
+            ignore: Vec::new(),
+        }
+    }
+
+    /// Source label.
+    pub fn source_label(&self) -> String {
+        self.source
+            .clone()
+            .unwrap_or_else(|| self.preset.label().to_string())
+    }
+}
+
+/// A mapping file: a list of `[[import]]` specs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappingFile {
+    /// The file specs.
+    #[serde(rename = "import")]
+    pub imports: Vec<FileSpec>,
+}
+
+/// Header spellings per dataset column, in priority order, with the unit multiplier
+/// the spelling implies. Matching ignores case and whitespace.
+pub const ALIASES: &[(&str, &str, f64)] = &[
+    ("date", "date", 1.0),
+    ("date", "trade_date", 1.0),
+    ("date", "datetime", 1.0),
+    ("date", "日期", 1.0),
+    ("date", "交易日期", 1.0),
+    ("date", "时间", 1.0),
+    ("date", "日期date", 1.0),
+    ("date", "tradedate", 1.0),
+    ("date", "time", 1.0),
+    ("code", "ts_code", 1.0),
+    ("code", "code", 1.0),
+    ("code", "symbol", 1.0),
+    ("code", "代码", 1.0),
+    ("code", "证券代码", 1.0),
+    ("code", "指数代码", 1.0),
+    ("code", "基金代码", 1.0),
+    ("code", "windcode", 1.0),
+    ("code", "指数代码indexcode", 1.0),
+    ("open", "open", 1.0),
+    ("open", "开盘", 1.0),
+    ("open", "开盘价", 1.0),
+    ("open", "开盘点位", 1.0),
+    ("high", "high", 1.0),
+    ("high", "最高", 1.0),
+    ("high", "最高价", 1.0),
+    ("low", "low", 1.0),
+    ("low", "最低", 1.0),
+    ("low", "最低价", 1.0),
+    ("close", "close", 1.0),
+    ("close", "收盘", 1.0),
+    ("close", "收盘价", 1.0),
+    ("close", "收盘点位", 1.0),
+    ("close", "cp", 1.0),
+    ("close", "指数", 1.0),
+    ("volume", "volume", 1.0),
+    ("volume", "vol", 1.0),
+    ("volume", "成交量", 1.0),
+    ("amount", "amount", 1.0),
+    ("amount", "amt", 1.0),
+    ("amount", "成交额", 1.0),
+    ("amount", "成交金额", 1.0),
+    ("amount", "amount_yi", 1e8),
+    ("amount", "成交金额(亿元)", 1e8),
+    ("adj_factor", "adj_factor", 1.0),
+    ("adj_factor", "复权因子", 1.0),
+    ("tr_close", "tr_close", 1.0),
+    ("tr_close", "全收益收盘点位(元)", 1.0),
+    ("tr_close", "全收益收盘点位", 1.0),
+    ("pe_ttm", "pe_ttm", 1.0),
+    ("pe_ttm", "pe-ttm", 1.0),
+    ("pe_ttm", "pe-ttm市值加权", 1.0),
+    ("pe_ttm", "滚动市盈率", 1.0),
+    ("pe_ttm", "市盈率ttm", 1.0),
+    ("pe_ttm", "pe", 1.0),
+    ("pb", "pb", 1.0),
+    ("pb", "pb_lf", 1.0),
+    ("pb", "pb市值加权", 1.0),
+    ("pb", "市净率", 1.0),
+    ("dividend_yield", "dividend_yield", 1.0),
+    ("dividend_yield", "股息率市值加权", 1.0),
+    ("dividend_yield", "股息率", 1.0),
+    ("pe_pct", "pe_pct", 1.0),
+    ("pe_pct", "val_pe_percentile", 1.0),
+    ("pe_pct", "pe_percentile", 1.0),
+    ("pe_pct", "pe-ttm分位点", 1.0),
+    ("pb_pct", "pb_pct", 1.0),
+    ("pb_pct", "val_pb_percentile", 1.0),
+    ("pb_pct", "pb_percentile", 1.0),
+    ("pb_pct", "pb分位点", 1.0),
+    ("northbound_net", "northbound_net", 1.0),
+    ("northbound_net", "北向资金净买入", 1.0),
+    ("southbound_net", "southbound_net", 1.0),
+    ("large_order_net", "large_order_net", 1.0),
+    ("large_order_net", "大单净流入", 1.0),
+    ("institutional_net", "institutional_net", 1.0),
+    ("institutional_net", "超大单净流入", 1.0),
+    ("turnover", "turnover", 1.0),
+    ("margin_balance", "margin_balance", 1.0),
+    ("margin_balance", "融资余额", 1.0),
+    ("series_id", "series_id", 1.0),
+    ("value", "value", 1.0),
+    ("name", "name", 1.0),
+    ("name", "名称", 1.0),
+    ("name", "中文名", 1.0),
+    ("name", "sec_name", 1.0),
+    ("name", "基金简称", 1.0),
+    ("tracking_index", "tracking_index", 1.0),
+    ("tracking_index", "跟踪指数", 1.0),
+    ("tracking_index", "跟踪指数代码", 1.0),
+    ("listing_date", "listing_date", 1.0),
+    ("listing_date", "list_date", 1.0),
+    ("listing_date", "上市日期", 1.0),
+    ("fund_size", "fund_size", 1.0),
+    ("fund_size", "基金规模", 1.0),
+    ("shares", "shares", 1.0),
+    ("shares", "基金份额", 1.0),
+    ("weight", "weight", 1.0),
+    ("weight", "权重", 1.0),
+    ("index_code", "index_code", 1.0),
+    ("in_date", "in_date", 1.0),
+    ("in_date", "纳入日期", 1.0),
+    ("out_date", "out_date", 1.0),
+    ("out_date", "剔除日期", 1.0),
+    ("period_end", "period_end", 1.0),
+    ("period_end", "end_date", 1.0),
+    ("period_end", "报告期", 1.0),
+    ("available_at", "ann_date", 1.0),
+    ("available_at", "公告日期", 1.0),
+    ("available_at", "release_date", 1.0),
+    ("available_at", "发布日期", 1.0),
+    ("available_at", "available_at", 1.0),
+    ("net_profit", "net_profit", 1.0),
+    ("net_profit", "n_income_attr_p", 1.0),
+    ("net_profit", "归母净利润", 1.0),
+    ("operating_profit", "operating_profit", 1.0),
+    ("operating_profit", "operate_profit", 1.0),
+    ("operating_profit", "营业利润", 1.0),
+    ("revenue", "revenue", 1.0),
+    ("revenue", "营业收入", 1.0),
+    ("equity", "equity", 1.0),
+    ("equity", "total_hldr_eqy_exc_min_int", 1.0),
+    ("equity", "归母净资产", 1.0),
+    ("as_of", "as_of", 1.0),
+    ("fiscal_year", "fiscal_year", 1.0),
+    ("fiscal_year", "预测年度", 1.0),
+    ("np", "np", 1.0),
+    ("np", "预测净利润", 1.0),
+    ("roe", "roe", 1.0),
+    ("eps", "eps", 1.0),
+];
+
+/// Normalised header for matching: lower case, whitespace and BOM removed.
+pub fn norm_header(h: &str) -> String {
+    h.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Known spellings of a dataset column, for error messages.
+pub fn aliases_of(field: &str) -> Vec<&'static str> {
+    ALIASES
+        .iter()
+        .filter(|a| a.0 == field)
+        .map(|a| a.1)
+        .collect()
+}
+
+/// Normalise a security code to `DIGITS.EXCHANGE` (Tushare style).
+///
+/// * `sh513090`, `SH513090`, `sz.000001`, `513090.sh` → `513090.SH`, `000001.SZ`;
+/// * codes with a suffix (`.SH .SZ .BJ .CSI .SI .WI .HI .CI`) are upper-cased;
+/// * bare six-digit codes get an exchange from the asset type: indices `399…` → SZ,
+///   `93…/95…/H…` → CSI, `80…` → SI (Shenwan), other indices → SH; ETFs `5…` → SH,
+///   `1…` → SZ; stocks `6…/9…` → SH, `4…/8…` → BJ, others → SZ;
+/// * anything else (e.g. `HSI`, `MARKET`) is kept, upper-cased.
+pub fn normalize_code(raw: &str, asset: Option<AssetType>) -> String {
+    let s = raw.trim().trim_matches('"');
+    let lower = s.to_ascii_lowercase();
+    for (p, ex) in [
+        ("sh.", "SH"),
+        ("sz.", "SZ"),
+        ("bj.", "BJ"),
+        ("sh", "SH"),
+        ("sz", "SZ"),
+        ("bj", "BJ"),
+    ] {
+        if let Some(rest) = lower.strip_prefix(p) {
+            if rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_digit()) {
+                return format!("{rest}.{ex}");
+            }
+        }
+    }
+    if let Some((code, ex)) = s.rsplit_once('.') {
+        if !code.is_empty()
+            && (2..=3).contains(&ex.len())
+            && ex.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            return format!("{}.{}", code.to_ascii_uppercase(), ex.to_ascii_uppercase());
+        }
+    }
+    let up = s.to_ascii_uppercase();
+    let digits6 = up.len() == 6 && up.bytes().all(|b| b.is_ascii_digit());
+    if up.len() == 6 && up.starts_with('H') && up[1..].bytes().all(|b| b.is_ascii_digit()) {
+        return format!("{up}.CSI");
+    }
+    if !digits6 {
+        return up;
+    }
+    let ex = match asset.unwrap_or(AssetType::Index) {
+        AssetType::Index => {
+            if up.starts_with("399") {
+                "SZ"
+            } else if up.starts_with("93") || up.starts_with("95") {
+                "CSI"
+            } else if up.starts_with("80") {
+                "SI"
+            } else {
+                "SH"
+            }
+        }
+        AssetType::Etf => {
+            if up.starts_with('5') {
+                "SH"
+            } else {
+                "SZ"
+            }
+        }
+        AssetType::Stock => {
+            if up.starts_with('6') || up.starts_with('9') {
+                "SH"
+            } else if up.starts_with('4') || up.starts_with('8') {
+                "BJ"
+            } else {
+                "SZ"
+            }
+        }
+    };
+    format!("{up}.{ex}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_normalise_across_vendors() {
+        assert_eq!(
+            normalize_code("sh513090", Some(AssetType::Etf)),
+            "513090.SH"
+        );
+        assert_eq!(
+            normalize_code("sz.000001", Some(AssetType::Stock)),
+            "000001.SZ"
+        );
+        assert_eq!(
+            normalize_code("000300", Some(AssetType::Index)),
+            "000300.SH"
+        );
+        assert_eq!(
+            normalize_code("000001", Some(AssetType::Stock)),
+            "000001.SZ"
+        );
+        assert_eq!(
+            normalize_code("000001", Some(AssetType::Index)),
+            "000001.SH"
+        );
+        assert_eq!(normalize_code("399006", None), "399006.SZ");
+        assert_eq!(normalize_code("159915", Some(AssetType::Etf)), "159915.SZ");
+        assert_eq!(normalize_code("931071", None), "931071.CSI");
+        assert_eq!(normalize_code("H30184", None), "H30184.CSI");
+        assert_eq!(normalize_code("801010.si", None), "801010.SI");
+        assert_eq!(normalize_code("HSI", None), "HSI");
+    }
+
+    #[test]
+    fn mapping_file_parses_and_rejects_unknown_keys() {
+        let m: MappingFile = toml::from_str(
+            r#"[[import]]
+path = "a.csv"
+dataset = "prices"
+preset = "akshare"
+asset_type = "etf"
+scale = { amount = 1e8 }
+"#,
+        )
+        .unwrap();
+        assert_eq!(m.imports[0].preset, Preset::Akshare);
+        let e = toml::from_str::<MappingFile>("[[import]]\npath='a'\ndataset='prices'\nfoo=1\n")
+            .unwrap_err();
+        assert!(e.to_string().contains("foo"), "{e}");
+    }
+}

@@ -1,0 +1,141 @@
+//! Conversion between [`Table`] and Parquet files (Arrow `Date32`, `Utf8`, `Float64`
+//! columns, Snappy-compressed), readable by pandas, polars and DuckDB.
+
+use crate::error::{DataError, Result};
+use crate::schema::{ColumnKind, Dataset};
+use crate::table::{Column, Table};
+use arrow_array::{Array, ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::{ArrowWriter, ProjectionMask};
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+fn arrow_schema(dataset: Dataset) -> Schema {
+    Schema::new(
+        dataset
+            .columns()
+            .iter()
+            .map(|c| {
+                let t = match c.kind {
+                    ColumnKind::Date => DataType::Date32,
+                    ColumnKind::Str => DataType::Utf8,
+                    ColumnKind::F64 => DataType::Float64,
+                };
+                Field::new(c.name, t, true)
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn pq_err(path: &Path, e: impl std::fmt::Display) -> DataError {
+    DataError::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Write `table` to `w` as Parquet.
+pub fn write_table<W: Write + Send>(table: &Table, w: W, path_for_errors: &Path) -> Result<()> {
+    let schema = Arc::new(arrow_schema(table.dataset));
+    let arrays: Vec<ArrayRef> = table
+        .columns
+        .iter()
+        .map(|c| -> ArrayRef {
+            match c {
+                Column::Date(v) => Arc::new(Date32Array::from(v.clone())),
+                Column::Str(v) => Arc::new(StringArray::from(
+                    v.iter().map(|s| s.as_deref()).collect::<Vec<_>>(),
+                )),
+                Column::F64(v) => Arc::new(Float64Array::from(
+                    v.iter()
+                        .map(|x| if x.is_nan() { None } else { Some(*x) })
+                        .collect::<Vec<_>>(),
+                )),
+            }
+        })
+        .collect();
+    let batch =
+        RecordBatch::try_new(schema.clone(), arrays).map_err(|e| pq_err(path_for_errors, e))?;
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let mut writer =
+        ArrowWriter::try_new(w, schema, Some(props)).map_err(|e| pq_err(path_for_errors, e))?;
+    writer
+        .write(&batch)
+        .map_err(|e| pq_err(path_for_errors, e))?;
+    writer.close().map_err(|e| pq_err(path_for_errors, e))?;
+    Ok(())
+}
+
+/// Read a dataset's Parquet file; `only` restricts to the named columns (others come
+/// back empty-filled: NaN / null), which makes panel reads cheap.
+pub fn read_table(dataset: Dataset, path: &Path, only: Option<&[&str]>) -> Result<Table> {
+    let file = File::open(path).map_err(|e| DataError::io(path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| pq_err(path, e))?;
+    let file_schema = builder.schema().clone();
+    let wanted: Vec<usize> = dataset
+        .columns()
+        .iter()
+        .filter(|c| only.is_none_or(|o| o.contains(&c.name)))
+        .filter_map(|c| file_schema.index_of(c.name).ok())
+        .collect();
+    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.clone());
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(1 << 16)
+        .build()
+        .map_err(|e| pq_err(path, e))?;
+    let mut table = Table::new(dataset);
+    let mut n = 0usize;
+    for batch in reader {
+        let batch = batch.map_err(|e| pq_err(path, e))?;
+        let rows = batch.num_rows();
+        for (ci, spec) in dataset.columns().iter().enumerate() {
+            let arr = batch.column_by_name(spec.name);
+            match (&mut table.columns[ci], arr) {
+                (Column::Date(v), Some(a)) => {
+                    let a = a.as_any().downcast_ref::<Date32Array>().ok_or_else(|| {
+                        pq_err(path, format!("column `{}` is not Date32", spec.name))
+                    })?;
+                    v.extend((0..rows).map(|i| if a.is_null(i) { None } else { Some(a.value(i)) }));
+                }
+                (Column::Str(v), Some(a)) => {
+                    let a = a.as_any().downcast_ref::<StringArray>().ok_or_else(|| {
+                        pq_err(path, format!("column `{}` is not Utf8", spec.name))
+                    })?;
+                    v.extend((0..rows).map(|i| {
+                        if a.is_null(i) {
+                            None
+                        } else {
+                            Some(a.value(i).to_string())
+                        }
+                    }));
+                }
+                (Column::F64(v), Some(a)) => {
+                    let a = a.as_any().downcast_ref::<Float64Array>().ok_or_else(|| {
+                        pq_err(path, format!("column `{}` is not Float64", spec.name))
+                    })?;
+                    if a.null_count() == 0 {
+                        v.extend_from_slice(a.values());
+                    } else {
+                        v.extend(
+                            (0..rows).map(|i| if a.is_null(i) { f64::NAN } else { a.value(i) }),
+                        );
+                    }
+                }
+                (Column::Date(v), None) => v.extend(std::iter::repeat_n(None, rows)),
+                (Column::Str(v), None) => v.extend(std::iter::repeat_n(None, rows)),
+                (Column::F64(v), None) => v.extend(std::iter::repeat_n(f64::NAN, rows)),
+            }
+        }
+        n += rows;
+    }
+    debug_assert_eq!(table.len(), n);
+    Ok(table)
+}

@@ -1,0 +1,448 @@
+//! An in-memory columnar table with the schema of one [`Dataset`], and the key merge
+//! used by incremental imports.
+//!
+//! Dates are stored as days since 1970-01-01 (`i32`, Parquet `Date32`), text as
+//! `Option<String>`, numbers as `f64` with `NaN` for missing.
+
+use crate::schema::{ColumnKind, Dataset};
+use chrono::NaiveDate;
+use std::cmp::Ordering;
+
+/// Days since the Unix epoch of a date.
+pub fn date_to_days(d: NaiveDate) -> i32 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+}
+
+/// The date `days` after the Unix epoch.
+pub fn days_to_date(days: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(days as i64)
+}
+
+/// Values of one column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Column {
+    /// Dates as days since epoch.
+    Date(Vec<Option<i32>>),
+    /// Text.
+    Str(Vec<Option<String>>),
+    /// Numbers (`NaN` = missing).
+    F64(Vec<f64>),
+}
+
+impl Column {
+    fn new(kind: ColumnKind) -> Self {
+        match kind {
+            ColumnKind::Date => Column::Date(Vec::new()),
+            ColumnKind::Str => Column::Str(Vec::new()),
+            ColumnKind::F64 => Column::F64(Vec::new()),
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Column::Date(v) => v.len(),
+            Column::Str(v) => v.len(),
+            Column::F64(v) => v.len(),
+        }
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn take(&self, idx: &[usize]) -> Column {
+        match self {
+            Column::Date(v) => Column::Date(idx.iter().map(|&i| v[i]).collect()),
+            Column::Str(v) => Column::Str(idx.iter().map(|&i| v[i].clone()).collect()),
+            Column::F64(v) => Column::F64(idx.iter().map(|&i| v[i]).collect()),
+        }
+    }
+
+    fn extend(&mut self, other: &Column) {
+        match (self, other) {
+            (Column::Date(a), Column::Date(b)) => a.extend_from_slice(b),
+            (Column::Str(a), Column::Str(b)) => a.extend(b.iter().cloned()),
+            (Column::F64(a), Column::F64(b)) => a.extend_from_slice(b),
+            _ => unreachable!("column kinds are fixed by the dataset schema"),
+        }
+    }
+
+    fn cmp_rows(&self, i: usize, j: usize) -> Ordering {
+        match self {
+            Column::Date(v) => v[i].cmp(&v[j]),
+            Column::Str(v) => v[i].cmp(&v[j]),
+            Column::F64(v) => v[i].total_cmp(&v[j]),
+        }
+    }
+
+    /// Equality of two cells; numbers compare equal when both are NaN or when they
+    /// differ by at most `rel_tol · max(1, |a|, |b|)`.
+    fn eq_rows(&self, i: usize, j: usize, rel_tol: f64) -> bool {
+        match self {
+            Column::Date(v) => v[i] == v[j],
+            Column::Str(v) => v[i] == v[j],
+            Column::F64(v) => {
+                let (a, b) = (v[i], v[j]);
+                (a.is_nan() && b.is_nan())
+                    || (a - b).abs() <= rel_tol * 1f64.max(a.abs()).max(b.abs())
+            }
+        }
+    }
+
+    /// Cell as display text (for reports and errors).
+    pub fn display(&self, i: usize) -> String {
+        match self {
+            Column::Date(v) => v[i]
+                .map(|d| days_to_date(d).to_string())
+                .unwrap_or_default(),
+            Column::Str(v) => v[i].clone().unwrap_or_default(),
+            Column::F64(v) => {
+                if v[i].is_nan() {
+                    String::new()
+                } else {
+                    format!("{}", v[i])
+                }
+            }
+        }
+    }
+}
+
+/// A table holding rows of one dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Which dataset's schema the columns follow.
+    pub dataset: Dataset,
+    /// Columns, in the order of [`Dataset::columns`].
+    pub columns: Vec<Column>,
+}
+
+/// A value for [`Table::push_row`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A date.
+    Date(Option<NaiveDate>),
+    /// Text.
+    Str(Option<String>),
+    /// A number (NaN = missing).
+    F64(f64),
+}
+
+/// Outcome counts of a merge.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MergeStats {
+    /// Rows new to the store.
+    pub added: usize,
+    /// Incoming rows identical to stored rows.
+    pub unchanged: usize,
+    /// Incoming rows whose key exists with different values.
+    pub conflicts: usize,
+    /// Conflicting rows whose stored values were replaced.
+    pub replaced: usize,
+}
+
+/// What to do when an incoming row has the key of a stored row but other values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConflictPolicy {
+    /// Keep the stored value and report the conflict.
+    #[default]
+    Keep,
+    /// Replace the stored value with the incoming one and report it.
+    Replace,
+    /// Abort the import; nothing is written.
+    Error,
+}
+
+/// One conflicting key found by a merge.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Conflict {
+    /// Key as `col=value` pairs.
+    pub key: String,
+    /// Column whose value differs first.
+    pub column: String,
+    /// Stored value.
+    pub stored: String,
+    /// Incoming value.
+    pub incoming: String,
+}
+
+/// Relative tolerance under which two numbers are "the same value" in a merge.
+pub const MERGE_REL_TOL: f64 = 1e-10;
+
+impl Table {
+    /// An empty table of `dataset`.
+    pub fn new(dataset: Dataset) -> Self {
+        Table {
+            dataset,
+            columns: dataset
+                .columns()
+                .iter()
+                .map(|c| Column::new(c.kind))
+                .collect(),
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, Column::len)
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Append one row; `values` follow the schema order.
+    ///
+    /// # Panics
+    /// If the number or kinds of values do not match the schema (a programming error).
+    pub fn push_row(&mut self, values: Vec<Value>) {
+        assert_eq!(values.len(), self.columns.len(), "row width");
+        for (c, v) in self.columns.iter_mut().zip(values) {
+            match (c, v) {
+                (Column::Date(a), Value::Date(d)) => a.push(d.map(date_to_days)),
+                (Column::Str(a), Value::Str(s)) => a.push(s),
+                (Column::F64(a), Value::F64(x)) => a.push(x),
+                _ => panic!("value kind does not match the schema"),
+            }
+        }
+    }
+
+    /// The column named `name`.
+    pub fn col(&self, name: &str) -> Option<&Column> {
+        self.dataset.column_index(name).map(|i| &self.columns[i])
+    }
+
+    /// Text column by name.
+    pub fn str_col(&self, name: &str) -> &[Option<String>] {
+        match self.col(name) {
+            Some(Column::Str(v)) => v,
+            _ => panic!("{} has no text column {name}", self.dataset),
+        }
+    }
+
+    /// Date column by name (days since epoch).
+    pub fn date_col(&self, name: &str) -> &[Option<i32>] {
+        match self.col(name) {
+            Some(Column::Date(v)) => v,
+            _ => panic!("{} has no date column {name}", self.dataset),
+        }
+    }
+
+    /// Number column by name.
+    pub fn f64_col(&self, name: &str) -> &[f64] {
+        match self.col(name) {
+            Some(Column::F64(v)) => v,
+            _ => panic!("{} has no number column {name}", self.dataset),
+        }
+    }
+
+    /// Rows selected by `idx`, in that order.
+    pub fn take(&self, idx: &[usize]) -> Table {
+        Table {
+            dataset: self.dataset,
+            columns: self.columns.iter().map(|c| c.take(idx)).collect(),
+        }
+    }
+
+    /// Rows for which `keep(i)` is true.
+    pub fn filter(&self, keep: impl Fn(usize) -> bool) -> Table {
+        let idx: Vec<usize> = (0..self.len()).filter(|&i| keep(i)).collect();
+        self.take(&idx)
+    }
+
+    /// Append all rows of `other` (same dataset).
+    pub fn extend(&mut self, other: &Table) {
+        assert_eq!(self.dataset, other.dataset);
+        for (a, b) in self.columns.iter_mut().zip(&other.columns) {
+            a.extend(b);
+        }
+    }
+
+    fn key_cmp(&self, keys: &[usize], i: usize, j: usize) -> Ordering {
+        for &k in keys {
+            let o = self.columns[k].cmp_rows(i, j);
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    }
+
+    /// Row order sorted by key (stable).
+    pub fn sorted_order(&self) -> Vec<usize> {
+        let keys = self.dataset.key_indices();
+        let mut idx: Vec<usize> = (0..self.len()).collect();
+        idx.sort_by(|&a, &b| self.key_cmp(&keys, a, b));
+        idx
+    }
+
+    /// The table sorted by key.
+    pub fn sorted(&self) -> Table {
+        self.take(&self.sorted_order())
+    }
+
+    /// Describe row `i`'s key as `col=value, …`.
+    pub fn key_string(&self, i: usize) -> String {
+        self.dataset
+            .columns()
+            .iter()
+            .zip(&self.columns)
+            .filter(|(s, _)| s.key)
+            .map(|(s, c)| format!("{}={}", s.name, c.display(i)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Indices of rows whose key repeats an earlier row's key (after a stable sort),
+    /// as pairs `(first, duplicate)`.
+    pub fn duplicate_keys(&self) -> Vec<(usize, usize)> {
+        let keys = self.dataset.key_indices();
+        let order = self.sorted_order();
+        order
+            .windows(2)
+            .filter(|w| self.key_cmp(&keys, w[0], w[1]) == Ordering::Equal)
+            .map(|w| (w[0], w[1]))
+            .collect()
+    }
+
+    /// Merge `incoming` into `self` (the stored table) by key.
+    ///
+    /// * keys absent from `self` are added;
+    /// * identical rows (numbers within [`MERGE_REL_TOL`]) are counted as unchanged;
+    /// * rows with an existing key but other values are conflicts, resolved per `policy`
+    ///   (`Error` returns the conflicts without producing a table).
+    ///
+    /// Duplicate keys inside `incoming` keep the first occurrence (the importer reports
+    /// them before merging). The result is sorted by key, so the stored file does not
+    /// depend on import order.
+    pub fn merge(
+        &self,
+        incoming: &Table,
+        policy: ConflictPolicy,
+    ) -> (Option<Table>, MergeStats, Vec<Conflict>) {
+        assert_eq!(self.dataset, incoming.dataset);
+        let n_old = self.len();
+        let mut all = self.clone();
+        all.extend(incoming);
+        let keys = self.dataset.key_indices();
+        let nonkey: Vec<usize> = (0..all.columns.len())
+            .filter(|i| !keys.contains(i))
+            .collect();
+        let order = all.sorted_order(); // stable: stored rows precede incoming ones
+        let mut keep = Vec::with_capacity(all.len());
+        let mut stats = MergeStats::default();
+        let mut conflicts = Vec::new();
+        let mut g = 0;
+        while g < order.len() {
+            let mut h = g + 1;
+            while h < order.len() && all.key_cmp(&keys, order[g], order[h]) == Ordering::Equal {
+                h += 1;
+            }
+            let group = &order[g..h];
+            let stored = group.iter().copied().find(|&i| i < n_old);
+            let first_new = group.iter().copied().find(|&i| i >= n_old);
+            match (stored, first_new) {
+                (Some(s), Some(n)) => {
+                    let diff = nonkey
+                        .iter()
+                        .copied()
+                        .find(|&c| !all.columns[c].eq_rows(s, n, MERGE_REL_TOL));
+                    match diff {
+                        None => {
+                            stats.unchanged += 1;
+                            keep.push(s);
+                        }
+                        Some(c) => {
+                            stats.conflicts += 1;
+                            conflicts.push(Conflict {
+                                key: all.key_string(s),
+                                column: self.dataset.columns()[c].name.to_string(),
+                                stored: all.columns[c].display(s),
+                                incoming: all.columns[c].display(n),
+                            });
+                            if policy == ConflictPolicy::Replace {
+                                stats.replaced += 1;
+                                keep.push(n);
+                            } else {
+                                keep.push(s);
+                            }
+                        }
+                    }
+                }
+                (Some(s), None) => keep.push(s),
+                (None, Some(n)) => {
+                    stats.added += 1;
+                    keep.push(n);
+                }
+                (None, None) => unreachable!(),
+            }
+            g = h;
+        }
+        if policy == ConflictPolicy::Error && !conflicts.is_empty() {
+            return (None, stats, conflicts);
+        }
+        (Some(all.take(&keep)), stats, conflicts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<NaiveDate> {
+        Some(s.parse().unwrap())
+    }
+
+    fn macro_row(series: &str, period: &str, value: f64) -> Vec<Value> {
+        vec![
+            Value::Str(Some(series.into())),
+            Value::Date(d(period)),
+            Value::Date(d("2020-02-29")),
+            Value::Str(Some("t".into())),
+            Value::F64(value),
+            Value::Str(Some("reported".into())),
+        ]
+    }
+
+    #[test]
+    fn merge_adds_counts_unchanged_and_reports_conflicts() {
+        let mut a = Table::new(Dataset::Macro);
+        a.push_row(macro_row("m2", "2020-01-31", 8.4));
+        let mut b = Table::new(Dataset::Macro);
+        b.push_row(macro_row("m2", "2020-01-31", 8.4));
+        b.push_row(macro_row("m2", "2019-12-31", 8.7));
+        let (t, s, c) = a.merge(&b, ConflictPolicy::Keep);
+        let t = t.unwrap();
+        assert_eq!((s.added, s.unchanged, s.conflicts), (1, 1, 0));
+        assert!(c.is_empty());
+        assert_eq!(t.len(), 2);
+        // sorted by key: 2019-12 first
+        assert_eq!(t.f64_col("value"), &[8.7, 8.4]);
+
+        // re-import is a no-op
+        let (t2, s2, _) = t.merge(&b, ConflictPolicy::Keep);
+        assert_eq!(t2.unwrap(), t);
+        assert_eq!((s2.added, s2.unchanged), (0, 2));
+
+        let mut c3 = Table::new(Dataset::Macro);
+        c3.push_row(macro_row("m2", "2020-01-31", 9.0));
+        let (kept, s3, conf) = t.merge(&c3, ConflictPolicy::Keep);
+        assert_eq!(s3.conflicts, 1);
+        assert_eq!(conf[0].column, "value");
+        assert_eq!(kept.unwrap().f64_col("value"), &[8.7, 8.4]);
+        let (rep, _, _) = t.merge(&c3, ConflictPolicy::Replace);
+        assert_eq!(rep.unwrap().f64_col("value"), &[8.7, 9.0]);
+        let (none, _, conf) = t.merge(&c3, ConflictPolicy::Error);
+        assert!(none.is_none() && conf.len() == 1);
+    }
+
+    #[test]
+    fn date_round_trip() {
+        let x: NaiveDate = "2024-02-29".parse().unwrap();
+        assert_eq!(days_to_date(date_to_days(x)), x);
+        assert_eq!(date_to_days("1970-01-02".parse().unwrap()), 1);
+    }
+}
