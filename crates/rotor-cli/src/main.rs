@@ -1,1 +1,33 @@
-fn main() {}
+//! The `rotor` binary: a thin shell over the library crates. Flags are parsed by clap
+//! into raw arguments ([`args`]), validated into typed settings in each command module,
+//! and errors are reported with `anyhow` context.
+
+mod args;
+mod data;
+mod demo;
+mod sim;
+mod ui;
+
+use clap::Parser;
+
+fn main() {
+    let cli = args::Cli::parse();
+    let ui = ui::Ui {
+        quiet: cli.quiet,
+        json: cli.json,
+    };
+    let res = match cli.command {
+        args::Command::Data(args::DataCmd::Import(a)) => data::import(&ui, a),
+        args::Command::Data(args::DataCmd::Check(a)) => data::check(&ui, a),
+        args::Command::Data(args::DataCmd::Show(a)) => data::show(&ui, a),
+        args::Command::Sim(a) => sim::run(&ui, a).map(|_| 0),
+        args::Command::Demo(a) => demo::run(&ui, a),
+    };
+    match res {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::exit(2);
+        }
+    }
+}

@@ -10,7 +10,7 @@
 //! | `high_below_low` | error | a bar with high < low |
 //! | `gaps` | warning | trading days (of the calendar) missing inside a price series' span |
 //! | `outlier_return` | warning | a daily close-to-close move beyond ±25 % |
-//! | `unit_jump` | warning | volume/amount jumps ×100 against its recent median |
+//! | `unit_jump` | warning | `amount/(volume·close)` shifts ×10, or volume/amount levels shift ×1000, persistently (see `import::convert::unit_series`) |
 //! | `stale` | warning | the same close on ≥ 10 consecutive rows |
 //! | `outlier_value` | warning | a daily macro value more than 10 robust deviations (MAD·1.4826) from the median of its 21-day neighbourhood |
 //! | `source_disagreement` | warning | two sources of one unadjusted code differ by more than 0.1 % on a common date |
@@ -357,15 +357,15 @@ fn check_prices(t: &Table, keys: &[String], cal: Option<&TradingCalendar>, out: 
             }
         }
     }
-    for name in ["volume", "amount"] {
-        let codes: Vec<Option<String>> = keys.iter().map(|k| Some(k.clone())).collect();
-        for (code, at, ratio) in crate::import::convert::unit_jumps(&codes, t.f64_col(name)) {
+    let codes: Vec<Option<String>> = keys.iter().map(|k| Some(k.clone())).collect();
+    for (name, v, factor) in crate::import::convert::unit_series(&t) {
+        for (code, at, ratio) in crate::import::convert::unit_jumps(&codes, &v, factor) {
             f(
                 Severity::Warning,
                 &code,
                 "unit_jump",
                 format!(
-                    "{name} changes by ×{ratio:.3e} on {} (different units?)",
+                    "{name} shifts by ×{ratio:.3e} from {} on (a change of units?)",
                     days_to_date(dates[at].unwrap_or(0))
                 ),
             );

@@ -166,7 +166,7 @@ impl Store {
                         .unwrap_or_default(),
                 });
             };
-            let changed = stats.added > 0 || stats.replaced > 0;
+            let changed = stats.added > 0 || stats.replaced > 0 || stats.filled > 0;
             report.stats.insert(*ds, stats);
             if !conflicts.is_empty() {
                 report.conflicts.insert(*ds, conflicts);

@@ -91,6 +91,22 @@ impl Column {
         }
     }
 
+    fn is_missing(&self, i: usize) -> bool {
+        match self {
+            Column::Date(v) => v[i].is_none(),
+            Column::Str(v) => v[i].is_none(),
+            Column::F64(v) => v[i].is_nan(),
+        }
+    }
+
+    fn copy_cell(&mut self, from: usize, to: usize) {
+        match self {
+            Column::Date(v) => v[to] = v[from],
+            Column::Str(v) => v[to] = v[from].clone(),
+            Column::F64(v) => v[to] = v[from],
+        }
+    }
+
     /// Cell as display text (for reports and errors).
     pub fn display(&self, i: usize) -> String {
         match self {
@@ -138,6 +154,9 @@ pub struct MergeStats {
     pub unchanged: usize,
     /// Incoming rows whose key exists with different values.
     pub conflicts: usize,
+    /// Stored rows whose missing cells were filled by incoming values (e.g. PE and PB
+    /// of one index arriving in two files).
+    pub filled: usize,
     /// Conflicting rows whose stored values were replaced.
     pub replaced: usize,
 }
@@ -312,7 +331,8 @@ impl Table {
     ///
     /// * keys absent from `self` are added;
     /// * identical rows (numbers within [`MERGE_REL_TOL`]) are counted as unchanged;
-    /// * rows with an existing key but other values are conflicts, resolved per `policy`
+    /// * missing stored cells are filled from the incoming row (counted as `filled`);
+    /// * rows with an existing key and a different non-missing value are conflicts, resolved per `policy`
     ///   (`Error` returns the conflicts without producing a table).
     ///
     /// Duplicate keys inside `incoming` keep the first occurrence (the importer reports
@@ -327,6 +347,7 @@ impl Table {
         let n_old = self.len();
         let mut all = self.clone();
         all.extend(incoming);
+        let all_ro = all.clone();
         let keys = self.dataset.key_indices();
         let nonkey: Vec<usize> = (0..all.columns.len())
             .filter(|i| !keys.contains(i))
@@ -346,13 +367,30 @@ impl Table {
             let first_new = group.iter().copied().find(|&i| i >= n_old);
             match (stored, first_new) {
                 (Some(s), Some(n)) => {
-                    let diff = nonkey
-                        .iter()
-                        .copied()
-                        .find(|&c| !all.columns[c].eq_rows(s, n, MERGE_REL_TOL));
+                    let diff = nonkey.iter().copied().find(|&c| {
+                        let col = &all_ro.columns[c];
+                        !col.is_missing(s)
+                            && !col.is_missing(n)
+                            && !col.eq_rows(s, n, MERGE_REL_TOL)
+                    });
                     match diff {
                         None => {
-                            stats.unchanged += 1;
+                            let fill: Vec<usize> = nonkey
+                                .iter()
+                                .copied()
+                                .filter(|&c| {
+                                    all_ro.columns[c].is_missing(s)
+                                        && !all_ro.columns[c].is_missing(n)
+                                })
+                                .collect();
+                            if fill.is_empty() {
+                                stats.unchanged += 1;
+                            } else {
+                                stats.filled += 1;
+                                for c in fill {
+                                    all.columns[c].copy_cell(n, s);
+                                }
+                            }
                             keep.push(s);
                         }
                         Some(c) => {
@@ -426,6 +464,15 @@ mod tests {
         let (t2, s2, _) = t.merge(&b, ConflictPolicy::Keep);
         assert_eq!(t2.unwrap(), t);
         assert_eq!((s2.added, s2.unchanged), (0, 2));
+
+        let mut c4 = Table::new(Dataset::Macro);
+        c4.push_row(macro_row("m2", "2020-01-31", f64::NAN));
+        let (_, s4, c4) = t.merge(&c4, ConflictPolicy::Keep);
+        assert_eq!(
+            (s4.conflicts, s4.unchanged),
+            (0, 1),
+            "a missing incoming value is no conflict: {c4:?}"
+        );
 
         let mut c3 = Table::new(Dataset::Macro);
         c3.push_row(macro_row("m2", "2020-01-31", 9.0));

@@ -228,11 +228,13 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                 {
                     0
                 }
-                None => return Err(layout_err(format!(
+                None => {
+                    return Err(layout_err(format!(
                     "no date column for `{pd_name}` (expected a header such as {}; headers: {})",
                     aliases_of("date").join(", "),
                     raw.headers.join(", ")
-                ))),
+                )))
+                }
             };
             Some(j)
         }
@@ -261,6 +263,12 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
 
     // --- which columns feed which fields ----------------------------------------------
     let specs = ds.columns();
+    let stem = raw
+        .path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string();
     let mut out = Table::new(ds);
     let code_j =
         if ds.column_index("code").is_some() && spec.code.is_none() && !spec.code_from_filename {
@@ -268,12 +276,6 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
         } else {
             None
         };
-    let stem = raw
-        .path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("")
-        .to_string();
     let fixed_code = spec.code.clone().or_else(|| {
         (ds.column_index("code").is_some() && code_j.is_none() && spec.layout == Layout::Long)
             .then(|| stem.clone())
@@ -314,7 +316,7 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                             raw.headers.join(", ")
                         ))
                     })?;
-                v.push((j, id.clone()));
+                v.push((j, id.replace("{stem}", &stem.to_ascii_lowercase())));
             }
             v
         } else {
@@ -372,6 +374,11 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
         (Dataset::EtfSize, _) => LagRule::NextDay,
         _ => LagRule::SameDay,
     });
+
+    let rule_j = raw
+        .headers
+        .iter()
+        .position(|h| norm_header(h) == "lag_rule");
 
     // --- rows ------------------------------------------------------------------------------
     let wide_codes: Vec<usize> = if spec.layout == Layout::Wide && ds != Dataset::Macro {
@@ -456,15 +463,18 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                     "adj_kind" => {
                         Value::Str(Some(spec.adjust.unwrap_or(AdjKind::None).as_str().into()))
                     }
-                    "lag_rule" => Value::Str(Some(
-                        if fields.contains_key("available_at") {
-                            LagRule::Reported
-                        } else {
-                            lag
-                        }
-                        .as_str()
-                        .into(),
-                    )),
+                    "lag_rule" => match rule_j.and_then(|j| cx.text(row, j)) {
+                        Some(r) => Value::Str(Some(r)),
+                        None => Value::Str(Some(
+                            if fields.contains_key("available_at") {
+                                LagRule::Reported
+                            } else {
+                                lag
+                            }
+                            .as_str()
+                            .into(),
+                        )),
+                    },
                     "series_id" if label.is_some() => Value::Str(label.clone()),
                     "value" if label.is_some() && ds == Dataset::Macro => {
                         let (j, m) = cellsrc.expect("series cell");
@@ -689,9 +699,8 @@ fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
         }
         let codes = t.str_col("code").to_vec();
         let dates = t.date_col("date").to_vec();
-        for name in ["volume", "amount"] {
-            let v = t.f64_col(name);
-            for (code, at, ratio) in unit_jumps(&codes, v) {
+        for (name, v, factor) in unit_series(&t) {
+            for (code, at, ratio) in unit_jumps(&codes, &v, factor) {
                 let d = dates[at]
                     .map(days_to_date)
                     .map(|d| d.to_string())
@@ -699,7 +708,9 @@ fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
                 warn(
                     "unit_jump",
                     Some(name),
-                    format!("{}: {name} changes by ×{ratio:.3e} on {d} against the previous 20 rows (different units?)", code),
+                    format!(
+                        "{code}: {name} shifts by ×{ratio:.3e} from {d} on (a change of units?)"
+                    ),
                 );
             }
         }
@@ -708,10 +719,34 @@ fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
     t
 }
 
-/// Positions where a positive series jumps by a factor ≥ 100 (or ≤ 1/100) against the
-/// median of the previous 20 positive values of the same code. Returns
-/// `(code, position, ratio)`; at most one report per code.
-pub fn unit_jumps(codes: &[Option<String>], v: &[f64]) -> Vec<(String, usize, f64)> {
+/// The series checked for unit changes, with their thresholds: the implied price
+/// `amount / (volume · close)` (flat through real volume spikes; a unit change in one
+/// column shifts it by a power of ten) at ×10, and the levels of `volume` and `amount`
+/// at ×1000.
+pub fn unit_series(t: &Table) -> Vec<(&'static str, Vec<f64>, f64)> {
+    let (a, v, c) = (t.f64_col("amount"), t.f64_col("volume"), t.f64_col("close"));
+    let q: Vec<f64> = (0..t.len()).map(|i| a[i] / (v[i] * c[i])).collect();
+    vec![
+        ("amount/(volume*close)", q, 10.0),
+        ("volume", v.to_vec(), 1000.0),
+        ("amount", a.to_vec(), 1000.0),
+    ]
+}
+
+/// Observations at the start of a series that are not checked for unit shifts: new
+/// listings (IPO limit-up runs, new ETFs) ramp their volume up by orders of magnitude.
+pub const LISTING_RAMP: usize = 60;
+
+/// Positions where a positive series shifts by `factor` or more (either way): the median
+/// of the value and up to 4 following positive values, against the median of the
+/// previous 20 positive values of the same code. Requiring the following values to stay
+/// at the new level separates a change of units (persistent) from a one-day volume
+/// spike (a block trade). The first [`LISTING_RAMP`] observations are skipped. Returns `(code, position, ratio)`; at most one per code.
+pub fn unit_jumps(codes: &[Option<String>], v: &[f64], factor: f64) -> Vec<(String, usize, f64)> {
+    let median = |w: &mut Vec<f64>| {
+        w.sort_by(f64::total_cmp);
+        w[w.len() / 2]
+    };
     let mut out = Vec::new();
     let mut start = 0;
     while start < v.len() {
@@ -719,25 +754,24 @@ pub fn unit_jumps(codes: &[Option<String>], v: &[f64]) -> Vec<(String, usize, f6
         while end < v.len() && codes[end] == codes[start] {
             end += 1;
         }
-        let mut window: Vec<f64> = Vec::new();
-        for i in start..end {
-            let x = v[i];
-            if !(x > 0.0) {
+        let pos: Vec<usize> = (start..end)
+            .filter(|&i| v[i] > 0.0 && v[i].is_finite())
+            .collect();
+        for (k, &i) in pos.iter().enumerate() {
+            if k < LISTING_RAMP {
                 continue;
             }
-            if window.len() >= 5 {
-                let mut w = window.clone();
-                w.sort_by(f64::total_cmp);
-                let med = w[w.len() / 2];
-                let r = x / med;
-                if !(0.01..=100.0).contains(&r) {
-                    out.push((codes[start].clone().unwrap_or_default(), i, r));
-                    break;
-                }
-            }
-            window.push(x);
-            if window.len() > 20 {
-                window.remove(0);
+            let before = median(&mut pos[k.saturating_sub(20)..k].iter().map(|&q| v[q]).collect());
+            let after = median(
+                &mut pos[k..(k + 5).min(pos.len())]
+                    .iter()
+                    .map(|&q| v[q])
+                    .collect(),
+            );
+            let r = after / before;
+            if !(1.0 / factor..=factor).contains(&r) {
+                out.push((codes[start].clone().unwrap_or_default(), i, r));
+                break;
             }
         }
         start = end;

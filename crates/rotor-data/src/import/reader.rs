@@ -124,6 +124,7 @@ pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
         "csv" | "txt" | "tsv" => read_csv(path),
         "xlsx" | "xls" | "xlsm" | "xlsb" => read_xlsx(path, sheet),
         "parquet" | "pq" => read_parquet(path),
+        "json" => read_series_json(path),
         _ => Err(DataError::Layout {
             file: path.to_path_buf(),
             message: format!("unsupported file type `.{ext}` (expected .csv, .xlsx or .parquet)"),
@@ -287,6 +288,94 @@ fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     Err(lay(
         "workbook has no non-empty sheet: expected a header row and data rows".into(),
     ))
+}
+
+/// Read a macro-dashboard JSON file: `{"series": {ID: {"meta": {"release_schedule": …},
+/// "chart": {"dates": [...], "values": [...]}}}}` into long rows
+/// `series_id, period, available_at, value, lag_rule`.
+///
+/// The file mixes two meanings of `dates`: a first-of-month date names the period
+/// (month m → period = end of m, known by the `next_month_end` fallback); a mid-month
+/// date of a monthly/quarterly series is the release date (period = end of the previous
+/// month, `reported`); year-end dates of annual series are periods (known at the end of
+/// the following month, `next_month_end`); daily series use `same_day`.
+pub fn read_series_json(path: &Path) -> Result<RawTable> {
+    use crate::pit::{last_day_of_month, LagRule};
+    use chrono::Datelike;
+    let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+    let fp = crate::store::fingerprint(&bytes);
+    let lay = |m: String| DataError::Layout {
+        file: path.to_path_buf(),
+        message: m,
+    };
+    let v: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| lay(format!("invalid JSON: {e}")))?;
+    let series = v
+        .get("series")
+        .and_then(|s| s.as_object())
+        .ok_or_else(|| lay("expected a top-level object with a `series` map".into()))?;
+    let mut rows = Vec::new();
+    let mut line = 1;
+    for (id, s) in series {
+        let sched = s
+            .pointer("/meta/release_schedule")
+            .and_then(|x| x.as_str())
+            .unwrap_or("monthly");
+        let dates = s.pointer("/chart/dates").and_then(|x| x.as_array());
+        let values = s.pointer("/chart/values").and_then(|x| x.as_array());
+        let (Some(dates), Some(values)) = (dates, values) else {
+            return Err(lay(format!(
+                "series `{id}`: expected chart.dates and chart.values arrays"
+            )));
+        };
+        for (d, x) in dates.iter().zip(values) {
+            line += 1;
+            let Some(d) = d.as_str().and_then(|d| super::cells::parse_date(d, None)) else {
+                return Err(DataError::Cell {
+                    file: path.to_path_buf(),
+                    row: line,
+                    column: format!("{id}.chart.dates"),
+                    expected: "a date string".into(),
+                    found: d.to_string(),
+                });
+            };
+            let Some(x) = x.as_f64() else { continue };
+            let (period, avail, rule) = match sched {
+                "daily" => (d, d, LagRule::SameDay),
+                _ if d.day() == 1 || (d.month() == 12 && d.day() == 31) => {
+                    let p = last_day_of_month(d.year(), d.month());
+                    (
+                        p,
+                        LagRule::NextMonthEnd.available_at(p),
+                        LagRule::NextMonthEnd,
+                    )
+                }
+                _ => {
+                    let (y, m) = crate::pit::add_months(d.year(), d.month(), -1);
+                    (last_day_of_month(y, m), d, LagRule::Reported)
+                }
+            };
+            rows.push(RawRow {
+                line,
+                cells: Cells::Typed(vec![
+                    Cell::Text(id.clone()),
+                    Cell::Date(period),
+                    Cell::Date(avail),
+                    Cell::Num(x),
+                    Cell::Text(rule.as_str().into()),
+                ]),
+            });
+        }
+    }
+    let headers = ["series_id", "period", "available_at", "value", "lag_rule"]
+        .map(String::from)
+        .to_vec();
+    Ok(RawTable {
+        path: path.to_path_buf(),
+        headers,
+        rows,
+        fingerprint: fp,
+    })
 }
 
 fn read_parquet(path: &Path) -> Result<RawTable> {

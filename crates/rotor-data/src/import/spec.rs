@@ -127,8 +127,8 @@ pub struct FileSpec {
     /// Extra multipliers per dataset column, applied after preset units: `{ northbound_net = 1e6 }`.
     #[serde(default)]
     pub scale: BTreeMap<String, f64>,
-    /// Macro: header → series id. Without it every numeric column becomes a series
-    /// named `series_prefix + header`.
+    /// Macro: header → series id (`{stem}` stands for the file name stem, lower case).
+    /// Without it every numeric column becomes a series named `series_prefix + header`.
     #[serde(default)]
     pub series: BTreeMap<String, String>,
     /// Macro: prefix of auto-named series.
@@ -183,6 +183,9 @@ impl FileSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MappingFile {
+    /// Data root of relative paths, itself relative to the mapping file's folder
+    /// (`--root` on the command line overrides it).
+    pub root: Option<String>,
     /// The file specs.
     #[serde(rename = "import")]
     pub imports: Vec<FileSpec>,
@@ -294,6 +297,7 @@ pub const ALIASES: &[(&str, &str, f64)] = &[
     ("in_date", "纳入日期", 1.0),
     ("out_date", "out_date", 1.0),
     ("out_date", "剔除日期", 1.0),
+    ("period", "period", 1.0),
     ("period_end", "period_end", 1.0),
     ("period_end", "end_date", 1.0),
     ("period_end", "报告期", 1.0),

@@ -1,0 +1,162 @@
+//! Raw command-line arguments as clap parses them. Validation into resolved settings
+//! happens in the command modules, so every flag error names the flag and what it takes.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// rotor — China A-share ETF / index rotation research engine.
+#[derive(Debug, Parser)]
+#[command(name = "rotor", version, about, long_about = None)]
+pub struct Cli {
+    /// No progress bars or summaries on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Print machine-readable JSON on stdout instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import, check and inspect data in a store.
+    #[command(subcommand)]
+    Data(DataCmd),
+    /// Write a deterministic synthetic market (every dataset) into a store.
+    Sim(SimArgs),
+    /// Synthesize the default market and run everything that exists on it.
+    Demo(DemoArgs),
+}
+
+/// `rotor data …`
+#[derive(Debug, Subcommand)]
+pub enum DataCmd {
+    /// Import vendor files (CSV, XLSX, Parquet, JSON) into the store.
+    Import(ImportArgs),
+    /// Data-quality report over the store (non-zero exit on errors only).
+    Check(CheckArgs),
+    /// Quick look at one series.
+    Show(ShowArgs),
+}
+
+/// `rotor data import`
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or globs to import with the flags below (alternative: --mapping).
+    pub files: Vec<String>,
+    /// TOML mapping file with [[import]] entries.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Data root for relative paths in the mapping (overrides its `root`).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    /// Store folder.
+    #[arg(long, default_value = "rotor-out/store")]
+    pub store: PathBuf,
+    /// Target dataset for FILES: prices, valuation, fundamentals, consensus, flows, macro, etf_info, etf_size, membership, weights.
+    #[arg(long)]
+    pub dataset: Option<String>,
+    /// Vendor preset: tushare, akshare, wind, csindex, lixinger, baostock, generic.
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Source label stored with the rows (default: the preset's name).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Asset type of price rows: index, etf, stock.
+    #[arg(long)]
+    pub asset_type: Option<String>,
+    /// Price adjustment: none, forward, back.
+    #[arg(long)]
+    pub adjust: Option<String>,
+    /// Fixed code for every row.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Take each file's code from its name.
+    #[arg(long)]
+    pub code_from_filename: bool,
+    /// XLSX sheet.
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Macro periodicity: day, month, quarter.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Publication-lag rule when the file has no release dates: same_day, next_day, month_end, next_month_end, statutory_deadline.
+    #[arg(long)]
+    pub lag: Option<String>,
+    /// What to do when a stored key gets a different value: keep, replace, error.
+    #[arg(long, default_value = "keep")]
+    pub on_conflict: String,
+    /// Write the import report (warnings, counts) as JSON to this file.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+}
+
+/// `rotor data check`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Store folder.
+    #[arg(long, default_value = "rotor-out/store")]
+    pub store: PathBuf,
+    /// Reference series of the trading calendar.
+    #[arg(long, default_value = "000300.SH")]
+    pub calendar: String,
+    /// Also write the report as CSV (one finding per row).
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+}
+
+/// `rotor data show`
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Code (prices/valuation/flows) or series id (macro).
+    pub code: String,
+    /// Store folder.
+    #[arg(long, default_value = "rotor-out/store")]
+    pub store: PathBuf,
+    /// Dataset.
+    #[arg(long, default_value = "prices")]
+    pub dataset: String,
+    /// Field to show (default close / value).
+    #[arg(long)]
+    pub field: Option<String>,
+    /// Source (default: the one with most rows).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Rows to list.
+    #[arg(long, default_value_t = 10)]
+    pub last: usize,
+}
+
+/// `rotor sim`
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Random seed (same seed → byte-identical files).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output store folder.
+    #[arg(long, default_value = "rotor-out/sim")]
+    pub out: PathBuf,
+    /// Years of daily history.
+    #[arg(long, default_value_t = 15)]
+    pub years: u32,
+    /// Number of indices.
+    #[arg(long, default_value_t = 40)]
+    pub indices: usize,
+    /// Also generate constituents (stocks, membership, weights, fundamentals, consensus).
+    #[arg(long)]
+    pub constituents: bool,
+}
+
+/// `rotor demo`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Output folder.
+    #[arg(long, default_value = "rotor-out/demo")]
+    pub out: PathBuf,
+    /// Random seed of the synthetic market.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}

@@ -1,0 +1,374 @@
+//! `rotor data import | check | show`.
+
+use crate::args::{CheckArgs, ImportArgs, ShowArgs};
+use crate::ui::{sparkline, table, Ui};
+use anyhow::{bail, Context, Result};
+use rotor_data::import::{self, FileSpec};
+use rotor_data::schema::Dataset;
+use rotor_data::store::Store;
+use rotor_data::table::{days_to_date, ConflictPolicy};
+use std::path::{Path, PathBuf};
+
+fn parse_flag<T: std::str::FromStr<Err = String>>(
+    flag: &str,
+    v: &Option<String>,
+) -> Result<Option<T>> {
+    v.as_deref()
+        .map(|s| s.parse::<T>().map_err(|e| anyhow::anyhow!("--{flag}: {e}")))
+        .transpose()
+}
+
+fn parse_serde<T: serde::de::DeserializeOwned>(
+    flag: &str,
+    v: &Option<String>,
+    allowed: &str,
+) -> Result<Option<T>> {
+    v.as_deref()
+        .map(|s| {
+            toml::Value::String(s.to_string())
+                .try_into::<T>()
+                .map_err(|_| anyhow::anyhow!("--{flag}: `{s}` is not one of {allowed}"))
+        })
+        .transpose()
+}
+
+/// Resolve flags into file specs and a data root.
+fn resolve_specs(a: &ImportArgs) -> Result<(Vec<FileSpec>, PathBuf)> {
+    if let Some(m) = &a.mapping {
+        if !a.files.is_empty() {
+            bail!("give either FILES with flags or --mapping, not both");
+        }
+        let mf = import::load_mapping(m)?;
+        let base = m.parent().unwrap_or(Path::new("."));
+        let root = match (&a.root, &mf.root) {
+            (Some(r), _) => r.clone(),
+            (None, Some(r)) => base.join(r),
+            (None, None) => base.to_path_buf(),
+        };
+        return Ok((mf.imports, root));
+    }
+    if a.files.is_empty() {
+        bail!("nothing to import: give FILES (with --dataset) or --mapping FILE");
+    }
+    let ds: Dataset = parse_flag("dataset", &a.dataset)?
+        .context("--dataset is required with FILES (e.g. --dataset prices)")?;
+    let mut specs = Vec::new();
+    for f in &a.files {
+        let mut s = FileSpec::new(f.clone(), ds);
+        s.preset = parse_serde(
+            "preset",
+            &a.preset,
+            "tushare, akshare, wind, csindex, lixinger, baostock, generic",
+        )?
+        .unwrap_or_default();
+        s.source = a.source.clone();
+        s.asset_type = parse_flag("asset-type", &a.asset_type)?;
+        s.adjust = parse_flag("adjust", &a.adjust)?;
+        s.code = a.code.clone();
+        s.code_from_filename = a.code_from_filename;
+        s.sheet = a.sheet.clone();
+        s.period = parse_serde("period", &a.period, "day, month, quarter")?;
+        s.lag = parse_flag("lag", &a.lag)?;
+        specs.push(s);
+    }
+    Ok((specs, a.root.clone().unwrap_or_else(|| PathBuf::from("."))))
+}
+
+pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
+    let policy: ConflictPolicy = parse_serde(
+        "on-conflict",
+        &Some(a.on_conflict.clone()),
+        "keep, replace, error",
+    )?
+    .expect("given");
+    let (specs, root) = resolve_specs(&a)?;
+    let files = import::plan(&specs, &root)?;
+    let store = Store::open(&a.store)?;
+    let bar = ui.bar(files.len() as u64, "importing");
+    let t0 = std::time::Instant::now();
+    let rep = import::run(&store, &files, policy, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    if let Some(p) = &a.report {
+        std::fs::write(p, serde_json::to_string_pretty(&rep)?)
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
+    if ui.json {
+        println!("{}", serde_json::to_string_pretty(&rep)?);
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = rep
+        .commit
+        .stats
+        .iter()
+        .map(|(d, s)| {
+            vec![
+                d.to_string(),
+                s.added.to_string(),
+                s.unchanged.to_string(),
+                s.filled.to_string(),
+                s.conflicts.to_string(),
+                s.replaced.to_string(),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(
+            &[
+                "dataset",
+                "added",
+                "unchanged",
+                "filled",
+                "conflicts",
+                "replaced"
+            ],
+            &rows
+        )
+    );
+    println!(
+        "\n{} file(s), {} row(s) parsed in {:.2}s into {}",
+        rep.files,
+        rep.rows,
+        t0.elapsed().as_secs_f64(),
+        store.root().display()
+    );
+    if !rep.warnings.is_empty() {
+        println!("\n{} warning(s):", rep.warnings.len());
+        let mut by_kind = std::collections::BTreeMap::<&str, Vec<&import::Warning>>::new();
+        for w in &rep.warnings {
+            by_kind.entry(&w.kind).or_default().push(w);
+        }
+        for (k, ws) in by_kind {
+            println!("  [{k}] {} file(s)", ws.len());
+            for w in ws.iter().take(3) {
+                let row = w.row.map(|r| format!(" row {r}")).unwrap_or_default();
+                println!("    {}{row}: {}", w.file, w.message);
+            }
+            if ws.len() > 3 {
+                println!("    … {} more (see --report FILE)", ws.len() - 3);
+            }
+        }
+    }
+    for (d, cs) in &rep.commit.conflicts {
+        println!(
+            "\n{} conflict(s) in {d} (policy {:?}); first:",
+            cs.len(),
+            policy
+        );
+        for c in cs.iter().take(3) {
+            println!(
+                "  {} `{}`: stored {} vs incoming {}",
+                c.key, c.column, c.stored, c.incoming
+            );
+        }
+    }
+    Ok(0)
+}
+
+pub fn check(ui: &Ui, a: CheckArgs) -> Result<i32> {
+    if !a.store.exists() {
+        bail!(
+            "no store at {} (import data first: rotor data import …)",
+            a.store.display()
+        );
+    }
+    let store = Store::open(&a.store)?;
+    let cal = match rotor_data::panel::calendar_from_store(&store, &a.calendar) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            ui.note(format!("note: {e}; gap checks skipped"));
+            None
+        }
+    };
+    let rep = rotor_data::check::check(&store, cal.as_ref().map(|c| (a.calendar.as_str(), c)))?;
+    if let Some(p) = &a.csv {
+        let mut w = String::from("severity,dataset,series,kind,message\n");
+        for f in &rep.findings {
+            w.push_str(&format!(
+                "{:?},{},{},{},\"{}\"\n",
+                f.severity,
+                f.dataset,
+                f.series,
+                f.kind,
+                f.message.replace('"', "'")
+            ));
+        }
+        std::fs::write(p, w).with_context(|| format!("writing {}", p.display()))?;
+    }
+    if ui.json {
+        println!("{}", serde_json::to_string_pretty(&rep)?);
+    } else {
+        let rows: Vec<Vec<String>> = rep
+            .coverage
+            .iter()
+            .map(|c| {
+                vec![
+                    c.dataset.to_string(),
+                    c.rows.to_string(),
+                    c.series.to_string(),
+                    c.first.clone().unwrap_or_default(),
+                    c.last.clone().unwrap_or_default(),
+                    c.sources.join(" "),
+                ]
+            })
+            .collect();
+        println!(
+            "{}",
+            table(
+                &["dataset", "rows", "series", "first", "last", "sources"],
+                &rows
+            )
+        );
+        if let Some((c, n)) = &rep.calendar {
+            println!("\ncalendar: {n} trading days of {c}");
+        }
+        println!("\n{} error(s), {} warning(s)", rep.errors(), rep.warnings());
+        let rows: Vec<Vec<String>> = rep
+            .findings
+            .iter()
+            .map(|f| {
+                vec![
+                    format!("{:?}", f.severity).to_lowercase(),
+                    f.dataset.to_string(),
+                    f.series.clone(),
+                    f.kind.clone(),
+                    f.message.clone(),
+                ]
+            })
+            .collect();
+        if !rows.is_empty() {
+            println!(
+                "{}",
+                table(&["severity", "dataset", "series", "kind", "message"], &rows)
+            );
+        }
+    }
+    Ok(if rep.errors() > 0 { 1 } else { 0 })
+}
+
+pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
+    let ds: Dataset = a
+        .dataset
+        .parse()
+        .map_err(|e: String| anyhow::anyhow!("--dataset: {e}"))?;
+    let store = Store::open(&a.store)?;
+    let t = store.read(ds)?;
+    let (key, date_col, default_field) = match ds {
+        Dataset::Macro => ("series_id", "period", "value"),
+        d if d.has_date() && d.column_index("code").is_some() => ("code", "date", "close"),
+        _ => bail!(
+            "--dataset {ds}: show supports prices, valuation, flows, etf_size, weights and macro"
+        ),
+    };
+    let field = a.field.clone().unwrap_or_else(|| {
+        if ds == Dataset::Valuation {
+            "pe_ttm".into()
+        } else {
+            default_field.into()
+        }
+    });
+    if ds.column_index(&field).is_none() {
+        bail!("--field: dataset {ds} has no column `{field}`");
+    }
+    let keys = t.str_col(key);
+    let srcs = t.str_col("source");
+    let mut sources: std::collections::BTreeMap<&str, usize> = Default::default();
+    for i in 0..t.len() {
+        if keys[i].as_deref() == Some(a.code.as_str()) {
+            *sources.entry(srcs[i].as_deref().unwrap_or("")).or_default() += 1;
+        }
+    }
+    if sources.is_empty() {
+        let mut near: Vec<&str> = keys
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .filter(|k| k.contains(&a.code) || a.code.contains(*k))
+            .collect();
+        near.sort();
+        near.dedup();
+        bail!(
+            "no {ds} series `{}` in {} (similar: {})",
+            a.code,
+            a.store.display(),
+            near.into_iter().take(8).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let src = match &a.source {
+        Some(s) if sources.contains_key(s.as_str()) => s.clone(),
+        Some(s) => bail!(
+            "--source {s}: not among {}",
+            sources.keys().cloned().collect::<Vec<_>>().join(", ")
+        ),
+        None => sources
+            .iter()
+            .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
+            .map(|x| x.0.to_string())
+            .expect("non-empty"),
+    };
+    let dates = t.date_col(date_col);
+    let vals = t.f64_col(&field);
+    let idx: Vec<usize> = (0..t.len())
+        .filter(|&i| {
+            keys[i].as_deref() == Some(a.code.as_str()) && srcs[i].as_deref() == Some(src.as_str())
+        })
+        .collect();
+    let series: Vec<(String, f64)> = idx
+        .iter()
+        .map(|&i| {
+            (
+                dates[i]
+                    .map(days_to_date)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                vals[i],
+            )
+        })
+        .collect();
+    if ui.json {
+        let v: Vec<_> = series.iter().map(|(d, x)| serde_json::json!({"date": d, field.clone(): if x.is_finite() { Some(*x) } else { None }})).collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"series": a.code, "source": src, "rows": v})
+            )?
+        );
+        return Ok(0);
+    }
+    let v: Vec<f64> = series.iter().map(|s| s.1).collect();
+    println!(
+        "{} {} ({ds}, source {src}; all sources: {})",
+        a.code,
+        field,
+        sources
+            .iter()
+            .map(|(s, n)| format!("{s}:{n}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!(
+        "{} .. {}, {} rows",
+        series.first().map_or("", |s| &s.0),
+        series.last().map_or("", |s| &s.0),
+        series.len()
+    );
+    println!("{}", sparkline(&v, 60));
+    let rows: Vec<Vec<String>> = series
+        .iter()
+        .rev()
+        .take(a.last)
+        .rev()
+        .map(|(d, x)| {
+            vec![
+                d.clone(),
+                if x.is_finite() {
+                    format!("{x}")
+                } else {
+                    "—".into()
+                },
+            ]
+        })
+        .collect();
+    println!("{}", table(&["date", &field], &rows));
+    Ok(0)
+}

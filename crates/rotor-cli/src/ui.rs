@@ -1,0 +1,99 @@
+//! Output helpers: progress bars that respect `--quiet`, aligned text tables, sparklines.
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Output settings shared by all commands.
+pub struct Ui {
+    /// Suppress progress and summaries on stderr.
+    pub quiet: bool,
+    /// JSON on stdout.
+    pub json: bool,
+}
+
+impl Ui {
+    /// A progress bar of `n` steps (hidden when quiet or not a terminal).
+    pub fn bar(&self, n: u64, msg: &str) -> ProgressBar {
+        if self.quiet {
+            return ProgressBar::hidden();
+        }
+        let pb = ProgressBar::new(n);
+        pb.set_style(
+            ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} {elapsed}")
+                .expect("template")
+                .progress_chars("=> "),
+        );
+        pb.set_message(msg.to_string());
+        pb
+    }
+
+    /// A note on stderr unless quiet.
+    pub fn note(&self, s: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", s.as_ref());
+        }
+    }
+}
+
+/// Render rows as an aligned text table (display width aware for CJK).
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let w = |s: &str| {
+        s.chars()
+            .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+            .sum::<usize>()
+    };
+    let mut widths: Vec<usize> = headers.iter().map(|h| w(h)).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(w(c));
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{}{}", c, " ".repeat(widths[i] - w(c))))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let mut out = line(headers.to_vec());
+    out.push('\n');
+    out.push_str(
+        &widths
+            .iter()
+            .map(|n| "-".repeat(*n))
+            .collect::<Vec<_>>()
+            .join("  "),
+    );
+    for r in rows {
+        out.push('\n');
+        out.push_str(&line(r.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+/// A terminal sparkline of the finite values (at most `width` buckets).
+pub fn sparkline(v: &[f64], width: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let v: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return String::new();
+    }
+    let step = v.len().div_ceil(width.max(1));
+    let pts: Vec<f64> = v.chunks(step).map(|c| c[c.len() - 1]).collect();
+    let (lo, hi) = pts
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    pts.iter()
+        .map(|x| {
+            if hi > lo {
+                BARS[(((x - lo) / (hi - lo)) * 7.0).round() as usize]
+            } else {
+                BARS[3]
+            }
+        })
+        .collect()
+}

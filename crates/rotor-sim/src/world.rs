@@ -1,0 +1,743 @@
+//! The generator (model and planted effects: crate docs).
+
+use crate::rng::Rng;
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use rotor_data::pit::{last_day_of_month, LagRule};
+use rotor_data::schema::Dataset;
+use rotor_data::store::Store;
+use rotor_data::table::{Table, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Simulator settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct SimConfig {
+    /// Random seed.
+    pub seed: u64,
+    /// Years of daily history.
+    pub years: u32,
+    /// Number of indices (≥ 2).
+    pub n_indices: usize,
+    /// Generate stocks, membership and weights.
+    pub constituents: bool,
+    /// First calendar day.
+    pub start: NaiveDate,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            seed: 42,
+            years: 15,
+            n_indices: 40,
+            constituents: false,
+            start: NaiveDate::from_ymd_opt(2011, 1, 4).expect("date"),
+        }
+    }
+}
+
+/// What was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct SimSummary {
+    /// Seed used.
+    pub seed: u64,
+    /// Rows per dataset (and extra files).
+    pub rows: BTreeMap<String, usize>,
+    /// Trading days.
+    pub days: usize,
+}
+
+/// Simulator errors.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// Writing the store failed.
+    #[error(transparent)]
+    Data(#[from] rotor_data::DataError),
+    /// Writing an extra file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// Path.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// Invalid settings.
+    #[error("invalid simulator settings: {0}")]
+    Config(String),
+}
+
+/// Planted effect sizes (per month per cross-sectional z; see crate docs).
+pub const VAL_EFFECT: f64 = 0.008;
+/// Fund-flow effect size.
+pub const FLOW_EFFECT: f64 = 0.003;
+/// Persistence of the latent drift (slow steady momentum).
+pub const MOM_PERSIST: f64 = 0.85;
+/// Stationary sd of the latent monthly drift.
+pub const MOM_SD: f64 = 0.01;
+
+fn is_holiday(d: NaiveDate) -> bool {
+    let (m, day) = (d.month(), d.day());
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+        || (m == 1 && day <= 3)
+        || (m == 2 && (4..=10).contains(&day))
+        || (m == 5 && day <= 3)
+        || (m == 10 && day <= 7)
+}
+
+const INDEX_NAMES: &[(&str, &str, usize)] = &[
+    ("000300.SH", "沪深300", 99),
+    ("000905.SH", "中证500", 99),
+    ("000852.SH", "中证1000", 99),
+    ("000016.SH", "上证50", 0),
+    ("399006.SZ", "创业板指", 3),
+    ("000922.SH", "中证红利", 0),
+    ("000932.SH", "中证消费", 1),
+    ("000933.SH", "中证医药", 2),
+    ("399975.SZ", "证券公司", 0),
+    ("399986.SZ", "中证银行", 0),
+    ("930713.CSI", "人工智能", 3),
+    ("931071.CSI", "人工智能产业", 3),
+    ("000993.SH", "全指信息", 3),
+    ("399967.SZ", "中证军工", 4),
+    ("399971.SZ", "中证传媒", 3),
+    ("399998.SZ", "中证煤炭", 5),
+    ("000819.SH", "有色金属", 5),
+    ("399989.SZ", "中证医疗", 2),
+    ("930997.CSI", "新能源车", 4),
+    ("931079.CSI", "5G通信", 3),
+];
+
+fn index_meta(j: usize) -> (String, String, usize) {
+    match INDEX_NAMES.get(j) {
+        Some((c, n, s)) => (c.to_string(), n.to_string(), *s),
+        None => (
+            format!("93{:04}.CSI", 1000 + j),
+            format!("合成指数{j}"),
+            j % 6,
+        ),
+    }
+}
+
+/// Cross-sectional z-score of the finite values (others → 0, i.e. no effect).
+fn zscore(x: &[f64]) -> Vec<f64> {
+    let v: Vec<f64> = x.iter().copied().filter(|v| v.is_finite()).collect();
+    if v.len() < 3 {
+        return vec![0.0; x.len()];
+    }
+    let m = v.iter().sum::<f64>() / v.len() as f64;
+    let s = (v.iter().map(|a| (a - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt();
+    x.iter()
+        .map(|a| {
+            if a.is_finite() && s > 0.0 {
+                (a - m) / s
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// `ts_pct` of the last value within `hist` (SPEC §0.4).
+fn ts_pct(hist: &[f64]) -> f64 {
+    let x = *hist.last().expect("non-empty");
+    let n = hist.len();
+    if n < 2 {
+        return f64::NAN;
+    }
+    let le = hist.iter().filter(|v| **v <= x).count();
+    (le as f64 - 1.0) / (n as f64 - 1.0)
+}
+
+struct Rows {
+    t: Table,
+}
+
+impl Rows {
+    fn new(ds: Dataset) -> Self {
+        Rows { t: Table::new(ds) }
+    }
+    fn push(&mut self, v: Vec<Value>) {
+        self.t.push_row(v);
+    }
+}
+
+fn s(x: &str) -> Value {
+    Value::Str(Some(x.to_string()))
+}
+fn d(x: NaiveDate) -> Value {
+    Value::Date(Some(x))
+}
+fn f(x: f64) -> Value {
+    Value::F64(x)
+}
+
+/// Generate the market and write it to a store at `out` (plus `factors/control.csv` and
+/// `truth.json`). `progress` is called once per dataset written.
+pub fn write_market(
+    cfg: &SimConfig,
+    out: &Path,
+    progress: &dyn Fn(),
+) -> Result<SimSummary, SimError> {
+    if cfg.n_indices < 2 || cfg.years == 0 || cfg.years > 60 {
+        return Err(SimError::Config(format!(
+            "need n_indices ≥ 2 and 1 ≤ years ≤ 60 (got {} indices, {} years)",
+            cfg.n_indices, cfg.years
+        )));
+    }
+    let mut rng = Rng::new(cfg.seed);
+    let end = NaiveDate::from_ymd_opt(cfg.start.year() + cfg.years as i32, cfg.start.month(), 1)
+        .expect("date")
+        - Duration::days(1);
+    let mut days = Vec::new();
+    let mut x = cfg.start;
+    while x <= end {
+        if !is_holiday(x) {
+            days.push(x);
+        }
+        x += Duration::days(1);
+    }
+    let nd = days.len();
+    let is_month_end: Vec<bool> = (0..nd)
+        .map(|i| i + 1 == nd || days[i + 1].month() != days[i].month())
+        .collect();
+
+    // ---- macro latent states, monthly -----------------------------------------------
+    let mut months: Vec<(i32, u32)> = Vec::new();
+    for dd in &days {
+        let k = (dd.year(), dd.month());
+        if months.last() != Some(&k) {
+            months.push(k);
+        }
+    }
+    let nm = months.len();
+    let (mut money_loose, mut credit_loose) = (rng.uniform() < 0.5, rng.uniform() < 0.5);
+    let mut money = Vec::with_capacity(nm);
+    let mut credit = Vec::with_capacity(nm);
+    let (mut y, mut m2, mut tsf, mut m1, mut pmi, mut ppi, mut cpi) =
+        (3.4, 13.0, 14.0, 10.0, 50.5, 1.0, 2.5);
+    let mut ym = Vec::with_capacity(nm);
+    let mut macro_m: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for _ in 0..nm {
+        if rng.uniform() > 0.93 {
+            money_loose = !money_loose;
+        }
+        if rng.uniform() > 0.90 {
+            credit_loose = !credit_loose;
+        }
+        money.push(money_loose);
+        credit.push(credit_loose);
+        y += if money_loose { -0.07 } else { 0.07 } + 0.06 * rng.normal() + 0.03 * (3.0 - y);
+        y = y.clamp(1.2, 5.0);
+        ym.push(y);
+        let c = if credit_loose { 0.25 } else { -0.25 };
+        m2 += c + 0.15 * rng.normal() + 0.04 * (10.5 - m2);
+        tsf += c + 0.15 * rng.normal() + 0.04 * (11.0 - tsf);
+        m1 += 1.5 * c + 0.5 * rng.normal() + 0.05 * (7.0 - m1);
+        pmi += 0.4 * c + 0.4 * rng.normal() + 0.2 * (50.0 - pmi);
+        ppi += 0.5 * c + 0.5 * rng.normal() + 0.05 * (0.5 - ppi);
+        cpi += 0.1 * c + 0.25 * rng.normal() + 0.1 * (2.0 - cpi);
+        for (k, v) in [
+            ("cn.m2_yoy", m2),
+            ("cn.tsf_stock_yoy", tsf),
+            ("cn.m1_yoy", m1),
+            ("cn.pmi_mfg", pmi),
+            ("cn.ppi_yoy", ppi),
+            ("cn.cpi_yoy", cpi),
+        ] {
+            macro_m
+                .entry(k)
+                .or_default()
+                .push((v * 100.0).round() / 100.0);
+        }
+        let flow =
+            (20000.0 + if credit_loose { 6000.0 } else { -4000.0 } + 5000.0 * rng.normal()).round();
+        macro_m.entry("cn.tsf_flow").or_default().push(flow);
+    }
+    let regime_of = |mi: usize| match (money[mi], credit[mi]) {
+        (true, true) => "LL",
+        (true, false) => "LT",
+        (false, true) => "TL",
+        (false, false) => "TT",
+    };
+
+    // ---- indices -----------------------------------------------------------------------
+    let ni = cfg.n_indices;
+    let meta: Vec<(String, String, usize)> = (0..ni).map(index_meta).collect();
+    let beta: Vec<f64> = (0..ni)
+        .map(|j| {
+            if meta[j].2 == 99 {
+                1.0
+            } else {
+                rng.range(0.8, 1.2)
+            }
+        })
+        .collect();
+    let sector_load: Vec<f64> = (0..ni)
+        .map(|j| if meta[j].2 == 99 { 0.0 } else { 1.0 })
+        .collect();
+    let mut level: Vec<f64> = (0..ni).map(|_| rng.range(1000.0, 6000.0)).collect();
+    let mut earn: Vec<f64> = (0..ni).map(|j| level[j] / rng.range(10.0, 40.0)).collect();
+    let mut growth: Vec<f64> = (0..ni).map(|_| rng.range(0.0, 0.16)).collect();
+    let mut amount_base: Vec<f64> = (0..ni).map(|_| 10f64.powf(rng.range(9.0, 10.5))).collect();
+    let mut mom: Vec<f64> = (0..ni).map(|_| MOM_SD * rng.normal()).collect();
+    let mut flow_state: Vec<f64> = vec![0.0; ni];
+    let mut drift = vec![0.0; ni];
+    let mut close_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
+    let mut pe_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
+    let mut earn_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
+    let mut inst_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
+    let mut amt_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
+    let mut ret_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
+    let mut prices = Rows::new(Dataset::Prices);
+    let mut valuation = Rows::new(Dataset::Valuation);
+    let mut flows = Rows::new(Dataset::Flows);
+    let mut macro_t = Rows::new(Dataset::Macro);
+    let mut control = String::from("date,asset,value\n");
+    let nb_cutoff = NaiveDate::from_ymd_opt(2024, 8, 16).expect("date");
+    let mut mi = 0usize;
+    let mut daily_y = ym[0];
+    for t in 0..nd {
+        let day = days[t];
+        if t > 0 && days[t - 1].month() != day.month() {
+            mi += 1;
+        }
+        // daily 10Y yield: glide to this month's level
+        daily_y += 0.25 * (ym[mi] - daily_y) + 0.015 * rng.normal();
+        let yv = (daily_y * 10000.0).round() / 10000.0;
+        macro_t.push(vec![
+            s("cn.cgb_10y"),
+            d(day),
+            d(day),
+            s("sim"),
+            f(yv),
+            s(LagRule::SameDay.as_str()),
+        ]);
+
+        let mkt = 0.012 * rng.normal() + 0.0002;
+        let sect: Vec<f64> = (0..6).map(|_| 0.007 * rng.normal()).collect();
+        for j in 0..ni {
+            let r = if t == 0 {
+                0.0
+            } else {
+                beta[j] * mkt
+                    + sector_load[j] * sect[meta[j].2 % 6]
+                    + 0.006 * rng.normal()
+                    + drift[j] / 21.0
+            };
+            let prev = level[j];
+            level[j] *= 1.0 + r;
+            earn[j] *= 1.0 + growth[j] / 252.0 + 0.002 * rng.normal();
+            let open = prev * (1.0 + 0.3 * r + 0.002 * rng.normal());
+            let hi = open.max(level[j]) * (1.0 + 0.004 * rng.normal().abs());
+            let lo = open.min(level[j]) * (1.0 - 0.004 * rng.normal().abs());
+            amount_base[j] *= (0.01 * rng.normal()).exp();
+            let amount = amount_base[j] * (1.0 + 20.0 * r.abs());
+            flow_state[j] = 0.98 * flow_state[j] + 0.002 * rng.normal();
+            let inst = amount * (flow_state[j] + 0.02 * rng.normal());
+            let large = amount * (0.5 * flow_state[j] + 0.02 * rng.normal());
+            let nb = if day <= nb_cutoff {
+                amount * (0.3 * flow_state[j] + 0.01 * rng.normal())
+            } else {
+                f64::NAN
+            };
+            let pe = level[j] / earn[j];
+            close_h[j].push(level[j]);
+            pe_h[j].push(pe);
+            earn_h[j].push(earn[j]);
+            inst_h[j].push(inst);
+            amt_h[j].push(amount);
+            ret_h[j].push(r);
+            let code = &meta[j].0;
+            let r4 = |v: f64| (v * 10000.0).round() / 10000.0;
+            prices.push(vec![
+                s(code),
+                d(day),
+                s("sim"),
+                s("index"),
+                f(r4(open)),
+                f(r4(hi)),
+                f(r4(lo)),
+                f(r4(level[j])),
+                f((amount / level[j] * 10.0).round()),
+                f(amount.round()),
+                s("none"),
+                f(f64::NAN),
+                f(f64::NAN),
+                d(day),
+            ]);
+            valuation.push(vec![
+                s(code),
+                d(day),
+                s("sim"),
+                f(r4(pe)),
+                f(r4(pe * 0.12)),
+                f(r4(30.0 / pe)),
+                f(f64::NAN),
+                f(f64::NAN),
+                d(day),
+            ]);
+            flows.push(vec![
+                s(code),
+                d(day),
+                s("sim"),
+                f(nb.round()),
+                f(f64::NAN),
+                f(large.round()),
+                f(inst.round()),
+                f(amount.round()),
+                f(f64::NAN),
+                d(day),
+            ]);
+        }
+        if is_month_end[t] {
+            // signals visible at this close → drift of next month
+            let pe_pct: Vec<f64> = (0..ni)
+                .map(|j| {
+                    let h = &pe_h[j];
+                    if h.len() < 250 {
+                        f64::NAN
+                    } else {
+                        ts_pct(&h[h.len().saturating_sub(1250)..])
+                    }
+                })
+                .collect();
+            let inv_peg: Vec<f64> = (0..ni)
+                .map(|j| {
+                    let h = &earn_h[j];
+                    if h.len() <= 252 {
+                        return f64::NAN;
+                    }
+                    let g = 100.0 * (h[h.len() - 1] / h[h.len() - 253] - 1.0);
+                    let pe = *pe_h[j].last().expect("pe");
+                    if g <= 0.0 || pe <= 0.0 {
+                        -1.0
+                    } else {
+                        g / pe
+                    }
+                })
+                .collect();
+            let flow_sig: Vec<f64> = (0..ni)
+                .map(|j| {
+                    let n = inst_h[j].len();
+                    let k = n.saturating_sub(20);
+                    inst_h[j][k..].iter().sum::<f64>() / amt_h[j][k..].iter().sum::<f64>()
+                })
+                .collect();
+            let val = if regime_of(mi) == "LL" {
+                zscore(&pe_pct)
+            } else {
+                zscore(&inv_peg)
+            };
+            let fz = zscore(&flow_sig);
+            for j in 0..ni {
+                mom[j] = MOM_PERSIST * mom[j]
+                    + (1.0 - MOM_PERSIST * MOM_PERSIST).sqrt() * MOM_SD * rng.normal();
+                drift[j] = mom[j] + VAL_EFFECT * val[j] + FLOW_EFFECT * fz[j];
+                growth[j] = (0.9 * growth[j] + 0.1 * 0.08 + 0.02 * rng.normal()).clamp(-0.3, 0.4);
+                control.push_str(&format!("{},{},{:.6}\n", day, meta[j].0, rng.normal()));
+            }
+        }
+    }
+
+    // ---- macro monthly rows ---------------------------------------------------------
+    for (k, (yy, mm)) in months.iter().enumerate() {
+        let period = last_day_of_month(*yy, *mm);
+        for (id, vals) in &macro_m {
+            let rule = if *id == "cn.pmi_mfg" {
+                LagRule::MonthEnd
+            } else {
+                LagRule::NextMonthEnd
+            };
+            macro_t.push(vec![
+                s(id),
+                d(period),
+                d(rule.available_at(period)),
+                s("sim"),
+                f(vals[k]),
+                s(rule.as_str()),
+            ]);
+        }
+    }
+
+    // ---- fundamentals and consensus (index level) ----------------------------------
+    let mut fund = Rows::new(Dataset::Fundamentals);
+    let mut cons = Rows::new(Dataset::Consensus);
+    for (t, day) in days.iter().enumerate() {
+        if !is_month_end[t] {
+            continue;
+        }
+        let qend = matches!(day.month(), 3 | 6 | 9 | 12);
+        for j in 0..ni {
+            let e = earn_h[j][t] * 1e8;
+            if qend {
+                let p = last_day_of_month(day.year(), day.month());
+                let window = match day.month() {
+                    3 => 30,
+                    6 => 62,
+                    9 => 31,
+                    _ => 120,
+                };
+                let ann = p + Duration::days(5 + rng.below(window - 5) as i64);
+                let np = e / 4.0 * (1.0 + 0.05 * rng.normal());
+                fund.push(vec![
+                    s(&meta[j].0),
+                    d(p),
+                    d(ann),
+                    s("sim"),
+                    f(np.round()),
+                    f((np * 1.25).round()),
+                    f((np * 8.0).round()),
+                    f((e * 6.0).round()),
+                    s("reported"),
+                ]);
+            }
+            for k in 0..2 {
+                let fy = day.year() + k;
+                let np = e * (1.0 + growth[j]).powi(k + 1) * (1.0 + 0.03 * rng.normal());
+                cons.push(vec![
+                    s(&meta[j].0),
+                    d(*day),
+                    f(fy as f64),
+                    s("sim"),
+                    f(np.round()),
+                    f(12.0 + 2.0 * rng.normal()),
+                    f((np * 8.0).round()),
+                    f(np / 1e9),
+                    d(*day),
+                ]);
+            }
+        }
+    }
+
+    // ---- ETFs ---------------------------------------------------------------------------
+    let mut etf_info = Rows::new(Dataset::EtfInfo);
+    let mut etf_size = Rows::new(Dataset::EtfSize);
+    let (mut sh, mut sz) = (0usize, 0usize);
+    for j in 0..ni {
+        let k = 1 + rng.below(3);
+        for e in 0..k {
+            let code = if rng.uniform() < 0.6 {
+                sh += 1;
+                format!("51{:04}.SH", 1000 + sh)
+            } else {
+                sz += 1;
+                format!("159{:03}.SZ", 100 + sz)
+            };
+            let start = if e == 0 {
+                rng.below(nd / 5)
+            } else {
+                rng.below(nd * 7 / 10)
+            };
+            let name = format!(
+                "{}ETF{}",
+                meta[j].1,
+                if e == 0 {
+                    String::new()
+                } else {
+                    format!("{}", e + 1)
+                }
+            );
+            etf_info.push(vec![
+                s(&code),
+                s("sim"),
+                s(&name),
+                s(&meta[j].0),
+                d(days[start]),
+                d(days[start]),
+            ]);
+            let mut nav = 1.0;
+            let mut shares = 10f64.powf(rng.range(8.0, 9.7));
+            for t in start..nd {
+                if t > start {
+                    nav *= 1.0 + ret_h[j][t] - 0.005 / 252.0 + 0.0002 * rng.normal();
+                    shares *= (0.01 * rng.normal()).exp();
+                }
+                let c = (nav * 1000.0).round() / 1000.0;
+                let vol = (shares * rng.range(0.005, 0.05)).round();
+                prices.push(vec![
+                    s(&code),
+                    d(days[t]),
+                    s("sim"),
+                    s("etf"),
+                    f(c),
+                    f(c),
+                    f(c),
+                    f(c),
+                    f(vol),
+                    f((vol * c).round()),
+                    s("none"),
+                    f(f64::NAN),
+                    f(f64::NAN),
+                    d(days[t]),
+                ]);
+                etf_size.push(vec![
+                    s(&code),
+                    d(days[t]),
+                    s("sim"),
+                    f((shares * c).round()),
+                    f(shares.round()),
+                    d(days[t] + Duration::days(1)),
+                ]);
+            }
+        }
+    }
+
+    // ---- constituents -----------------------------------------------------------------
+    let mut membership = Rows::new(Dataset::Membership);
+    let mut weights = Rows::new(Dataset::Weights);
+    if cfg.constituents {
+        let mut next_code = 0usize;
+        for j in 0..ni {
+            let n_stocks = 8 + cfg.years as usize; // one replacement per year
+            let mut codes = Vec::new();
+            let mut shares = Vec::new();
+            for _ in 0..n_stocks {
+                next_code += 1;
+                let code = if next_code % 2 == 0 {
+                    format!("{:06}.SH", 600000 + next_code)
+                } else {
+                    format!("{:06}.SZ", next_code)
+                };
+                let mut p = rng.range(5.0, 80.0);
+                for t in 0..nd {
+                    if t > 0 {
+                        p *= 1.0 + ret_h[j][t] + 0.015 * rng.normal();
+                    }
+                    let c = (p * 100.0).round() / 100.0;
+                    prices.push(vec![
+                        s(&code),
+                        d(days[t]),
+                        s("sim"),
+                        s("stock"),
+                        f(c),
+                        f(c),
+                        f(c),
+                        f(c),
+                        f(f64::NAN),
+                        f(f64::NAN),
+                        s("none"),
+                        f(f64::NAN),
+                        f(f64::NAN),
+                        d(days[t]),
+                    ]);
+                }
+                codes.push(code);
+                shares.push(10f64.powf(rng.range(8.0, 10.0)));
+            }
+            // members: 0..8 at start; each January member (y % 8) is replaced by 8+y
+            let mut members: Vec<usize> = (0..8).collect();
+            let mut in_date: Vec<NaiveDate> = vec![days[0]; n_stocks];
+            let mut last_year = days[0].year();
+            for (t, day) in days.iter().enumerate() {
+                if day.year() != last_year {
+                    let yidx = (day.year() - days[0].year()) as usize;
+                    let out_slot = yidx % 8;
+                    let new = 7 + yidx;
+                    if new < n_stocks {
+                        let old = members[out_slot];
+                        membership.push(vec![
+                            s(&meta[j].0),
+                            s(&codes[old]),
+                            d(in_date[old]),
+                            s("sim"),
+                            d(*day),
+                            d(in_date[old]),
+                        ]);
+                        members[out_slot] = new;
+                        in_date[new] = *day;
+                    }
+                    last_year = day.year();
+                }
+                if is_month_end[t] {
+                    let caps: Vec<f64> = members
+                        .iter()
+                        .map(|&m| shares[m] * (1.0 + 0.1 * m as f64))
+                        .collect();
+                    let tot: f64 = caps.iter().sum();
+                    for (k, &m) in members.iter().enumerate() {
+                        weights.push(vec![
+                            s(&meta[j].0),
+                            s(&codes[m]),
+                            d(*day),
+                            s("sim"),
+                            f(caps[k] / tot),
+                            d(*day),
+                        ]);
+                    }
+                }
+            }
+            for &m in &members {
+                membership.push(vec![
+                    s(&meta[j].0),
+                    s(&codes[m]),
+                    d(in_date[m]),
+                    s("sim"),
+                    Value::Date(None),
+                    d(in_date[m]),
+                ]);
+            }
+        }
+    }
+
+    // ---- write ---------------------------------------------------------------------------
+    let store = Store::open(out)?;
+    let mut rows = BTreeMap::new();
+    for r in [
+        prices, valuation, fund, cons, flows, macro_t, etf_info, etf_size, membership, weights,
+    ] {
+        rows.insert(r.t.dataset.name().to_string(), r.t.len());
+        if !r.t.is_empty() {
+            store.write(&r.t)?;
+        }
+        progress();
+    }
+    let io = |p: &Path, e| SimError::Io {
+        path: p.display().to_string(),
+        source: e,
+    };
+    let fdir = out.join("factors");
+    std::fs::create_dir_all(&fdir).map_err(|e| io(&fdir, e))?;
+    let cpath = fdir.join("control.csv");
+    rows.insert("factors/control.csv".into(), control.lines().count() - 1);
+    std::fs::write(&cpath, control).map_err(|e| io(&cpath, e))?;
+    let truth = serde_json::json!({
+        "config": cfg,
+        "effects": {
+            "valuation_pe_pct_in_LL_per_z": VAL_EFFECT,
+            "inverse_peg_elsewhere_per_z": VAL_EFFECT,
+            "flow_per_z": FLOW_EFFECT,
+            "momentum_persistence": MOM_PERSIST,
+            "momentum_sd": MOM_SD,
+            "control": 0.0
+        },
+        "regimes": months.iter().enumerate().map(|(k, (yy, mm))| serde_json::json!({"month": format!("{yy}-{mm:02}"), "regime": regime_of(k)})).collect::<Vec<_>>(),
+    });
+    let tpath = out.join("truth.json");
+    std::fs::write(&tpath, serde_json::to_string_pretty(&truth).expect("json"))
+        .map_err(|e| io(&tpath, e))?;
+    Ok(SimSummary {
+        seed: cfg.seed,
+        rows,
+        days: nd,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holidays_are_weekday_gaps() {
+        let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+        assert!(is_holiday(d("2024-10-03")));
+        assert!(!is_holiday(d("2024-10-08")));
+        assert!(is_holiday(d("2024-01-06")));
+    }
+
+    #[test]
+    fn zscore_ignores_nan() {
+        let z = zscore(&[1.0, 2.0, 3.0, f64::NAN]);
+        assert!((z[0] + 1.0).abs() < 1e-12 && z[3] == 0.0);
+    }
+}
