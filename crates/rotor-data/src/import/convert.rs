@@ -323,7 +323,7 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
             let ignored: Vec<String> = spec.ignore.iter().map(|h| norm_header(h)).collect();
             (0..raw.headers.len())
                 .filter(|&j| Some(j) != date_j && !ignored.contains(&norm_header(&raw.headers[j])))
-                .filter(|&j| rows.iter().take(50).any(|r| matches!(r.cell(j), CellRef::Num(_)) || matches!(r.cell(j), CellRef::Text(s) if parse_number(s).ok().flatten().is_some())))
+                .filter(|&j| rows.iter().any(|r| matches!(r.cell(j), CellRef::Num(_)) || matches!(r.cell(j), CellRef::Text(s) if parse_number(s).ok().flatten().is_some())))
                 .map(|j| (j, format!("{prefix}{}", raw.headers[j].trim())))
                 .collect()
         }
@@ -333,6 +333,14 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
 
     // field → (column index, multiplier)
     let mut fields: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
+    // macro in column-per-series form: a release-date column gives `available_at`
+    let mut macro_series = macro_series;
+    if !macro_series.is_empty() {
+        if let Some((j, _)) = find_column(raw, spec, "available_at")? {
+            macro_series.retain(|(k, _)| *k != j);
+            fields.insert("available_at", (j, 1.0));
+        }
+    }
     if spec.layout == Layout::Long && macro_series.is_empty() {
         for c in specs {
             if META.contains(&c.name) || Some(c.name) == pd || c.name == "code" {

@@ -1,0 +1,238 @@
+//! Hand-made broken files: every error names file, row, column and the expected form;
+//! a failing import leaves the store byte-for-byte as it was; parsers never panic.
+
+use proptest::prelude::*;
+use rotor_data::import::{self, reader, FileSpec};
+use rotor_data::schema::Dataset;
+use rotor_data::store::Store;
+use rotor_data::table::ConflictPolicy;
+use std::path::Path;
+
+fn write(dir: &Path, name: &str, body: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, body).unwrap();
+    p.display().to_string()
+}
+
+fn run(dir: &Path, specs: Vec<FileSpec>) -> Result<import::ImportReport, rotor_data::DataError> {
+    let store = Store::open(dir.join("store")).unwrap();
+    let files = import::plan(&specs, dir)?;
+    import::run(&store, &files, ConflictPolicy::Keep, &|| {})
+}
+
+#[test]
+fn non_numeric_cell_names_file_row_column_and_expectation() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "a.csv",
+        "date,close\n2024-01-02,10\n2024-01-03,ten\n2024-01-04,11\n",
+    );
+    let e = run(d.path(), vec![FileSpec::new(f, Dataset::Prices)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("a.csv")
+            && e.contains("row 3")
+            && e.contains("`close`")
+            && e.contains("expected a number")
+            && e.contains("`ten`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn bad_date_inside_the_data_is_an_error_but_a_trailing_footer_is_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "a.csv",
+        "date,close\n2024-01-02,10\n2024-13-45,10\n2024-01-04,11\n",
+    );
+    let e = run(d.path(), vec![FileSpec::new(f, Dataset::Prices)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("row 3") && e.contains("`date`") && e.contains("expected a date"),
+        "{e}"
+    );
+    let g = write(
+        d.path(),
+        "b.csv",
+        "date,close\n2024-01-02,10\n2024-01-03,11\n数据来源：Wind,\n",
+    );
+    let r = run(d.path(), vec![FileSpec::new(g, Dataset::Prices)]).unwrap();
+    assert_eq!(r.rows, 2);
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.kind == "footer" && w.row == Some(4)));
+}
+
+#[test]
+fn missing_required_column_lists_the_accepted_headers() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "a.csv", "date,price\n2024-01-02,10\n");
+    let e = run(d.path(), vec![FileSpec::new(f, Dataset::Prices)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("`close`") && e.contains("收盘") && e.contains("headers: date, price"),
+        "{e}"
+    );
+}
+
+#[test]
+fn empty_malformed_and_unsupported_files() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(d.path(), "empty.csv", "\n\n");
+    let e = run(d.path(), vec![FileSpec::new(f, Dataset::Prices)])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("empty.csv") && e.contains("header"), "{e}");
+    let f = write(d.path(), "x.docx", "hello");
+    let e = run(d.path(), vec![FileSpec::new(f, Dataset::Prices)])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unsupported file type"), "{e}");
+    let f = write(d.path(), "bad.xlsx", "not a zip");
+    let e = run(d.path(), vec![FileSpec::new(f, Dataset::Prices)])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("bad.xlsx"), "{e}");
+    let e = run(
+        d.path(),
+        vec![FileSpec::new("nothing/*.csv", Dataset::Prices)],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("matches no file"), "{e}");
+}
+
+#[test]
+fn a_failing_batch_leaves_the_store_unchanged() {
+    let d = tempfile::tempdir().unwrap();
+    let good = write(
+        d.path(),
+        "good.csv",
+        "date,close\n2024-01-02,10\n2024-01-03,11\n",
+    );
+    run(d.path(), vec![FileSpec::new(good.clone(), Dataset::Prices)]).unwrap();
+    let store = Store::open(d.path().join("store")).unwrap();
+    let before = std::fs::read(store.path(Dataset::Prices)).unwrap();
+    let manifest = std::fs::read(d.path().join("store/manifest.json")).unwrap();
+    let more = write(d.path(), "more.csv", "date,close\n2024-01-04,12\n");
+    let bad = write(d.path(), "bad.csv", "date,close\n2024-01-05,x\n");
+    assert!(run(
+        d.path(),
+        vec![
+            FileSpec::new(more, Dataset::Prices),
+            FileSpec::new(bad, Dataset::Prices)
+        ]
+    )
+    .is_err());
+    assert_eq!(std::fs::read(store.path(Dataset::Prices)).unwrap(), before);
+    assert_eq!(
+        std::fs::read(d.path().join("store/manifest.json")).unwrap(),
+        manifest
+    );
+}
+
+#[test]
+fn conflicts_are_reported_and_kept_replaced_or_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let a = write(d.path(), "a.csv", "date,close\n2024-01-02,10\n");
+    let b = write(
+        d.path(),
+        "b.csv",
+        "date,close\n2024-01-02,10.5\n2024-01-03,11\n",
+    );
+    let mut sa = FileSpec::new(a, Dataset::Prices);
+    sa.code = Some("000300".into());
+    let mut sb = FileSpec::new(b, Dataset::Prices);
+    sb.code = Some("000300".into());
+    run(d.path(), vec![sa]).unwrap();
+    let store = Store::open(d.path().join("store")).unwrap();
+    let files = import::plan(&[sb], d.path()).unwrap();
+    let e = import::run(&store, &files, ConflictPolicy::Error, &|| {})
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("conflicting") && e.contains("close") && e.contains("10.5"),
+        "{e}"
+    );
+    assert_eq!(
+        store.read(Dataset::Prices).unwrap().len(),
+        1,
+        "refused import writes nothing"
+    );
+    let r = import::run(&store, &files, ConflictPolicy::Keep, &|| {}).unwrap();
+    assert_eq!(r.commit.stats[&Dataset::Prices].conflicts, 1);
+    assert_eq!(
+        store.read(Dataset::Prices).unwrap().f64_col("close"),
+        &[10.0, 11.0]
+    );
+    import::run(&store, &files, ConflictPolicy::Replace, &|| {}).unwrap();
+    assert_eq!(
+        store.read(Dataset::Prices).unwrap().f64_col("close"),
+        &[10.5, 11.0]
+    );
+}
+
+#[test]
+fn gbk_encoded_csv_with_chinese_headers_imports() {
+    let d = tempfile::tempdir().unwrap();
+    let text = "日期,收盘,成交量\n2024-01-02,3.5,100\n";
+    let (bytes, _, _) = encoding_rs::GBK.encode(text);
+    let p = d.path().join("gbk.csv");
+    std::fs::write(&p, &bytes).unwrap();
+    let mut s = FileSpec::new(p.display().to_string(), Dataset::Prices);
+    s.code = Some("510300".into());
+    s.asset_type = Some(rotor_data::schema::AssetType::Etf);
+    let r = run(d.path(), vec![s]).unwrap();
+    assert_eq!(r.rows, 1);
+}
+
+fn convert_any(bytes: &[u8], ds: Dataset) {
+    let p = Path::new("fuzz.csv");
+    if let Ok(raw) = reader::parse_csv_bytes(p, bytes) {
+        let mut s = FileSpec::new("fuzz.csv", ds);
+        s.code = Some("X".into());
+        let _ = import::convert(&raw, &s);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        convert_any(&bytes, Dataset::Prices);
+        convert_any(&bytes, Dataset::Macro);
+    }
+
+    #[test]
+    fn mutated_vendor_rows_never_panic(
+        cells in proptest::collection::vec(prop_oneof![
+            Just("=5772.65".to_string()), Just("".to_string()), Just("--".to_string()),
+            Just("2021/6/22".to_string()), Just("数据来源：Wind".to_string()), Just("1e400".to_string()),
+            Just("\"1,234\"".to_string()), "[ -~]{0,8}".prop_map(|s| s), Just("20240131".to_string()),
+        ], 0..40),
+        width in 1usize..6,
+    ) {
+        let mut body = String::from("日期,收盘,成交量,open,pe_ttm,amount_yi\n");
+        for row in cells.chunks(width) {
+            body.push_str(&row.join(","));
+            body.push('\n');
+        }
+        convert_any(body.as_bytes(), Dataset::Prices);
+        convert_any(body.as_bytes(), Dataset::Valuation);
+        convert_any(body.as_bytes(), Dataset::Macro);
+    }
+
+    #[test]
+    fn numbers_round_trip_through_vendor_spellings(x in -1e12f64..1e12) {
+        let s = format!("={x}");
+        prop_assert_eq!(rotor_data::import::cells::parse_number(&s), Ok(Some(x)));
+    }
+}
