@@ -21,6 +21,7 @@ pub struct Cli {
 
 /// Top-level commands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Command {
     /// Import, check and inspect data in a store.
     #[command(subcommand)]
@@ -33,6 +34,7 @@ pub enum Command {
 
 /// `rotor data …`
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum DataCmd {
     /// Import vendor files (CSV, XLSX, Parquet, JSON) into the store.
     Import(ImportArgs),

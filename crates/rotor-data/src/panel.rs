@@ -91,8 +91,8 @@ pub fn panel_from_table(
         (src_col[i].as_deref() == chosen.get(c).map(String::as_str)).then_some(j)
     };
     let (mut lo, mut hi) = (i32::MAX, i32::MIN);
-    for i in 0..t.len() {
-        if let (Some(_), Some(d)) = (keep(i), date_col[i]) {
+    for (i, dc) in date_col.iter().enumerate() {
+        if let (Some(_), Some(d)) = (keep(i), *dc) {
             lo = lo.min(d);
             hi = hi.max(d);
         }
@@ -102,8 +102,8 @@ pub fn panel_from_table(
     }
     let span = (hi - lo + 1) as usize;
     let mut present = vec![false; span];
-    for i in 0..t.len() {
-        if let (Some(_), Some(d)) = (keep(i), date_col[i]) {
+    for (i, dc) in date_col.iter().enumerate() {
+        if let (Some(_), Some(d)) = (keep(i), *dc) {
             present[(d - lo) as usize] = true;
         }
     }

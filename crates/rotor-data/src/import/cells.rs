@@ -79,7 +79,7 @@ pub fn parse_date(s: &str, fmt: Option<&str>) -> Option<NaiveDate> {
         });
     }
     // drop a time part
-    let day = t.split(|c| c == ' ' || c == 'T').next().unwrap_or(t);
+    let day = t.split([' ', 'T']).next().unwrap_or(t);
     let b = day.as_bytes();
     if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
         return NaiveDate::parse_from_str(day, "%Y%m%d").ok();

@@ -42,6 +42,9 @@ pub struct Warning {
     pub message: String,
 }
 
+/// One output row of an input row: a series/code label and the cell feeding its value.
+type OutUnit = (Option<String>, Option<(usize, f64)>);
+
 /// Columns the importer fills itself rather than from headers.
 const META: &[&str] = &["source", "asset_type", "adj_kind", "lag_rule"];
 
@@ -435,7 +438,7 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
             _ => d,
         });
         // one output row per (series | wide code | the row)
-        let units: Vec<(Option<String>, Option<(usize, f64)>)> = if !macro_series.is_empty() {
+        let units: Vec<OutUnit> = if !macro_series.is_empty() {
             macro_series
                 .iter()
                 .map(|(j, id)| {
