@@ -22,7 +22,7 @@ use super::spec::{
 use crate::error::{DataError, Result};
 use crate::pit::{last_day_of_month, LagRule};
 use crate::schema::{AdjKind, AssetType, ColumnKind, Dataset};
-use crate::table::{date_to_days, days_to_date, Column, Table, Value};
+use crate::table::{days_to_date, Column, Table, Value};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -726,7 +726,6 @@ fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
             }
         }
     }
-    let _ = date_to_days;
     t
 }
 
