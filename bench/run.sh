@@ -1,21 +1,58 @@
 #!/usr/bin/env bash
 # Times rotor on the ../shared/bench workloads, beside the peers where available.
+#   bench/run.sh [import|panel|eval|all]     (default: all)
+# Inputs: ../shared/data (import) and /tmp/benchdata (python ../shared/bench/gen_data.py
+# /tmp/benchdata --daily-stocks). Peers run from the /tmp/peers venv when it exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+WHAT=${1:-all}
+BENCH=${BENCH_DATA:-/tmp/benchdata}
+PY=/tmp/peers/bin/python
 cargo build --release -q
+cargo build --release -q -p rotor-data --example read_panel
 ROTOR=./target/release/rotor
-ETF=../shared/data/raw/multifactor_etf/etf
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-if [ -d "$ETF" ]; then
-  echo "== import 799 AKShare ETF CSVs into a fresh store"
-  /usr/bin/time -f "rotor: %e s wall, %M KB peak" $ROTOR -q data import "$ETF"/*.csv --dataset prices --preset akshare \
-      --asset-type etf --adjust forward --code-from-filename --store "$TMP/store" > /dev/null
-  if [ -x /tmp/peers/bin/python ]; then
-    /usr/bin/time -f "pandas: %e s wall, %M KB peak" /tmp/peers/bin/python ../shared/bench/peer_pandas_import.py "$ETF" "$TMP/pandas.parquet"
+T="/usr/bin/time -f"
+
+if [[ $WHAT == all || $WHAT == import ]]; then
+  ETF=../shared/data/raw/multifactor_etf/etf
+  if [ -d "$ETF" ]; then
+    echo "== import 799 AKShare ETF CSVs into a fresh store (target < 0.5 s)"
+    $T "rotor : %e s wall, %M KB peak" $ROTOR -q data import "$ETF"/*.csv --dataset prices --preset akshare \
+        --asset-type etf --adjust forward --code-from-filename --store "$TMP/store" > /dev/null
+    if [ -x $PY ]; then
+      $T "pandas: %e s wall, %M KB peak" $PY ../shared/bench/peer_pandas_import.py "$ETF" "$TMP/pandas.parquet"
+    else
+      echo "pandas: not run (no /tmp/peers venv); 0.9-1.2 s in ../shared/bench/README.md"
+    fi
   else
-    echo "pandas: not run (no /tmp/peers venv); measured 0.9-1.2 s in ../shared/bench/README.md"
+    echo "skip import: $ETF absent"
   fi
-else
-  echo "skip: $ETF absent"
+fi
+
+if [[ $WHAT == all || $WHAT == panel ]]; then
+  if [ -f "$BENCH/stock_prices_d.parquet" ]; then
+    echo "== read a 3000-stock x 2500-day close panel from the store (target < 0.3 s)"
+    $ROTOR -q data import "$BENCH/stock_prices_d.parquet" --dataset prices --asset-type stock \
+        --store "$TMP/bstore" > /dev/null
+    $T "rotor : %e s wall, %M KB peak" ./target/release/examples/read_panel "$TMP/bstore"
+  else
+    echo "skip panel: $BENCH/stock_prices_d.parquet absent"
+  fi
+fi
+
+if [[ $WHAT == all || $WHAT == eval ]]; then
+  if [ -f "$BENCH/stock_factor_m.parquet" ]; then
+    echo "== monthly factor evaluation, 3000 stocks x 181 month-ends, 5 quantiles (alphalens 0.77 s; target <= 0.1 s)"
+    $T "rotor : %e s wall, %M KB peak" $ROTOR -q eval --factor "$BENCH/stock_factor_m.parquet" \
+        --prices "$BENCH/stock_prices_m.parquet" --periods 1 --quantiles 5 --out "$TMP/eval_m" --summary-json
+    [ -x $PY ] && $T "alphalens: %e s wall, %M KB peak" $PY ../shared/bench/peer_alphalens.py "$BENCH"
+  fi
+  if [ -f "$BENCH/stock_factor_d.parquet" ]; then
+    echo "== daily factor evaluation, 3000 x 2500, horizons 1/5/20, 10 quantiles (alphalens 17.4 s / 1.7 GB; target <= 1 s / 400 MB)"
+    $T "rotor : %e s wall, %M KB peak" $ROTOR -q eval --factor "$BENCH/stock_factor_d.parquet" \
+        --prices "$BENCH/stock_prices_d.parquet" --periods 1,5,20 --quantiles 10 --out "$TMP/eval_d" --summary-json
+    [ -x $PY ] && $T "alphalens: %e s wall, %M KB peak" $PY ../shared/bench/peer_alphalens_daily.py "$BENCH"
+  fi
 fi

@@ -282,7 +282,7 @@ pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
         let mut near: Vec<&str> = keys
             .iter()
             .flatten()
-            .map(String::as_str)
+            .map(|k| &**k)
             .filter(|k| k.contains(&a.code) || a.code.contains(*k))
             .collect();
         near.sort();

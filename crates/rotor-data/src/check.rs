@@ -152,7 +152,12 @@ pub fn check(store: &Store, calendar: Option<(&str, &TradingCalendar)>) -> Resul
             }
         };
         let keys = series_key(&t);
-        let mut sources: Vec<String> = t.str_col("source").iter().flatten().cloned().collect();
+        let mut sources: Vec<String> = t
+            .str_col("source")
+            .iter()
+            .flatten()
+            .map(|s| s.to_string())
+            .collect();
         sources.sort();
         sources.dedup();
         let mut ser = keys.clone();
@@ -357,7 +362,10 @@ fn check_prices(t: &Table, keys: &[String], cal: Option<&TradingCalendar>, out: 
             }
         }
     }
-    let codes: Vec<Option<String>> = keys.iter().map(|k| Some(k.clone())).collect();
+    let mut codes: Vec<Option<crate::table::Text>> = Vec::with_capacity(keys.len());
+    for k in &keys {
+        crate::table::push_text(&mut codes, Some(k));
+    }
     for (name, v, factor) in crate::import::convert::unit_series(&t) {
         for (code, at, ratio) in crate::import::convert::unit_jumps(&codes, &v, factor) {
             f(

@@ -42,6 +42,11 @@ pub fn choose_sources(table: &Table, preference: &[String]) -> BTreeMap<String, 
 
 /// A date × code panel of `field` from a dated dataset (`prices`, `valuation`, `flows`,
 /// `etf_size`), optionally restricted to `codes`, with the source rule above.
+///
+/// Streams the four needed columns (`code`, `date`, `source`, `field`) batch by batch
+/// from the store file, relying on its key order (code, date, source): each code's rows
+/// are contiguous, so the source choice is made per code run and no string is hashed
+/// per row. The result equals [`panel_from_table`] on the same rows (tested).
 pub fn read_panel(
     store: &Store,
     dataset: Dataset,
@@ -49,13 +54,148 @@ pub fn read_panel(
     codes: Option<&[String]>,
     preference: &[String],
 ) -> Result<Panel> {
+    use arrow_array::{Array, Date32Array, Float64Array, StringArray};
     if dataset.column_index(field).is_none() || !dataset.has_date() {
         return Err(DataError::Missing(format!(
             "dataset {dataset} has no dated column `{field}`"
         )));
     }
-    let t = store.read_columns(dataset, Some(&["code", "date", "source", field]))?;
-    Ok(panel_from_table(&t, field, codes, preference))
+    if dataset.key_indices()[..2] != [0, 1] || dataset.columns()[1].name != "date" {
+        // not keyed (code, date, …): take the general path
+        let t = store.read_columns(dataset, Some(&["code", "date", "source", field]))?;
+        return Ok(panel_from_table(&t, field, codes, preference));
+    }
+    let path = store.path(dataset);
+    let wanted: Option<std::collections::HashSet<&str>> =
+        codes.map(|c| c.iter().map(String::as_str).collect());
+    // per kept code: its (date, value) observations from the chosen source
+    let mut series: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
+    // the current code run: code, distinct sources, rows as (date, source id, value)
+    let mut cur: Option<String> = None;
+    let mut cur_keep = false;
+    let mut srcs: Vec<String> = Vec::new();
+    let mut rows: Vec<(i32, u32, f64)> = Vec::new();
+    let mut finish = |code: Option<String>,
+                      keep: bool,
+                      srcs: &mut Vec<String>,
+                      rows: &mut Vec<(i32, u32, f64)>| {
+        if let (Some(code), true) = (code, keep) {
+            let pick = preference
+                .iter()
+                .find_map(|p| srcs.iter().position(|s| s == p))
+                .unwrap_or_else(|| {
+                    let mut n = vec![0usize; srcs.len()];
+                    for r in rows.iter() {
+                        n[r.1 as usize] += 1;
+                    }
+                    let mut order: Vec<usize> = (0..srcs.len()).collect();
+                    order.sort_by(|&a, &b| n[b].cmp(&n[a]).then(srcs[a].cmp(&srcs[b])));
+                    order[0]
+                }) as u32;
+            let obs: Vec<(i32, f64)> = rows
+                .iter()
+                .filter(|r| r.1 == pick)
+                .map(|r| (r.0, r.2))
+                .collect();
+            series.insert(code, obs);
+        }
+        srcs.clear();
+        rows.clear();
+    };
+    if store.has(dataset) {
+        crate::parquet_io::for_each_batch(&path, &["code", "date", "source", field], |a| {
+            let bad = |c: &str| DataError::Parquet {
+                path: path.clone(),
+                message: format!("column `{c}` has an unexpected type"),
+            };
+            let code = a[0]
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| bad("code"))?;
+            let date = a[1]
+                .as_any()
+                .downcast_ref::<Date32Array>()
+                .ok_or_else(|| bad("date"))?;
+            let src = a[2]
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| bad("source"))?;
+            let val = a[3]
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .ok_or_else(|| bad(field))?;
+            let mut last_src = u32::MAX;
+            for i in 0..code.len() {
+                if code.is_null(i) || date.is_null(i) {
+                    continue;
+                }
+                let c = code.value(i);
+                if cur.as_deref() != Some(c) {
+                    finish(cur.take(), cur_keep, &mut srcs, &mut rows);
+                    cur = Some(c.to_string());
+                    cur_keep = wanted.as_ref().is_none_or(|w| w.contains(c));
+                    last_src = u32::MAX;
+                }
+                if !cur_keep {
+                    continue;
+                }
+                let s = if src.is_null(i) { "" } else { src.value(i) };
+                let sid = if last_src != u32::MAX && srcs[last_src as usize] == s {
+                    last_src
+                } else {
+                    match srcs.iter().position(|x| x == s) {
+                        Some(k) => k as u32,
+                        None => {
+                            srcs.push(s.to_string());
+                            (srcs.len() - 1) as u32
+                        }
+                    }
+                };
+                last_src = sid;
+                let v = if val.is_null(i) {
+                    f64::NAN
+                } else {
+                    val.value(i)
+                };
+                rows.push((date.value(i), sid, v));
+            }
+            Ok(())
+        })?;
+    }
+    finish(cur.take(), cur_keep, &mut srcs, &mut rows);
+    let assets: Vec<String> = series.keys().cloned().collect();
+    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+    for obs in series.values() {
+        for &(d, _) in obs {
+            lo = lo.min(d);
+            hi = hi.max(d);
+        }
+    }
+    if lo > hi {
+        return Ok(Panel::nan(Vec::new(), assets));
+    }
+    let span = (hi - lo + 1) as usize;
+    let mut row_of = vec![usize::MAX; span];
+    for obs in series.values() {
+        for &(d, _) in obs {
+            row_of[(d - lo) as usize] = 0;
+        }
+    }
+    let mut dates = Vec::new();
+    for (k, r) in row_of.iter_mut().enumerate() {
+        if *r == 0 {
+            *r = dates.len();
+            dates.push(days_to_date(lo + k as i32));
+        }
+    }
+    let n = assets.len();
+    let mut panel = Panel::nan(dates, assets);
+    for (j, obs) in series.values().enumerate() {
+        for &(d, v) in obs {
+            panel.values[row_of[(d - lo) as usize] * n + j] = v;
+        }
+    }
+    Ok(panel)
 }
 
 /// Build a panel from an in-memory table (see [`read_panel`]).

@@ -61,9 +61,15 @@ pub fn write_table<W: Write + Send>(table: &Table, w: W, path_for_errors: &Path)
         .collect();
     let batch =
         RecordBatch::try_new(schema.clone(), arrays).map_err(|e| pq_err(path_for_errors, e))?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .build();
+    // Dictionary pages pay off for text (codes, sources repeat on every row) and not
+    // for prices and volumes, whose values rarely repeat: hashing them only costs time.
+    let mut props = WriterProperties::builder().set_compression(Compression::SNAPPY);
+    for (spec, col) in table.dataset.columns().iter().zip(&table.columns) {
+        if matches!(col, Column::F64(_)) {
+            props = props.set_column_dictionary_enabled(spec.name.into(), false);
+        }
+    }
+    let props = props.build();
     let mut writer =
         ArrowWriter::try_new(w, schema, Some(props)).map_err(|e| pq_err(path_for_errors, e))?;
     writer
@@ -109,13 +115,10 @@ pub fn read_table(dataset: Dataset, path: &Path, only: Option<&[&str]>) -> Resul
                     let a = a.as_any().downcast_ref::<StringArray>().ok_or_else(|| {
                         pq_err(path, format!("column `{}` is not Utf8", spec.name))
                     })?;
-                    v.extend((0..rows).map(|i| {
-                        if a.is_null(i) {
-                            None
-                        } else {
-                            Some(a.value(i).to_string())
-                        }
-                    }));
+                    v.reserve(rows);
+                    for i in 0..rows {
+                        crate::table::push_text(v, (!a.is_null(i)).then(|| a.value(i)));
+                    }
                 }
                 (Column::F64(v), Some(a)) => {
                     let a = a.as_any().downcast_ref::<Float64Array>().ok_or_else(|| {
@@ -138,4 +141,45 @@ pub fn read_table(dataset: Dataset, path: &Path, only: Option<&[&str]>) -> Resul
     }
     debug_assert_eq!(table.len(), n);
     Ok(table)
+}
+
+/// Stream the record batches of `columns` (by name, all `Utf8`/`Date32`/`Float64` as the
+/// store writes them) of a store file to `f`, one batch at a time, without building a
+/// [`Table`]. Used by panel reads, which touch four columns of millions of rows.
+pub fn for_each_batch(
+    path: &Path,
+    columns: &[&str],
+    mut f: impl FnMut(&[ArrayRef]) -> Result<()>,
+) -> Result<()> {
+    let file = File::open(path).map_err(|e| DataError::io(path, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| pq_err(path, e))?;
+    let file_schema = builder.schema().clone();
+    let mut wanted = Vec::with_capacity(columns.len());
+    for c in columns {
+        wanted.push(
+            file_schema
+                .index_of(c)
+                .map_err(|_| pq_err(path, format!("store file has no column `{c}`")))?,
+        );
+    }
+    let mask = ProjectionMask::roots(builder.parquet_schema(), wanted);
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(1 << 16)
+        .build()
+        .map_err(|e| pq_err(path, e))?;
+    for batch in reader {
+        let batch = batch.map_err(|e| pq_err(path, e))?;
+        let arrays: Vec<ArrayRef> = columns
+            .iter()
+            .map(|c| {
+                batch
+                    .column_by_name(c)
+                    .cloned()
+                    .ok_or_else(|| pq_err(path, format!("missing column `{c}`")))
+            })
+            .collect::<Result<_>>()?;
+        f(&arrays)?;
+    }
+    Ok(())
 }

@@ -138,7 +138,7 @@ impl Store {
             by_ds
                 .entry(t.dataset)
                 .or_insert_with(|| Table::new(t.dataset))
-                .extend(&t);
+                .append(t);
         }
         let mut report = CommitReport::default();
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
@@ -147,7 +147,8 @@ impl Store {
                 let _ = fs::remove_file(tmp);
             }
         };
-        for (ds, new) in &by_ds {
+        for (ds, new) in by_ds {
+            let ds = &ds;
             let old = self.read(*ds)?;
             let (merged, stats, conflicts) = old.merge(new, policy);
             let Some(merged) = merged else {

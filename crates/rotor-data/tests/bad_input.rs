@@ -236,3 +236,31 @@ proptest! {
         prop_assert_eq!(rotor_data::import::cells::parse_number(&s), Ok(Some(x)));
     }
 }
+
+#[test]
+fn long_file_without_a_recognised_code_column_is_refused_not_collapsed() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "panel.csv",
+        "date,sec,close\n2024-01-02,A,10\n2024-01-02,B,20\n2024-01-03,A,11\n2024-01-03,B,21\n",
+    );
+    let e = run(d.path(), vec![FileSpec::new(f, Dataset::Prices)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("panel.csv") && e.contains("no code column") && e.contains("sec"),
+        "{e}"
+    );
+    assert!(!d.path().join("store/prices/data.parquet").exists());
+    // `asset` (the long-format convention of alphalens and the bench files) is a code
+    let g = write(
+        d.path(),
+        "long.csv",
+        "date,asset,value\n2024-01-02,A,10\n2024-01-02,B,20\n",
+    );
+    let mut spec = FileSpec::new(g, Dataset::Prices);
+    spec.columns.insert("close".into(), "value".into());
+    let r = run(d.path(), vec![spec]).unwrap();
+    assert_eq!(r.rows, 2);
+}

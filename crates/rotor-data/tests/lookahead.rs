@@ -18,7 +18,7 @@ fn macro_table(rows: &[(u8, u16, u16, f64)]) -> Table {
     for &(s, period, lag, v) in rows {
         let p = base() + Duration::days(period as i64);
         t.push_row(vec![
-            Value::Str(Some(format!("s{}", s % 3))),
+            Value::Str(Some(format!("s{}", s % 3).into())),
             Value::Date(Some(p)),
             Value::Date(Some(p + Duration::days(lag as i64))),
             Value::Str(Some("x".into())),
@@ -39,7 +39,7 @@ proptest! {
         let t = base() + Duration::days(t_off as i64);
         let td = date_to_days(t);
         // a stored table never repeats a key: build it through the store's merge
-        let (orig, _, _) = Table::new(Dataset::Macro).merge(&macro_table(&rows), rotor_data::table::ConflictPolicy::Keep);
+        let (orig, _, _) = Table::new(Dataset::Macro).merge(macro_table(&rows), rotor_data::table::ConflictPolicy::Keep);
         let orig = orig.unwrap();
         // mutate every row published after t, and add revisions/new rows after t
         let mut mutated = orig.clone();
@@ -57,7 +57,7 @@ proptest! {
             (s, p, lag, v)
         }).collect();
         let late = macro_table(&late);
-        let (merged, _, _) = mutated.merge(&late, rotor_data::table::ConflictPolicy::Replace);
+        let (merged, _, _) = mutated.clone().merge(late, rotor_data::table::ConflictPolicy::Replace);
         prop_assert_eq!(as_of(&orig, t), as_of(&merged.unwrap(), t));
     }
 }

@@ -109,7 +109,7 @@ fn csi300_closes_from_three_sources_agree() {
         if codes[i].as_deref() == Some("000300.SH") {
             by.entry(dates[i].unwrap())
                 .or_default()
-                .push((srcs[i].clone().unwrap(), close[i]));
+                .push((srcs[i].clone().unwrap().to_string(), close[i]));
         }
     }
     let overlap: Vec<_> = by.values().filter(|v| v.len() == 3).collect();

@@ -163,7 +163,7 @@ impl Rows {
 }
 
 fn s(x: &str) -> Value {
-    Value::Str(Some(x.to_string()))
+    Value::Str(Some(x.into()))
 }
 fn d(x: NaiveDate) -> Value {
     Value::Date(Some(x))

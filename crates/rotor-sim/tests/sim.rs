@@ -77,7 +77,7 @@ fn calibration_targets_hold() {
     let idx: Vec<String> = {
         let mut v: Vec<String> = (0..t.len())
             .filter(|&i| t.str_col("asset_type")[i].as_deref() == Some("index"))
-            .filter_map(|i| t.str_col("code")[i].clone())
+            .filter_map(|i| t.str_col("code")[i].as_deref().map(String::from))
             .collect();
         v.sort();
         v.dedup();

@@ -22,7 +22,7 @@ use super::spec::{
 use crate::error::{DataError, Result};
 use crate::pit::{last_day_of_month, LagRule};
 use crate::schema::{AdjKind, AssetType, ColumnKind, Dataset};
-use crate::table::{days_to_date, Column, Table, Value};
+use crate::table::{days_to_date, Column, Table, Text, Value};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -273,6 +273,7 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
         .unwrap_or("")
         .to_string();
     let mut out = Table::new(ds);
+    out.reserve(rows.len());
     let code_j =
         if ds.column_index("code").is_some() && spec.code.is_none() && !spec.code_from_filename {
             find_column(raw, spec, "code")?.map(|x| x.0)
@@ -367,8 +368,11 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
         }
     }
 
-    // periodicity for macro
+    // periodicity for macro (other datasets keep their dates as they are)
     let period = spec.period.unwrap_or_else(|| {
+        if ds != Dataset::Macro {
+            return Period::Day;
+        }
         let j = date_j.unwrap_or(0);
         let ds_: Vec<NaiveDate> = rows.iter().filter_map(|r| cx.date(r, j)).collect();
         let all_first = !ds_.is_empty() && ds_.iter().all(|d| d.day() == 1);
@@ -406,6 +410,22 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
             "wide_value `{wide_field}` is not a column of dataset {ds}"
         )));
     }
+    // per-file constant text cells, shared by every row (no per-row allocation)
+    let source_t: Text = Text::from(source.as_str());
+    let asset_t: Text = Text::from(asset.as_str());
+    let adj_t: Text = Text::from(spec.adjust.unwrap_or(AdjKind::None).as_str());
+    let lag_t: Text = Text::from(
+        if fields.contains_key("available_at") {
+            LagRule::Reported
+        } else {
+            lag
+        }
+        .as_str(),
+    );
+    let fixed_code_t: Option<Text> = fixed_code
+        .clone()
+        .or_else(|| Some(stem.clone()))
+        .map(|c| Text::from(normalize_code(&c, Some(asset))));
     let mut order_desc = 0usize;
     let mut order_asc = 0usize;
     let mut prev: Option<NaiveDate> = None;
@@ -469,24 +489,14 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
             let mut skip = false;
             for c in specs {
                 let v = match c.name {
-                    "source" => Value::Str(Some(source.clone())),
-                    "asset_type" => Value::Str(Some(asset.as_str().into())),
-                    "adj_kind" => {
-                        Value::Str(Some(spec.adjust.unwrap_or(AdjKind::None).as_str().into()))
-                    }
+                    "source" => Value::Str(Some(source_t.clone())),
+                    "asset_type" => Value::Str(Some(asset_t.clone())),
+                    "adj_kind" => Value::Str(Some(adj_t.clone())),
                     "lag_rule" => match rule_j.and_then(|j| cx.text(row, j)) {
-                        Some(r) => Value::Str(Some(r)),
-                        None => Value::Str(Some(
-                            if fields.contains_key("available_at") {
-                                LagRule::Reported
-                            } else {
-                                lag
-                            }
-                            .as_str()
-                            .into(),
-                        )),
+                        Some(r) => Value::Str(Some(r.into())),
+                        None => Value::Str(Some(lag_t.clone())),
                     },
-                    "series_id" if label.is_some() => Value::Str(label.clone()),
+                    "series_id" if label.is_some() => Value::Str(label.as_deref().map(Text::from)),
                     "value" if label.is_some() && ds == Dataset::Macro => {
                         let (j, m) = cellsrc.expect("series cell");
                         let x = cx.number(row, j)? * m;
@@ -505,9 +515,12 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                                     None => return Err(cx.cell_err(row, j, "a security code")),
                                 }
                             } else {
-                                fixed_code.clone().or_else(|| Some(stem.clone()))
+                                None
                             };
-                        Value::Str(rawc.map(|c| normalize_code(&c, Some(asset))))
+                        match rawc {
+                            Some(c) => Value::Str(Some(normalize_code(&c, Some(asset)).into())),
+                            None => Value::Str(fixed_code_t.clone()),
+                        }
                     }
                     n if Some(n) == pd => Value::Date(pdate),
                     "available_at" => match fields.get("available_at") {
@@ -531,7 +544,9 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                         match (c.kind, src) {
                             (ColumnKind::F64, Some((j, m))) => Value::F64(cx.number(row, j)? * m),
                             (ColumnKind::F64, None) => Value::F64(f64::NAN),
-                            (ColumnKind::Str, Some((j, _))) => Value::Str(cx.text(row, j)),
+                            (ColumnKind::Str, Some((j, _))) => {
+                                Value::Str(cx.text(row, j).map(Text::from))
+                            }
                             (ColumnKind::Str, None) => Value::Str(None),
                             (ColumnKind::Date, Some((j, _))) => match row.cell(j) {
                                 CellRef::Empty => Value::Date(None),
@@ -575,6 +590,26 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
             None,
             "dates are in descending order; sorted ascending".into(),
         );
+    }
+    // one code for the whole file but many rows per date: the code column was missed
+    if code_j.is_none() && wide_codes.is_empty() && ds.column_index("code").is_some() {
+        if let Some(pd) = pd.and_then(|p| ds.column_index(p)) {
+            if let Column::Date(dv) = &out.columns[pd] {
+                let mut distinct: Vec<i32> = dv.iter().flatten().copied().collect();
+                distinct.sort_unstable();
+                distinct.dedup();
+                if out.len() >= 4 && distinct.len() * 2 <= out.len() {
+                    return Err(layout_err(format!(
+                        "{} rows share only {} distinct dates but the file has no code column, so every row would get the code `{}`; expected a header such as {} (or map it with `columns = {{ code = \"<header>\" }}`; headers: {})",
+                        out.len(),
+                        distinct.len(),
+                        fixed_code_t.as_deref().unwrap_or(""),
+                        aliases_of("code").join(", "),
+                        raw.headers.join(", ")
+                    )));
+                }
+            }
+        }
     }
     let mut warnings = std::mem::take(&mut cx.warnings);
     let table = clean_table(out, &cx.file, &mut warnings);
@@ -752,35 +787,58 @@ pub const LISTING_RAMP: usize = 60;
 /// previous 20 positive values of the same code. Requiring the following values to stay
 /// at the new level separates a change of units (persistent) from a one-day volume
 /// spike (a block trade). The first [`LISTING_RAMP`] observations are skipped. Returns `(code, position, ratio)`; at most one per code.
-pub fn unit_jumps(codes: &[Option<String>], v: &[f64], factor: f64) -> Vec<(String, usize, f64)> {
-    let median = |w: &mut Vec<f64>| {
-        w.sort_by(f64::total_cmp);
-        w[w.len() / 2]
-    };
+pub fn unit_jumps(
+    codes: &[Option<crate::table::Text>],
+    v: &[f64],
+    factor: f64,
+) -> Vec<(String, usize, f64)> {
+    // medians over small fixed windows, on the stack (this runs on every imported row)
+    fn median(w: &mut [f64]) -> f64 {
+        let m = w.len() / 2;
+        *w.select_nth_unstable_by(m, f64::total_cmp).1
+    }
     let mut out = Vec::new();
+    let mut pos: Vec<usize> = Vec::new();
     let mut start = 0;
     while start < v.len() {
         let mut end = start;
         while end < v.len() && codes[end] == codes[start] {
             end += 1;
         }
-        let pos: Vec<usize> = (start..end)
-            .filter(|&i| v[i] > 0.0 && v[i].is_finite())
-            .collect();
-        for (k, &i) in pos.iter().enumerate() {
-            if k < LISTING_RAMP {
+        pos.clear();
+        pos.extend((start..end).filter(|&i| v[i] > 0.0 && v[i].is_finite()));
+        let (mut before, mut after) = ([0.0f64; 20], [0.0f64; 5]);
+        for k in LISTING_RAMP.max(1)..pos.len() {
+            let b = &pos[k.saturating_sub(20)..k];
+            let a = &pos[k..(k + 5).min(pos.len())];
+            // cheap bound first: median(after)/median(before) lies within
+            // [min(after)/max(before), max(after)/min(before)]
+            let (mut bmin, mut bmax, mut amin, mut amax) =
+                (f64::INFINITY, 0.0f64, f64::INFINITY, 0.0f64);
+            for &q in b {
+                bmin = bmin.min(v[q]);
+                bmax = bmax.max(v[q]);
+            }
+            for &q in a {
+                amin = amin.min(v[q]);
+                amax = amax.max(v[q]);
+            }
+            if amax / bmin <= factor && amin / bmax >= 1.0 / factor {
                 continue;
             }
-            let before = median(&mut pos[k.saturating_sub(20)..k].iter().map(|&q| v[q]).collect());
-            let after = median(
-                &mut pos[k..(k + 5).min(pos.len())]
-                    .iter()
-                    .map(|&q| v[q])
-                    .collect(),
-            );
-            let r = after / before;
+            for (slot, &q) in before.iter_mut().zip(b) {
+                *slot = v[q];
+            }
+            for (slot, &q) in after.iter_mut().zip(a) {
+                *slot = v[q];
+            }
+            let r = median(&mut after[..a.len()]) / median(&mut before[..b.len()]);
             if !(1.0 / factor..=factor).contains(&r) {
-                out.push((codes[start].clone().unwrap_or_default(), i, r));
+                out.push((
+                    codes[start].as_deref().unwrap_or_default().to_string(),
+                    pos[k],
+                    r,
+                ));
                 break;
             }
         }
