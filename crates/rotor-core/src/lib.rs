@@ -4,6 +4,10 @@
 //! cross-sectional and time-series kernels operate. Kernels take plain panels and never
 //! read files, so they can be tested on hand-made inputs and reused by every strategy.
 //!
+//! * [`panel`] — the labelled dense matrix, long ↔ wide, reindexing, resampling to
+//!   month-ends / week-ends (last valid value);
+//! * [`ops`] — cross-sectional and time-series operators, residualisation, aggregation.
+//!
 //! ```
 //! use rotor_core::Panel;
 //! let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
@@ -18,6 +22,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod ops;
 pub mod panel;
 
 pub use panel::{Panel, PanelError};

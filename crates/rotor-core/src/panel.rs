@@ -119,6 +119,95 @@ impl Panel {
         out
     }
 
+    /// Column `j` (one asset's series) as a vector.
+    pub fn column(&self, j: usize) -> Vec<f64> {
+        let n = self.n_assets();
+        (0..self.n_dates())
+            .map(|t| self.values[t * n + j])
+            .collect()
+    }
+
+    /// Reindex to `dates` × `assets` (exact label matches; anything absent is NaN).
+    pub fn reindex(&self, dates: &[NaiveDate], assets: &[String]) -> Panel {
+        let ai: HashMap<&str, usize> = self
+            .assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.as_str(), i))
+            .collect();
+        let cols: Vec<Option<usize>> = assets.iter().map(|a| ai.get(a.as_str()).copied()).collect();
+        let mut out = Panel::nan(dates.to_vec(), assets.to_vec());
+        let n = assets.len();
+        let mut t_src = 0;
+        for (t, d) in dates.iter().enumerate() {
+            while t_src < self.dates.len() && self.dates[t_src] < *d {
+                t_src += 1;
+            }
+            if t_src < self.dates.len() && self.dates[t_src] == *d {
+                let src = self.row(t_src);
+                for (j, c) in cols.iter().enumerate() {
+                    if let Some(c) = c {
+                        out.values[t * n + j] = src[*c];
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Apply `f` to every cross-section (row) in place.
+    pub fn map_rows(&mut self, mut f: impl FnMut(&mut [f64])) {
+        let n = self.n_assets();
+        if n == 0 {
+            return;
+        }
+        for row in self.values.chunks_mut(n) {
+            f(row);
+        }
+    }
+
+    /// Apply `f` to every asset's series (column) in place.
+    pub fn map_cols(&mut self, mut f: impl FnMut(&mut [f64])) {
+        let (n, t) = (self.n_assets(), self.n_dates());
+        let mut buf = vec![0.0; t];
+        for j in 0..n {
+            for (k, b) in buf.iter_mut().enumerate() {
+                *b = self.values[k * n + j];
+            }
+            f(&mut buf);
+            for (k, b) in buf.iter().enumerate() {
+                self.values[k * n + j] = *b;
+            }
+        }
+    }
+
+    /// Last date of each calendar month present in the panel's own dates
+    /// (the month-ends of a trading calendar when the panel is daily).
+    pub fn month_ends(&self) -> Vec<NaiveDate> {
+        use chrono::Datelike;
+        let mut out: Vec<NaiveDate> = Vec::new();
+        for d in &self.dates {
+            match out.last_mut() {
+                Some(l) if (l.year(), l.month()) == (d.year(), d.month()) => *l = *d,
+                _ => out.push(*d),
+            }
+        }
+        out
+    }
+
+    /// Last date of each ISO week present in the panel's own dates.
+    pub fn week_ends(&self) -> Vec<NaiveDate> {
+        use chrono::Datelike;
+        let mut out: Vec<NaiveDate> = Vec::new();
+        for d in &self.dates {
+            match out.last_mut() {
+                Some(l) if l.iso_week() == d.iso_week() => *l = *d,
+                _ => out.push(*d),
+            }
+        }
+        out
+    }
+
     /// Rows at the given dates using the last valid value at or before each date
     /// (per asset), e.g. resampling daily closes to month-ends.
     pub fn resample_last(&self, at: &[NaiveDate]) -> Panel {
