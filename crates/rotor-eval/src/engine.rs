@@ -1,0 +1,310 @@
+//! The evaluation pass: align factor and prices, compute forward returns on the fly,
+//! and produce one [`DateStats`] per usable signal date (in parallel over dates).
+//!
+//! **Alignment (alphalens-compatible).**
+//! * Signal dates = factor dates that are also price dates; assets = factor assets that
+//!   have prices.
+//! * Prices are forward-filled per asset before returns (alphalens `prices.ffill()`;
+//!   `ffill_prices = false` turns it off, then a suspended day gives no return).
+//! * Forward return for horizon `h` at price row `k`: `P[k+h] / P[k] − 1` — `h` rows of
+//!   the *price* calendar (trading days for daily prices, months for month-end prices).
+//! * Outlier filter (alphalens `filter_zscore`, default 20): per asset and horizon,
+//!   a forward return with `|r − mean| > z · std(ddof=1)` over the signal dates is
+//!   dropped. `None` disables it.
+//! * A (date, asset) row is used only when the factor and **every** horizon's forward
+//!   return are present (alphalens drops rows with any missing column), so all horizons
+//!   are evaluated on the same sample and the last `max(h)` dates have no row.
+//! * Quantiles per date with [`Grouping`]; a date that cannot be cut is dropped (alphalens
+//!   with `max_loss > 0`).
+
+use crate::quantile::{assign, Grouping};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rotor_core::ops::cross::{pearson, rank_avg_into};
+use rotor_core::Panel;
+use serde::{Deserialize, Serialize};
+
+/// Evaluation settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EvalConfig {
+    /// Forward-return horizons in rows of the price calendar.
+    pub periods: Vec<usize>,
+    /// Number of quantile groups.
+    pub quantiles: usize,
+    /// How groups are cut.
+    pub grouping: Grouping,
+    /// Minimum pairs for an IC (SPEC §6.1: 5).
+    pub min_ic_obs: usize,
+    /// Forward-fill prices before computing returns.
+    pub ffill_prices: bool,
+    /// Drop forward returns beyond this many standard deviations (per asset).
+    pub filter_zscore: Option<f64>,
+}
+
+impl Default for EvalConfig {
+    fn default() -> Self {
+        EvalConfig {
+            periods: vec![1],
+            quantiles: 5,
+            grouping: Grouping::RankFloor,
+            min_ic_obs: 5,
+            ffill_prices: true,
+            filter_zscore: Some(20.0),
+        }
+    }
+}
+
+/// Errors of an evaluation.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum EvalError {
+    /// Nothing to evaluate.
+    #[error("{0}")]
+    Empty(String),
+    /// A setting is out of range.
+    #[error("invalid setting: {0}")]
+    Config(String),
+}
+
+/// Everything computed on one signal date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateStats {
+    /// Signal date.
+    pub date: NaiveDate,
+    /// Rows used.
+    pub n: usize,
+    /// Pearson IC per horizon.
+    pub ic: Vec<f64>,
+    /// Spearman RankIC per horizon.
+    pub rank_ic: Vec<f64>,
+    /// Mean forward return of each group per horizon: `group_mean[h][g-1]`.
+    pub group_mean: Vec<Vec<f64>>,
+    /// Group sizes.
+    pub group_count: Vec<usize>,
+    /// Equal-weight mean of all used rows per horizon (the universe benchmark `EW_t`).
+    pub ew: Vec<f64>,
+    /// Members of each group (asset indices), for turnover.
+    pub members: Vec<Vec<u32>>,
+    /// Average factor rank per asset (NaN when the asset is not used), for rank
+    /// autocorrelation. `f32` holds half-integer ranks exactly.
+    pub ranks: Vec<f32>,
+    /// Top-decile minus bottom-decile mean of the realised forward returns per horizon
+    /// (the "theoretical limit" of SPEC §12 on this universe).
+    pub limit: Vec<f64>,
+}
+
+/// The result of [`evaluate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// Settings used.
+    pub config: EvalConfig,
+    /// Assets evaluated (column order of `ranks`).
+    pub assets: Vec<String>,
+    /// Per-date statistics, date order.
+    pub dates: Vec<DateStats>,
+    /// Signal dates without a usable cross-section (no forward return yet, or no cut).
+    pub dropped_dates: usize,
+    /// Factor observations (finite) on signal dates.
+    pub factor_obs: usize,
+}
+
+/// Run the evaluation. See the module docs for the alignment rules.
+pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Evaluation, EvalError> {
+    if cfg.periods.is_empty() || cfg.periods.contains(&0) {
+        return Err(EvalError::Config(
+            "periods must be positive integers, e.g. 1,5,20".into(),
+        ));
+    }
+    if cfg.quantiles < 2 {
+        return Err(EvalError::Config("quantiles must be at least 2".into()));
+    }
+    let assets: Vec<String> = factor
+        .assets
+        .iter()
+        .filter(|a| prices.assets.binary_search(a).is_ok())
+        .cloned()
+        .collect();
+    if assets.is_empty() {
+        return Err(EvalError::Empty(
+            "factor and prices share no asset; check that codes are spelled the same way".into(),
+        ));
+    }
+    let na = assets.len();
+    let fcol: Vec<usize> = assets
+        .iter()
+        .map(|a| factor.assets.binary_search(a).expect("factor asset"))
+        .collect();
+    let pcol: Vec<usize> = assets
+        .iter()
+        .map(|a| prices.assets.binary_search(a).expect("price asset"))
+        .collect();
+    // price matrix restricted to the assets, forward-filled
+    let np_ = prices.n_assets();
+    let tp = prices.n_dates();
+    let mut px = vec![f64::NAN; tp * na];
+    for t in 0..tp {
+        for (j, &c) in pcol.iter().enumerate() {
+            px[t * na + j] = prices.values[t * np_ + c];
+        }
+    }
+    if cfg.ffill_prices {
+        for j in 0..na {
+            let mut last = f64::NAN;
+            for t in 0..tp {
+                let v = px[t * na + j];
+                if v.is_nan() {
+                    px[t * na + j] = last;
+                } else {
+                    last = v;
+                }
+            }
+        }
+    }
+    // signal dates: factor dates that are price dates → (factor row, price row)
+    let sig: Vec<(usize, usize)> = factor
+        .dates
+        .iter()
+        .enumerate()
+        .filter_map(|(tf, d)| prices.dates.binary_search(d).ok().map(|tp| (tf, tp)))
+        .collect();
+    if sig.is_empty() {
+        return Err(EvalError::Empty(
+            "factor and prices share no date; factor dates must be trading dates of the price file"
+                .into(),
+        ));
+    }
+    let fwd = |k: usize, j: usize, h: usize| -> f64 {
+        if k + h >= tp {
+            return f64::NAN;
+        }
+        px[(k + h) * na + j] / px[k * na + j] - 1.0
+    };
+    // alphalens filter_zscore: per asset and horizon over the signal dates
+    let nh = cfg.periods.len();
+    let mut band = vec![(f64::NEG_INFINITY, f64::INFINITY); nh * na];
+    if let Some(z) = cfg.filter_zscore {
+        band.par_chunks_mut(na).enumerate().for_each(|(hi, b)| {
+            let h = cfg.periods[hi];
+            for (j, slot) in b.iter_mut().enumerate() {
+                let (mut n, mut s) = (0usize, 0.0);
+                for &(_, k) in &sig {
+                    let r = fwd(k, j, h);
+                    if r.is_finite() {
+                        n += 1;
+                        s += r;
+                    }
+                }
+                if n < 2 {
+                    continue;
+                }
+                let m = s / n as f64;
+                let mut ss = 0.0;
+                for &(_, k) in &sig {
+                    let r = fwd(k, j, h);
+                    if r.is_finite() {
+                        ss += (r - m) * (r - m);
+                    }
+                }
+                let sd = (ss / (n as f64 - 1.0)).sqrt();
+                *slot = (m - z * sd, m + z * sd);
+            }
+        });
+    }
+    let nf = factor.n_assets();
+    let factor_obs: usize = sig
+        .iter()
+        .map(|&(tf, _)| {
+            fcol.iter()
+                .filter(|&&c| factor.values[tf * nf + c].is_finite())
+                .count()
+        })
+        .sum();
+    let q = cfg.quantiles;
+    let per_date: Vec<Option<DateStats>> = sig
+        .par_iter()
+        .map_init(
+            || (Vec::new(), Vec::new(), Vec::new()),
+            |(idx, rx, rr), &(tf, k)| {
+                let mut rows: Vec<u32> = Vec::with_capacity(na);
+                let mut x: Vec<f64> = Vec::with_capacity(na);
+                let mut r: Vec<Vec<f64>> = vec![Vec::with_capacity(na); nh];
+                'asset: for (j, &c) in fcol.iter().enumerate() {
+                    let f = factor.values[tf * nf + c];
+                    if !f.is_finite() {
+                        continue;
+                    }
+                    for (hi, &h) in cfg.periods.iter().enumerate() {
+                        let v = fwd(k, j, h);
+                        let (lo, up) = band[hi * na + j];
+                        if !v.is_finite() || v < lo || v > up {
+                            continue 'asset;
+                        }
+                    }
+                    rows.push(j as u32);
+                    x.push(f);
+                    for (hi, &h) in cfg.periods.iter().enumerate() {
+                        r[hi].push(fwd(k, j, h));
+                    }
+                }
+                let n = rows.len();
+                let groups = assign(&x, q, cfg.grouping, idx)?;
+                rx.resize(n, 0.0);
+                rank_avg_into(&x, rx, idx);
+                let mut ranks = vec![f32::NAN; na];
+                for (p, &j) in rows.iter().enumerate() {
+                    ranks[j as usize] = rx[p] as f32;
+                }
+                let mut group_count = vec![0usize; q];
+                let mut members = vec![Vec::new(); q];
+                for (p, &g) in groups.iter().enumerate() {
+                    group_count[g as usize - 1] += 1;
+                    members[g as usize - 1].push(rows[p]);
+                }
+                let mut ic = Vec::with_capacity(nh);
+                let mut rank_ic = Vec::with_capacity(nh);
+                let mut group_mean = Vec::with_capacity(nh);
+                let mut ew = Vec::with_capacity(nh);
+                let mut limit = Vec::with_capacity(nh);
+                for rh in &r {
+                    ic.push(pearson(&x, rh, cfg.min_ic_obs));
+                    rr.resize(n, 0.0);
+                    rank_avg_into(rh, rr, idx);
+                    rank_ic.push(pearson(rx, rr, cfg.min_ic_obs));
+                    let mut sum = vec![0.0; q];
+                    for (p, &g) in groups.iter().enumerate() {
+                        sum[g as usize - 1] += rh[p];
+                    }
+                    group_mean.push(
+                        sum.iter()
+                            .zip(&group_count)
+                            .map(|(s, &c)| if c > 0 { s / c as f64 } else { f64::NAN })
+                            .collect(),
+                    );
+                    ew.push(rh.iter().sum::<f64>() / n as f64);
+                    limit.push(crate::limit::decile_spread(rh, 10, idx));
+                }
+                Some(DateStats {
+                    date: factor.dates[tf],
+                    n,
+                    ic,
+                    rank_ic,
+                    group_mean,
+                    group_count,
+                    ew,
+                    members,
+                    ranks,
+                    limit,
+                })
+            },
+        )
+        .collect();
+    let total = per_date.len();
+    let dates: Vec<DateStats> = per_date.into_iter().flatten().collect();
+    Ok(Evaluation {
+        config: cfg.clone(),
+        assets,
+        dropped_dates: total - dates.len(),
+        dates,
+        factor_obs,
+    })
+}
