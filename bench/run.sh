@@ -46,13 +46,13 @@ if [[ $WHAT == all || $WHAT == eval ]]; then
   if [ -f "$BENCH/stock_factor_m.parquet" ]; then
     echo "== monthly factor evaluation, 3000 stocks x 181 month-ends, 5 quantiles (alphalens 0.77 s; target <= 0.1 s)"
     $T "rotor : %e s wall, %M KB peak" $ROTOR -q eval --factor "$BENCH/stock_factor_m.parquet" \
-        --prices "$BENCH/stock_prices_m.parquet" --periods 1 --quantiles 5 --out "$TMP/eval_m" --summary-json
+        --prices "$BENCH/stock_prices_m.parquet" --periods 1 --quantiles 5 --grouping qcut --min-ic-obs 2 --out "$TMP/eval_m" --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print("rotor rank_ic_mean", repr(s["by_period"][0]["rank_ic"]["mean"]))'
     [ -x $PY ] && $T "alphalens: %e s wall, %M KB peak" $PY ../shared/bench/peer_alphalens.py "$BENCH"
   fi
   if [ -f "$BENCH/stock_factor_d.parquet" ]; then
     echo "== daily factor evaluation, 3000 x 2500, horizons 1/5/20, 10 quantiles (alphalens 17.4 s / 1.7 GB; target <= 1 s / 400 MB)"
     $T "rotor : %e s wall, %M KB peak" $ROTOR -q eval --factor "$BENCH/stock_factor_d.parquet" \
-        --prices "$BENCH/stock_prices_d.parquet" --periods 1,5,20 --quantiles 10 --out "$TMP/eval_d" --summary-json
+        --prices "$BENCH/stock_prices_d.parquet" --periods 1,5,20 --quantiles 10 --grouping qcut --min-ic-obs 2 --out "$TMP/eval_d" --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print("rotor rank_ic_mean", repr(s["by_period"][0]["rank_ic"]["mean"]))'
     [ -x $PY ] && $T "alphalens: %e s wall, %M KB peak" $PY ../shared/bench/peer_alphalens_daily.py "$BENCH"
   fi
 fi

@@ -30,6 +30,50 @@ pub enum Command {
     Sim(SimArgs),
     /// Synthesize the default market and run everything that exists on it.
     Demo(DemoArgs),
+    /// Evaluate a factor against prices: IC / RankIC, quantile returns, long-short,
+    /// turnover (long files `date, asset, value`, CSV or Parquet).
+    Eval(EvalArgs),
+}
+
+/// `rotor eval`
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Factor file (long: date, asset, value; CSV or Parquet).
+    #[arg(long)]
+    pub factor: PathBuf,
+    /// Price file (long: date, asset, close; CSV or Parquet). Dates define the return calendar.
+    #[arg(long)]
+    pub prices: PathBuf,
+    /// Forward-return horizons in price rows, comma-separated.
+    #[arg(long, default_value = "1")]
+    pub periods: String,
+    /// Number of quantile groups.
+    #[arg(long, default_value_t = 5)]
+    pub quantiles: usize,
+    /// Grouping: rank-floor (SPEC), remainder-last, qcut (alphalens).
+    #[arg(long, default_value = "rank-floor")]
+    pub grouping: String,
+    /// A `date, label` CSV (e.g. the regime); statistics are also grouped by the label in force at each signal date.
+    #[arg(long)]
+    pub by: Option<PathBuf>,
+    /// Output folder for the tables.
+    #[arg(long, default_value = "rotor-out/eval")]
+    pub out: PathBuf,
+    /// Value column of the factor file when it has several.
+    #[arg(long)]
+    pub factor_col: Option<String>,
+    /// Value column of the price file when it has several.
+    #[arg(long)]
+    pub price_col: Option<String>,
+    /// Minimum pairs for an IC (SPEC 5; alphalens 2).
+    #[arg(long, default_value_t = 5)]
+    pub min_ic_obs: usize,
+    /// Do not forward-fill prices before returns.
+    #[arg(long)]
+    pub no_ffill: bool,
+    /// Outlier filter on forward returns in standard deviations (alphalens 20); 0 = off.
+    #[arg(long, default_value_t = 20.0)]
+    pub filter_zscore: f64,
 }
 
 /// `rotor data …`

@@ -5,6 +5,7 @@
 mod args;
 mod data;
 mod demo;
+mod eval;
 mod sim;
 mod ui;
 
@@ -22,6 +23,7 @@ fn main() {
         args::Command::Data(args::DataCmd::Show(a)) => data::show(&ui, a),
         args::Command::Sim(a) => sim::run(&ui, a).map(|_| 0),
         args::Command::Demo(a) => demo::run(&ui, a),
+        args::Command::Eval(a) => eval::run(&ui, a).map(|_| 0),
     };
     match res {
         Ok(code) => std::process::exit(code),

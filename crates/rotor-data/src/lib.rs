@@ -37,6 +37,7 @@ pub mod calendar;
 pub mod check;
 pub mod error;
 pub mod import;
+pub mod longfile;
 pub mod panel;
 pub mod parquet_io;
 pub mod pit;

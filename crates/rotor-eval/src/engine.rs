@@ -17,7 +17,7 @@
 //! * Quantiles per date with [`Grouping`]; a date that cannot be cut is dropped (alphalens
 //!   with `max_loss > 0`).
 
-use crate::quantile::{assign, Grouping};
+use crate::quantile::{assign_sorted, Grouping};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rotor_core::ops::cross::{pearson, rank_avg_into};
@@ -247,9 +247,9 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
                     }
                 }
                 let n = rows.len();
-                let groups = assign(&x, q, cfg.grouping, idx)?;
                 rx.resize(n, 0.0);
-                rank_avg_into(&x, rx, idx);
+                rank_avg_into(&x, rx, idx); // leaves idx = stable ascending order of x
+                let groups = assign_sorted(&x, idx, q, cfg.grouping)?;
                 let mut ranks = vec![f32::NAN; na];
                 for (p, &j) in rows.iter().enumerate() {
                     ranks[j as usize] = rx[p] as f32;
@@ -270,6 +270,7 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
                     rr.resize(n, 0.0);
                     rank_avg_into(rh, rr, idx);
                     rank_ic.push(pearson(rx, rr, cfg.min_ic_obs));
+                    limit.push(crate::limit::decile_spread_sorted(rh, idx, 10));
                     let mut sum = vec![0.0; q];
                     for (p, &g) in groups.iter().enumerate() {
                         sum[g as usize - 1] += rh[p];
@@ -281,7 +282,6 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
                             .collect(),
                     );
                     ew.push(rh.iter().sum::<f64>() / n as f64);
-                    limit.push(crate::limit::decile_spread(rh, 10, idx));
                 }
                 Some(DateStats {
                     date: factor.dates[tf],

@@ -8,7 +8,7 @@
 //!   spreads: for i.i.d. N(0, σ²) returns the expected decile spread is
 //!   `2·φ(z₀.₉)/0.1·σ ≈ 3.51σ`), `Compounded` (`Π(1 + LS) − 1`) or `SumMonthly`.
 
-use crate::quantile::{assign, Grouping};
+use crate::quantile::{assign, assign_sorted, Grouping};
 use serde::{Deserialize, Serialize};
 
 /// Top-minus-bottom group mean of `r` cut into `q` RankFloor groups (`NaN` when
@@ -17,8 +17,20 @@ pub fn decile_spread(r: &[f64], q: usize, idx: &mut Vec<usize>) -> f64 {
     let Some(g) = assign(r, q, Grouping::RankFloor, idx) else {
         return f64::NAN;
     };
+    spread(r, &g, q)
+}
+
+/// [`decile_spread`] given the stable ascending order of `r`.
+pub fn decile_spread_sorted(r: &[f64], order: &[usize], q: usize) -> f64 {
+    match assign_sorted(r, order, q, Grouping::RankFloor) {
+        Some(g) => spread(r, &g, q),
+        None => f64::NAN,
+    }
+}
+
+fn spread(r: &[f64], g: &[u16], q: usize) -> f64 {
     let (mut top, mut nt, mut bot, mut nb) = (0.0, 0usize, 0.0, 0usize);
-    for (v, &k) in r.iter().zip(&g) {
+    for (v, &k) in r.iter().zip(g) {
         if k as usize == q {
             top += v;
             nt += 1;

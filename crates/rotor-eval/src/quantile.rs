@@ -23,19 +23,26 @@ pub enum Grouping {
 /// Assign groups `1..=q` to `x` (all finite). `None` when the cut is impossible
 /// (fewer values than groups for the rank modes, duplicate edges for `Qcut`).
 pub fn assign(x: &[f64], q: usize, how: Grouping, idx: &mut Vec<usize>) -> Option<Vec<u16>> {
+    idx.clear();
+    idx.extend(0..x.len());
+    // stable: equal values keep input order, so group sizes are deterministic
+    idx.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+    assign_sorted(x, idx, q, how)
+}
+
+/// [`assign`] given `order`, the stable ascending order of `x` (as left by
+/// `rank_avg_into`), so one sort serves ranks and groups.
+pub fn assign_sorted(x: &[f64], order: &[usize], q: usize, how: Grouping) -> Option<Vec<u16>> {
     let n = x.len();
     if n == 0 || q == 0 {
         return None;
     }
+    let idx = order;
     match how {
         Grouping::RankFloor | Grouping::RemainderLast => {
             if n < q {
                 return None;
             }
-            idx.clear();
-            idx.extend(0..n);
-            // stable: equal values keep input order, so group sizes are deterministic
-            idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
             let mut g = vec![0u16; n];
             let per = n / q;
             for (pos, &i) in idx.iter().enumerate() {
@@ -47,8 +54,7 @@ pub fn assign(x: &[f64], q: usize, how: Grouping, idx: &mut Vec<usize>) -> Optio
             Some(g)
         }
         Grouping::Qcut => {
-            let mut s: Vec<f64> = x.to_vec();
-            s.sort_by(f64::total_cmp);
+            let s: Vec<f64> = idx.iter().map(|&i| x[i]).collect();
             let edges: Vec<f64> = (0..=q).map(|i| np_quantile(&s, qcut_level(i, q))).collect();
             if edges.windows(2).any(|w| w[0] == w[1]) {
                 return None;

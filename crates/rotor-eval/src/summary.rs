@@ -71,18 +71,25 @@ pub fn periods_per_year(dates: &[NaiveDate]) -> f64 {
 /// in the group `lag` evaluated dates earlier: `|S_t \ S_{t−lag}| / |S_t|` (NaN for the
 /// first `lag` dates).
 pub fn turnover(e: &Evaluation, g: usize, lag: usize) -> Vec<f64> {
+    let mut before = vec![false; e.assets.len()];
     (0..e.dates.len())
         .map(|t| {
             if t < lag {
                 return f64::NAN;
             }
             let now = &e.dates[t].members[g - 1];
-            let before: std::collections::HashSet<u32> =
-                e.dates[t - lag].members[g - 1].iter().copied().collect();
             if now.is_empty() {
                 return f64::NAN;
             }
-            now.iter().filter(|a| !before.contains(a)).count() as f64 / now.len() as f64
+            let prev = &e.dates[t - lag].members[g - 1];
+            for &a in prev {
+                before[a as usize] = true;
+            }
+            let new = now.iter().filter(|&&a| !before[a as usize]).count();
+            for &a in prev {
+                before[a as usize] = false;
+            }
+            new as f64 / now.len() as f64
         })
         .collect()
 }

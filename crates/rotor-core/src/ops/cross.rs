@@ -28,10 +28,12 @@ pub fn rank_avg(x: &[f64]) -> Vec<f64> {
 }
 
 /// [`rank_avg`] writing into `out` with a reusable index buffer (no allocation in loops).
+/// On return `idx` holds the non-NaN positions in stable ascending order of `x`.
 pub fn rank_avg_into(x: &[f64], out: &mut [f64], idx: &mut Vec<usize>) {
     idx.clear();
     idx.extend((0..x.len()).filter(|&i| !x[i].is_nan()));
-    idx.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]));
+    // ties by position: `idx` is left as the stable ascending order, reusable by callers
+    idx.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
     for o in out.iter_mut() {
         *o = f64::NAN;
     }

@@ -1,0 +1,452 @@
+//! `rotor eval`: factor evaluation on generic long files, every table written as CSV
+//! (and JSON with `--json`), a summary printed at the end.
+
+use crate::args::EvalArgs;
+use crate::ui::{table, Ui};
+use anyhow::{bail, Context, Result};
+use rotor_eval::{evaluate, summary, EvalConfig, Evaluation, Grouping};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Resolve the raw flags into an evaluation config (every error names its flag).
+fn resolve(a: &EvalArgs) -> Result<EvalConfig> {
+    let periods: Vec<usize> = a
+        .periods
+        .split(',')
+        .map(|p| p.trim().parse::<usize>())
+        .collect::<Result<_, _>>()
+        .ok()
+        .filter(|v: &Vec<usize>| !v.is_empty() && !v.contains(&0))
+        .with_context(|| {
+            format!(
+                "--periods `{}`: expected positive integers separated by commas, e.g. 1,5,20",
+                a.periods
+            )
+        })?;
+    let grouping = match a.grouping.as_str() {
+        "rank-floor" => Grouping::RankFloor,
+        "remainder-last" => Grouping::RemainderLast,
+        "qcut" => Grouping::Qcut,
+        g => bail!("--grouping `{g}`: expected rank-floor, remainder-last or qcut"),
+    };
+    if a.quantiles < 2 {
+        bail!("--quantiles {}: expected at least 2", a.quantiles);
+    }
+    Ok(EvalConfig {
+        periods,
+        quantiles: a.quantiles,
+        grouping,
+        min_ic_obs: a.min_ic_obs,
+        ffill_prices: !a.no_ffill,
+        filter_zscore: (a.filter_zscore > 0.0).then_some(a.filter_zscore),
+    })
+}
+
+fn f(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
+}
+
+fn pct(x: f64) -> String {
+    if x.is_nan() {
+        "-".into()
+    } else {
+        format!("{:.2}%", 100.0 * x)
+    }
+}
+
+fn write_csv(dir: &Path, name: &str, header: &str, rows: &[String]) -> Result<()> {
+    let mut s = String::with_capacity(rows.len() * 48);
+    s.push_str(header);
+    s.push('\n');
+    for r in rows {
+        s.push_str(r);
+        s.push('\n');
+    }
+    let p = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, s).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, &p).with_context(|| format!("writing {}", p.display()))?;
+    Ok(())
+}
+
+/// The headline numbers per horizon.
+#[derive(Debug, Serialize)]
+struct PeriodSummary {
+    period: usize,
+    rank_ic: summary::IcSummary,
+    ic: summary::IcSummary,
+    long_short_all: f64,
+    long_all: f64,
+    long_excess_all: f64,
+    top_turnover_mean: f64,
+    rank_autocorr_mean: f64,
+    theoretical_limit_mean: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct Summary {
+    factor: String,
+    prices: String,
+    config: EvalConfig,
+    assets: usize,
+    dates_evaluated: usize,
+    dates_dropped: usize,
+    factor_obs: usize,
+    rows_used: usize,
+    periods_per_year: f64,
+    first_date: Option<String>,
+    last_date: Option<String>,
+    seconds: f64,
+    by_period: Vec<PeriodSummary>,
+}
+
+fn mean(v: &[f64]) -> f64 {
+    let x: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    x.iter().sum::<f64>() / x.len() as f64
+}
+
+/// Run `rotor eval`.
+pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
+    let t0 = std::time::Instant::now();
+    let cfg = resolve(&a)?;
+    let (factor, prices) = rayon_join(
+        || rotor_data::longfile::read_long(&a.factor, a.factor_col.as_deref()),
+        || rotor_data::longfile::read_long(&a.prices, a.price_col.as_deref()),
+    );
+    let factor = factor.with_context(|| format!("reading --factor {}", a.factor.display()))?;
+    let prices = prices.with_context(|| format!("reading --prices {}", a.prices.display()))?;
+    let labels = match &a.by {
+        Some(p) => Some(
+            rotor_data::longfile::read_labels(p)
+                .with_context(|| format!("reading --by {}", p.display()))?,
+        ),
+        None => None,
+    };
+    let e = evaluate(&factor, &prices, &cfg).context("evaluating the factor")?;
+    drop((factor, prices));
+    if e.dates.is_empty() {
+        bail!(
+            "no signal date has a full cross-section: {} dates dropped (forward returns need {} later price rows)",
+            e.dropped_dates,
+            cfg.periods.iter().max().unwrap_or(&1)
+        );
+    }
+    std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    let dates: Vec<chrono::NaiveDate> = e.dates.iter().map(|d| d.date).collect();
+    let ppy = summary::periods_per_year(&dates);
+    let s = write_tables(&a.out, &e, ppy, labels.as_ref())?;
+    let summary = Summary {
+        factor: a.factor.display().to_string(),
+        prices: a.prices.display().to_string(),
+        config: cfg.clone(),
+        assets: e.assets.len(),
+        dates_evaluated: e.dates.len(),
+        dates_dropped: e.dropped_dates,
+        factor_obs: e.factor_obs,
+        rows_used: e.dates.iter().map(|d| d.n).sum(),
+        periods_per_year: ppy,
+        first_date: dates.first().map(|d| d.to_string()),
+        last_date: dates.last().map(|d| d.to_string()),
+        seconds: t0.elapsed().as_secs_f64(),
+        by_period: s,
+    };
+    let json = serde_json::to_string_pretty(&summary).expect("summary serialises");
+    std::fs::write(a.out.join("summary.json"), &json)
+        .with_context(|| format!("writing {}", a.out.join("summary.json").display()))?;
+    let resolved = toml::to_string(&cfg).unwrap_or_default();
+    std::fs::write(a.out.join("config.toml"), resolved)
+        .with_context(|| format!("writing {}", a.out.join("config.toml").display()))?;
+    if ui.json {
+        println!("{json}");
+        return Ok(());
+    }
+    if !ui.quiet {
+        let rows: Vec<Vec<String>> = summary
+            .by_period
+            .iter()
+            .map(|p| {
+                vec![
+                    p.period.to_string(),
+                    format!("{:.4}", p.rank_ic.mean),
+                    format!("{:.3}", p.rank_ic.icir_ann),
+                    format!("{:.2}", p.rank_ic.t_stat),
+                    pct(p.rank_ic.win_rate),
+                    format!("{:.4}", p.ic.mean),
+                    pct(p.long_short_all),
+                    pct(p.long_excess_all),
+                    pct(p.top_turnover_mean),
+                    format!("{:.3}", p.rank_autocorr_mean),
+                ]
+            })
+            .collect();
+        eprintln!(
+            "{}",
+            table(
+                &[
+                    "period",
+                    "RankIC",
+                    "ICIR(ann)",
+                    "t",
+                    "win",
+                    "IC",
+                    "多空(All)",
+                    "多头超额",
+                    "top TO",
+                    "rank AC"
+                ],
+                &rows
+            )
+        );
+        eprintln!(
+            "{} assets, {} dates ({} → {}), {} rows; {} dates dropped. Tables in {} ({:.2}s)",
+            summary.assets,
+            summary.dates_evaluated,
+            summary.first_date.as_deref().unwrap_or("-"),
+            summary.last_date.as_deref().unwrap_or("-"),
+            summary.rows_used,
+            summary.dates_dropped,
+            a.out.display(),
+            summary.seconds
+        );
+    }
+    Ok(())
+}
+
+fn rayon_join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    std::thread::scope(|s| {
+        let hb = s.spawn(b);
+        let ra = a();
+        (ra, hb.join().expect("reader thread"))
+    })
+}
+
+fn write_tables(
+    out: &Path,
+    e: &Evaluation,
+    ppy: f64,
+    labels: Option<&BTreeMap<chrono::NaiveDate, String>>,
+) -> Result<Vec<PeriodSummary>> {
+    let periods = &e.config.periods;
+    let q = e.config.quantiles;
+    // ic.csv
+    let mut rows = Vec::with_capacity(e.dates.len() * periods.len());
+    for d in &e.dates {
+        for (hi, h) in periods.iter().enumerate() {
+            rows.push(format!(
+                "{},{h},{},{},{}",
+                d.date,
+                d.n,
+                f(d.ic[hi]),
+                f(d.rank_ic[hi])
+            ));
+        }
+    }
+    write_csv(out, "ic.csv", "date,period,n,ic,rank_ic", &rows)?;
+    // quantile_returns.csv: raw and demeaned (alphalens) group means per date
+    let mut rows = Vec::with_capacity(e.dates.len() * periods.len() * q);
+    for d in &e.dates {
+        for (hi, h) in periods.iter().enumerate() {
+            for g in 0..q {
+                let m = d.group_mean[hi][g];
+                let mut s = String::new();
+                let _ = write!(
+                    s,
+                    "{},{h},{},{},{},{}",
+                    d.date,
+                    g + 1,
+                    d.group_count[g],
+                    f(m),
+                    f(m - d.ew[hi])
+                );
+                rows.push(s);
+            }
+        }
+    }
+    write_csv(
+        out,
+        "quantile_returns.csv",
+        "date,period,quantile,count,mean_return,mean_return_demeaned",
+        &rows,
+    )?;
+    // turnover.csv and autocorr.csv (lag = horizon, alphalens' tear sheet convention)
+    let mut trows = Vec::new();
+    let mut arows = Vec::new();
+    let mut out_summ = Vec::new();
+    let mut wrows = Vec::new();
+    let mut qrows = Vec::new();
+    let mut lrows = Vec::new();
+    for (hi, &h) in periods.iter().enumerate() {
+        let tos: Vec<Vec<f64>> = (1..=q).map(|g| summary::turnover(e, g, h)).collect();
+        for (t, d) in e.dates.iter().enumerate() {
+            let mut s = format!("{},{h}", d.date);
+            for to in &tos {
+                s.push(',');
+                s.push_str(&f(to[t]));
+            }
+            trows.push(s);
+        }
+        let ac = summary::rank_autocorr(e, h);
+        for (t, d) in e.dates.iter().enumerate() {
+            arows.push(format!("{},{h},{}", d.date, f(ac[t])));
+        }
+        let w = summary::windows(e, hi);
+        for r in &w {
+            wrows.push(format!(
+                "{},{h},{},{},{},{},{},{},{}",
+                r.window,
+                r.n,
+                f(r.rank_ic_mean),
+                f(r.ic_mean),
+                f(r.long_short),
+                f(r.long),
+                f(r.long_excess),
+                f(r.universe)
+            ));
+        }
+        for (g, to) in tos.iter().enumerate() {
+            let m: Vec<f64> = e.dates.iter().map(|d| d.group_mean[hi][g]).collect();
+            let dm: Vec<f64> = e
+                .dates
+                .iter()
+                .map(|d| d.group_mean[hi][g] - d.ew[hi])
+                .collect();
+            qrows.push(format!(
+                "{h},{},{},{},{}",
+                g + 1,
+                f(mean(&m)),
+                f(mean(&dm)),
+                f(mean(to))
+            ));
+        }
+        // theoretical limit per year (mean of the period spreads, non-overlapping periods)
+        let mut by_year: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
+        for d in e.dates.iter().step_by(h) {
+            use chrono::Datelike;
+            by_year.entry(d.date.year()).or_default().push(d.limit[hi]);
+        }
+        for (y, v) in &by_year {
+            lrows.push(format!(
+                "{y},{h},{},{}",
+                v.len(),
+                f(rotor_eval::limit::annual(v, Default::default()))
+            ));
+        }
+        let all = w.iter().find(|r| r.window == "All").expect("All window");
+        out_summ.push(PeriodSummary {
+            period: h,
+            rank_ic: summary::IcSummary::of(
+                &e.dates.iter().map(|d| d.rank_ic[hi]).collect::<Vec<_>>(),
+                ppy,
+            ),
+            ic: summary::IcSummary::of(&e.dates.iter().map(|d| d.ic[hi]).collect::<Vec<_>>(), ppy),
+            long_short_all: all.long_short,
+            long_all: all.long,
+            long_excess_all: all.long_excess,
+            top_turnover_mean: mean(&tos[q - 1]),
+            rank_autocorr_mean: mean(&ac),
+            theoretical_limit_mean: mean(
+                &e.dates
+                    .iter()
+                    .step_by(h)
+                    .map(|d| d.limit[hi])
+                    .collect::<Vec<_>>(),
+            ),
+        });
+    }
+    let th: String = (1..=q).map(|g| format!(",q{g}")).collect();
+    write_csv(out, "turnover.csv", &format!("date,period{th}"), &trows)?;
+    write_csv(
+        out,
+        "rank_autocorr.csv",
+        "date,period,rank_autocorr",
+        &arows,
+    )?;
+    write_csv(
+        out,
+        "long_short.csv",
+        "window,period,n,rank_ic_mean,ic_mean,long_short,long,long_excess,universe",
+        &wrows,
+    )?;
+    write_csv(
+        out,
+        "quantile_summary.csv",
+        "period,quantile,mean_return,mean_return_demeaned,turnover",
+        &qrows,
+    )?;
+    write_csv(
+        out,
+        "theoretical_limit.csv",
+        "year,period,n,decile_spread_mean",
+        &lrows,
+    )?;
+    let mut srows = Vec::new();
+    for s in &out_summ {
+        for (kind, x) in [("rank_ic", &s.rank_ic), ("ic", &s.ic)] {
+            srows.push(format!(
+                "{},{kind},{},{},{},{},{},{},{}",
+                s.period,
+                x.n,
+                f(x.mean),
+                f(x.std),
+                f(x.icir),
+                f(x.icir_ann),
+                f(x.t_stat),
+                f(x.win_rate)
+            ));
+        }
+    }
+    write_csv(
+        out,
+        "ic_summary.csv",
+        "period,kind,n,mean,std,icir,icir_ann,t_stat,win_rate",
+        &srows,
+    )?;
+    // by label (regime)
+    if let Some(labels) = labels {
+        let at = summary::label_at(e, labels);
+        let mut names: Vec<String> = at.iter().flatten().cloned().collect();
+        names.sort();
+        names.dedup();
+        let mut brows = Vec::new();
+        for (hi, &h) in periods.iter().enumerate() {
+            for name in &names {
+                let sel: Vec<&rotor_eval::DateStats> = e
+                    .dates
+                    .iter()
+                    .zip(&at)
+                    .filter(|(_, l)| l.as_deref() == Some(name.as_str()))
+                    .map(|(d, _)| d)
+                    .step_by(h)
+                    .collect();
+                let ric = summary::IcSummary::of(
+                    &sel.iter().map(|d| d.rank_ic[hi]).collect::<Vec<_>>(),
+                    ppy,
+                );
+                let w = summary::window_row(name.clone(), hi, h, &sel);
+                brows.push(format!(
+                    "{name},{h},{},{},{},{},{},{},{},{},{}",
+                    sel.len(),
+                    f(ric.mean),
+                    f(ric.icir),
+                    f(ric.win_rate),
+                    f(w.ic_mean),
+                    f(w.long_short),
+                    f(w.long),
+                    f(w.long_excess),
+                    f(w.universe)
+                ));
+            }
+        }
+        write_csv(out, "by_label.csv", "label,period,n,rank_ic_mean,rank_icir,rank_ic_win_rate,ic_mean,long_short,long,long_excess,universe", &brows)?;
+    }
+    Ok(out_summ)
+}

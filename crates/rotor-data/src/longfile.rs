@@ -1,0 +1,499 @@
+//! Generic long files `date, asset, value` (CSV or Parquet) → a dense [`Panel`], the
+//! input format of `rotor eval` and of user factor files (the alphalens / Qlib
+//! convention).
+//!
+//! * Columns are found by name: date (`date`, `trade_date`, `datetime`, `日期`), asset
+//!   (`asset`, `code`, `ts_code`, `symbol`, `ticker`, `代码`) and value (`value_col` when
+//!   given, else the only other column, else `value` / `factor` / `close`).
+//! * Parquet: dates may be `Date32`, timestamps of any unit (the UTC day is taken) or
+//!   text; the asset column is read dictionary-encoded, so a 7.5M-row file costs one
+//!   lookup per distinct asset, not per row.
+//! * Errors name file, row (1-based, header = row 1 for CSV; data row for Parquet),
+//!   column and the expected form. A repeated (date, asset) is an error; a missing value
+//!   (blank, NaN) is NaN.
+
+use crate::error::{DataError, Result};
+use crate::import::cells::{parse_date, parse_number};
+use crate::table::date_to_days;
+use chrono::NaiveDate;
+use rotor_core::Panel;
+use std::collections::HashMap;
+use std::path::Path;
+
+const DATE_NAMES: &[&str] = &["date", "trade_date", "datetime", "日期", "交易日期"];
+const ASSET_NAMES: &[&str] = &[
+    "asset",
+    "code",
+    "ts_code",
+    "symbol",
+    "ticker",
+    "代码",
+    "instrument",
+];
+const VALUE_NAMES: &[&str] = &["value", "factor", "close"];
+
+fn lay(path: &Path, m: String) -> DataError {
+    DataError::Layout {
+        file: path.to_path_buf(),
+        message: m,
+    }
+}
+
+/// Pick (date, asset, value) column indices from headers.
+fn pick(path: &Path, headers: &[String], value_col: Option<&str>) -> Result<(usize, usize, usize)> {
+    let find = |names: &[&str]| {
+        headers
+            .iter()
+            .position(|h| names.contains(&h.trim().to_lowercase().as_str()))
+    };
+    let d = find(DATE_NAMES).ok_or_else(|| {
+        lay(
+            path,
+            format!(
+                "no date column; expected one of {} (headers: {})",
+                DATE_NAMES.join(", "),
+                headers.join(", ")
+            ),
+        )
+    })?;
+    let a = find(ASSET_NAMES).ok_or_else(|| {
+        lay(
+            path,
+            format!(
+                "no asset column; expected one of {} (headers: {})",
+                ASSET_NAMES.join(", "),
+                headers.join(", ")
+            ),
+        )
+    })?;
+    let v = match value_col {
+        Some(name) => headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| {
+                lay(
+                    path,
+                    format!("no column `{name}` (headers: {})", headers.join(", ")),
+                )
+            })?,
+        None => {
+            let rest: Vec<usize> = (0..headers.len()).filter(|&j| j != d && j != a).collect();
+            match rest.as_slice() {
+                [only] => *only,
+                _ => find(VALUE_NAMES).ok_or_else(|| {
+                    lay(path, format!("several candidate value columns; choose one with --value-col (headers: {})", headers.join(", ")))
+                })?,
+            }
+        }
+    };
+    Ok((d, a, v))
+}
+
+/// Triples collected while reading: day number, asset id, value, source row.
+struct Acc {
+    days: Vec<i32>,
+    ids: Vec<u32>,
+    vals: Vec<f64>,
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Acc {
+    fn new() -> Self {
+        Acc {
+            days: Vec::new(),
+            ids: Vec::new(),
+            vals: Vec::new(),
+            names: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        i
+    }
+
+    fn into_panel(self, path: &Path, row_of: impl Fn(usize) -> usize) -> Result<Panel> {
+        if self.days.is_empty() {
+            return Ok(Panel::nan(Vec::new(), Vec::new()));
+        }
+        let lo = *self.days.iter().min().expect("rows");
+        let hi = *self.days.iter().max().expect("rows");
+        let span = (hi - lo + 1) as usize;
+        let mut present = vec![u32::MAX; span];
+        for &d in &self.days {
+            present[(d - lo) as usize] = 0;
+        }
+        let mut dates = Vec::new();
+        for (k, p) in present.iter_mut().enumerate() {
+            if *p == 0 {
+                *p = dates.len() as u32;
+                dates.push(crate::table::days_to_date(lo + k as i32));
+            }
+        }
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        let mut col = vec![0u32; self.names.len()];
+        for (c, &id) in order.iter().enumerate() {
+            col[id as usize] = c as u32;
+        }
+        let n = self.names.len();
+        let mut values = vec![f64::NAN; dates.len() * n];
+        let mut seen = vec![false; dates.len() * n];
+        for i in 0..self.days.len() {
+            let k = present[(self.days[i] - lo) as usize] as usize * n
+                + col[self.ids[i] as usize] as usize;
+            if seen[k] {
+                return Err(DataError::Cell {
+                    file: path.to_path_buf(),
+                    row: row_of(i),
+                    column: "date, asset".into(),
+                    expected: "one row per (date, asset)".into(),
+                    found: format!(
+                        "a second row for {} {}",
+                        crate::table::days_to_date(self.days[i]),
+                        self.names[self.ids[i] as usize]
+                    ),
+                });
+            }
+            seen[k] = true;
+            values[k] = self.vals[i];
+        }
+        let assets = order
+            .iter()
+            .map(|&i| self.names[i as usize].clone())
+            .collect();
+        Ok(Panel {
+            dates,
+            assets,
+            values,
+        })
+    }
+}
+
+/// Read a long file into a panel (see the module docs).
+pub fn read_long(path: &Path, value_col: Option<&str>) -> Result<Panel> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "parquet" | "pq" => read_long_parquet(path, value_col),
+        "csv" | "txt" => read_long_csv(path, value_col),
+        _ => Err(lay(path, format!("unsupported file type `.{ext}`; expected .csv or .parquet with columns date, asset, value"))),
+    }
+}
+
+fn read_long_csv(path: &Path, value_col: Option<&str>) -> Result<Panel> {
+    let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| lay(path, format!("unreadable header: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let (dj, aj, vj) = pick(path, &headers, value_col)?;
+    let mut acc = Acc::new();
+    let mut lines = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    let mut row = 1;
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(lay(path, format!("row {}: malformed CSV ({e})", row + 1))),
+        }
+        row += 1;
+        let cell = |j: usize| rec.get(j).unwrap_or("").trim();
+        let err = |col: &str, expected: &str, found: &str| DataError::Cell {
+            file: path.to_path_buf(),
+            row,
+            column: col.to_string(),
+            expected: expected.into(),
+            found: found.into(),
+        };
+        let d = parse_date(cell(dj), None)
+            .ok_or_else(|| err(&headers[dj], "a date such as 2024-01-31", cell(dj)))?;
+        let a = cell(aj);
+        if a.is_empty() {
+            return Err(err(&headers[aj], "an asset code", ""));
+        }
+        let v = parse_number(cell(vj))
+            .map_err(|_| err(&headers[vj], "a number (blank for missing)", cell(vj)))?
+            .unwrap_or(f64::NAN);
+        let id = acc.id(a);
+        acc.days.push(date_to_days(d));
+        acc.ids.push(id);
+        acc.vals.push(v);
+        lines.push(row);
+    }
+    acc.into_panel(path, |i| lines[i])
+}
+
+fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::*;
+    use arrow_array::Array;
+    use arrow_schema::{DataType, Field, Schema, TimeUnit};
+    use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+    let pe = |e: &dyn std::fmt::Display| DataError::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(|e| DataError::io(path, e))?;
+    let probe = ParquetRecordBatchReaderBuilder::try_new(
+        file.try_clone().map_err(|e| DataError::io(path, e))?,
+    )
+    .map_err(|e| pe(&e))?;
+    let schema = probe.schema().clone();
+    let headers: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let (dj, aj, vj) = pick(path, &headers, value_col)?;
+    // ask for the asset column dictionary-encoded
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(j, f)| {
+            if j == aj && matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8) {
+                Field::new(
+                    f.name(),
+                    DataType::Dictionary(
+                        Box::new(DataType::Int32),
+                        Box::new(f.data_type().clone()),
+                    ),
+                    f.is_nullable(),
+                )
+            } else {
+                f.as_ref().clone()
+            }
+        })
+        .collect();
+    let opts = ArrowReaderOptions::new().with_schema(std::sync::Arc::new(Schema::new(fields)));
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts).map_err(|e| pe(&e))?;
+    let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), [dj, aj, vj]);
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(1 << 16)
+        .build()
+        .map_err(|e| pe(&e))?;
+    let mut acc = Acc::new();
+    let mut row0 = 0usize;
+    let cell_err = |row: usize, col: &str, expected: &str, found: String| DataError::Cell {
+        file: path.to_path_buf(),
+        row,
+        column: col.to_string(),
+        expected: expected.into(),
+        found,
+    };
+    for batch in reader {
+        let batch = batch.map_err(|e| pe(&e))?;
+        let n = batch.num_rows();
+        let col = |name: &str| {
+            batch
+                .column_by_name(name)
+                .expect("projected column")
+                .clone()
+        };
+        let (dc, ac, vc) = (col(&headers[dj]), col(&headers[aj]), col(&headers[vj]));
+        // dates → day numbers
+        let mut days: Vec<Option<i32>> = Vec::with_capacity(n);
+        let per_day = |unit: &TimeUnit| match unit {
+            TimeUnit::Second => 86_400i64,
+            TimeUnit::Millisecond => 86_400_000,
+            TimeUnit::Microsecond => 86_400_000_000,
+            TimeUnit::Nanosecond => 86_400_000_000_000,
+        };
+        match dc.data_type() {
+            DataType::Date32 => {
+                let a = dc.as_primitive::<Date32Type>();
+                days.extend((0..n).map(|i| (!a.is_null(i)).then(|| a.value(i))));
+            }
+            DataType::Timestamp(unit, _) => {
+                let k = per_day(unit);
+                let raw: Vec<Option<i64>> = match unit {
+                    TimeUnit::Second => dc.as_primitive::<TimestampSecondType>().iter().collect(),
+                    TimeUnit::Millisecond => dc
+                        .as_primitive::<TimestampMillisecondType>()
+                        .iter()
+                        .collect(),
+                    TimeUnit::Microsecond => dc
+                        .as_primitive::<TimestampMicrosecondType>()
+                        .iter()
+                        .collect(),
+                    TimeUnit::Nanosecond => dc
+                        .as_primitive::<TimestampNanosecondType>()
+                        .iter()
+                        .collect(),
+                };
+                days.extend(raw.into_iter().map(|v| v.map(|v| v.div_euclid(k) as i32)));
+            }
+            DataType::Utf8 | DataType::LargeUtf8 => {
+                for i in 0..n {
+                    let s = if let Some(a) = dc.as_string_opt::<i32>() {
+                        a.value(i)
+                    } else {
+                        dc.as_string::<i64>().value(i)
+                    };
+                    let d = parse_date(s, None).ok_or_else(|| {
+                        cell_err(row0 + i + 1, &headers[dj], "a date", s.to_string())
+                    })?;
+                    days.push(Some(date_to_days(d)));
+                }
+            }
+            t => {
+                return Err(lay(
+                    path,
+                    format!(
+                        "date column `{}` has type {t}; expected a date, timestamp or text",
+                        headers[dj]
+                    ),
+                ))
+            }
+        }
+        // values
+        let vals: Vec<f64> = match vc.data_type() {
+            DataType::Float64 => vc
+                .as_primitive::<Float64Type>()
+                .iter()
+                .map(|v| v.unwrap_or(f64::NAN))
+                .collect(),
+            DataType::Float32 => vc
+                .as_primitive::<Float32Type>()
+                .iter()
+                .map(|v| v.map_or(f64::NAN, |x| x as f64))
+                .collect(),
+            DataType::Int64 => vc
+                .as_primitive::<Int64Type>()
+                .iter()
+                .map(|v| v.map_or(f64::NAN, |x| x as f64))
+                .collect(),
+            DataType::Int32 => vc
+                .as_primitive::<Int32Type>()
+                .iter()
+                .map(|v| v.map_or(f64::NAN, |x| x as f64))
+                .collect(),
+            t => {
+                return Err(lay(
+                    path,
+                    format!(
+                        "value column `{}` has type {t}; expected numbers",
+                        headers[vj]
+                    ),
+                ))
+            }
+        };
+        // assets → ids, via the dictionary
+        let ids: Vec<Option<u32>> = match ac.data_type() {
+            DataType::Dictionary(_, _) => {
+                let d = ac.as_dictionary::<Int32Type>();
+                let values = d.values();
+                let names: Vec<Option<u32>> = (0..values.len())
+                    .map(|k| {
+                        let s = if let Some(a) = values.as_string_opt::<i32>() {
+                            a.value(k)
+                        } else {
+                            values.as_string::<i64>().value(k)
+                        };
+                        Some(acc.id(s))
+                    })
+                    .collect();
+                d.keys()
+                    .iter()
+                    .map(|k| k.and_then(|k| names[k as usize]))
+                    .collect()
+            }
+            DataType::Utf8 => ac
+                .as_string::<i32>()
+                .iter()
+                .map(|s| s.map(|s| acc.id(s)))
+                .collect(),
+            DataType::Utf8View => ac
+                .as_string_view()
+                .iter()
+                .map(|s| s.map(|s| acc.id(s)))
+                .collect(),
+            DataType::Int64 => ac
+                .as_primitive::<Int64Type>()
+                .iter()
+                .map(|s| s.map(|s| acc.id(&s.to_string())))
+                .collect(),
+            t => {
+                return Err(lay(
+                    path,
+                    format!("asset column `{}` has type {t}; expected text", headers[aj]),
+                ))
+            }
+        };
+        for i in 0..n {
+            let (Some(d), Some(a)) = (days[i], ids[i]) else {
+                return Err(cell_err(
+                    row0 + i + 1,
+                    if days[i].is_none() {
+                        &headers[dj]
+                    } else {
+                        &headers[aj]
+                    },
+                    "a value (not null)",
+                    "null".into(),
+                ));
+            };
+            acc.days.push(d);
+            acc.ids.push(a);
+            acc.vals.push(vals[i]);
+        }
+        row0 += n;
+    }
+    acc.into_panel(path, |i| i + 1)
+}
+
+/// Read a `date, label` file (CSV) — e.g. a regime series — into a date-sorted map.
+/// The label column is the first column that is not the date.
+pub fn read_labels(path: &Path) -> Result<std::collections::BTreeMap<NaiveDate, String>> {
+    let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| lay(path, format!("unreadable header: {e}")))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let dj = headers
+        .iter()
+        .position(|h| DATE_NAMES.contains(&h.trim().to_lowercase().as_str()))
+        .ok_or_else(|| {
+            lay(
+                path,
+                format!("no date column; expected one of {}", DATE_NAMES.join(", ")),
+            )
+        })?;
+    let lj = (0..headers.len())
+        .find(|&j| j != dj)
+        .ok_or_else(|| lay(path, "expected a label column beside the date".into()))?;
+    let mut out = std::collections::BTreeMap::new();
+    for (k, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| lay(path, format!("row {}: malformed CSV ({e})", k + 2)))?;
+        let s = rec.get(dj).unwrap_or("").trim();
+        let d = parse_date(s, None).ok_or_else(|| DataError::Cell {
+            file: path.to_path_buf(),
+            row: k + 2,
+            column: headers[dj].clone(),
+            expected: "a date".into(),
+            found: s.into(),
+        })?;
+        out.insert(d, rec.get(lj).unwrap_or("").trim().to_string());
+    }
+    Ok(out)
+}
