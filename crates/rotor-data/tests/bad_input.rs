@@ -249,7 +249,7 @@ fn long_file_without_a_recognised_code_column_is_refused_not_collapsed() {
         .unwrap_err()
         .to_string();
     assert!(
-        e.contains("panel.csv") && e.contains("no code column") && e.contains("sec"),
+        e.contains("panel.csv") && e.contains("single code `PANEL`") && e.contains("sec"),
         "{e}"
     );
     assert!(!d.path().join("store/prices/data.parquet").exists());
@@ -263,4 +263,19 @@ fn long_file_without_a_recognised_code_column_is_refused_not_collapsed() {
     spec.columns.insert("close".into(), "value".into());
     let r = run(d.path(), vec![spec]).unwrap();
     assert_eq!(r.rows, 2);
+}
+
+#[test]
+fn one_code_many_rows_per_date_is_fine_where_the_key_has_more_than_code_and_date() {
+    // consensus: FY1 and FY2 forecasts of one index on the same as-of date
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "cons.csv",
+        "as_of,fiscal_year,np\n2024-01-31,2024,10\n2024-01-31,2025,12\n2024-02-29,2024,10.5\n2024-02-29,2025,12.5\n",
+    );
+    let mut spec = FileSpec::new(f, Dataset::Consensus);
+    spec.code = Some("000300.SH".into());
+    let r = run(d.path(), vec![spec]);
+    assert!(r.is_ok(), "{r:?}");
 }

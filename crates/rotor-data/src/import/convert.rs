@@ -591,23 +591,37 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
             "dates are in descending order; sorted ascending".into(),
         );
     }
-    // one code for the whole file but many rows per date: the code column was missed
-    if code_j.is_none() && wide_codes.is_empty() && ds.column_index("code").is_some() {
-        if let Some(pd) = pd.and_then(|p| ds.column_index(p)) {
-            if let Column::Date(dv) = &out.columns[pd] {
-                let mut distinct: Vec<i32> = dv.iter().flatten().copied().collect();
-                distinct.sort_unstable();
-                distinct.dedup();
-                if out.len() >= 4 && distinct.len() * 2 <= out.len() {
-                    return Err(layout_err(format!(
-                        "{} rows share only {} distinct dates but the file has no code column, so every row would get the code `{}`; expected a header such as {} (or map it with `columns = {{ code = \"<header>\" }}`; headers: {})",
-                        out.len(),
-                        distinct.len(),
-                        fixed_code_t.as_deref().unwrap_or(""),
-                        aliases_of("code").join(", "),
-                        raw.headers.join(", ")
-                    )));
-                }
+    // One code for the whole file but many rows per date: the code column was missed.
+    // Only for datasets keyed (code, date, source) — consensus (fiscal year) and
+    // membership / weights (index code) legitimately repeat a date under one code.
+    let key_names: Vec<&str> = ds
+        .key_indices()
+        .iter()
+        .map(|&i| ds.columns()[i].name)
+        .collect();
+    let keyed_by_code_date = pd.is_some_and(|p| key_names == ["code", p, "source"]);
+    if code_j.is_none() && wide_codes.is_empty() && keyed_by_code_date {
+        let pi = ds
+            .column_index(pd.expect("primary date"))
+            .expect("date column");
+        if let Column::Date(dv) = &out.columns[pi] {
+            let mut distinct: Vec<i32> = dv.iter().flatten().copied().collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            if out.len() >= 4 && distinct.len() * 2 <= out.len() {
+                let origin = if spec.code.is_some() {
+                    "--code / `code =`"
+                } else {
+                    "the file name"
+                };
+                return Err(layout_err(format!(
+                    "{} rows share only {} distinct dates, but every row gets the single code `{}` (from {origin}), so most would be dropped as duplicates; expected a code column such as {} (or map it with `columns = {{ code = \"<header>\" }}`; headers: {})",
+                    out.len(),
+                    distinct.len(),
+                    fixed_code_t.as_deref().unwrap_or(""),
+                    aliases_of("code").join(", "),
+                    raw.headers.join(", ")
+                )));
             }
         }
     }
