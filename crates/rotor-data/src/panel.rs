@@ -72,6 +72,7 @@ pub fn read_panel(
     let mut series: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
     // the current code run: code, distinct sources, rows as (date, source id, value)
     let mut cur: Option<String> = None;
+    let mut unsorted = false;
     let mut cur_keep = false;
     let mut srcs: Vec<String> = Vec::new();
     let mut rows: Vec<(i32, u32, f64)> = Vec::new();
@@ -131,6 +132,8 @@ pub fn read_panel(
                 }
                 let c = code.value(i);
                 if cur.as_deref() != Some(c) {
+                    // codes must arrive in ascending runs (the store's key order)
+                    unsorted |= cur.as_deref().is_some_and(|p| p > c);
                     finish(cur.take(), cur_keep, &mut srcs, &mut rows);
                     cur = Some(c.to_string());
                     cur_keep = wanted.as_ref().is_none_or(|w| w.contains(c));
@@ -163,6 +166,11 @@ pub fn read_panel(
         })?;
     }
     finish(cur.take(), cur_keep, &mut srcs, &mut rows);
+    if unsorted {
+        // a file not in key order (written by another tool): take the general path
+        let t = store.read_columns(dataset, Some(&["code", "date", "source", field]))?;
+        return Ok(panel_from_table(&t, field, codes, preference));
+    }
     let assets: Vec<String> = series.keys().cloned().collect();
     let (mut lo, mut hi) = (i32::MAX, i32::MIN);
     for obs in series.values() {

@@ -98,15 +98,6 @@ impl Column {
         }
     }
 
-    fn extend(&mut self, other: &Column) {
-        match (self, other) {
-            (Column::Date(a), Column::Date(b)) => a.extend_from_slice(b),
-            (Column::Str(a), Column::Str(b)) => a.extend(b.iter().cloned()),
-            (Column::F64(a), Column::F64(b)) => a.extend_from_slice(b),
-            _ => unreachable!("column kinds are fixed by the dataset schema"),
-        }
-    }
-
     fn append(&mut self, other: Column) {
         match (self, other) {
             (Column::Date(a), Column::Date(mut b)) => a.append(&mut b),
@@ -348,14 +339,6 @@ impl Table {
         }
     }
 
-    /// Append all rows of `other` (same dataset).
-    pub fn extend(&mut self, other: &Table) {
-        assert_eq!(self.dataset, other.dataset);
-        for (a, b) in self.columns.iter_mut().zip(&other.columns) {
-            a.extend(b);
-        }
-    }
-
     fn key_cmp(&self, keys: &[usize], i: usize, j: usize) -> Ordering {
         for &k in keys {
             let o = self.columns[k].cmp_rows(i, j);
@@ -366,83 +349,12 @@ impl Table {
         Ordering::Equal
     }
 
-    /// Dense ranks of one column's cells (0 = missing), ordered like [`Column::cmp_rows`];
-    /// `None` for number columns (no key uses them).
-    fn key_ranks(&self, c: usize) -> Option<(Vec<u32>, u32)> {
-        match &self.columns[c] {
-            Column::Date(v) => {
-                let lo = v.iter().flatten().min().copied().unwrap_or(0) as i64;
-                let hi = v.iter().flatten().max().copied().unwrap_or(0) as i64;
-                if hi - lo >= u32::MAX as i64 - 1 {
-                    return None;
-                }
-                let r = v
-                    .iter()
-                    .map(|d| d.map_or(0, |d| (d as i64 - lo + 1) as u32))
-                    .collect();
-                Some((r, (hi - lo + 1) as u32))
-            }
-            Column::Str(v) => {
-                let mut ids: std::collections::HashMap<&str, u32> = Default::default();
-                let mut prev: Option<(&Text, u32)> = None;
-                let raw: Vec<u32> = v
-                    .iter()
-                    .map(|s| match s {
-                        None => 0,
-                        Some(s) => match prev {
-                            // runs of one shared cell (a file's code) skip the hash
-                            Some((p, id)) if Arc::ptr_eq(p, s) => id,
-                            _ => {
-                                let n = ids.len() as u32 + 1;
-                                let id = *ids.entry(&**s).or_insert(n);
-                                prev = Some((s, id));
-                                id
-                            }
-                        },
-                    })
-                    .collect();
-                let mut distinct: Vec<(&str, u32)> = ids.into_iter().collect();
-                distinct.sort_unstable();
-                let mut remap = vec![0u32; distinct.len() + 1];
-                for (rank, (_, id)) in distinct.iter().enumerate() {
-                    remap[*id as usize] = rank as u32 + 1;
-                }
-                let max = distinct.len() as u32;
-                Some((raw.into_iter().map(|i| remap[i as usize]).collect(), max))
-            }
-            Column::F64(_) => None,
-        }
-    }
-
-    /// Row order sorted by key (stable; parallel for large tables).
-    ///
-    /// Large tables are sorted on packed integer keys: each key column becomes dense
-    /// ranks (text ranked by its byte order, dates by day), packed into one `u128` with
-    /// the row index as the final tie-break, so the order is identical to comparing the
-    /// cells but no string is compared inside the sort.
+    /// Row order sorted by key (stable; parallel for large tables). Text keys compare
+    /// by pointer first: importers share one cell per distinct code, so equal codes
+    /// rarely reach a string comparison.
     pub fn sorted_order(&self) -> Vec<usize> {
         use rayon::slice::ParallelSliceMut;
         let keys = self.dataset.key_indices();
-        if self.len() > 50_000 && self.len() < u32::MAX as usize {
-            let ranks: Option<Vec<(Vec<u32>, u32)>> =
-                keys.iter().map(|&c| self.key_ranks(c)).collect();
-            if let Some(ranks) = ranks {
-                let bits: Vec<u32> = ranks.iter().map(|(_, m)| 32 - m.leading_zeros()).collect();
-                if bits.iter().sum::<u32>() <= 96 {
-                    let mut packed: Vec<u128> = (0..self.len())
-                        .map(|i| {
-                            let mut k = 0u128;
-                            for ((r, _), b) in ranks.iter().zip(&bits) {
-                                k = (k << b) | r[i] as u128;
-                            }
-                            (k << 32) | i as u128
-                        })
-                        .collect();
-                    packed.par_sort(); // stable merge sort: finds the sorted runs of per-file tables
-                    return packed.iter().map(|k| (k & 0xffff_ffff) as usize).collect();
-                }
-            }
-        }
         let mut idx: Vec<usize> = (0..self.len()).collect();
         if idx.len() > 50_000 {
             idx.par_sort_by(|&a, &b| self.key_cmp(&keys, a, b));

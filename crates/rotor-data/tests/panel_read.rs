@@ -58,3 +58,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_store_file_out_of_key_order_is_still_read_correctly() {
+    // a file written by another tool, codes interleaved: C1, C0, C1
+    let rows = [
+        (1, 0, 0, 10.0),
+        (0, 0, 0, 20.0),
+        (1, 1, 0, 11.0),
+        (1, 2, 1, 99.0),
+    ];
+    let t = prices(&rows);
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let p = store.path(Dataset::Prices);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    rotor_data::parquet_io::write_table(&t, std::fs::File::create(&p).unwrap(), &p).unwrap();
+    let a = read_panel(&store, Dataset::Prices, "close", None, &[]).unwrap();
+    let b = panel_from_table(&t, "close", None, &[]);
+    assert_eq!(
+        (&a.dates, &a.assets, a.to_long()),
+        (&b.dates, &b.assets, b.to_long())
+    );
+    assert_eq!(a.assets, ["C0", "C1"]);
+    assert_eq!(a.column(1)[..2], [10.0, 11.0]);
+}

@@ -426,6 +426,7 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
         .clone()
         .or_else(|| Some(stem.clone()))
         .map(|c| Text::from(normalize_code(&c, Some(asset))));
+    let mut code_cells: std::collections::HashMap<String, Text> = Default::default();
     let mut order_desc = 0usize;
     let mut order_asc = 0usize;
     let mut prev: Option<NaiveDate> = None;
@@ -518,7 +519,16 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                                 None
                             };
                         match rawc {
-                            Some(c) => Value::Str(Some(normalize_code(&c, Some(asset)).into())),
+                            // one shared cell per distinct code: a date-major file of
+                            // 3000 stocks allocates 3000 strings, not one per row
+                            Some(c) => match code_cells.get(&c) {
+                                Some(t) => Value::Str(Some(t.clone())),
+                                None => {
+                                    let t = Text::from(normalize_code(&c, Some(asset)));
+                                    code_cells.insert(c, t.clone());
+                                    Value::Str(Some(t))
+                                }
+                            },
                             None => Value::Str(fixed_code_t.clone()),
                         }
                     }
