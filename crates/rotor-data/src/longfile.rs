@@ -14,6 +14,7 @@
 
 use crate::error::{DataError, Result};
 use crate::import::cells::{parse_date, parse_number};
+use crate::import::reader::LineCounter;
 use crate::table::date_to_days;
 use chrono::NaiveDate;
 use rotor_core::Panel;
@@ -39,33 +40,29 @@ fn lay(path: &Path, m: String) -> DataError {
     }
 }
 
+/// Index of the first header (trimmed, lower-cased) among `names`.
+fn find_col(headers: &[String], names: &[&str]) -> Option<usize> {
+    headers
+        .iter()
+        .position(|h| names.contains(&h.trim().to_lowercase().as_str()))
+}
+
+fn no_col(path: &Path, what: &str, names: &[&str], headers: &[String]) -> DataError {
+    lay(
+        path,
+        format!(
+            "no {what} column; expected one of {} (headers: {})",
+            names.join(", "),
+            headers.join(", ")
+        ),
+    )
+}
+
 /// Pick (date, asset, value) column indices from headers.
 fn pick(path: &Path, headers: &[String], value_col: Option<&str>) -> Result<(usize, usize, usize)> {
-    let find = |names: &[&str]| {
-        headers
-            .iter()
-            .position(|h| names.contains(&h.trim().to_lowercase().as_str()))
-    };
-    let d = find(DATE_NAMES).ok_or_else(|| {
-        lay(
-            path,
-            format!(
-                "no date column; expected one of {} (headers: {})",
-                DATE_NAMES.join(", "),
-                headers.join(", ")
-            ),
-        )
-    })?;
-    let a = find(ASSET_NAMES).ok_or_else(|| {
-        lay(
-            path,
-            format!(
-                "no asset column; expected one of {} (headers: {})",
-                ASSET_NAMES.join(", "),
-                headers.join(", ")
-            ),
-        )
-    })?;
+    let find = |names: &[&str]| find_col(headers, names);
+    let d = find(DATE_NAMES).ok_or_else(|| no_col(path, "date", DATE_NAMES, headers))?;
+    let a = find(ASSET_NAMES).ok_or_else(|| no_col(path, "asset", ASSET_NAMES, headers))?;
     let v = match value_col {
         Some(name) => headers
             .iter()
@@ -179,11 +176,7 @@ impl Acc {
 
 /// Read a long file into a panel (see the module docs).
 pub fn read_long(path: &Path, value_col: Option<&str>) -> Result<Panel> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = crate::import::reader::extension(path);
     match ext.as_str() {
         "parquet" | "pq" => read_long_parquet(path, value_col),
         "csv" | "txt" => read_long_csv(path, value_col),
@@ -191,29 +184,55 @@ pub fn read_long(path: &Path, value_col: Option<&str>) -> Result<Panel> {
     }
 }
 
-fn read_long_csv(path: &Path, value_col: Option<&str>) -> Result<Panel> {
+/// A CSV file's decoded text (UTF-8 or GBK, as the importers accept).
+fn csv_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+    Ok(crate::import::reader::decode(&bytes).into_owned())
+}
+
+/// A flexible CSV reader over `text` and its headers (BOM removed).
+fn csv_open<'a>(path: &Path, text: &'a str) -> Result<(csv::Reader<&'a [u8]>, Vec<String>)> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(bytes.as_slice());
-    let headers: Vec<String> = rdr
+        .from_reader(text.as_bytes());
+    let headers = rdr
         .headers()
         .map_err(|e| lay(path, format!("unreadable header: {e}")))?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
         .collect();
+    Ok((rdr, headers))
+}
+
+/// Next record with its 1-based file line.
+fn next_record(
+    path: &Path,
+    text: &str,
+    rdr: &mut csv::Reader<&[u8]>,
+    rec: &mut csv::StringRecord,
+    lines: &mut LineCounter,
+) -> Result<Option<usize>> {
+    let mut line =
+        |p: Option<&csv::Position>| p.map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
+    match rdr.read_record(rec) {
+        Ok(false) => Ok(None),
+        Ok(true) => Ok(Some(line(rec.position()))),
+        Err(e) => Err(lay(
+            path,
+            format!("row {}: malformed CSV ({e})", line(e.position())),
+        )),
+    }
+}
+
+fn read_long_csv(path: &Path, value_col: Option<&str>) -> Result<Panel> {
+    let text = csv_text(path)?;
+    let (mut rdr, headers) = csv_open(path, &text)?;
     let (dj, aj, vj) = pick(path, &headers, value_col)?;
     let mut acc = Acc::new();
-    let mut lines = Vec::new();
+    let mut rows = Vec::new();
     let mut rec = csv::StringRecord::new();
-    let mut row = 1;
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(lay(path, format!("row {}: malformed CSV ({e})", row + 1))),
-        }
-        row += 1;
+    let mut lines = LineCounter::default();
+    while let Some(row) = next_record(path, &text, &mut rdr, &mut rec, &mut lines)? {
         let cell = |j: usize| rec.get(j).unwrap_or("").trim();
         let err = |col: &str, expected: &str, found: &str| DataError::Cell {
             file: path.to_path_buf(),
@@ -235,9 +254,9 @@ fn read_long_csv(path: &Path, value_col: Option<&str>) -> Result<Panel> {
         acc.days.push(date_to_days(d));
         acc.ids.push(id);
         acc.vals.push(v);
-        lines.push(row);
+        rows.push(row);
     }
-    acc.into_panel(path, |i| lines[i])
+    acc.into_panel(path, |i| rows[i])
 }
 
 fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
@@ -460,40 +479,33 @@ fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
 /// Read a `date, label` file (CSV) — e.g. a regime series — into a date-sorted map.
 /// The label column is the first column that is not the date.
 pub fn read_labels(path: &Path) -> Result<std::collections::BTreeMap<NaiveDate, String>> {
-    let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(bytes.as_slice());
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(|e| lay(path, format!("unreadable header: {e}")))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let dj = headers
-        .iter()
-        .position(|h| DATE_NAMES.contains(&h.trim().to_lowercase().as_str()))
-        .ok_or_else(|| {
-            lay(
-                path,
-                format!("no date column; expected one of {}", DATE_NAMES.join(", ")),
-            )
-        })?;
+    let text = csv_text(path)?;
+    let (mut rdr, headers) = csv_open(path, &text)?;
+    let dj =
+        find_col(&headers, DATE_NAMES).ok_or_else(|| no_col(path, "date", DATE_NAMES, &headers))?;
     let lj = (0..headers.len())
         .find(|&j| j != dj)
         .ok_or_else(|| lay(path, "expected a label column beside the date".into()))?;
     let mut out = std::collections::BTreeMap::new();
-    for (k, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| lay(path, format!("row {}: malformed CSV ({e})", k + 2)))?;
+    let mut rec = csv::StringRecord::new();
+    let mut lines = LineCounter::default();
+    while let Some(row) = next_record(path, &text, &mut rdr, &mut rec, &mut lines)? {
         let s = rec.get(dj).unwrap_or("").trim();
-        let d = parse_date(s, None).ok_or_else(|| DataError::Cell {
+        let err = |expected: &str, found: String| DataError::Cell {
             file: path.to_path_buf(),
-            row: k + 2,
+            row,
             column: headers[dj].clone(),
-            expected: "a date".into(),
-            found: s.into(),
-        })?;
-        out.insert(d, rec.get(lj).unwrap_or("").trim().to_string());
+            expected: expected.into(),
+            found,
+        };
+        let d = parse_date(s, None).ok_or_else(|| err("a date", s.into()))?;
+        let label = rec.get(lj).unwrap_or("").trim().to_string();
+        if let Some(prev) = out.insert(d, label) {
+            return Err(err(
+                "one label per date",
+                format!("{d} again (earlier label `{prev}`)"),
+            ));
+        }
     }
     Ok(out)
 }

@@ -279,3 +279,20 @@ fn one_code_many_rows_per_date_is_fine_where_the_key_has_more_than_code_and_date
     let r = run(d.path(), vec![spec]);
     assert!(r.is_ok(), "{r:?}");
 }
+
+#[test]
+fn error_rows_count_blank_lines_like_an_editor() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "gap.csv",
+        "date,close\n2024-01-02,10\n\n\n2024-01-05,ten\n",
+    );
+    let e = run(d.path(), vec![FileSpec::new(f, Dataset::Prices)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("gap.csv") && e.contains("row 5") && e.contains("`close`"),
+        "{e}"
+    );
+}

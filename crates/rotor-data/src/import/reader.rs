@@ -143,11 +143,7 @@ pub struct RawTable {
 
 /// Read a file by extension (`csv`/`txt`, `xlsx`/`xls`/`xlsm`, `parquet`/`pq`).
 pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let ext = extension(path);
     match ext.as_str() {
         "csv" | "txt" | "tsv" => read_csv(path),
         "xlsx" | "xls" | "xlsm" | "xlsb" => read_xlsx(path, sheet),
@@ -160,7 +156,40 @@ pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     }
 }
 
-fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+/// 1-based file line of byte offsets, counted incrementally. The csv crate's own line
+/// numbers skip blank lines, which would make error rows drift from what an editor shows.
+#[derive(Debug, Default)]
+pub(crate) struct LineCounter {
+    byte: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    /// The line holding byte `at` of `text` (offsets must not decrease).
+    pub(crate) fn line_at(&mut self, text: &[u8], at: u64) -> usize {
+        // csv reports a record after blank lines at the start of those lines: step over them
+        let mut at = (at as usize).min(text.len());
+        while at < text.len() && matches!(text[at], b'\n' | b'\r') {
+            at += 1;
+        }
+        if at >= self.byte {
+            self.line += text[self.byte..at].iter().filter(|&&b| b == b'\n').count();
+            self.byte = at;
+        }
+        self.line + 1
+    }
+}
+
+/// The file's extension, lower-cased (empty when none).
+pub(crate) fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// CSV bytes as text: UTF-8 (BOM dropped) or, when not valid UTF-8, GB18030.
+pub(crate) fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(b) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
@@ -188,19 +217,24 @@ pub fn parse_csv_bytes(path: &Path, bytes: &[u8]) -> Result<RawTable> {
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
     let mut rec = csv::StringRecord::new();
+    let mut lines = LineCounter::default();
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e
+                    .position()
+                    .map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
                 return Err(DataError::Layout {
                     file: path.to_path_buf(),
                     message: format!("row {line}: malformed CSV ({e}); expected comma-separated fields with balanced quotes"),
                 });
             }
         }
-        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let line = rec
+            .position()
+            .map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
         if rec.iter().all(|s| s.trim().is_empty()) {
             continue;
         }
