@@ -115,7 +115,7 @@ fn mean(v: &[f64]) -> f64 {
 pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
     let t0 = std::time::Instant::now();
     let cfg = resolve(&a)?;
-    let (factor, prices) = rayon_join(
+    let (factor, prices) = join_both(
         || rotor_data::longfile::read_long(&a.factor, a.factor_col.as_deref()),
         || rotor_data::longfile::read_long(&a.prices, a.price_col.as_deref()),
     );
@@ -159,7 +159,7 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
     let json = serde_json::to_string_pretty(&summary).expect("summary serialises");
     std::fs::write(a.out.join("summary.json"), &json)
         .with_context(|| format!("writing {}", a.out.join("summary.json").display()))?;
-    let resolved = toml::to_string(&cfg).unwrap_or_default();
+    let resolved = toml::to_string(&cfg).context("serialising the resolved config")?;
     std::fs::write(a.out.join("config.toml"), resolved)
         .with_context(|| format!("writing {}", a.out.join("config.toml").display()))?;
     if ui.json {
@@ -218,7 +218,8 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-fn rayon_join<A: Send, B: Send>(
+/// Run two closures on two threads (the two input files are read concurrently).
+fn join_both<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {

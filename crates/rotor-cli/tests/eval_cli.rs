@@ -1,48 +1,59 @@
 //! `rotor eval` end to end on the alphalens parity fixtures, and its bad-input errors.
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
 
 const FIX: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../rotor-eval/tests/fixtures/alphalens/"
 );
 
-fn rotor() -> Command {
+/// `rotor eval --factor F --prices P --out O <extra…>`.
+fn eval(factor: impl AsRef<Path>, prices: impl AsRef<Path>, out: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rotor"))
+        .arg("eval")
+        .args(extra)
+        .arg("--factor")
+        .arg(factor.as_ref())
+        .arg("--prices")
+        .arg(prices.as_ref())
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    format!("{FIX}{name}")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]
 fn eval_writes_every_table_and_matches_alphalens_rank_ic_mean() {
     let d = tempfile::tempdir().unwrap();
-    let out = rotor()
-        .args([
-            "eval",
-            "--json",
-            "--periods",
-            "1,3,5",
-            "--quantiles",
-            "5",
-            "--grouping",
-            "qcut",
-            "--min-ic-obs",
-            "2",
-        ])
-        .arg("--factor")
-        .arg(format!("{FIX}factor.csv"))
-        .arg("--prices")
-        .arg(format!("{FIX}prices.csv"))
-        .arg("--out")
-        .arg(d.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let alphalens = [
+        "--periods",
+        "1,3,5",
+        "--quantiles",
+        "5",
+        "--grouping",
+        "qcut",
+        "--min-ic-obs",
+        "2",
+    ];
+    let out = eval(
+        fixture("factor.csv"),
+        fixture("prices.csv"),
+        d.path(),
+        &[&["--json"][..], &alphalens].concat(),
     );
+    assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // alphalens' per-date RankIC (fixture) averaged
-    let mut r = csv::Reader::from_path(format!("{FIX}rank_ic.csv")).unwrap();
+    let mut r = csv::Reader::from_path(fixture("rank_ic.csv")).unwrap();
     let ics: Vec<f64> = r
         .records()
         .map(|x| x.unwrap()[1].parse().unwrap())
@@ -64,27 +75,23 @@ fn eval_writes_every_table_and_matches_alphalens_rank_ic_mean() {
     ] {
         assert!(d.path().join(f).exists(), "{f} missing");
     }
+    let cfg = std::fs::read_to_string(d.path().join("config.toml")).unwrap();
+    assert!(
+        cfg.contains("grouping = \"qcut\"") && cfg.contains("periods = [1, 3, 5]"),
+        "{cfg}"
+    );
     // by label: two regimes
     let labels = d.path().join("regime.csv");
     std::fs::write(&labels, "date,regime\n2021-01-01,LL\n2021-03-01,TT\n").unwrap();
-    let out = rotor()
-        .args(["-q", "eval", "--periods", "1"])
-        .arg("--factor")
-        .arg(format!("{FIX}factor.csv"))
-        .arg("--prices")
-        .arg(format!("{FIX}prices.csv"))
-        .arg("--by")
-        .arg(&labels)
-        .arg("--out")
-        .arg(d.path().join("by"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let by = d.path().join("by");
+    let out = eval(
+        fixture("factor.csv"),
+        fixture("prices.csv"),
+        &by,
+        &["-q", "--by", labels.to_str().unwrap()],
     );
-    let t = std::fs::read_to_string(d.path().join("by/by_label.csv")).unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let t = std::fs::read_to_string(by.join("by_label.csv")).unwrap();
     assert!(
         t.lines().any(|l| l.starts_with("LL,1,")) && t.lines().any(|l| l.starts_with("TT,1,")),
         "{t}"
@@ -94,56 +101,51 @@ fn eval_writes_every_table_and_matches_alphalens_rank_ic_mean() {
 #[test]
 fn eval_bad_inputs_name_file_row_and_expectation() {
     let d = tempfile::tempdir().unwrap();
-    let dup = d.path().join("dup.csv");
-    std::fs::write(&dup, "date,asset,value\n2024-01-02,A,1\n2024-01-02,A,2\n").unwrap();
-    let out = rotor()
-        .args(["-q", "eval", "--factor"])
-        .arg(&dup)
-        .arg("--prices")
-        .arg(format!("{FIX}prices.csv"))
-        .arg("--out")
-        .arg(d.path().join("o"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let e = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        e.contains("dup.csv") && e.contains("row 3") && e.contains("one row per (date, asset)"),
-        "{e}"
-    );
-    let bad = d.path().join("bad.csv");
-    std::fs::write(&bad, "date,asset,value\n2024-01-02,A,x1\n").unwrap();
-    let out = rotor()
-        .args(["-q", "eval", "--factor"])
-        .arg(&bad)
-        .arg("--prices")
-        .arg(format!("{FIX}prices.csv"))
-        .output()
-        .unwrap();
-    let e = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        e.contains("bad.csv")
-            && e.contains("row 2")
-            && e.contains("`value`")
-            && e.contains("a number"),
-        "{e}"
-    );
-    let out = rotor()
-        .args(["-q", "eval", "--periods", "1,x", "--factor"])
-        .arg(&bad)
-        .arg("--prices")
-        .arg(&bad)
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--periods"));
-    let nocol = d.path().join("nocol.csv");
-    std::fs::write(&nocol, "day,asset,value\n2024-01-02,A,1\n").unwrap();
-    let out = rotor()
-        .args(["-q", "eval", "--factor"])
-        .arg(&nocol)
-        .arg("--prices")
-        .arg(format!("{FIX}prices.csv"))
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no date column"));
+    let o = d.path().join("o");
+    let file = |name: &str, body: &str| {
+        let p = d.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        p
+    };
+    let cases = [
+        (
+            file(
+                "dup.csv",
+                "date,asset,value\n2024-01-02,A,1\n2024-01-02,A,2\n",
+            ),
+            &[][..],
+            &["dup.csv", "row 3", "one row per (date, asset)"][..],
+        ),
+        (
+            file("bad.csv", "date,asset,value\n2024-01-02,A,x1\n"),
+            &[][..],
+            &["bad.csv", "row 2", "`value`", "a number"][..],
+        ),
+        (
+            file("nocol.csv", "day,asset,value\n2024-01-02,A,1\n"),
+            &[][..],
+            &["nocol.csv", "no date column"][..],
+        ),
+        (
+            file("ok.csv", "date,asset,value\n2024-01-02,A,1\n"),
+            &["--periods", "1,x"][..],
+            &["--periods", "positive integers"][..],
+        ),
+        (
+            file("ok2.csv", "date,asset,value\n2024-01-02,A,1\n"),
+            &["--grouping", "deciles"][..],
+            &["--grouping", "qcut"][..],
+        ),
+    ];
+    for (f, extra, want) in cases {
+        let out = eval(
+            &f,
+            fixture("prices.csv"),
+            &o,
+            &[&["-q"][..], extra].concat(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", f.display());
+        let e = stderr(&out);
+        assert!(want.iter().all(|w| e.contains(w)), "{e}");
+    }
 }

@@ -17,32 +17,33 @@ use std::sync::Arc;
 /// A shared, immutable text cell.
 pub type Text = Arc<str>;
 
-/// Push an owned cell, replacing it by the previous cell's allocation when equal.
-pub fn push_shared(v: &mut Vec<Option<Text>>, s: Option<Text>) {
-    if let (Some(Some(last)), Some(x)) = (v.last(), s.as_ref()) {
-        if Arc::ptr_eq(last, x) || **last == **x {
+/// Push a copy of the column's last cell if it equals `s`; false when it does not.
+fn push_if_last(v: &mut Vec<Option<Text>>, s: &str) -> bool {
+    match v.last() {
+        Some(Some(last)) if &**last == s => {
             let t = last.clone();
             v.push(Some(t));
-            return;
+            true
         }
+        _ => false,
     }
-    v.push(s);
+}
+
+/// Push an owned cell, replacing it by the previous cell's allocation when equal.
+pub fn push_shared(v: &mut Vec<Option<Text>>, s: Option<Text>) {
+    match s {
+        Some(x) if !push_if_last(v, &x) => v.push(Some(x)),
+        Some(_) => {}
+        None => v.push(None),
+    }
 }
 
 /// Push `s` onto a text column, sharing the previous cell's allocation when equal.
 pub fn push_text(v: &mut Vec<Option<Text>>, s: Option<&str>) {
     match s {
+        Some(x) if !push_if_last(v, x) => v.push(Some(Arc::from(x))),
+        Some(_) => {}
         None => v.push(None),
-        Some(s) => {
-            if let Some(Some(last)) = v.last() {
-                if &**last == s {
-                    let t = last.clone();
-                    v.push(Some(t));
-                    return;
-                }
-            }
-            v.push(Some(Arc::from(s)));
-        }
     }
 }
 

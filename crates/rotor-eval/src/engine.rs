@@ -228,6 +228,7 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
                 let mut rows: Vec<u32> = Vec::with_capacity(na);
                 let mut x: Vec<f64> = Vec::with_capacity(na);
                 let mut r: Vec<Vec<f64>> = vec![Vec::with_capacity(na); nh];
+                let mut rj = vec![0.0; nh];
                 'asset: for (j, &c) in fcol.iter().enumerate() {
                     let f = factor.values[tf * nf + c];
                     if !f.is_finite() {
@@ -239,11 +240,12 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
                         if !v.is_finite() || v < lo || v > up {
                             continue 'asset;
                         }
+                        rj[hi] = v;
                     }
                     rows.push(j as u32);
                     x.push(f);
-                    for (hi, &h) in cfg.periods.iter().enumerate() {
-                        r[hi].push(fwd(k, j, h));
+                    for (rh, v) in r.iter_mut().zip(&rj) {
+                        rh.push(*v);
                     }
                 }
                 let n = rows.len();

@@ -53,6 +53,11 @@ impl IcSummary {
 
 /// Periods per year from the spacing of signal dates: median gap ≤ 4 days → 252
 /// (daily), ≤ 10 → 52 (weekly), ≤ 40 → 12 (monthly), else 4 (quarterly).
+///
+/// This is the number of IC observations per year, whatever the horizon: a 20-day
+/// horizon evaluated daily still has 252 (overlapping) ICs a year, so its `icir_ann`
+/// and `t_stat` overstate significance the way any overlapping-sample statistic does;
+/// read them for horizons equal to the sampling step.
 pub fn periods_per_year(dates: &[NaiveDate]) -> f64 {
     let mut gaps: Vec<i64> = dates.windows(2).map(|w| (w[1] - w[0]).num_days()).collect();
     if gaps.is_empty() {

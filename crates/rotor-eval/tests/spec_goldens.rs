@@ -129,3 +129,46 @@ fn bad_inputs_give_clear_errors() {
         .iter()
         .all(|d| d.ic[0].is_nan() && d.rank_ic[0].is_nan()));
 }
+
+#[test]
+fn long_short_window_golden() {
+    // 5 assets, one per group; factor = asset index, so long = E, short = A.
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let days = ["2024-01-31", "2024-02-29", "2024-03-29"];
+    // price paths: A falls 10 % then 5 %, E rises 20 % then 10 %, others flat
+    let px = [
+        [100.0, 90.0, 85.5],
+        [50.0, 50.0, 50.0],
+        [50.0, 50.0, 50.0],
+        [50.0, 50.0, 50.0],
+        [10.0, 12.0, 13.2],
+    ];
+    let mut f = vec![];
+    let mut p = vec![];
+    for (t, day) in days.iter().enumerate() {
+        for (j, a) in ["A", "B", "C", "D", "E"].iter().enumerate() {
+            f.push((d(day), *a, j as f64));
+            p.push((d(day), *a, px[j][t]));
+        }
+    }
+    let e = evaluate(
+        &Panel::from_long(f).unwrap(),
+        &Panel::from_long(p).unwrap(),
+        &EvalConfig::default(),
+    )
+    .unwrap();
+    let all = summary::windows(&e, 0)
+        .into_iter()
+        .find(|w| w.window == "All")
+        .unwrap();
+    let ls = (1.0 + 0.20 + 0.10) * (1.0 + 0.10 + 0.05) - 1.0;
+    let long = 1.2 * 1.1 - 1.0;
+    let ew = (1.0 + (0.2 - 0.1) / 5.0) * (1.0 + (0.1 - 0.05) / 5.0);
+    assert_eq!(all.n, 2);
+    assert!((all.long_short - ls).abs() < 1e-12, "{}", all.long_short);
+    assert!((all.long - long).abs() < 1e-12);
+    assert!((all.long_excess - (1.0 + long - ew)).abs() < 1e-12);
+    assert!((all.universe - (ew - 1.0)).abs() < 1e-12);
+    // return ranks [1,3,3,3,5] against 1..5: 8 / √(10·8)
+    assert!((all.rank_ic_mean - 8.0 / 80f64.sqrt()).abs() < 1e-12);
+}
