@@ -30,7 +30,7 @@ pub struct BacktestResult {
 /// with `trades` sorted by day (several trades on one day: the last wins) and cost
 /// `c` per unit traded.
 pub fn run(returns: &[f64], n: usize, trades: &[Trade], c: f64) -> BacktestResult {
-    let days = if n == 0 { 0 } else { returns.len() / n };
+    let days = returns.len().checked_div(n).unwrap_or(0);
     let mut gross = vec![0.0; days];
     let mut net = vec![0.0; days];
     let mut turnover = Vec::with_capacity(trades.len());
