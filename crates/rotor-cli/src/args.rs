@@ -33,6 +33,70 @@ pub enum Command {
     /// Evaluate a factor against prices: IC / RankIC, quantile returns, long-short,
     /// turnover (long files `date, asset, value`, CSV or Parquet).
     Eval(EvalArgs),
+    /// The money + credit regime timeline (SPEC §1) and the current state.
+    Regime(RegimeArgs),
+    /// Run a rotation strategy file end to end and write a run folder.
+    Backtest(RunArgs),
+    /// This period's ranked list with each family's score, as of a date.
+    Recommend(RecommendArgs),
+    /// Run a parameter grid in parallel and write a table plus heatmap-ready CSVs.
+    Sweep(SweepArgs),
+}
+
+/// `rotor regime`
+#[derive(Debug, Args)]
+pub struct RegimeArgs {
+    /// Strategy file (its store, macro ids and regime rules).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Store folder (default rules) when no --config is given.
+    #[arg(long)]
+    pub store: Option<PathBuf>,
+    /// Write the timeline as CSV here.
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Rows of the timeline to print (the latest ones).
+    #[arg(long, default_value_t = 12)]
+    pub last: usize,
+}
+
+/// `rotor backtest`
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Strategy file (TOML).
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Run folder (default: <out>/<name> from the strategy file).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `rotor recommend`
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    /// Strategy file (TOML).
+    #[arg(long)]
+    pub config: PathBuf,
+    /// As-of date (YYYY-MM-DD); default: the last trading day in the data.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Also write recommendation.csv / .json into this folder.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `rotor sweep`
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Strategy file (TOML).
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Grid, e.g. 'top_n=3..8 mc_window=60,120,250 lookback=20..200:20'.
+    #[arg(long)]
+    pub grid: String,
+    /// Output folder (default: <out>/<name>-sweep).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// `rotor eval`

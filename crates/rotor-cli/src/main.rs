@@ -7,6 +7,7 @@ mod data;
 mod demo;
 mod eval;
 mod sim;
+mod strategy;
 mod ui;
 
 use clap::Parser;
@@ -24,6 +25,10 @@ fn main() {
         args::Command::Sim(a) => sim::run(&ui, a).map(|_| 0),
         args::Command::Demo(a) => demo::run(&ui, a),
         args::Command::Eval(a) => eval::run(&ui, a).map(|_| 0),
+        args::Command::Regime(a) => strategy::regime(&ui, a).map(|_| 0),
+        args::Command::Backtest(a) => strategy::backtest(&ui, a).map(|_| 0),
+        args::Command::Recommend(a) => strategy::recommend(&ui, a).map(|_| 0),
+        args::Command::Sweep(a) => strategy::sweep(&ui, a).map(|_| 0),
     };
     match res {
         Ok(code) => std::process::exit(code),

@@ -1,0 +1,450 @@
+//! Loading everything a run reads, once (sweeps reuse it), with a fingerprint of the
+//! files read. What is missing becomes a note, not an error, unless the run cannot
+//! proceed without it (prices, calendar).
+
+use crate::config::{Mode, ReturnBasis, SignalKind, StrategyConfig};
+use crate::error::{Result, StrategyError};
+use chrono::NaiveDate;
+use rotor_core::Panel;
+use rotor_data::panel::read_panel;
+use rotor_data::schema::Dataset;
+use rotor_data::store::{fingerprint, Store};
+use rotor_data::table::{days_to_date, Table};
+use rotor_factors::{ConsensusObs, FactorInputs, FlowPanels, QuarterObs};
+use rotor_portfolio::etf::EtfCandidate;
+use rotor_regime::{Obs, RegimeInputs};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// ETFs of the universe's indices.
+#[derive(Debug, Clone)]
+pub struct EtfData {
+    /// Candidates (tracking an index of the universe).
+    pub candidates: Vec<EtfCandidate>,
+    /// Daily closes (calendar days × ETFs, same order as `candidates`).
+    pub close: Panel,
+    /// Daily size: AUM when `size_is_aum`, else turnover (amount).
+    pub size: Panel,
+    /// Whether `size` is fund AUM (else the turnover proxy).
+    pub size_is_aum: bool,
+}
+
+/// Everything loaded for a run.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// Trading days (the calendar).
+    pub days: Vec<NaiveDate>,
+    /// Universe closes on the calendar (price or total-return basis).
+    pub close: Panel,
+    /// Benchmark closes on the calendar (None when absent).
+    pub bench: Option<Vec<f64>>,
+    /// Factor inputs (closes repeated inside).
+    pub factors: FactorInputs,
+    /// Regime inputs (None when the store has no yield or M2).
+    pub regime: Option<RegimeInputs>,
+    /// ETF data for ETF mode and the recommendation's product column.
+    pub etfs: Option<EtfData>,
+    /// A user's score panel (signal.kind = file), on its own dates.
+    pub user_score: Option<Panel>,
+    /// File → fingerprint of every file read.
+    pub fingerprint: BTreeMap<String, String>,
+    /// What was missing or substituted.
+    pub notes: Vec<String>,
+}
+
+fn file_fp(path: &Path, fp: &mut BTreeMap<String, String>) -> Result<()> {
+    let bytes = std::fs::read(path).map_err(|e| StrategyError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    fp.insert(path.display().to_string(), fingerprint(&bytes));
+    Ok(())
+}
+
+fn on_days(p: &Panel, days: &[NaiveDate]) -> Panel {
+    p.reindex(days, &p.assets)
+}
+
+/// Load per the config.
+pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
+    let mut notes = Vec::new();
+    let mut fp = BTreeMap::new();
+    if let Some(pf) = &cfg.prices_file {
+        file_fp(pf, &mut fp)?;
+        let mut p = rotor_data::longfile::read_long(pf, None)?;
+        if !cfg.universe.codes.is_empty() {
+            let keep: Vec<String> = p
+                .assets
+                .iter()
+                .filter(|a| cfg.universe.codes.contains(a))
+                .cloned()
+                .collect();
+            p = p.reindex(&p.dates.clone(), &keep);
+        }
+        let bench_j = p.assets.iter().position(|a| *a == cfg.benchmark.code);
+        let bench = bench_j.map(|j| p.column(j));
+        if bench.is_none() {
+            notes.push(format!(
+                "benchmark {} is not in {}: no market benchmark column",
+                cfg.benchmark.code,
+                pf.display()
+            ));
+        }
+        let excl: Vec<String> = p
+            .assets
+            .iter()
+            .filter(|a| !cfg.universe.exclude.contains(a))
+            .cloned()
+            .collect();
+        let close = p.reindex(&p.dates.clone(), &excl);
+        let user_score = load_user_score(cfg, &mut fp)?;
+        return Ok(Loaded {
+            days: close.dates.clone(),
+            factors: FactorInputs {
+                close: close.clone(),
+                pe: None,
+                quarters: None,
+                consensus: None,
+                flows: None,
+            },
+            close,
+            bench,
+            regime: None,
+            etfs: None,
+            user_score,
+            fingerprint: fp,
+            notes,
+        });
+    }
+    let root = cfg.store.as_ref().expect("validated");
+    if !root.join("prices").join("data.parquet").exists() {
+        return Err(StrategyError::Missing(format!(
+            "store {} has no prices (import data or run `rotor sim`)",
+            root.display()
+        )));
+    }
+    let store = Store::open(root)?;
+    for d in Dataset::ALL {
+        if store.has(d) {
+            file_fp(&store.path(d), &mut fp)?;
+        }
+    }
+    // universe
+    let prices = store.read_columns(Dataset::Prices, Some(&["code", "asset_type"]))?;
+    let mut universe: Vec<String> = if cfg.universe.codes.is_empty() {
+        let mut v: Vec<String> = prices
+            .str_col("code")
+            .iter()
+            .zip(prices.str_col("asset_type"))
+            .filter(|(_, t)| t.as_deref() == Some(cfg.universe.asset_type.as_str()))
+            .filter_map(|(c, _)| c.as_deref().map(str::to_string))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    } else {
+        cfg.universe.codes.clone()
+    };
+    universe.retain(|c| !cfg.universe.exclude.contains(c));
+    let pref = &cfg.universe.sources;
+    let cal_code = cfg.benchmark.calendar.as_ref().unwrap_or(&cfg.benchmark.code);
+    let mut want = universe.clone();
+    want.push(cfg.benchmark.code.clone());
+    want.push(cal_code.clone());
+    want.sort();
+    want.dedup();
+    let all_close = read_panel(&store, Dataset::Prices, "close", Some(&want), pref)?;
+    let missing: Vec<&String> = universe
+        .iter()
+        .filter(|c| !all_close.assets.contains(c))
+        .collect();
+    if !missing.is_empty() {
+        notes.push(format!(
+            "universe codes without prices, left out: {}",
+            missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+        universe.retain(|c| all_close.assets.contains(c));
+    }
+    if universe.is_empty() {
+        return Err(StrategyError::Missing(format!(
+            "no universe member has prices in {} (universe.codes / universe.asset_type = {})",
+            root.display(),
+            cfg.universe.asset_type
+        )));
+    }
+    let days: Vec<NaiveDate> = match all_close.assets.iter().position(|a| a == cal_code) {
+        Some(j) => (0..all_close.n_dates())
+            .filter(|&t| all_close.get(t, j).is_finite())
+            .map(|t| all_close.dates[t])
+            .collect(),
+        None => {
+            notes.push(format!(
+                "calendar reference {cal_code} has no prices: the calendar is every date with a universe price"
+            ));
+            all_close.dates.clone()
+        }
+    };
+    let all_close = on_days(&all_close, &days);
+    let bench = all_close
+        .assets
+        .iter()
+        .position(|a| *a == cfg.benchmark.code)
+        .map(|j| all_close.column(j));
+    if bench.is_none() {
+        notes.push(format!("benchmark {} has no prices in the store", cfg.benchmark.code));
+    }
+    let mut close = all_close.reindex(&days, &universe);
+    if cfg.portfolio.return_basis == ReturnBasis::TotalReturn {
+        let tr = read_panel(&store, Dataset::Prices, "tr_close", Some(&universe), pref)?;
+        let tr = tr.reindex(&days, &universe);
+        let mut used = 0;
+        for j in 0..universe.len() {
+            if (0..days.len()).any(|t| tr.get(t, j).is_finite()) {
+                used += 1;
+                for t in 0..days.len() {
+                    close.set(t, j, tr.get(t, j));
+                }
+            }
+        }
+        notes.push(format!(
+            "return basis: total return for {used} of {} indices, price for the rest",
+            universe.len()
+        ));
+    }
+    // factor inputs
+    let pe = if store.has(Dataset::Valuation) {
+        let p = read_panel(&store, Dataset::Valuation, "pe_ttm", Some(&universe), pref)?;
+        let p = p.reindex(&days, &universe);
+        p.values.iter().any(|v| v.is_finite()).then_some(p)
+    } else {
+        None
+    };
+    let idx_of: HashMap<&str, usize> = universe
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    let quarters = if store.has(Dataset::Fundamentals) {
+        let t = store.read(Dataset::Fundamentals)?;
+        let mut per: Vec<Vec<QuarterObs>> = vec![Vec::new(); universe.len()];
+        let (code, pe_, av) = (t.str_col("code"), t.date_col("period_end"), t.date_col("available_at"));
+        let (np, op, rev, eq) = (
+            t.f64_col("net_profit"),
+            t.f64_col("operating_profit"),
+            t.f64_col("revenue"),
+            t.f64_col("equity"),
+        );
+        for i in 0..t.len() {
+            let (Some(c), Some(p), Some(a)) = (code[i].as_deref(), pe_[i], av[i]) else {
+                continue;
+            };
+            if let Some(&j) = idx_of.get(c) {
+                per[j].push(QuarterObs {
+                    period_end: days_to_date(p),
+                    available_at: days_to_date(a),
+                    np: np[i],
+                    op: op[i],
+                    revenue: rev[i],
+                    equity: eq[i],
+                });
+            }
+        }
+        per.iter().any(|v| !v.is_empty()).then_some(per)
+    } else {
+        None
+    };
+    let consensus = if store.has(Dataset::Consensus) {
+        let t = store.read(Dataset::Consensus)?;
+        let mut per: Vec<Vec<ConsensusObs>> = vec![Vec::new(); universe.len()];
+        let (code, asof, fy) = (t.str_col("code"), t.date_col("as_of"), t.f64_col("fiscal_year"));
+        let (np, roe, rev, eps) = (t.f64_col("np"), t.f64_col("roe"), t.f64_col("revenue"), t.f64_col("eps"));
+        for i in 0..t.len() {
+            let (Some(c), Some(a)) = (code[i].as_deref(), asof[i]) else {
+                continue;
+            };
+            if let Some(&j) = idx_of.get(c) {
+                per[j].push(ConsensusObs {
+                    as_of: days_to_date(a),
+                    fiscal_year: fy[i] as i32,
+                    np: np[i],
+                    roe: roe[i],
+                    revenue: rev[i],
+                    eps: eps[i],
+                });
+            }
+        }
+        for v in per.iter_mut() {
+            v.sort_by_key(|o| (o.as_of, o.fiscal_year));
+        }
+        per.iter().any(|v| !v.is_empty()).then_some(per)
+    } else {
+        None
+    };
+    let flows = if store.has(Dataset::Flows) {
+        let get = |f: &str| -> Result<Option<Panel>> {
+            let p = read_panel(&store, Dataset::Flows, f, Some(&universe), pref)?;
+            let p = p.reindex(&days, &universe);
+            Ok(p.values.iter().any(|v| v.is_finite()).then_some(p))
+        };
+        match get("turnover")? {
+            Some(turnover) => Some(FlowPanels {
+                northbound: get("northbound_net")?,
+                institutional: get("institutional_net")?,
+                large: get("large_order_net")?,
+                turnover,
+            }),
+            None => {
+                notes.push("flows: the store has flows but no per-index turnover to scale them: flow family off".into());
+                None
+            }
+        }
+        .filter(|f| f.northbound.is_some() || f.institutional.is_some() || f.large.is_some())
+    } else {
+        None
+    };
+    // regime inputs
+    let regime = if store.has(Dataset::Macro) {
+        let t = store.read(Dataset::Macro)?;
+        let series = |id: &str| macro_obs(&t, id);
+        let ri = RegimeInputs {
+            yield_daily: series(&cfg.macro_series.yield_10y),
+            m2_yoy: series(&cfg.macro_series.m2_yoy),
+            tsf_stock_yoy: series(&cfg.macro_series.tsf_stock_yoy),
+            tsf_flow: series(&cfg.macro_series.tsf_flow),
+        };
+        if ri.yield_daily.is_empty() || ri.m2_yoy.is_empty() {
+            notes.push(format!(
+                "regime: macro series {} or {} missing — every month is Undefined",
+                cfg.macro_series.yield_10y, cfg.macro_series.m2_yoy
+            ));
+        }
+        if ri.tsf_stock_yoy.is_empty() {
+            notes.push(format!(
+                "regime: no TSF-stock YoY ({}) — credit uses the {:?} proxy",
+                cfg.macro_series.tsf_stock_yoy, cfg.regime.tsf_proxy
+            ));
+        }
+        Some(ri)
+    } else {
+        notes.push("regime: the store has no macro dataset — every month is Undefined".into());
+        None
+    };
+    let etfs = if store.has(Dataset::EtfInfo) {
+        load_etfs(&store, &universe, &days, pref, &mut notes)?
+    } else {
+        if cfg.portfolio.mode == Mode::Etf {
+            return Err(StrategyError::Missing(format!(
+                "portfolio.mode = \"etf\" but store {} has no etf_info",
+                root.display()
+            )));
+        }
+        None
+    };
+    let user_score = load_user_score(cfg, &mut fp)?;
+    Ok(Loaded {
+        days,
+        factors: FactorInputs {
+            close: close.clone(),
+            pe,
+            quarters,
+            consensus,
+            flows,
+        },
+        close,
+        bench,
+        regime,
+        etfs,
+        user_score,
+        fingerprint: fp,
+        notes,
+    })
+}
+
+fn load_user_score(cfg: &StrategyConfig, fp: &mut BTreeMap<String, String>) -> Result<Option<Panel>> {
+    if cfg.signal.kind != SignalKind::File {
+        return Ok(None);
+    }
+    let f = cfg.signal.file.as_ref().expect("validated");
+    file_fp(f, fp)?;
+    let mut p = rotor_data::longfile::read_long(f, None)?;
+    if cfg.signal.ascending {
+        p.values.iter_mut().for_each(|v| *v = -*v);
+    }
+    Ok(Some(p))
+}
+
+/// Observations of one macro series.
+pub fn macro_obs(t: &Table, id: &str) -> Vec<Obs> {
+    let (sid, per, av, val) = (
+        t.str_col("series_id"),
+        t.date_col("period"),
+        t.date_col("available_at"),
+        t.f64_col("value"),
+    );
+    (0..t.len())
+        .filter(|&i| sid[i].as_deref() == Some(id))
+        .filter_map(|i| {
+            Some(Obs {
+                period: days_to_date(per[i]?),
+                available_at: days_to_date(av[i]?),
+                value: val[i],
+            })
+        })
+        .collect()
+}
+
+fn load_etfs(
+    store: &Store,
+    universe: &[String],
+    days: &[NaiveDate],
+    pref: &[String],
+    notes: &mut Vec<String>,
+) -> Result<Option<EtfData>> {
+    let info = store.read(Dataset::EtfInfo)?;
+    let (code, idx, listed) = (
+        info.str_col("code"),
+        info.str_col("tracking_index"),
+        info.date_col("listing_date"),
+    );
+    let mut cands: BTreeMap<String, EtfCandidate> = BTreeMap::new();
+    for i in 0..info.len() {
+        let (Some(c), Some(ix)) = (code[i].as_deref(), idx[i].as_deref()) else {
+            continue;
+        };
+        if universe.iter().any(|u| u == ix) {
+            cands.entry(c.to_string()).or_insert(EtfCandidate {
+                code: c.to_string(),
+                tracking_index: ix.to_string(),
+                listing_date: listed[i].map(days_to_date),
+            });
+        }
+    }
+    if cands.is_empty() {
+        notes.push("etf: no ETF in etf_info tracks a universe index".into());
+        return Ok(None);
+    }
+    let codes: Vec<String> = cands.keys().cloned().collect();
+    let close = read_panel(store, Dataset::Prices, "close", Some(&codes), pref)?.reindex(days, &codes);
+    let aum = if store.has(Dataset::EtfSize) {
+        let p = read_panel(store, Dataset::EtfSize, "fund_size", Some(&codes), pref)?.reindex(days, &codes);
+        p.values.iter().any(|v| v.is_finite()).then_some(p)
+    } else {
+        None
+    };
+    let (size, size_is_aum) = match aum {
+        Some(p) => (p, true),
+        None => {
+            notes.push(
+                "etf: no fund-size history — the largest ETF is chosen by average daily turnover (20 days to t−1) instead".into(),
+            );
+            let amt = read_panel(store, Dataset::Prices, "amount", Some(&codes), pref)?.reindex(days, &codes);
+            (amt, false)
+        }
+    };
+    Ok(Some(EtfData {
+        candidates: codes.iter().map(|c| cands[c].clone()).collect(),
+        close,
+        size,
+        size_is_aum,
+    }))
+}
