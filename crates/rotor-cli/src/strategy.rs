@@ -40,7 +40,7 @@ fn print_notes(ui: &Ui, notes: &[String]) {
     if notes.is_empty() {
         return;
     }
-    ui.note("notes:");
+    ui.note("\nnotes:");
     for n in notes {
         ui.note(format!("  · {n}"));
     }
@@ -77,7 +77,8 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
         };
         let dir = tempdir_near(p)?;
         report::write_run(&dir, &cfg, &ld, &out)?;
-        std::fs::rename(dir.join("regime.csv"), p).with_context(|| format!("writing {}", p.display()))?;
+        std::fs::rename(dir.join("regime.csv"), p)
+            .with_context(|| format!("writing {}", p.display()))?;
         let _ = std::fs::remove_dir_all(&dir);
     }
     if ui.json {
@@ -101,7 +102,9 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
                 r.regime.zh().into(),
                 o(r.ybar),
                 o(r.dy),
-                r.q_used.map(|d| d.format("%Y-%m").to_string()).unwrap_or_default(),
+                r.q_used
+                    .map(|d| d.format("%Y-%m").to_string())
+                    .unwrap_or_default(),
                 o(r.m2),
                 o(r.tsf),
                 o(r.dc),
@@ -112,7 +115,18 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
     println!(
         "{}",
         table(
-            &["date", "regime", "环境", "10Y avg", "Δy", "credit month", "M2 YoY", "TSF", "Δc", "credit basis"],
+            &[
+                "date",
+                "regime",
+                "环境",
+                "10Y avg",
+                "Δy",
+                "credit month",
+                "M2 YoY",
+                "TSF",
+                "Δc",
+                "credit basis"
+            ],
             &body
         )
     );
@@ -120,7 +134,11 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
         .iter()
         .map(|(r, n)| vec![r.code().into(), r.zh().into(), n.to_string()])
         .collect();
-    println!("\nmonths per regime ({} month-ends)\n{}", rows.len(), table(&["regime", "环境", "months"], &c));
+    println!(
+        "\nmonths per regime ({} month-ends)\n{}",
+        rows.len(),
+        table(&["regime", "环境", "months"], &c)
+    );
     if let Some(r) = rows.last() {
         println!(
             "\ncurrent ({}): {} {} — money {:?} (10Y avg {} , Δy {} pp over {} months), credit {:?} (month {}, c {} , Δc {} pp, {}), inputs published by {}",
@@ -144,7 +162,10 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
 }
 
 fn tempdir_near(p: &Path) -> Result<PathBuf> {
-    let parent = p.parent().filter(|x| !x.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = p
+        .parent()
+        .filter(|x| !x.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
     let d = parent.join(format!(".rotor-tmp-{}", std::process::id()));
     std::fs::create_dir_all(&d)?;
@@ -157,7 +178,11 @@ pub fn print_run(ui: &Ui, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput, di
     if !rows.is_empty() {
         let body: Vec<Vec<String>> = rows
             .iter()
-            .map(|(l, v)| std::iter::once(l.clone()).chain(v.iter().map(|x| pct(*x))).collect())
+            .map(|(l, v)| {
+                std::iter::once(l.clone())
+                    .chain(v.iter().map(|x| pct(*x)))
+                    .collect()
+            })
             .collect();
         println!("年度表现 / yearly performance\n{}", table(&zh, &body));
     }
@@ -165,7 +190,16 @@ pub fn print_run(ui: &Ui, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput, di
     let body: Vec<Vec<String>> = s
         .series
         .iter()
-        .map(|x| vec![x.name.clone(), pct(x.total_return), pct(x.cagr), pct(x.volatility), f2(x.sharpe), pct(x.max_drawdown)])
+        .map(|x| {
+            vec![
+                x.name.clone(),
+                pct(x.total_return),
+                pct(x.cagr),
+                pct(x.volatility),
+                f2(x.sharpe),
+                pct(x.max_drawdown),
+            ]
+        })
         .collect();
     println!(
         "\n{} → {} ({} months, {} rebalances, avg turnover {})\n{}",
@@ -174,22 +208,51 @@ pub fn print_run(ui: &Ui, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput, di
         s.months,
         s.rebalances,
         f2(s.avg_turnover),
-        table(&["series", "total", "CAGR", "vol", "Sharpe", "max DD"], &body)
+        table(
+            &["series", "total", "CAGR", "vol", "Sharpe", "max DD"],
+            &body
+        )
     );
     let body: Vec<Vec<String>> = s
         .excess
         .iter()
-        .map(|x| vec![x.benchmark.clone(), pct(x.annualised_excess), pct(x.excess_max_drawdown), pct(x.tracking_error), f2(x.information_ratio), pct(x.monthly_win_rate)])
+        .map(|x| {
+            vec![
+                x.benchmark.clone(),
+                pct(x.annualised_excess),
+                pct(x.excess_max_drawdown),
+                pct(x.tracking_error),
+                f2(x.information_ratio),
+                pct(x.monthly_win_rate),
+            ]
+        })
         .collect();
     if !body.is_empty() {
-        println!("{}", table(&["excess vs", "ann. excess", "excess max DD", "TE", "IR", "monthly win"], &body));
+        println!(
+            "{}",
+            table(
+                &[
+                    "excess vs",
+                    "ann. excess",
+                    "excess max DD",
+                    "TE",
+                    "IR",
+                    "monthly win"
+                ],
+                &body
+            )
+        );
     }
     if let Some(p) = &out.perf {
         let mut a = 1.0;
-        let nav: Vec<f64> = p.net.iter().map(|x| {
-            a *= 1.0 + x;
-            a
-        }).collect();
+        let nav: Vec<f64> = p
+            .net
+            .iter()
+            .map(|x| {
+                a *= 1.0 + x;
+                a
+            })
+            .collect();
         println!("NAV {}", sparkline(&nav, 60));
     }
     let reco = report::recommendation(cfg, ld, out);
@@ -200,8 +263,17 @@ pub fn print_run(ui: &Ui, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput, di
 
 fn print_reco(reco: &report::Recommendation, n: usize) {
     let Some(d) = reco.date else { return };
-    let fams: Vec<String> = reco.rows.first().map(|r| r.families.keys().cloned().collect()).unwrap_or_default();
-    let mut headers = vec!["rank".to_string(), "index".into(), "pick".into(), "score".into()];
+    let fams: Vec<String> = reco
+        .rows
+        .first()
+        .map(|r| r.families.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut headers = vec![
+        "rank".to_string(),
+        "index".into(),
+        "pick".into(),
+        "score".into(),
+    ];
     headers.extend(fams.iter().cloned());
     headers.push("ETF".into());
     let body: Vec<Vec<String>> = reco
@@ -209,16 +281,37 @@ fn print_reco(reco: &report::Recommendation, n: usize) {
         .iter()
         .take(n)
         .map(|r| {
-            let mut v = vec![r.rank.to_string(), r.index.clone(), if r.selected { "★".into() } else { String::new() }, f2(r.score)];
+            let mut v = vec![
+                r.rank.to_string(),
+                r.index.clone(),
+                if r.selected {
+                    "★".into()
+                } else {
+                    String::new()
+                },
+                f2(r.score),
+            ];
             v.extend(fams.iter().map(|f| f2(r.families[f])));
             v.push(r.etf.clone().unwrap_or_default());
             v
         })
         .collect();
     let h: Vec<&str> = headers.iter().map(String::as_str).collect();
-    println!("\nrecommendation as of {d} — regime {} {}\n{}", reco.regime, reco.regime_zh, table(&h, &body));
+    println!(
+        "\nrecommendation as of {d} — regime {} {}\n{}",
+        reco.regime,
+        reco.regime_zh,
+        table(&h, &body)
+    );
     for (f, subs) in &reco.chosen {
-        println!("  {f}: {}", if subs.is_empty() { "off".into() } else { subs.join(", ") });
+        println!(
+            "  {f}: {}",
+            if subs.is_empty() {
+                "off".into()
+            } else {
+                subs.join(", ")
+            }
+        );
     }
 }
 
@@ -228,7 +321,10 @@ pub fn backtest(ui: &Ui, a: RunArgs) -> Result<()> {
     let (ld, out) = run_cfg(ui, &cfg)?;
     report::write_run(&dir, &cfg, &ld, &out)?;
     if ui.json {
-        println!("{}", serde_json::to_string_pretty(&report::summary(&cfg, &out))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report::summary(&cfg, &out))?
+        );
     } else {
         print_run(ui, &cfg, &ld, &out, &dir);
     }
@@ -270,7 +366,10 @@ pub fn recommend(ui: &Ui, a: RecommendArgs) -> Result<()> {
     let reco = report::recommendation(&c, &ld, &out);
     if let Some(dir) = &a.out {
         std::fs::create_dir_all(dir)?;
-        std::fs::write(dir.join("recommendation.json"), serde_json::to_string_pretty(&reco)?)?;
+        std::fs::write(
+            dir.join("recommendation.json"),
+            serde_json::to_string_pretty(&reco)?,
+        )?;
     }
     if ui.json {
         println!("{}", serde_json::to_string_pretty(&reco)?);
@@ -285,7 +384,13 @@ pub fn sweep(ui: &Ui, a: SweepArgs) -> Result<()> {
     let cfg = load_cfg(&a.config)?;
     let axes = rotor_strategy::sweep::parse_grid(&a.grid, &cfg)?;
     let n: usize = axes.iter().map(|x| x.values.len()).product();
-    ui.note(format!("{n} variants over {}", axes.iter().map(|x| x.key.as_str()).collect::<Vec<_>>().join(" × ")));
+    ui.note(format!(
+        "{n} variants over {}",
+        axes.iter()
+            .map(|x| x.key.as_str())
+            .collect::<Vec<_>>()
+            .join(" × ")
+    ));
     let ld = load(&cfg)?;
     let t0 = std::time::Instant::now();
     let rows = rotor_strategy::sweep::run_sweep(&ld, &cfg, &axes)?;
@@ -303,7 +408,11 @@ pub fn sweep(ui: &Ui, a: SweepArgs) -> Result<()> {
         .take(10)
         .map(|r| {
             vec![
-                r.params.iter().map(|(k, v)| format!("{}={v}", k.rsplit('.').next().unwrap_or(k))).collect::<Vec<_>>().join(" "),
+                r.params
+                    .iter()
+                    .map(|(k, v)| format!("{}={v}", k.rsplit('.').next().unwrap_or(k)))
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 pct(r.cagr),
                 f2(r.sharpe),
                 pct(r.max_drawdown),
@@ -312,7 +421,22 @@ pub fn sweep(ui: &Ui, a: SweepArgs) -> Result<()> {
             ]
         })
         .collect();
-    println!("best by Sharpe ({} variants in {:.2} s)\n{}", rows.len(), t0.elapsed().as_secs_f64(), table(&["variant", "CAGR", "Sharpe", "max DD", "excess vs bench", "turnover"], &body));
+    println!(
+        "best by Sharpe ({} variants in {:.2} s)\n{}",
+        rows.len(),
+        t0.elapsed().as_secs_f64(),
+        table(
+            &[
+                "variant",
+                "CAGR",
+                "Sharpe",
+                "max DD",
+                "excess vs bench",
+                "turnover"
+            ],
+            &body
+        )
+    );
     for f in files {
         ui.note(format!("wrote {}", f.display()));
     }

@@ -308,8 +308,10 @@ impl StrategyConfig {
         if self.signal.kind == SignalKind::File && self.signal.file.is_none() {
             return bad("signal.kind = \"file\" needs signal.file".into());
         }
-        if matches!(self.signal.kind, SignalKind::Momentum | SignalKind::LowVolatility)
-            && self.signal.lookback < 2
+        if matches!(
+            self.signal.kind,
+            SignalKind::Momentum | SignalKind::LowVolatility
+        ) && self.signal.lookback < 2
         {
             return bad("signal.lookback must be ≥ 2".into());
         }

@@ -147,7 +147,11 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
     };
     universe.retain(|c| !cfg.universe.exclude.contains(c));
     let pref = &cfg.universe.sources;
-    let cal_code = cfg.benchmark.calendar.as_ref().unwrap_or(&cfg.benchmark.code);
+    let cal_code = cfg
+        .benchmark
+        .calendar
+        .as_ref()
+        .unwrap_or(&cfg.benchmark.code);
     let mut want = universe.clone();
     want.push(cfg.benchmark.code.clone());
     want.push(cal_code.clone());
@@ -161,7 +165,11 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
     if !missing.is_empty() {
         notes.push(format!(
             "universe codes without prices, left out: {}",
-            missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            missing
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
         universe.retain(|c| all_close.assets.contains(c));
     }
@@ -191,7 +199,10 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
         .position(|a| *a == cfg.benchmark.code)
         .map(|j| all_close.column(j));
     if bench.is_none() {
-        notes.push(format!("benchmark {} has no prices in the store", cfg.benchmark.code));
+        notes.push(format!(
+            "benchmark {} has no prices in the store",
+            cfg.benchmark.code
+        ));
     }
     let mut close = all_close.reindex(&days, &universe);
     if cfg.portfolio.return_basis == ReturnBasis::TotalReturn {
@@ -227,7 +238,11 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
     let quarters = if store.has(Dataset::Fundamentals) {
         let t = store.read(Dataset::Fundamentals)?;
         let mut per: Vec<Vec<QuarterObs>> = vec![Vec::new(); universe.len()];
-        let (code, pe_, av) = (t.str_col("code"), t.date_col("period_end"), t.date_col("available_at"));
+        let (code, pe_, av) = (
+            t.str_col("code"),
+            t.date_col("period_end"),
+            t.date_col("available_at"),
+        );
         let (np, op, rev, eq) = (
             t.f64_col("net_profit"),
             t.f64_col("operating_profit"),
@@ -256,8 +271,17 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
     let consensus = if store.has(Dataset::Consensus) {
         let t = store.read(Dataset::Consensus)?;
         let mut per: Vec<Vec<ConsensusObs>> = vec![Vec::new(); universe.len()];
-        let (code, asof, fy) = (t.str_col("code"), t.date_col("as_of"), t.f64_col("fiscal_year"));
-        let (np, roe, rev, eps) = (t.f64_col("np"), t.f64_col("roe"), t.f64_col("revenue"), t.f64_col("eps"));
+        let (code, asof, fy) = (
+            t.str_col("code"),
+            t.date_col("as_of"),
+            t.f64_col("fiscal_year"),
+        );
+        let (np, roe, rev, eps) = (
+            t.f64_col("np"),
+            t.f64_col("roe"),
+            t.f64_col("revenue"),
+            t.f64_col("eps"),
+        );
         for i in 0..t.len() {
             let (Some(c), Some(a)) = (code[i].as_deref(), asof[i]) else {
                 continue;
@@ -360,7 +384,10 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
     })
 }
 
-fn load_user_score(cfg: &StrategyConfig, fp: &mut BTreeMap<String, String>) -> Result<Option<Panel>> {
+fn load_user_score(
+    cfg: &StrategyConfig,
+    fp: &mut BTreeMap<String, String>,
+) -> Result<Option<Panel>> {
     if cfg.signal.kind != SignalKind::File {
         return Ok(None);
     }
@@ -424,9 +451,11 @@ fn load_etfs(
         return Ok(None);
     }
     let codes: Vec<String> = cands.keys().cloned().collect();
-    let close = read_panel(store, Dataset::Prices, "close", Some(&codes), pref)?.reindex(days, &codes);
+    let close =
+        read_panel(store, Dataset::Prices, "close", Some(&codes), pref)?.reindex(days, &codes);
     let aum = if store.has(Dataset::EtfSize) {
-        let p = read_panel(store, Dataset::EtfSize, "fund_size", Some(&codes), pref)?.reindex(days, &codes);
+        let p = read_panel(store, Dataset::EtfSize, "fund_size", Some(&codes), pref)?
+            .reindex(days, &codes);
         p.values.iter().any(|v| v.is_finite()).then_some(p)
     } else {
         None
@@ -437,7 +466,8 @@ fn load_etfs(
             notes.push(
                 "etf: no fund-size history — the largest ETF is chosen by average daily turnover (20 days to t−1) instead".into(),
             );
-            let amt = read_panel(store, Dataset::Prices, "amount", Some(&codes), pref)?.reindex(days, &codes);
+            let amt = read_panel(store, Dataset::Prices, "amount", Some(&codes), pref)?
+                .reindex(days, &codes);
             (amt, false)
         }
     };

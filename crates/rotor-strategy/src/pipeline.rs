@@ -122,7 +122,11 @@ pub struct RunOutput {
 
 /// Month-ends or week-ends of the calendar within [start, end], plus `extra` when
 /// it is later than the last of them (a recommendation date).
-pub fn signal_dates(days: &[NaiveDate], cfg: &StrategyConfig, extra: Option<NaiveDate>) -> Vec<NaiveDate> {
+pub fn signal_dates(
+    days: &[NaiveDate],
+    cfg: &StrategyConfig,
+    extra: Option<NaiveDate>,
+) -> Vec<NaiveDate> {
     let key = |d: &NaiveDate| match cfg.portfolio.rebalance {
         Rebalance::Monthly => (d.year(), d.month()),
         Rebalance::Weekly => {
@@ -270,7 +274,10 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
     }
     if let (Mode::Etf, Some(e)) = (&cfg.portfolio.mode, &ld.etfs) {
         for k in 0..etf_cols {
-            for (t, r) in returns_from_closes(&e.close.column(k)).into_iter().enumerate() {
+            for (t, r) in returns_from_closes(&e.close.column(k))
+                .into_iter()
+                .enumerate()
+            {
                 rets[t * ncol + n + k] = r;
             }
         }
@@ -288,7 +295,9 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
             }
             let first = match c.listing_date {
                 Some(ld_) => days.partition_point(|d| *d < ld_),
-                None => (0..=t).find(|&s| e.close.get(s, k).is_finite()).unwrap_or(t),
+                None => (0..=t)
+                    .find(|&s| e.close.get(s, k).is_finite())
+                    .unwrap_or(t),
             };
             t.saturating_sub(first)
         };
@@ -299,10 +308,17 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
             }
             if e.size_is_aum {
                 // AUM as of t−1 (published the evening of t−1), last known value
-                (0..t).rev().take(10).map(|s| e.size.get(s, k)).find(|v| v.is_finite())
+                (0..t)
+                    .rev()
+                    .take(10)
+                    .map(|s| e.size.get(s, k))
+                    .find(|v| v.is_finite())
             } else {
                 let lo = t.saturating_sub(20);
-                let v: Vec<f64> = (lo..t).map(|s| e.size.get(s, k)).filter(|v| v.is_finite()).collect();
+                let v: Vec<f64> = (lo..t)
+                    .map(|s| e.size.get(s, k))
+                    .filter(|v| v.is_finite())
+                    .collect();
                 (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
             }
         };
@@ -319,7 +335,10 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
             continue;
         }
         let eligible: Vec<bool> = (0..n)
-            .map(|j| valid_count[j][t] as usize >= cfg.portfolio.min_history_days && score.get(i, j).is_finite())
+            .map(|j| {
+                valid_count[j][t] as usize >= cfg.portfolio.min_history_days
+                    && score.get(i, j).is_finite()
+            })
             .collect();
         let n_eligible = eligible.iter().filter(|e| **e).count();
         let order = ranked(score.row(i), tiebreak.row(i), codes, &eligible);
@@ -398,7 +417,10 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
         });
         let bench = ld.bench.as_ref().map(|b| {
             let r = returns_from_closes(b);
-            let mut v: Vec<f64> = r[d0..].iter().map(|x| if x.is_finite() { *x } else { 0.0 }).collect();
+            let mut v: Vec<f64> = r[d0..]
+                .iter()
+                .map(|x| if x.is_finite() { *x } else { 0.0 })
+                .collect();
             v[0] = 0.0;
             v
         });

@@ -233,13 +233,19 @@ pub fn factor_by_regime(out: &RunOutput) -> Vec<FactorRegimeRow> {
         }
         let mut groups: Vec<(String, Vec<usize>)> = vec![("All".into(), (0..nd).collect())];
         for r in Regime::ALL {
-            let v: Vec<usize> = (0..nd).filter(|&i| out.regime_of.get(i) == Some(&r)).collect();
+            let v: Vec<usize> = (0..nd)
+                .filter(|&i| out.regime_of.get(i) == Some(&r))
+                .collect();
             if !v.is_empty() {
                 groups.push((r.code().into(), v));
             }
         }
         for (label, ix) in groups {
-            let v: Vec<f64> = ix.iter().map(|&i| ic[i]).filter(|x| x.is_finite()).collect();
+            let v: Vec<f64> = ix
+                .iter()
+                .map(|&i| ic[i])
+                .filter(|x| x.is_finite())
+                .collect();
             let sp: Vec<f64> = ix.iter().map(|&i| spread[i]).collect();
             let n = v.len();
             let m = mean(&v);
@@ -318,7 +324,8 @@ pub fn recommendation(cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput) -> Rec
     let t = ld.days.partition_point(|d| *d <= date) - 1;
     let n = out.score.n_assets();
     let hist_ok = |j: usize| {
-        (0..=t).filter(|&s| ld.close.get(s, j).is_finite()).count() >= cfg.portfolio.min_history_days
+        (0..=t).filter(|&s| ld.close.get(s, j).is_finite()).count()
+            >= cfg.portfolio.min_history_days
     };
     let tb: Vec<f64> = out
         .factor_set
@@ -326,7 +333,9 @@ pub fn recommendation(cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput) -> Rec
         .and_then(|f| f.subs.get("mom.mc"))
         .map(|p| p.row(i).to_vec())
         .unwrap_or_else(|| vec![f64::NAN; n]);
-    let eligible: Vec<bool> = (0..n).map(|j| hist_ok(j) && out.score.get(i, j).is_finite()).collect();
+    let eligible: Vec<bool> = (0..n)
+        .map(|j| hist_ok(j) && out.score.get(i, j).is_finite())
+        .collect();
     let order = rotor_portfolio::rank::ranked(out.score.row(i), &tb, &out.score.assets, &eligible);
     let selected: Vec<String> = out
         .holdings
@@ -339,7 +348,11 @@ pub fn recommendation(cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput) -> Rec
         let code = &out.score.assets[j];
         let size = |c: &str| -> Option<f64> {
             let k = e.candidates.iter().position(|x| x.code == c)?;
-            (0..t).rev().take(20).map(|s| e.size.get(s, k)).find(|v| v.is_finite())
+            (0..t)
+                .rev()
+                .take(20)
+                .map(|s| e.size.get(s, k))
+                .find(|v| v.is_finite())
         };
         let listed = |c: &rotor_portfolio::etf::EtfCandidate| {
             let k = e.candidates.iter().position(|x| x.code == c.code).unwrap();
@@ -411,7 +424,13 @@ fn num(x: f64) -> String {
 
 /// Yearly table rows: (label, [rot, ew, 300], [rot−ew, rot−300]) with absent series
 /// dropped; also returns the header names (zh, en).
-pub fn yearly(out: &RunOutput) -> (Vec<&'static str>, Vec<&'static str>, Vec<(String, Vec<f64>)>) {
+pub fn yearly(
+    out: &RunOutput,
+) -> (
+    Vec<&'static str>,
+    Vec<&'static str>,
+    Vec<(String, Vec<f64>)>,
+) {
     let Some(p) = &out.perf else {
         return (vec![], vec![], vec![]);
     };
@@ -457,7 +476,12 @@ fn write(dir: &Path, name: &str, text: &str) -> Result<()> {
 }
 
 /// Write every table of a run into `dir` (created); returns the written file names.
-pub fn write_run(dir: &Path, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput) -> Result<Vec<PathBuf>> {
+pub fn write_run(
+    dir: &Path,
+    cfg: &StrategyConfig,
+    ld: &Loaded,
+    out: &RunOutput,
+) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| StrategyError::Io {
         path: dir.to_path_buf(),
         source: e,
@@ -479,9 +503,21 @@ pub fn write_run(dir: &Path, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput)
         let mut a = zh.join(",") + "\n";
         let mut b = en.join(",") + "\n";
         for (label, v) in &rows {
-            let _ = writeln!(a, "{label},{}", v.iter().map(|x| pct(*x)).collect::<Vec<_>>().join(","));
-            let lab = if label == "年化" { "annualised" } else { label };
-            let _ = writeln!(b, "{lab},{}", v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(","));
+            let _ = writeln!(
+                a,
+                "{label},{}",
+                v.iter().map(|x| pct(*x)).collect::<Vec<_>>().join(",")
+            );
+            let lab = if label == "年化" {
+                "annualised"
+            } else {
+                label
+            };
+            let _ = writeln!(
+                b,
+                "{lab},{}",
+                v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(",")
+            );
         }
         put("yearly.csv", a)?;
         put("yearly_en.csv", b)?;
@@ -517,19 +553,42 @@ pub fn write_run(dir: &Path, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput)
                 None => vec![f64::NAN; p.days.len()],
             }
         };
-        let (a, b, c, e) = (nav(Some(&p.net)), nav(Some(&p.gross)), nav(p.ew.as_ref()), nav(p.bench.as_ref()));
+        let (a, b, c, e) = (
+            nav(Some(&p.net)),
+            nav(Some(&p.gross)),
+            nav(p.ew.as_ref()),
+            nav(p.bench.as_ref()),
+        );
         for (i, d) in p.days.iter().enumerate() {
-            let _ = writeln!(s, "{d},{},{},{},{}", num(a[i]), num(b[i]), num(c[i]), num(e[i]));
+            let _ = writeln!(
+                s,
+                "{d},{},{},{},{}",
+                num(a[i]),
+                num(b[i]),
+                num(c[i]),
+                num(e[i])
+            );
         }
         put("nav.csv", s)?;
     }
-    let mut s = String::from("signal_date,exec_date,regime,n_eligible,rank,index,instrument,weight,score,turnover\n");
+    let mut s = String::from(
+        "signal_date,exec_date,regime,n_eligible,rank,index,instrument,weight,score,turnover\n",
+    );
     for h in &out.holdings {
         for p in &h.picks {
             let _ = writeln!(
                 s,
                 "{},{},{},{},{},{},{},{},{},{}",
-                h.signal, h.exec, h.regime, h.n_eligible, p.rank, p.index, p.instrument, num(p.weight), num(p.score), num(h.turnover)
+                h.signal,
+                h.exec,
+                h.regime,
+                h.n_eligible,
+                p.rank,
+                p.index,
+                p.instrument,
+                num(p.weight),
+                num(p.score),
+                num(h.turnover)
             );
         }
     }
@@ -559,7 +618,9 @@ pub fn write_run(dir: &Path, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput)
                 o(r.m2),
                 o(r.tsf),
                 r.credit_basis,
-                r.inputs_available_at.map(|d| d.to_string()).unwrap_or_default()
+                r.inputs_available_at
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
             );
         }
         put("regime.csv", s)?;
@@ -570,20 +631,41 @@ pub fn write_run(dir: &Path, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput)
         let _ = writeln!(
             s,
             "{},{},{},{},{},{},{},{}",
-            r.factor, r.regime, r.n, num(r.ic_mean), num(r.ic_std), num(r.icir), num(r.win_rate), num(r.top_minus_bottom)
+            r.factor,
+            r.regime,
+            r.n,
+            num(r.ic_mean),
+            num(r.ic_std),
+            num(r.icir),
+            num(r.win_rate),
+            num(r.top_minus_bottom)
         );
     }
     put("factor_by_regime.csv", s)?;
     if let Some(fs) = &out.factor_set {
         let mut s = String::from("date,family,n_valid,n_assets\n");
         for a in &fs.availability {
-            let _ = writeln!(s, "{},{},{},{}", a.date, a.family.name(), a.n_valid, a.n_assets);
+            let _ = writeln!(
+                s,
+                "{},{},{},{}",
+                a.date,
+                a.family.name(),
+                a.n_valid,
+                a.n_assets
+            );
         }
         put("factor_availability.csv", s)?;
     }
     let reco = recommendation(cfg, ld, out);
-    let fams: Vec<String> = reco.rows.first().map(|r| r.families.keys().cloned().collect()).unwrap_or_default();
-    let mut s = format!("rank,index,selected,score,{}etf\n", fams.iter().map(|f| format!("{f},")).collect::<String>());
+    let fams: Vec<String> = reco
+        .rows
+        .first()
+        .map(|r| r.families.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut s = format!(
+        "rank,index,selected,score,{}etf\n",
+        fams.iter().map(|f| format!("{f},")).collect::<String>()
+    );
     for r in &reco.rows {
         let _ = writeln!(
             s,
@@ -592,12 +674,17 @@ pub fn write_run(dir: &Path, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput)
             r.index,
             r.selected,
             num(r.score),
-            fams.iter().map(|f| format!("{},", num(r.families[f]))).collect::<String>(),
+            fams.iter()
+                .map(|f| format!("{},", num(r.families[f])))
+                .collect::<String>(),
             r.etf.clone().unwrap_or_default()
         );
     }
     put("recommendation.csv", s)?;
-    put("recommendation.json", serde_json::to_string_pretty(&reco).unwrap_or_default())?;
+    put(
+        "recommendation.json",
+        serde_json::to_string_pretty(&reco).unwrap_or_default(),
+    )?;
     let sm = summary(cfg, out);
     put("summary.json", json_nan_safe(&sm))?;
     put("notes.txt", out.notes.join("\n") + "\n")?;

@@ -47,14 +47,29 @@ fn parse_value(s: &str) -> toml::Value {
 
 /// Resolve a bare key to its dotted path using the serialised default config.
 fn resolve_key(key: &str, base: &toml::Value) -> Result<String> {
-    let refuse = ["store", "prices_file", "universe", "benchmark", "macro", "out", "name"];
-    if refuse.iter().any(|r| key == *r || key.starts_with(&format!("{r}."))) {
-        return Err(grid_err(format!("`{key}` cannot be swept (it changes the data read); make one strategy file per value")));
+    let refuse = [
+        "store",
+        "prices_file",
+        "universe",
+        "benchmark",
+        "macro",
+        "out",
+        "name",
+    ];
+    if refuse
+        .iter()
+        .any(|r| key == *r || key.starts_with(&format!("{r}.")))
+    {
+        return Err(grid_err(format!(
+            "`{key}` cannot be swept (it changes the data read); make one strategy file per value"
+        )));
     }
     if key.contains('.') {
         let mut v = base;
         for part in key.split('.') {
-            v = v.get(part).ok_or_else(|| grid_err(format!("unknown key `{key}`")))?;
+            v = v
+                .get(part)
+                .ok_or_else(|| grid_err(format!("unknown key `{key}`")))?;
         }
         return Ok(key.to_string());
     }
@@ -75,8 +90,13 @@ fn resolve_key(key: &str, base: &toml::Value) -> Result<String> {
     }
     match hits.len() {
         1 => Ok(hits.remove(0)),
-        0 => Err(grid_err(format!("unknown key `{key}` (use section.key, e.g. portfolio.top_n)"))),
-        _ => Err(grid_err(format!("`{key}` is ambiguous: {}", hits.join(", ")))),
+        0 => Err(grid_err(format!(
+            "unknown key `{key}` (use section.key, e.g. portfolio.top_n)"
+        ))),
+        _ => Err(grid_err(format!(
+            "`{key}` is ambiguous: {}",
+            hits.join(", ")
+        ))),
     }
 }
 
@@ -99,9 +119,15 @@ pub fn parse_grid(grid: &str, cfg: &StrategyConfig) -> Result<Vec<Axis>> {
             if step <= 0 || b < a {
                 return Err(grid_err(format!("`{item}`: empty range")));
             }
-            (a..=b).step_by(step as usize).map(toml::Value::Integer).collect()
+            (a..=b)
+                .step_by(step as usize)
+                .map(toml::Value::Integer)
+                .collect()
         } else {
-            v.split(',').filter(|s| !s.is_empty()).map(parse_value).collect()
+            v.split(',')
+                .filter(|s| !s.is_empty())
+                .map(parse_value)
+                .collect()
         };
         if values.is_empty() {
             return Err(grid_err(format!("`{item}`: no values")));
@@ -240,7 +266,11 @@ pub fn write_sweep(dir: &Path, axes: &[Axis], rows: &[VariantRow]) -> Result<Vec
         source: e,
     })?;
     let mut files = Vec::new();
-    let mut s = axes.iter().map(|a| a.key.clone()).collect::<Vec<_>>().join(",");
+    let mut s = axes
+        .iter()
+        .map(|a| a.key.clone())
+        .collect::<Vec<_>>()
+        .join(",");
     s += ",total_return,cagr,volatility,sharpe,max_drawdown,excess_vs_equal_weight,excess_vs_benchmark,avg_turnover\n";
     for r in rows {
         let p: Vec<String> = r.params.iter().map(|(_, v)| v.clone()).collect();
@@ -259,7 +289,10 @@ pub fn write_sweep(dir: &Path, axes: &[Axis], rows: &[VariantRow]) -> Result<Vec
         );
     }
     let path = dir.join("sweep.csv");
-    std::fs::write(&path, s).map_err(|e| StrategyError::Io { path: path.clone(), source: e })?;
+    std::fs::write(&path, s).map_err(|e| StrategyError::Io {
+        path: path.clone(),
+        source: e,
+    })?;
     files.push(path);
     if axes.len() >= 2 {
         let xs: Vec<String> = axes[0].values.iter().map(value_str).collect();
@@ -287,7 +320,10 @@ pub fn write_sweep(dir: &Path, axes: &[Axis], rows: &[VariantRow]) -> Result<Vec
                 let _ = writeln!(s, "{x},{}", cells.join(","));
             }
             let path = dir.join(format!("heatmap_{name}.csv"));
-            std::fs::write(&path, s).map_err(|e| StrategyError::Io { path: path.clone(), source: e })?;
+            std::fs::write(&path, s).map_err(|e| StrategyError::Io {
+                path: path.clone(),
+                source: e,
+            })?;
             files.push(path);
         }
     }
