@@ -422,15 +422,16 @@ fn num(x: f64) -> String {
     }
 }
 
-/// Yearly table rows: (label, [rot, ew, 300], [rot−ew, rot−300]) with absent series
-/// dropped; also returns the header names (zh, en).
-pub fn yearly(
-    out: &RunOutput,
-) -> (
+/// Chinese headers, English headers, rows `(label, values)`.
+pub type YearlyTable = (
     Vec<&'static str>,
     Vec<&'static str>,
     Vec<(String, Vec<f64>)>,
-) {
+);
+
+/// Yearly table rows: (label, [rot, ew, 300], [rot−ew, rot−300]) with absent series
+/// dropped; also returns the header names (zh, en).
+pub fn yearly(out: &RunOutput) -> YearlyTable {
     let Some(p) = &out.perf else {
         return (vec![], vec![], vec![]);
     };

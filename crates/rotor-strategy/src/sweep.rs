@@ -297,7 +297,8 @@ pub fn write_sweep(dir: &Path, axes: &[Axis], rows: &[VariantRow]) -> Result<Vec
     if axes.len() >= 2 {
         let xs: Vec<String> = axes[0].values.iter().map(value_str).collect();
         let ys: Vec<String> = axes[1].values.iter().map(value_str).collect();
-        let metrics: [(&str, fn(&VariantRow) -> f64); 3] = [
+        type Metric = fn(&VariantRow) -> f64;
+        let metrics: [(&str, Metric); 3] = [
             ("sharpe", |r| r.sharpe),
             ("cagr", |r| r.cagr),
             ("excess_vs_benchmark", |r| r.excess_vs_benchmark),
