@@ -424,7 +424,10 @@ pub fn compute(inp: &FactorInputs, dates: &[NaiveDate], cfg: &FactorConfig) -> F
             ));
         }
     } else {
-        notes.push("flow: excluded — no fund flows in the store (flows dataset)".into());
+        notes.push(
+            "flow: excluded — no per-index fund flows with turnover in the store (flows dataset)"
+                .into(),
+        );
     }
 
     // drop sub-factors that never have a value, with a note

@@ -75,6 +75,8 @@ pub struct UniverseConfig {
     pub asset_type: String,
     /// Codes to leave out.
     pub exclude: Vec<String>,
+    /// Leave out codes whose `etf_info` name contains any of these (e.g. 货币, 债).
+    pub exclude_names: Vec<String>,
     /// Source preference per code (first match wins; otherwise the source with most rows).
     pub sources: Vec<String>,
 }
@@ -85,6 +87,7 @@ impl Default for UniverseConfig {
             codes: Vec::new(),
             asset_type: "index".into(),
             exclude: Vec::new(),
+            exclude_names: Vec::new(),
             sources: Vec::new(),
         }
     }

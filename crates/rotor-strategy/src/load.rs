@@ -146,6 +146,35 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
         cfg.universe.codes.clone()
     };
     universe.retain(|c| !cfg.universe.exclude.contains(c));
+    if !cfg.universe.exclude_names.is_empty() {
+        if !store.has(Dataset::EtfInfo) {
+            return Err(StrategyError::Missing(
+                "universe.exclude_names needs names in the etf_info dataset".into(),
+            ));
+        }
+        let info = store.read_columns(Dataset::EtfInfo, Some(&["code", "name"]))?;
+        let drop: std::collections::BTreeSet<&str> = info
+            .str_col("code")
+            .iter()
+            .zip(info.str_col("name"))
+            .filter(|(_, n)| {
+                n.as_deref().is_some_and(|n| {
+                    cfg.universe
+                        .exclude_names
+                        .iter()
+                        .any(|x| n.contains(x.as_str()))
+                })
+            })
+            .filter_map(|(c, _)| c.as_deref())
+            .collect();
+        let before = universe.len();
+        universe.retain(|c| !drop.contains(c.as_str()));
+        notes.push(format!(
+            "universe: {} codes left out by name ({})",
+            before - universe.len(),
+            cfg.universe.exclude_names.join(", ")
+        ));
+    }
     let pref = &cfg.universe.sources;
     let cal_code = cfg
         .benchmark
@@ -317,10 +346,7 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
                 large: get("large_order_net")?,
                 turnover,
             }),
-            None => {
-                notes.push("flows: the store has flows but no per-index turnover to scale them: flow family off".into());
-                None
-            }
+            None => None,
         }
         .filter(|f| f.northbound.is_some() || f.institutional.is_some() || f.large.is_some())
     } else {

@@ -404,7 +404,12 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
     }
     let c = cfg.portfolio.cost_bps / 1e4;
     let mut ew_turnover = Vec::new();
-    let perf = trades.first().map(|first| {
+    // the window ends at `end` (or the recommendation date), never later
+    let stop = match (extra, cfg.end) {
+        (Some(x), _) | (None, Some(x)) => days.partition_point(|d| *d <= x),
+        _ => days.len(),
+    };
+    let perf = trades.first().filter(|f| f.day < stop).map(|first| {
         let d0 = first.day;
         let bt = run(&rets, ncol, &trades, c);
         for (h, to) in holdings.iter_mut().zip(&bt.turnover) {
@@ -413,7 +418,7 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
         let ew = cfg.benchmark.equal_weight.then(|| {
             let e = run(&rets, ncol, &ew_trades, c);
             ew_turnover = e.turnover.clone();
-            e.net[d0..].to_vec()
+            e.net[d0..stop].to_vec()
         });
         let bench = ld.bench.as_ref().map(|b| {
             let r = returns_from_closes(b);
@@ -424,8 +429,8 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
             v[0] = 0.0;
             v
         });
-        let mut gross = bt.gross[d0..].to_vec();
-        let mut net = bt.net[d0..].to_vec();
+        let mut gross = bt.gross[d0..stop].to_vec();
+        let mut net = bt.net[d0..stop].to_vec();
         gross[0] = 0.0;
         net[0] = 0.0;
         let mut ew = ew;
@@ -433,7 +438,7 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
             e[0] = 0.0;
         }
         Perf {
-            days: days[d0..].to_vec(),
+            days: days[d0..stop].to_vec(),
             gross,
             net,
             ew,
