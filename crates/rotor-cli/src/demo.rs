@@ -34,8 +34,8 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
         },
     )?;
     ui.note("\n3/4 money + credit regime (SPEC §1)");
-    let mut cfg: rotor_strategy::config::StrategyConfig =
-        toml::from_str(include_str!("../../../examples/demo/strategy.toml"))
+    let mut cfg =
+        rotor_strategy::config::parse(include_str!("../../../examples/demo/strategy.toml"))
             .map_err(|e| anyhow::anyhow!("embedded demo strategy: {e}"))?;
     cfg.store = Some(store.clone());
     cfg.out = a.out.clone();

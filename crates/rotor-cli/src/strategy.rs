@@ -62,24 +62,8 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
     let dates = rotor_strategy::pipeline::signal_dates(&ld.days, &cfg, ld.days.last().copied());
     let rows = rotor_regime::classify(ri, &dates, &cfg.regime);
     if let Some(p) = &a.csv {
-        let out = RunOutput {
-            signal_dates: dates.clone(),
-            regime_of: rows.iter().map(|r| r.regime).collect(),
-            regimes: rows.clone(),
-            factor_set: None,
-            composite: None,
-            score: rotor_core::Panel::nan(vec![], vec![]),
-            fwd: rotor_core::Panel::nan(vec![], vec![]),
-            holdings: vec![],
-            ew_turnover: vec![],
-            perf: None,
-            notes: vec![],
-        };
-        let dir = tempdir_near(p)?;
-        report::write_run(&dir, &cfg, &ld, &out)?;
-        std::fs::rename(dir.join("regime.csv"), p)
+        std::fs::write(p, report::regime_csv(&rows))
             .with_context(|| format!("writing {}", p.display()))?;
-        let _ = std::fs::remove_dir_all(&dir);
     }
     if ui.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -159,17 +143,6 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
     }
     print_notes(ui, &ld.notes);
     Ok(())
-}
-
-fn tempdir_near(p: &Path) -> Result<PathBuf> {
-    let parent = p
-        .parent()
-        .filter(|x| !x.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let d = parent.join(format!(".rotor-tmp-{}", std::process::id()));
-    std::fs::create_dir_all(&d)?;
-    Ok(d)
 }
 
 /// Print the yearly table, summary and top of the recommendation.

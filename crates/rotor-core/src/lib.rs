@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod date_serde;
 pub mod ops;
 pub mod panel;
 

@@ -98,6 +98,7 @@ pub struct FactorConfig {
     /// Flow window L, trading days (20).
     pub flow_window: usize,
     /// Northbound flows unusable from this date (2024-08-16).
+    #[serde(deserialize_with = "rotor_core::date_serde::date")]
     pub nb_cutoff: NaiveDate,
     /// Flow transform (raw).
     pub flow_transform: FlowTransform,
@@ -208,10 +209,6 @@ impl FactorSet {
     }
 }
 
-fn col(p: &Panel, j: usize) -> Vec<f64> {
-    p.column(j)
-}
-
 /// Compute every sub-factor that the inputs support at each signal date (ascending).
 /// A signal date reads the daily data up to the last trading day `≤ t` and the
 /// quarterly / consensus data published by then (see each module's rule).
@@ -230,7 +227,7 @@ pub fn compute(inp: &FactorInputs, dates: &[NaiveDate], cfg: &FactorConfig) -> F
             .or_insert_with(|| Panel::nan(dates.to_vec(), assets.clone()))
             .set(t, j, v);
     };
-    let closes: Vec<Vec<f64>> = (0..n).map(|j| col(&inp.close, j)).collect();
+    let closes: Vec<Vec<f64>> = (0..n).map(|j| inp.close.column(j)).collect();
 
     // ---- momentum continuation (prices are always there)
     for (k, ti) in tix.iter().enumerate() {
@@ -249,7 +246,7 @@ pub fn compute(inp: &FactorInputs, dates: &[NaiveDate], cfg: &FactorConfig) -> F
             .map(|q| q.iter().map(|o| fundamental::as_of(o, t)).collect())
     };
     if let Some(pe) = &inp.pe {
-        let pes: Vec<Vec<f64>> = (0..n).map(|j| col(pe, j)).collect();
+        let pes: Vec<Vec<f64>> = (0..n).map(|j| pe.column(j)).collect();
         let mut basis: BTreeMap<&str, usize> = BTreeMap::new();
         for (k, ti) in tix.iter().enumerate() {
             let Some(t) = *ti else { continue };
@@ -389,7 +386,7 @@ pub fn compute(inp: &FactorInputs, dates: &[NaiveDate], cfg: &FactorConfig) -> F
 
     // ---- fund flow
     if let Some(f) = &inp.flows {
-        let turn: Vec<Vec<f64>> = (0..n).map(|j| col(&f.turnover, j)).collect();
+        let turn: Vec<Vec<f64>> = (0..n).map(|j| f.turnover.column(j)).collect();
         let mut any_nb_cut = false;
         for (id, panel) in [
             ("flow.nb", &f.northbound),
@@ -397,7 +394,7 @@ pub fn compute(inp: &FactorInputs, dates: &[NaiveDate], cfg: &FactorConfig) -> F
             ("flow.large", &f.large),
         ] {
             let Some(p) = panel else { continue };
-            let nets: Vec<Vec<f64>> = (0..n).map(|j| col(p, j)).collect();
+            let nets: Vec<Vec<f64>> = (0..n).map(|j| p.column(j)).collect();
             for (k, ti) in tix.iter().enumerate() {
                 let cut = id == "flow.nb" && dates[k] >= cfg.nb_cutoff;
                 any_nb_cut |= cut;

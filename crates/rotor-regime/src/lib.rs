@@ -20,8 +20,9 @@
 //! max(ΔM2, ΔTSF) > τ_c, tight iff max(ΔM2, ΔTSF) < −τ_c. The first decision likewise takes the
 //! band's verdict, or inside the band starts loose iff `c_q > mean(c_{q−11..q})`.
 //!
-//! **When the TSF-stock YoY is missing** (the public China bundle has monthly TSF
-//! *flows* only) the credit side uses [`TsfProxy`]: `M2Only` (default; `c = M2 YoY`,
+//! **When the TSF-stock YoY is missing** — absent at t, or its latest published month
+//! more than two months behind M2's (the series has stopped) — the credit side uses
+//! [`TsfProxy`] (the public China bundle has monthly TSF *flows* only): `M2Only` (default; `c = M2 YoY`,
 //! rules Both/Either degrade to M2 alone) or `Flow12Yoy` — the YoY growth in percent of
 //! the 12-month rolling sum of flows, `100·(Σ_{q−11..q} F / Σ_{q−23..q−12} F − 1)`, a
 //! common practitioner proxy whose scale is larger than the stock YoY (its swings

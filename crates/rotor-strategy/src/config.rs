@@ -20,8 +20,10 @@ pub struct StrategyConfig {
     /// Alternative to a store: a long price file `date, asset, value` (closes).
     pub prices_file: Option<PathBuf>,
     /// First signal date considered (inclusive).
+    #[serde(deserialize_with = "rotor_core::date_serde::opt_date")]
     pub start: Option<NaiveDate>,
     /// Last date of the backtest (inclusive).
+    #[serde(deserialize_with = "rotor_core::date_serde::opt_date")]
     pub end: Option<NaiveDate>,
     /// Parent folder of run folders.
     pub out: PathBuf,
@@ -253,6 +255,12 @@ impl Default for PortfolioConfig {
     }
 }
 
+/// Parse strategy text (dates as TOML date literals or strings); the error carries the
+/// line and column.
+pub fn parse(text: &str) -> std::result::Result<StrategyConfig, String> {
+    toml::from_str::<StrategyConfig>(text).map_err(|e| e.to_string())
+}
+
 impl StrategyConfig {
     /// Read a strategy file; relative paths are resolved against its folder.
     pub fn load(path: &Path) -> Result<Self> {
@@ -260,9 +268,9 @@ impl StrategyConfig {
             path: path.to_path_buf(),
             source: e,
         })?;
-        let mut cfg: StrategyConfig = toml::from_str(&text).map_err(|e| StrategyError::Config {
+        let mut cfg = parse(&text).map_err(|msg| StrategyError::Config {
             path: path.to_path_buf(),
-            msg: e.to_string(),
+            msg,
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         cfg.resolve_paths(base);

@@ -11,7 +11,7 @@ use rotor_data::schema::Dataset;
 use rotor_data::store::{fingerprint, Store};
 use rotor_data::table::{days_to_date, Table};
 use rotor_factors::{ConsensusObs, FactorInputs, FlowPanels, QuarterObs};
-use rotor_portfolio::etf::EtfCandidate;
+use rotor_portfolio::etf::{map_etf, EtfCandidate, EtfRules};
 use rotor_regime::{Obs, RegimeInputs};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -27,6 +27,61 @@ pub struct EtfData {
     pub size: Panel,
     /// Whether `size` is fund AUM (else the turnover proxy).
     pub size_is_aum: bool,
+}
+
+impl EtfData {
+    /// The ETF held for `index` when trading at day index `t` (SPEC §4.4, rules in
+    /// [`rotor_portfolio::etf::map_etf`]): candidates need a close at t and
+    /// `rules.min_listing_days` trading days since listing (since their first close when
+    /// the listing date is unknown). Size: with AUM, the latest AUM published by t — the
+    /// figure of t−1, or an older one up to 10 trading days back; without AUM, the mean
+    /// daily turnover of the 20 trading days t−20 … t−1. Returns the candidate's position.
+    pub fn choose(
+        &self,
+        index: &str,
+        t: usize,
+        days: &[NaiveDate],
+        rules: EtfRules,
+    ) -> Option<usize> {
+        let pos = |code: &str| self.candidates.iter().position(|x| x.code == code);
+        let listed = |c: &EtfCandidate| -> usize {
+            let Some(k) = pos(&c.code) else { return 0 };
+            if !self.close.get(t, k).is_finite() {
+                return 0;
+            }
+            let first = match c.listing_date {
+                Some(d) => days.partition_point(|x| *x < d),
+                None => (0..=t)
+                    .find(|&s| self.close.get(s, k).is_finite())
+                    .unwrap_or(t),
+            };
+            t.saturating_sub(first)
+        };
+        let size = |code: &str| -> Option<f64> {
+            let k = pos(code)?;
+            if self.size_is_aum {
+                (t.saturating_sub(10)..t)
+                    .rev()
+                    .map(|s| self.size.get(s, k))
+                    .find(|v| v.is_finite())
+            } else {
+                let v: Vec<f64> = (t.saturating_sub(20)..t)
+                    .map(|s| self.size.get(s, k))
+                    .filter(|v| v.is_finite())
+                    .collect();
+                (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+            }
+        };
+        let c = map_etf(
+            index,
+            &self.candidates,
+            rules,
+            self.size_is_aum,
+            listed,
+            size,
+        )?;
+        pos(&c.code)
+    }
 }
 
 /// Everything loaded for a run.
@@ -72,6 +127,12 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
     if let Some(pf) = &cfg.prices_file {
         file_fp(pf, &mut fp)?;
         let mut p = rotor_data::longfile::read_long(pf, None)?;
+        // the benchmark column before the universe filter (it need not be a member)
+        let bench = p
+            .assets
+            .iter()
+            .position(|a| *a == cfg.benchmark.code)
+            .map(|j| p.column(j));
         if !cfg.universe.codes.is_empty() {
             let keep: Vec<String> = p
                 .assets
@@ -81,8 +142,6 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
                 .collect();
             p = p.reindex(&p.dates.clone(), &keep);
         }
-        let bench_j = p.assets.iter().position(|a| *a == cfg.benchmark.code);
-        let bench = bench_j.map(|j| p.column(j));
         if bench.is_none() {
             notes.push(format!(
                 "benchmark {} is not in {}: no market benchmark column",

@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use rotor_core::Panel;
 use rotor_factors::{price, FactorSet};
 use rotor_portfolio::backtest::{returns_from_closes, run, Trade};
-use rotor_portfolio::etf::{map_etf, EtfRules};
+use rotor_portfolio::etf::EtfRules;
 use rotor_portfolio::rank::ranked;
 use rotor_regime::{classify, Regime, RegimeRow};
 use rotor_selection::{composite, Composite};
@@ -110,6 +110,10 @@ pub struct RunOutput {
     pub score: Panel,
     /// Forward index return from each signal date to the next (NaN for the last).
     pub fwd: Panel,
+    /// The tie-break of the ranking (momentum continuation; NaN for other signals).
+    pub tiebreak: Panel,
+    /// Eligibility per signal date and asset (history, finite score; SPEC §4.1).
+    pub eligible: Vec<Vec<bool>>,
     /// Rebalances.
     pub holdings: Vec<Holding>,
     /// Equal-weight turnover per rebalance.
@@ -286,45 +290,19 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
         min_listing_days: cfg.portfolio.etf_min_listing_days,
         min_aum: cfg.portfolio.etf_min_aum,
     };
-    let map_at = |j: usize, t: usize| -> Option<usize> {
-        let e = ld.etfs.as_ref()?;
-        let listed = |c: &rotor_portfolio::etf::EtfCandidate| -> usize {
-            let k = e.candidates.iter().position(|x| x.code == c.code).unwrap();
-            if !e.close.get(t, k).is_finite() {
-                return 0;
-            }
-            let first = match c.listing_date {
-                Some(ld_) => days.partition_point(|d| *d < ld_),
-                None => (0..=t)
-                    .find(|&s| e.close.get(s, k).is_finite())
-                    .unwrap_or(t),
-            };
-            t.saturating_sub(first)
-        };
-        let size = |code: &str| -> Option<f64> {
-            let k = e.candidates.iter().position(|x| x.code == code)?;
-            if t == 0 {
-                return None;
-            }
-            if e.size_is_aum {
-                // AUM as of t−1 (published the evening of t−1), last known value
-                (0..t)
-                    .rev()
-                    .take(10)
-                    .map(|s| e.size.get(s, k))
-                    .find(|v| v.is_finite())
-            } else {
-                let lo = t.saturating_sub(20);
-                let v: Vec<f64> = (lo..t)
-                    .map(|s| e.size.get(s, k))
-                    .filter(|v| v.is_finite())
-                    .collect();
-                (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
-            }
-        };
-        let c = map_etf(&codes[j], &e.candidates, rules, e.size_is_aum, listed, size)?;
-        e.candidates.iter().position(|x| x.code == c.code)
-    };
+    let map_at = |j: usize, t: usize| ld.etfs.as_ref()?.choose(&codes[j], t, days, rules);
+    let eligible: Vec<Vec<bool>> = day_ix
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            (0..n)
+                .map(|j| {
+                    valid_count[j][t] as usize >= cfg.portfolio.min_history_days
+                        && score.get(i, j).is_finite()
+                })
+                .collect()
+        })
+        .collect();
     let mut trades = Vec::new();
     let mut ew_trades = Vec::new();
     let mut holdings = Vec::new();
@@ -334,14 +312,9 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
         if exec >= days.len() {
             continue;
         }
-        let eligible: Vec<bool> = (0..n)
-            .map(|j| {
-                valid_count[j][t] as usize >= cfg.portfolio.min_history_days
-                    && score.get(i, j).is_finite()
-            })
-            .collect();
+        let eligible = &eligible[i];
         let n_eligible = eligible.iter().filter(|e| **e).count();
-        let order = ranked(score.row(i), tiebreak.row(i), codes, &eligible);
+        let order = ranked(score.row(i), tiebreak.row(i), codes, eligible);
         let mut picks = Vec::new();
         for &j in &order {
             if picks.len() == cfg.portfolio.top_n {
@@ -456,6 +429,8 @@ pub fn run_pipeline(ld: &Loaded, cfg: &StrategyConfig, extra: Option<NaiveDate>)
         composite: comp,
         score,
         fwd,
+        tiebreak,
+        eligible,
         holdings,
         ew_turnover,
         perf,

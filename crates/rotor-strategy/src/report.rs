@@ -10,7 +10,8 @@
 //!   `std(ddof=1)·√12`, Sharpe `CAGR/vol` (rf = 0), annualised excess (difference of
 //!   CAGRs), tracking error, IR `mean(r_p − r_b)/std·√12`, monthly win rate; from the
 //!   daily NAV — max drawdown and the excess max drawdown of the relative NAV
-//!   (`Ratio` convention); average two-sided turnover per rebalance.
+//!   (`Ratio` convention); average two-sided turnover per rebalance, the first (cash →
+//!   invested, turnover 1) included.
 //! * **Factor evaluation by regime**: per sub-factor, family score and composite, the
 //!   RankIC of each signal date against the index return to the next signal date,
 //!   grouped by the regime known at the signal date: mean, std, ICIR = mean/std, win
@@ -322,48 +323,27 @@ pub fn recommendation(cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput) -> Rec
     let date = out.signal_dates[i];
     let reg = out.regime_of[i];
     let t = ld.days.partition_point(|d| *d <= date) - 1;
-    let n = out.score.n_assets();
-    let hist_ok = |j: usize| {
-        (0..=t).filter(|&s| ld.close.get(s, j).is_finite()).count()
-            >= cfg.portfolio.min_history_days
-    };
-    let tb: Vec<f64> = out
-        .factor_set
-        .as_ref()
-        .and_then(|f| f.subs.get("mom.mc"))
-        .map(|p| p.row(i).to_vec())
-        .unwrap_or_else(|| vec![f64::NAN; n]);
-    let eligible: Vec<bool> = (0..n)
-        .map(|j| hist_ok(j) && out.score.get(i, j).is_finite())
-        .collect();
-    let order = rotor_portfolio::rank::ranked(out.score.row(i), &tb, &out.score.assets, &eligible);
+    let order = rotor_portfolio::rank::ranked(
+        out.score.row(i),
+        out.tiebreak.row(i),
+        &out.score.assets,
+        &out.eligible[i],
+    );
     let selected: Vec<String> = out
         .holdings
         .last()
         .filter(|h| h.signal == date)
         .map(|h| h.picks.iter().map(|p| p.index.clone()).collect())
         .unwrap_or_default();
+    let rules = rotor_portfolio::etf::EtfRules {
+        min_listing_days: cfg.portfolio.etf_min_listing_days,
+        min_aum: cfg.portfolio.etf_min_aum,
+    };
+    // the same choice the backtest makes when trading at t
     let etf_for = |j: usize| -> Option<String> {
         let e = ld.etfs.as_ref()?;
-        let code = &out.score.assets[j];
-        let size = |c: &str| -> Option<f64> {
-            let k = e.candidates.iter().position(|x| x.code == c)?;
-            (0..t)
-                .rev()
-                .take(20)
-                .map(|s| e.size.get(s, k))
-                .find(|v| v.is_finite())
-        };
-        let listed = |c: &rotor_portfolio::etf::EtfCandidate| {
-            let k = e.candidates.iter().position(|x| x.code == c.code).unwrap();
-            (0..=t).filter(|&s| e.close.get(s, k).is_finite()).count()
-        };
-        let rules = rotor_portfolio::etf::EtfRules {
-            min_listing_days: cfg.portfolio.etf_min_listing_days,
-            min_aum: cfg.portfolio.etf_min_aum,
-        };
-        rotor_portfolio::etf::map_etf(code, &e.candidates, rules, e.size_is_aum, listed, size)
-            .map(|c| c.code.clone())
+        let k = e.choose(&out.score.assets[j], t, &ld.days, rules)?;
+        Some(e.candidates[k].code.clone())
     };
     let rows = order
         .iter()
@@ -414,7 +394,8 @@ fn pct(x: f64) -> String {
     }
 }
 
-fn num(x: f64) -> String {
+/// A number for CSV: shortest round-trip form, empty for NaN / infinite.
+pub(crate) fn num(x: f64) -> String {
     if x.is_finite() {
         format!("{x}")
     } else {
@@ -466,6 +447,41 @@ pub fn yearly(out: &RunOutput) -> YearlyTable {
         })
         .collect();
     (zh, en, rows)
+}
+
+/// The regime timeline as CSV (`regime.csv`): one row per evaluation date with the
+/// states, the inputs that decided them and the credit basis used.
+pub fn regime_csv(rows: &[rotor_regime::RegimeRow]) -> String {
+    let mut s = String::from("date,regime,regime_zh,money,credit,ybar,dy,c,dc,q_used,m2_yoy,tsf,credit_basis,inputs_available_at\n");
+    let o = |x: Option<f64>| x.map(num).unwrap_or_default();
+    for r in rows {
+        let st = |x: Option<rotor_regime::State>| match x {
+            Some(rotor_regime::State::Loose) => "loose",
+            Some(rotor_regime::State::Tight) => "tight",
+            None => "",
+        };
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            r.date,
+            r.regime,
+            r.regime.zh(),
+            st(r.money),
+            st(r.credit),
+            o(r.ybar),
+            o(r.dy),
+            o(r.c),
+            o(r.dc),
+            r.q_used.map(|d| d.to_string()).unwrap_or_default(),
+            o(r.m2),
+            o(r.tsf),
+            r.credit_basis,
+            r.inputs_available_at
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        );
+    }
+    s
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> Result<()> {
@@ -595,36 +611,7 @@ pub fn write_run(
     }
     put("holdings.csv", s)?;
     if !out.regimes.is_empty() {
-        let mut s = String::from("date,regime,regime_zh,money,credit,ybar,dy,c,dc,q_used,m2_yoy,tsf,credit_basis,inputs_available_at\n");
-        let o = |x: Option<f64>| x.map(num).unwrap_or_default();
-        for r in &out.regimes {
-            let st = |x: Option<rotor_regime::State>| match x {
-                Some(rotor_regime::State::Loose) => "loose",
-                Some(rotor_regime::State::Tight) => "tight",
-                None => "",
-            };
-            let _ = writeln!(
-                s,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                r.date,
-                r.regime,
-                r.regime.zh(),
-                st(r.money),
-                st(r.credit),
-                o(r.ybar),
-                o(r.dy),
-                o(r.c),
-                o(r.dc),
-                r.q_used.map(|d| d.to_string()).unwrap_or_default(),
-                o(r.m2),
-                o(r.tsf),
-                r.credit_basis,
-                r.inputs_available_at
-                    .map(|d| d.to_string())
-                    .unwrap_or_default()
-            );
-        }
-        put("regime.csv", s)?;
+        put("regime.csv", regime_csv(&out.regimes))?;
     }
     let fr = factor_by_regime(out);
     let mut s = String::from("factor,regime,n,ic_mean,ic_std,icir,win_rate,top_minus_bottom\n");
@@ -687,13 +674,11 @@ pub fn write_run(
         serde_json::to_string_pretty(&reco).unwrap_or_default(),
     )?;
     let sm = summary(cfg, out);
-    put("summary.json", json_nan_safe(&sm))?;
+    // serde_json writes non-finite floats as null
+    put(
+        "summary.json",
+        serde_json::to_string_pretty(&sm).unwrap_or_default(),
+    )?;
     put("notes.txt", out.notes.join("\n") + "\n")?;
     Ok(files)
-}
-
-/// JSON with NaN written as null.
-pub fn json_nan_safe<T: Serialize>(v: &T) -> String {
-    // serde_json writes non-finite floats as null already
-    serde_json::to_string_pretty(v).unwrap_or_default()
 }

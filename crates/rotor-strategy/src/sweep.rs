@@ -11,7 +11,7 @@ use crate::config::StrategyConfig;
 use crate::error::{Result, StrategyError};
 use crate::load::Loaded;
 use crate::pipeline::run_pipeline;
-use crate::report::summary;
+use crate::report::{num, summary};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -246,14 +246,6 @@ fn value_str(v: &toml::Value) -> String {
     match v {
         toml::Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-fn num(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
     }
 }
 

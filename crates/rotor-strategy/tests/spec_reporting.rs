@@ -78,3 +78,166 @@ fn weekly_rebalancing_and_execution_lag() {
     let p = out1.perf.unwrap();
     assert_eq!(p.days[0], out1.holdings[0].exec);
 }
+
+fn empty_output(dates: Vec<NaiveDate>, assets: Vec<String>) -> rotor_strategy::pipeline::RunOutput {
+    use rotor_core::Panel;
+    let n = dates.len();
+    rotor_strategy::pipeline::RunOutput {
+        signal_dates: dates.clone(),
+        regimes: vec![],
+        regime_of: vec![rotor_regime::Regime::Undefined; n],
+        factor_set: None,
+        composite: None,
+        score: Panel::nan(dates.clone(), assets.clone()),
+        fwd: Panel::nan(dates.clone(), assets.clone()),
+        tiebreak: Panel::nan(dates, assets.clone()),
+        eligible: vec![vec![true; assets.len()]; n],
+        holdings: vec![],
+        ew_turnover: vec![],
+        perf: None,
+        notes: vec![],
+    }
+}
+
+#[test]
+fn factor_by_regime_golden() {
+    use rotor_regime::Regime;
+    let dates = vec![d("2020-01-31"), d("2020-02-28"), d("2020-03-31")];
+    let assets: Vec<String> = (0..5).map(|j| format!("A{j}")).collect();
+    let mut out = empty_output(dates, assets);
+    let fwd = [
+        [0.01, 0.02, 0.03, 0.04, 0.05],
+        [0.05, 0.00, -0.01, 0.02, 0.03],
+        [0.0; 5],
+    ];
+    let score = [
+        [1.0, 2.0, 3.0, 4.0, 5.0],
+        [1.0, 2.0, 3.0, 4.0, 5.0],
+        [1.0; 5],
+    ];
+    for i in 0..3 {
+        for j in 0..5 {
+            out.fwd.set(i, j, fwd[i][j]);
+            out.score.set(i, j, score[i][j]);
+        }
+    }
+    out.fwd.set(2, 0, f64::NAN); // the last period is not realised
+    out.regime_of = vec![Regime::LL, Regime::TT, Regime::TT];
+    let rows = rotor_strategy::report::factor_by_regime(&out);
+    let get = |r: &str| {
+        rows.iter()
+            .find(|x| x.factor == "composite" && x.regime == r)
+            .unwrap()
+    };
+    // date 1: ranks agree → IC 1, top − bottom = 0.05 − 0.01
+    let ll = get("LL");
+    assert_eq!(ll.n, 1);
+    assert!((ll.ic_mean - 1.0).abs() < 1e-12);
+    assert!((ll.top_minus_bottom - 0.04).abs() < 1e-12);
+    // date 2: fwd ranks (5,2,1,3,4) vs (1..5): Spearman 1 − 6·Σd²/(n(n²−1)) = 1 − 6·22/120 = −0.1
+    let tt = get("TT");
+    assert_eq!(tt.n, 1, "the constant date has no IC");
+    assert!((tt.ic_mean + 0.1).abs() < 1e-12, "{}", tt.ic_mean);
+    assert!((tt.top_minus_bottom - (0.03 - 0.05)).abs() < 1e-12);
+    let all = get("All");
+    assert_eq!(all.n, 2);
+    assert!((all.ic_mean - 0.45).abs() < 1e-12);
+    assert!((all.win_rate - 0.5).abs() < 1e-12);
+}
+
+#[test]
+fn summary_wiring() {
+    use rotor_metrics::stats::cagr::cagr;
+    // three months: net, EW and benchmark on the first day of each month, zero otherwise
+    let days = vec![
+        d("2020-01-31"),
+        d("2020-02-28"),
+        d("2020-03-31"),
+        d("2020-04-30"),
+    ];
+    let mut out = empty_output(vec![], vec![]);
+    let (net, ew, bench) = (
+        [0.0, 0.02, -0.01, 0.03],
+        [0.0, 0.01, 0.0, 0.01],
+        [0.0, -0.02, 0.01, 0.02],
+    );
+    out.perf = Some(Perf {
+        days,
+        gross: net.iter().map(|x| x + 0.001).collect(),
+        net: net.to_vec(),
+        ew: Some(ew.to_vec()),
+        bench: Some(bench.to_vec()),
+    });
+    let cfg = StrategyConfig::default();
+    let s = rotor_strategy::report::summary(&cfg, &out);
+    assert_eq!(s.months, 3);
+    let st = |n: &str| s.series.iter().find(|x| x.name == n).unwrap().clone();
+    assert!((st("strategy").cagr - cagr(&net[1..], 12.0)).abs() < 1e-15);
+    assert!((st("strategy_gross").cagr - cagr(&[0.021, -0.009, 0.031], 12.0)).abs() < 1e-12);
+    assert!((st("strategy").max_drawdown - 0.01).abs() < 1e-12);
+    let ex = |n: &str| s.excess.iter().find(|x| x.benchmark == n).unwrap().clone();
+    assert!(
+        (ex("equal_weight").annualised_excess - (cagr(&net[1..], 12.0) - cagr(&ew[1..], 12.0)))
+            .abs()
+            < 1e-15
+    );
+    assert!((ex("benchmark").monthly_win_rate - 2.0 / 3.0).abs() < 1e-12);
+}
+
+#[test]
+fn toml_dates_as_literals_or_strings() {
+    let a = rotor_strategy::config::parse(
+        "store = \"s\"\nstart = 2013-01-01\n[factors]\nnb_cutoff = 2024-08-16\n",
+    )
+    .unwrap();
+    let b = rotor_strategy::config::parse(
+        "store = \"s\"\nstart = \"2013-01-01\"\n[factors]\nnb_cutoff = \"2024-08-16\"\n",
+    )
+    .unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.start, Some(d("2013-01-01")));
+    let e = rotor_strategy::config::parse("store = \"s\"\nstart = 2013-13-01\n").unwrap_err();
+    assert!(e.contains("line 2") && e.contains("month"), "{e}");
+    let e = rotor_strategy::config::parse("store = \"s\"\nend = \"2013/01/01\"\n").unwrap_err();
+    assert!(
+        e.contains("line 2") && e.contains("expected a date YYYY-MM-DD, found `2013/01/01`"),
+        "{e}"
+    );
+    let e = rotor_strategy::config::parse("stor = \"s\"\nstart = 2013-01-01\n").unwrap_err();
+    assert!(
+        e.contains("unknown field `stor`") && e.contains("line 1"),
+        "{e}"
+    );
+}
+
+#[test]
+fn price_file_benchmark_need_not_be_a_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("px.csv");
+    let mut s = String::from("date,asset,value\n");
+    let start = d("2020-01-01");
+    for k in 0..300u64 {
+        let day = start + chrono::Days::new(k);
+        for (a, g) in [("A", 1.001), ("B", 1.0005), ("BENCH", 1.0002)] {
+            s += &format!("{day},{a},{}\n", 100.0 * f64::powi(g, k as i32));
+        }
+    }
+    std::fs::write(&f, s).unwrap();
+    let mut cfg = StrategyConfig {
+        prices_file: Some(f),
+        ..Default::default()
+    };
+    cfg.universe.codes = vec!["A".into(), "B".into()];
+    cfg.benchmark.code = "BENCH".into();
+    cfg.signal.kind = SignalKind::Momentum;
+    cfg.signal.lookback = 20;
+    cfg.portfolio.min_history_days = 21;
+    cfg.portfolio.top_n = 1;
+    let ld = load(&cfg).unwrap();
+    assert_eq!(ld.close.assets, vec!["A", "B"]);
+    assert!(ld.bench.is_some(), "{:?}", ld.notes);
+    let out = run_pipeline(&ld, &cfg, None);
+    assert!(out.holdings.iter().all(|h| h.picks[0].index == "A"));
+    let p = out.perf.unwrap();
+    assert!(p.bench.is_some());
+}
