@@ -2,7 +2,7 @@
 //! (and JSON with `--json`), a summary printed at the end.
 
 use crate::args::EvalArgs;
-use crate::ui::{table, Ui};
+use crate::ui::{pct, table, Ui};
 use anyhow::{bail, Context, Result};
 use rotor_eval::{evaluate, summary, EvalConfig, Evaluation, Grouping};
 use serde::Serialize;
@@ -49,14 +49,6 @@ fn f(x: f64) -> String {
         String::new()
     } else {
         format!("{x}")
-    }
-}
-
-fn pct(x: f64) -> String {
-    if x.is_nan() {
-        "-".into()
-    } else {
-        format!("{:.2}%", 100.0 * x)
     }
 }
 

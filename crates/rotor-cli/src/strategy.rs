@@ -2,7 +2,7 @@
 //! rotor-strategy that print a compact terminal summary (or JSON with `--json`).
 
 use crate::args::{RecommendArgs, RegimeArgs, RunArgs, SweepArgs};
-use crate::ui::{sparkline, table, Ui};
+use crate::ui::{f2, pct, sparkline, table, Ui};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use rotor_strategy::config::StrategyConfig;
@@ -10,22 +10,6 @@ use rotor_strategy::load::{load, Loaded};
 use rotor_strategy::pipeline::{run_pipeline, RunOutput};
 use rotor_strategy::report;
 use std::path::{Path, PathBuf};
-
-fn pct(x: f64) -> String {
-    if x.is_finite() {
-        format!("{:.2}%", 100.0 * x)
-    } else {
-        "—".into()
-    }
-}
-
-fn f2(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:.2}")
-    } else {
-        "—".into()
-    }
-}
 
 fn load_cfg(path: &Path) -> Result<StrategyConfig> {
     StrategyConfig::load(path).with_context(|| format!("reading strategy file {}", path.display()))

@@ -34,6 +34,24 @@ impl Ui {
     }
 }
 
+/// A fraction as a percentage with two decimals (`6.75%`), `—` when missing.
+pub fn pct(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.2}%", 100.0 * x)
+    } else {
+        "—".into()
+    }
+}
+
+/// A number with two decimals, `—` when missing.
+pub fn f2(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.2}")
+    } else {
+        "—".into()
+    }
+}
+
 /// Render rows as an aligned text table (display width aware for CJK).
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     let w = |s: &str| {
