@@ -58,6 +58,9 @@ pub struct RegimeArgs {
     /// Rows of the timeline to print (the latest ones).
     #[arg(long, default_value_t = 12)]
     pub last: usize,
+    /// Write the regime report (regime.html, regime.xlsx, charts/*.png) into this folder.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 /// `rotor backtest`
@@ -69,6 +72,9 @@ pub struct RunArgs {
     /// Run folder (default: <out>/<name> from the strategy file).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Skip the HTML report, the workbook and the PNG charts (tables only).
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// `rotor recommend`
@@ -120,9 +126,12 @@ pub struct EvalArgs {
     /// A `date, label` CSV (e.g. the regime); statistics are also grouped by the label in force at each signal date.
     #[arg(long)]
     pub by: Option<PathBuf>,
-    /// Output folder for the tables.
+    /// Output folder for the tables and the report (report.html, report.xlsx, charts/).
     #[arg(long, default_value = "rotor-out/eval")]
     pub out: PathBuf,
+    /// Skip the HTML report, the workbook and the PNG charts (tables only).
+    #[arg(long)]
+    pub no_report: bool,
     /// Value column of the factor file when it has several.
     #[arg(long)]
     pub factor_col: Option<String>,

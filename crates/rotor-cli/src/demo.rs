@@ -1,7 +1,9 @@
 //! `rotor demo`: synthesize the default market and run the whole job on it — the data
 //! check, the money + credit regime, the multi-factor rotation backtest with costs
 //! against equal weight and CSI 300, and this month's ranked list. The strategy is
-//! `examples/demo/strategy.toml` (embedded), pointed at the demo store.
+//! `examples/demo/strategy.toml` (embedded), pointed at the demo store. It ends by
+//! writing the HTML report and the Excel workbook (and PNG charts) of the run and of
+//! the regime, and printing their paths.
 
 use crate::args::{CheckArgs, DemoArgs, SimArgs};
 use crate::ui::Ui;
@@ -52,6 +54,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
     ui.note("\n4/4 rotation backtest (SPEC §2–§5) and this month's list");
     let dir = a.out.join("run");
     rotor_strategy::report::write_run(&dir, &cfg, &ld, &out)?;
+    let written = crate::strategy::write_reports(ui, &cfg, &ld, &out, &dir)?;
     if ui.json {
         println!(
             "{}",
@@ -61,5 +64,6 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
         crate::strategy::print_run(ui, &cfg, &ld, &out, &dir);
     }
     ui.note(format!("\ndemo outputs in {}", a.out.display()));
+    crate::strategy::print_written(ui, &written);
     Ok(code)
 }

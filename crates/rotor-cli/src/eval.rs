@@ -154,8 +154,20 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
     let resolved = toml::to_string(&cfg).context("serialising the resolved config")?;
     std::fs::write(a.out.join("config.toml"), resolved)
         .with_context(|| format!("writing {}", a.out.join("config.toml").display()))?;
+    let written = if a.no_report {
+        Vec::new()
+    } else {
+        let name = a
+            .factor
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| "factor".into());
+        let r = rotor_report::eval::report(&name, &e, ppy, labels.as_ref());
+        vec![rotor_report::write(&a.out, "report", &r, true)?]
+    };
     if ui.json {
         println!("{json}");
+        crate::strategy::print_written(ui, &written);
         return Ok(());
     }
     if !ui.quiet {
@@ -207,6 +219,7 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
             summary.seconds
         );
     }
+    crate::strategy::print_written(ui, &written);
     Ok(())
 }
 

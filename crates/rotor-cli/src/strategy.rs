@@ -49,8 +49,18 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
         std::fs::write(p, report::regime_csv(&rows))
             .with_context(|| format!("writing {}", p.display()))?;
     }
+    let written = match &a.report {
+        Some(dir) => vec![rotor_report::write(
+            dir,
+            "regime",
+            &rotor_report::regime::report(&cfg.name, &rows, cfg.regime.k_m),
+            true,
+        )?],
+        None => Vec::new(),
+    };
     if ui.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
+        print_written(ui, &written);
         return Ok(());
     }
     let mut counts = std::collections::BTreeMap::new();
@@ -126,6 +136,7 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
         );
     }
     print_notes(ui, &ld.notes);
+    print_written(ui, &written);
     Ok(())
 }
 
@@ -277,6 +288,11 @@ pub fn backtest(ui: &Ui, a: RunArgs) -> Result<()> {
     let dir = run_dir(&cfg, a.out, "");
     let (ld, out) = run_cfg(ui, &cfg)?;
     report::write_run(&dir, &cfg, &ld, &out)?;
+    let written = if a.no_report {
+        Vec::new()
+    } else {
+        write_reports(ui, &cfg, &ld, &out, &dir)?
+    };
     if ui.json {
         println!(
             "{}",
@@ -285,7 +301,66 @@ pub fn backtest(ui: &Ui, a: RunArgs) -> Result<()> {
     } else {
         print_run(ui, &cfg, &ld, &out, &dir);
     }
+    print_written(ui, &written);
     Ok(())
+}
+
+/// Write the backtest report and the regime report of a run into its folder
+/// (`report.html/.xlsx`, `regime.html/.xlsx`, `charts/*.png`).
+pub fn write_reports(
+    ui: &Ui,
+    cfg: &StrategyConfig,
+    ld: &Loaded,
+    out: &RunOutput,
+    dir: &Path,
+) -> Result<Vec<rotor_report::Written>> {
+    let pb = ui.bar(2, "report");
+    pb.set_message("report");
+    let mut w = vec![rotor_report::write(
+        dir,
+        "report",
+        &rotor_report::backtest::report(cfg, ld, out),
+        true,
+    )?];
+    pb.inc(1);
+    if !out.regimes.is_empty() {
+        w.push(rotor_report::write(
+            dir,
+            "regime",
+            &rotor_report::regime::report(&cfg.name, &out.regimes, cfg.regime.k_m),
+            true,
+        )?);
+    }
+    pb.inc(1);
+    pb.finish_and_clear();
+    Ok(w)
+}
+
+/// Print where the reports are: on stdout (they are the result), or on stderr with
+/// `--json` so that stdout stays one JSON document.
+pub fn print_written(ui: &Ui, written: &[rotor_report::Written]) {
+    for w in written {
+        let lines = [
+            format!("report   {}", w.html.display()),
+            format!("workbook {}", w.xlsx.display()),
+            format!(
+                "charts   {} PNG in {}",
+                w.png.len(),
+                w.png
+                    .first()
+                    .and_then(|p| p.parent())
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            ),
+        ];
+        for l in lines {
+            if ui.json {
+                ui.note(l);
+            } else {
+                println!("{l}");
+            }
+        }
+    }
 }
 
 /// Load and run with stage notes.

@@ -308,6 +308,15 @@ fn real_bundle_examples_and_the_csi300_column() {
         ]));
         let notes = fs::read_to_string(run.join("notes.txt")).unwrap();
         assert!(notes.contains("analyst: excluded"), "{name}: {notes}");
+        // a real-data run writes its report and workbook too
+        for f in [
+            "report.html",
+            "report.xlsx",
+            "regime.html",
+            "charts/nav.png",
+        ] {
+            assert!(run.join(f).exists(), "{name}: {f} missing");
+        }
         assert!(
             notes.contains("credit uses the M2Only proxy"),
             "{name}: {notes}"
