@@ -47,13 +47,16 @@ if [[ $WHAT == all || $WHAT == eval ]]; then
   if [ -f "$BENCH/stock_factor_m.parquet" ]; then
     echo "== monthly factor evaluation, 3000 stocks x 181 month-ends, 5 quantiles (alphalens 0.77 s; target <= 0.1 s)"
     $T "rotor : %e s wall, %M KB peak" $ROTOR -q eval --factor "$BENCH/stock_factor_m.parquet" \
-        --prices "$BENCH/stock_prices_m.parquet" --periods 1 --quantiles 5 --grouping qcut --min-ic-obs 2 --out "$TMP/eval_m" --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print("rotor rank_ic_mean", repr(s["by_period"][0]["rank_ic"]["mean"]))'
+        --prices "$BENCH/stock_prices_m.parquet" --periods 1 --quantiles 5 --grouping qcut --min-ic-obs 2 --out "$TMP/eval_m" --no-report --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print("rotor rank_ic_mean", repr(s["by_period"][0]["rank_ic"]["mean"]))'
     [ -x $PY ] && $T "alphalens: %e s wall, %M KB peak" $PY ../shared/bench/peer_alphalens.py "$BENCH"
   fi
   if [ -f "$BENCH/stock_factor_d.parquet" ]; then
     echo "== daily factor evaluation, 3000 x 2500, horizons 1/5/20, 10 quantiles (alphalens 17.4 s / 1.7 GB; target <= 1 s / 400 MB)"
     $T "rotor : %e s wall, %M KB peak" $ROTOR -q eval --factor "$BENCH/stock_factor_d.parquet" \
-        --prices "$BENCH/stock_prices_d.parquet" --periods 1,5,20 --quantiles 10 --grouping qcut --min-ic-obs 2 --out "$TMP/eval_d" --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print("rotor rank_ic_mean", repr(s["by_period"][0]["rank_ic"]["mean"]))'
+        --prices "$BENCH/stock_prices_d.parquet" --periods 1,5,20 --quantiles 10 --grouping qcut --min-ic-obs 2 --out "$TMP/eval_d" --no-report --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print("rotor rank_ic_mean", repr(s["by_period"][0]["rank_ic"]["mean"]))'
+    # the same with the HTML / Excel / PNG report (alphalens' figure above has no tear sheet)
+    $T "rotor + report: %e s wall, %M KB peak" $ROTOR -q eval --factor "$BENCH/stock_factor_d.parquet" \
+        --prices "$BENCH/stock_prices_d.parquet" --periods 1,5,20 --quantiles 10 --grouping qcut --min-ic-obs 2 --out "$TMP/eval_dr" > /dev/null
     [ -x $PY ] && $T "alphalens: %e s wall, %M KB peak" $PY ../shared/bench/peer_alphalens_daily.py "$BENCH"
   fi
 fi
@@ -62,7 +65,8 @@ if [[ $WHAT == all || $WHAT == rotation ]]; then
   if [ -f "$BENCH/prices_daily.parquet" ]; then
     sed "s|/tmp/benchdata|$BENCH|; s|/tmp/rotor-bench-runs|$TMP/runs|" bench/rotation/strategy.toml > "$TMP/rotation.toml"
     echo "== one monthly top-5 momentum rotation, 100 indices x 3000 days from Parquet (bt 0.32 s; target <= 0.05 s, total return within 1 % of bt)"
-    $T "rotor : %e s wall, %M KB peak (whole process, run folder written)" $ROTOR -q backtest --config "$TMP/rotation.toml" --out "$TMP/run" > /dev/null
+    $T "rotor : %e s wall, %M KB peak (whole process, run folder written, no report)" $ROTOR -q backtest --config "$TMP/rotation.toml" --out "$TMP/run" --no-report > /dev/null
+    $T "rotor + report: %e s wall, %M KB peak (HTML, workbook, PNG charts)" $ROTOR -q backtest --config "$TMP/rotation.toml" --out "$TMP/run_r" > /dev/null
     python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("rotor total_return", [x["total_return"] for x in s["series"] if x["name"]=="strategy"][0])' "$TMP/run/summary.json"
     echo "== stages and the 100-variant sweep (lookback 20..200 step 20 x top-N 1..10; vectorbt 9.5 s; target <= 0.5 s)"
     ./target/release/examples/bench_rotation "$TMP/rotation.toml" 2>/dev/null
