@@ -12,6 +12,23 @@ fn with_nans() -> impl Strategy<Value = Vec<f64>> {
 
 proptest! {
     #[test]
+    fn argsort_matches_a_stable_total_cmp_sort(
+        x in prop::collection::vec(
+            prop_oneof![
+                Just(f64::NAN), Just(0.0), Just(-0.0), Just(f64::INFINITY),
+                Just(f64::NEG_INFINITY), Just(1.5), Just(-1.5), -1e6..1e6f64
+            ],
+            0..700,
+        )
+    ) {
+        let mut want: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
+        want.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+        let mut got = Vec::new();
+        cross::argsort_into(&x, &mut got);
+        prop_assert_eq!(got, want);
+    }
+
+    #[test]
     fn rank_pct_is_bounded_and_nan_preserving(x in with_nans()) {
         let p = cross::cs_rank_pct(&x);
         for (a, b) in x.iter().zip(&p) {

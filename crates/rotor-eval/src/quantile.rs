@@ -23,10 +23,8 @@ pub enum Grouping {
 /// Assign groups `1..=q` to `x` (all finite). `None` when the cut is impossible
 /// (fewer values than groups for the rank modes, duplicate edges for `Qcut`).
 pub fn assign(x: &[f64], q: usize, how: Grouping, idx: &mut Vec<usize>) -> Option<Vec<u16>> {
-    idx.clear();
-    idx.extend(0..x.len());
     // stable: equal values keep input order, so group sizes are deterministic
-    idx.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+    rotor_core::ops::cross::argsort_into(x, idx);
     assign_sorted(x, idx, q, how)
 }
 

@@ -27,13 +27,73 @@ pub fn rank_avg(x: &[f64]) -> Vec<f64> {
     out
 }
 
-/// [`rank_avg`] writing into `out` with a reusable index buffer (no allocation in loops).
+/// The non-NaN positions of `x` in ascending order of value, ties by position (a stable
+/// argsort in `f64::total_cmp` order).
+///
+/// Each value is mapped to a `u64` whose unsigned order is `total_cmp`'s (sign bit
+/// flipped for positives, all bits flipped for negatives); short inputs are sorted as
+/// `(key, position)` pairs, longer ones by a stable LSD radix sort (six 11-bit digits,
+/// a digit shared by every key skipped) — several times faster than an indirect
+/// comparator on a 3000-asset cross-section, which the daily evaluation sorts four
+/// times per date.
+pub fn argsort_into(x: &[f64], idx: &mut Vec<usize>) {
+    let mut a: Vec<(u64, u32)> = x
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_nan())
+        .map(|(i, v)| {
+            let b = v.to_bits();
+            (if b >> 63 == 1 { !b } else { b | (1 << 63) }, i as u32)
+        })
+        .collect();
+    if a.len() < 256 {
+        a.sort_unstable();
+    } else {
+        radix_sort(&mut a);
+    }
+    idx.clear();
+    idx.extend(a.iter().map(|p| p.1 as usize));
+}
+
+/// Stable LSD radix sort of `(key, payload)` pairs by key.
+fn radix_sort(a: &mut Vec<(u64, u32)>) {
+    const BITS: usize = 11;
+    const MASK: u64 = (1 << BITS) - 1;
+    const PASSES: usize = 6;
+    let n = a.len();
+    let mut hist = vec![[0u32; 1 << BITS]; PASSES];
+    for &(k, _) in a.iter() {
+        for (p, h) in hist.iter_mut().enumerate() {
+            h[((k >> (p * BITS)) & MASK) as usize] += 1;
+        }
+    }
+    let mut src = std::mem::take(a);
+    let mut dst = vec![(0u64, 0u32); n];
+    for (p, h) in hist.iter_mut().enumerate() {
+        if h.iter().any(|&c| c as usize == n) {
+            continue; // every key has the same digit here
+        }
+        let mut sum = 0u32;
+        for c in h.iter_mut() {
+            let t = *c;
+            *c = sum;
+            sum += t;
+        }
+        for &(k, i) in &src {
+            let d = ((k >> (p * BITS)) & MASK) as usize;
+            dst[h[d] as usize] = (k, i);
+            h[d] += 1;
+        }
+        std::mem::swap(&mut src, &mut dst);
+    }
+    *a = src;
+}
+
+/// [`rank_avg`] writing into `out` with a reusable index buffer.
 /// On return `idx` holds the non-NaN positions in stable ascending order of `x`.
 pub fn rank_avg_into(x: &[f64], out: &mut [f64], idx: &mut Vec<usize>) {
-    idx.clear();
-    idx.extend((0..x.len()).filter(|&i| !x[i].is_nan()));
     // ties by position: `idx` is left as the stable ascending order, reusable by callers
-    idx.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
+    argsort_into(x, idx);
     for o in out.iter_mut() {
         *o = f64::NAN;
     }
