@@ -418,29 +418,15 @@ fn write_tables(
     )?;
     // by label (regime)
     if let Some(labels) = labels {
-        let at = summary::label_at(e, labels);
-        let mut names: Vec<String> = at.iter().flatten().cloned().collect();
-        names.sort();
-        names.dedup();
-        let mut brows = Vec::new();
-        for (hi, &h) in periods.iter().enumerate() {
-            for name in &names {
-                let sel: Vec<&rotor_eval::DateStats> = e
-                    .dates
-                    .iter()
-                    .zip(&at)
-                    .filter(|(_, l)| l.as_deref() == Some(name.as_str()))
-                    .map(|(d, _)| d)
-                    .step_by(h)
-                    .collect();
-                let ric = summary::IcSummary::of(
-                    &sel.iter().map(|d| d.rank_ic[hi]).collect::<Vec<_>>(),
-                    ppy,
-                );
-                let w = summary::window_row(name.clone(), hi, h, &sel);
-                brows.push(format!(
-                    "{name},{h},{},{},{},{},{},{},{},{},{}",
-                    sel.len(),
+        let brows: Vec<String> = summary::by_label(e, labels, ppy)
+            .iter()
+            .map(|r| {
+                let (ric, w) = (&r.rank_ic, &r.window);
+                format!(
+                    "{},{},{},{},{},{},{},{},{},{},{}",
+                    r.label,
+                    r.period,
+                    w.n,
                     f(ric.mean),
                     f(ric.icir),
                     f(ric.win_rate),
@@ -449,9 +435,9 @@ fn write_tables(
                     f(w.long),
                     f(w.long_excess),
                     f(w.universe)
-                ));
-            }
-        }
+                )
+            })
+            .collect();
         write_csv(out, "by_label.csv", "label,period,n,rank_ic_mean,rank_icir,rank_ic_win_rate,ic_mean,long_short,long,long_excess,universe", &brows)?;
     }
     Ok(out_summ)

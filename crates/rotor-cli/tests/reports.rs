@@ -10,27 +10,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn rotor(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rotor"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn p(x: &Path) -> &str {
-    x.to_str().unwrap()
-}
+mod common;
+use common::{ok, p, rotor};
 
 const FIX: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -75,8 +56,12 @@ fn make_reports(d: &Path) -> (PathBuf, PathBuf, PathBuf) {
         "--quiet",
     ]));
     let ev = d.join("eval");
+    let labels = d.join("labels.csv");
+    fs::write(&labels, "date,label\n2021-01-01,LL\n2021-03-01,TT\n").unwrap();
     ok(&rotor(&[
         "eval",
+        "--by",
+        p(&labels),
         "--factor",
         &format!("{FIX}factor.csv"),
         "--prices",
@@ -246,6 +231,11 @@ fn backtest_report_has_every_section_the_run_tables_and_a_workbook_with_charts()
     ] {
         assert!(has_chart(&eh, id), "eval chart {id} missing or empty");
     }
+    // grouped by the label (regime) known at each date, as by_label.csv
+    let bl = fs::read_to_string(ev.join("by_label.csv")).unwrap();
+    let tt = bl.lines().find(|l| l.starts_with("TT,1,")).unwrap();
+    let rank_ic: f64 = tt.split(',').nth(3).unwrap().parse().unwrap();
+    assert!(eh.contains("按标签") && eh.contains(&format!(">{rank_ic:.4}<")));
     let mut ewb = open_workbook_auto(ev.join("report.xlsx")).unwrap();
     assert!(ewb.sheet_names().iter().any(|n| n == "IC统计"));
     let s = ewb.worksheet_range("IC统计").unwrap();

@@ -196,3 +196,54 @@ pub fn label_at(e: &Evaluation, labels: &BTreeMap<NaiveDate, String>) -> Vec<Opt
         .map(|d| labels.range(..=d.date).next_back().map(|(_, l)| l.clone()))
         .collect()
 }
+
+/// One row of the by-label table: a label (regime) and horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelRow {
+    /// The label.
+    pub label: String,
+    /// Horizon.
+    pub period: usize,
+    /// RankIC statistics over the label's non-overlapping dates.
+    pub rank_ic: IcSummary,
+    /// Long-short, long, long excess and universe over the same dates.
+    pub window: WindowRow,
+}
+
+/// Every statistic grouped by the label in force at each signal date ([`label_at`]):
+/// per horizon h and label, the label's evaluated dates taken every h-th (non-overlapping
+/// periods, as in [`windows`]), their RankIC summary and their [`window_row`]. Labels in
+/// sorted order.
+pub fn by_label(
+    e: &Evaluation,
+    labels: &BTreeMap<NaiveDate, String>,
+    periods_per_year: f64,
+) -> Vec<LabelRow> {
+    let at = label_at(e, labels);
+    let mut names: Vec<String> = at.iter().flatten().cloned().collect();
+    names.sort();
+    names.dedup();
+    let mut out = Vec::new();
+    for (hi, &h) in e.config.periods.iter().enumerate() {
+        for name in &names {
+            let sel: Vec<&DateStats> = e
+                .dates
+                .iter()
+                .zip(&at)
+                .filter(|(_, l)| l.as_deref() == Some(name.as_str()))
+                .map(|(d, _)| d)
+                .step_by(h)
+                .collect();
+            out.push(LabelRow {
+                label: name.clone(),
+                period: h,
+                rank_ic: IcSummary::of(
+                    &sel.iter().map(|d| d.rank_ic[hi]).collect::<Vec<_>>(),
+                    periods_per_year,
+                ),
+                window: window_row(name.clone(), hi, h, &sel),
+            });
+        }
+    }
+    out
+}

@@ -81,15 +81,7 @@ pub fn regime_bands(dates: &[NaiveDate], regimes: &[Regime], end: NaiveDate) -> 
 
 /// `NAV_t = Π_{s ≤ t}(1 + r_s)` (a missing return counts as 0).
 pub fn nav(r: &[f64]) -> Vec<f64> {
-    let mut a = 1.0;
-    r.iter()
-        .map(|x| {
-            if x.is_finite() {
-                a *= 1.0 + x;
-            }
-            a
-        })
-        .collect()
+    rotor_metrics::stats::drawdown::nav_path(r)
 }
 
 /// `DD_t = NAV_t / max_{s ≤ t} NAV_s − 1` (≤ 0).

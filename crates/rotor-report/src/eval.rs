@@ -369,10 +369,6 @@ pub fn report(
     }
     s.blocks.push(Block::Table(t));
     if let Some(labels) = labels {
-        let at = summary::label_at(e, labels);
-        let mut names: Vec<String> = at.iter().flatten().cloned().collect();
-        names.sort();
-        names.dedup();
         let mut t = Table::new(
             "按标签（环境）分组，标签取信号日当日或之前最近一期",
             "按标签",
@@ -387,30 +383,17 @@ pub fn report(
                 "多头超额",
             ],
         );
-        for (hi, &h) in periods.iter().enumerate() {
-            for name in &names {
-                let sel: Vec<&rotor_eval::DateStats> = e
-                    .dates
-                    .iter()
-                    .zip(&at)
-                    .filter(|(_, l)| l.as_deref() == Some(name.as_str()))
-                    .map(|(d, _)| d)
-                    .step_by(h)
-                    .collect();
-                let ric =
-                    IcSummary::of(&sel.iter().map(|d| d.rank_ic[hi]).collect::<Vec<_>>(), ppy);
-                let w = summary::window_row(name.clone(), hi, h, &sel);
-                t.rows.push(vec![
-                    Cell::text(name.clone()),
-                    Cell::Int(h as i64),
-                    Cell::Int(sel.len() as i64),
-                    Cell::Num(ric.mean, 4),
-                    Cell::Num(ric.icir, 3),
-                    Cell::PctPlain(ric.win_rate),
-                    Cell::Pct(w.long_short),
-                    Cell::Pct(w.long_excess),
-                ]);
-            }
+        for r in summary::by_label(e, labels, ppy) {
+            t.rows.push(vec![
+                Cell::text(r.label.clone()),
+                Cell::Int(r.period as i64),
+                Cell::Int(r.window.n as i64),
+                Cell::Num(r.rank_ic.mean, 4),
+                Cell::Num(r.rank_ic.icir, 3),
+                Cell::PctPlain(r.rank_ic.win_rate),
+                Cell::Pct(r.window.long_short),
+                Cell::Pct(r.window.long_excess),
+            ]);
         }
         s.blocks.push(Block::Table(t));
     }

@@ -35,10 +35,7 @@ impl BarChart {
 
     /// Finite values drawn.
     pub fn points(&self) -> usize {
-        self.series
-            .iter()
-            .map(|s| s.values.iter().filter(|v| v.is_finite()).count())
-            .sum()
+        super::finite_points(&self.series)
     }
 
     pub(crate) fn svg(&self, id: &str, t: &str) -> String {

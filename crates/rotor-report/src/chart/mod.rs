@@ -111,6 +111,14 @@ impl Series {
     }
 }
 
+/// Finite values over all series (a chart's `data-points`).
+pub(crate) fn finite_points(series: &[Series]) -> usize {
+    series
+        .iter()
+        .map(|s| s.values.iter().filter(|v| v.is_finite()).count())
+        .sum()
+}
+
 /// What kind of chart.
 #[derive(Debug, Clone)]
 pub enum Kind {
