@@ -291,7 +291,7 @@ fn write_tables(
     let mut qrows = Vec::new();
     let mut lrows = Vec::new();
     for (hi, &h) in periods.iter().enumerate() {
-        let tos: Vec<Vec<f64>> = (1..=q).map(|g| summary::turnover(e, g, h)).collect();
+        let tos = summary::turnover_by_group(e, h);
         for (t, d) in e.dates.iter().enumerate() {
             let mut s = format!("{},{h}", d.date);
             for to in &tos {

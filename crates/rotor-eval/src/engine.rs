@@ -148,14 +148,15 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
         }
     }
     if cfg.ffill_prices {
-        for j in 0..na {
-            let mut last = f64::NAN;
-            for t in 0..tp {
-                let v = px[t * na + j];
-                if v.is_nan() {
-                    px[t * na + j] = last;
-                } else {
-                    last = v;
+        // row by row (the matrix is date-major): a missing price takes the previous
+        // row's already-filled value — the same as a per-column forward fill, without
+        // striding through memory
+        for t in 1..tp {
+            let (prev, cur) = px.split_at_mut(t * na);
+            let prev = &prev[(t - 1) * na..];
+            for (c, p) in cur[..na].iter_mut().zip(prev) {
+                if c.is_nan() {
+                    *c = *p;
                 }
             }
         }

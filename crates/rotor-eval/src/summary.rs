@@ -3,6 +3,7 @@
 
 use crate::engine::{DateStats, Evaluation};
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -99,11 +100,20 @@ pub fn turnover(e: &Evaluation, g: usize, lag: usize) -> Vec<f64> {
         .collect()
 }
 
+/// [`turnover`] of every group `1..=q` (computed in parallel), indexed by group − 1.
+pub fn turnover_by_group(e: &Evaluation, lag: usize) -> Vec<Vec<f64>> {
+    (1..=e.config.quantiles)
+        .into_par_iter()
+        .map(|g| turnover(e, g, lag))
+        .collect()
+}
+
 /// alphalens `factor_rank_autocorrelation`: Pearson correlation, across the assets
 /// present at both dates, of the factor's average ranks at `t` and `lag` evaluated
-/// dates earlier (NaN for the first `lag` dates).
+/// dates earlier (NaN for the first `lag` dates). Dates are computed in parallel.
 pub fn rank_autocorr(e: &Evaluation, lag: usize) -> Vec<f64> {
     (0..e.dates.len())
+        .into_par_iter()
         .map(|t| {
             if t < lag {
                 return f64::NAN;

@@ -294,7 +294,7 @@ pub fn report(
     );
     let mut turnover_chart = None;
     for (hi, &h) in periods.iter().enumerate() {
-        let tos: Vec<Vec<f64>> = (1..=q).map(|g| summary::turnover(e, g, h)).collect();
+        let tos = summary::turnover_by_group(e, h);
         for (g, to) in tos.iter().enumerate() {
             let m: Vec<f64> = e.dates.iter().map(|d| d.group_mean[hi][g]).collect();
             let dm: Vec<f64> = e
