@@ -243,46 +243,69 @@ fn write_tables(
 ) -> Result<Vec<PeriodSummary>> {
     let periods = &e.config.periods;
     let q = e.config.quantiles;
-    // ic.csv
-    let mut rows = Vec::with_capacity(e.dates.len() * periods.len());
-    for d in &e.dates {
-        for (hi, h) in periods.iter().enumerate() {
-            rows.push(format!(
-                "{},{h},{},{},{}",
-                d.date,
-                d.n,
-                f(d.ic[hi]),
-                f(d.rank_ic[hi])
-            ));
-        }
-    }
-    write_csv(out, "ic.csv", "date,period,n,ic,rank_ic", &rows)?;
-    // quantile_returns.csv: raw and demeaned (alphalens) group means per date
-    let mut rows = Vec::with_capacity(e.dates.len() * periods.len() * q);
-    for d in &e.dates {
-        for (hi, h) in periods.iter().enumerate() {
-            for g in 0..q {
-                let m = d.group_mean[hi][g];
-                let mut s = String::new();
-                let _ = write!(
-                    s,
-                    "{},{h},{},{},{},{}",
+    // ic.csv and quantile_returns.csv (the largest tables) are formatted and written on a
+    // second thread while this one computes turnover, autocorrelation and the windows
+    let per_date_tables = || -> Result<()> {
+        // ic.csv
+        let mut rows = Vec::with_capacity(e.dates.len() * periods.len());
+        for d in &e.dates {
+            for (hi, h) in periods.iter().enumerate() {
+                rows.push(format!(
+                    "{},{h},{},{},{}",
                     d.date,
-                    g + 1,
-                    d.group_count[g],
-                    f(m),
-                    f(m - d.ew[hi])
-                );
-                rows.push(s);
+                    d.n,
+                    f(d.ic[hi]),
+                    f(d.rank_ic[hi])
+                ));
             }
         }
-    }
-    write_csv(
-        out,
-        "quantile_returns.csv",
-        "date,period,quantile,count,mean_return,mean_return_demeaned",
-        &rows,
-    )?;
+        write_csv(out, "ic.csv", "date,period,n,ic,rank_ic", &rows)?;
+        // quantile_returns.csv: raw and demeaned (alphalens) group means per date
+        let mut rows = Vec::with_capacity(e.dates.len() * periods.len() * q);
+        for d in &e.dates {
+            for (hi, h) in periods.iter().enumerate() {
+                for g in 0..q {
+                    let m = d.group_mean[hi][g];
+                    let mut s = String::new();
+                    let _ = write!(
+                        s,
+                        "{},{h},{},{},{},{}",
+                        d.date,
+                        g + 1,
+                        d.group_count[g],
+                        f(m),
+                        f(m - d.ew[hi])
+                    );
+                    rows.push(s);
+                }
+            }
+        }
+        write_csv(
+            out,
+            "quantile_returns.csv",
+            "date,period,quantile,count,mean_return,mean_return_demeaned",
+            &rows,
+        )?;
+        Ok(())
+    };
+    std::thread::scope(|scope| -> Result<Vec<PeriodSummary>> {
+        let side = scope.spawn(per_date_tables);
+        let summ = horizon_tables(out, e, ppy, labels)?;
+        side.join().expect("table writer thread")?;
+        Ok(summ)
+    })
+}
+
+/// turnover, rank autocorrelation, long-short windows, quantile summary, theoretical
+/// limit, IC summary and by-label tables; returns the per-horizon summary.
+fn horizon_tables(
+    out: &Path,
+    e: &Evaluation,
+    ppy: f64,
+    labels: Option<&BTreeMap<chrono::NaiveDate, String>>,
+) -> Result<Vec<PeriodSummary>> {
+    let periods = &e.config.periods;
+    let q = e.config.quantiles;
     // turnover.csv and autocorr.csv (lag = horizon, alphalens' tear sheet convention)
     let mut trows = Vec::new();
     let mut arows = Vec::new();
