@@ -710,7 +710,7 @@ fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
     let mut n_dup = 0;
     let mut first_holiday = None;
     for i in 0..t.len() {
-        let next_same_code = i + 1 < t.len() && codes[i + 1] == codes[i];
+        let next_same_code = i + 1 < t.len() && same_code(&codes[i + 1], &codes[i]);
         if !next_same_code {
             continue;
         }
@@ -826,7 +826,7 @@ pub fn unit_jumps(
     let mut start = 0;
     while start < v.len() {
         let mut end = start;
-        while end < v.len() && codes[end] == codes[start] {
+        while end < v.len() && same_code(&codes[end], &codes[start]) {
             end += 1;
         }
         pos.clear();
@@ -869,4 +869,14 @@ pub fn unit_jumps(
         start = end;
     }
     out
+}
+
+/// Equal codes, comparing the shared pointers first (codes of one file are interned).
+#[inline]
+fn same_code(a: &Option<crate::table::Text>, b: &Option<crate::table::Text>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => std::sync::Arc::ptr_eq(x, y) || x == y,
+        (None, None) => true,
+        _ => false,
+    }
 }

@@ -60,11 +60,12 @@ pub struct RawRow {
 
 impl RawRow {
     /// Cell `j` (Empty past the end of a short row).
+    #[inline]
     pub fn cell(&self, j: usize) -> CellRef<'_> {
         match &self.cells {
             Cells::Csv(r) => match r.get(j) {
                 None => CellRef::Empty,
-                Some(s) if s.trim().is_empty() => CellRef::Empty,
+                Some(s) if blank_text(s) => CellRef::Empty,
                 Some(s) => CellRef::Text(s),
             },
             Cells::Typed(v) => match v.get(j) {
@@ -553,5 +554,15 @@ fn arrow_cell(a: &dyn Array, i: usize) -> CellRef<'_> {
             day(v)
         }
         _ => CellRef::Empty,
+    }
+}
+
+/// Empty or whitespace only (checks the first byte before scanning).
+#[inline]
+fn blank_text(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(b) if !b.is_ascii_whitespace() && b.is_ascii() => false,
+        _ => s.trim().is_empty(),
     }
 }
