@@ -96,6 +96,18 @@ struct Acc {
 }
 
 impl Acc {
+    /// With room for `rows` observations (no regrowth while reading a file whose row
+    /// count is known, e.g. from Parquet metadata).
+    fn with_capacity(rows: usize) -> Self {
+        Acc {
+            days: Vec::with_capacity(rows),
+            ids: Vec::with_capacity(rows),
+            vals: Vec::with_capacity(rows),
+            names: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
     fn new() -> Self {
         Acc {
             days: Vec::new(),
@@ -301,12 +313,13 @@ fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
     let builder =
         ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts).map_err(|e| pe(&e))?;
     let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), [dj, aj, vj]);
+    let n_rows = builder.metadata().file_metadata().num_rows().max(0) as usize;
     let reader = builder
         .with_projection(mask)
         .with_batch_size(1 << 16)
         .build()
         .map_err(|e| pe(&e))?;
-    let mut acc = Acc::new();
+    let mut acc = Acc::with_capacity(n_rows);
     let mut row0 = 0usize;
     let cell_err = |row: usize, col: &str, expected: &str, found: String| DataError::Cell {
         file: path.to_path_buf(),
