@@ -54,7 +54,7 @@ pub fn read_panel(
     codes: Option<&[String]>,
     preference: &[String],
 ) -> Result<Panel> {
-    use arrow_array::{Array, Date32Array, Float64Array, StringArray};
+    use arrow_array::{Array, Date32Array, Float64Array};
     if dataset.column_index(field).is_none() || !dataset.has_date() {
         return Err(DataError::Missing(format!(
             "dataset {dataset} has no dated column `{field}`"
@@ -109,48 +109,55 @@ pub fn read_panel(
                 path: path.clone(),
                 message: format!("column `{c}` has an unexpected type"),
             };
-            let code = a[0]
-                .as_any()
-                .downcast_ref::<StringArray>()
-                .ok_or_else(|| bad("code"))?;
+            let code = Strs::of(&a[0]).ok_or_else(|| bad("code"))?;
             let date = a[1]
                 .as_any()
                 .downcast_ref::<Date32Array>()
                 .ok_or_else(|| bad("date"))?;
-            let src = a[2]
-                .as_any()
-                .downcast_ref::<StringArray>()
-                .ok_or_else(|| bad("source"))?;
+            let src = Strs::of(&a[2]).ok_or_else(|| bad("source"))?;
             let val = a[3]
                 .as_any()
                 .downcast_ref::<Float64Array>()
                 .ok_or_else(|| bad(field))?;
             let mut last_src = u32::MAX;
-            for i in 0..code.len() {
-                if code.is_null(i) || date.is_null(i) {
+            let mut last_src_key = i64::MIN;
+            let mut last_code_key = i64::MIN;
+            for i in 0..date.len() {
+                let Some(c) = code.get(i) else { continue };
+                if date.is_null(i) {
                     continue;
                 }
-                let c = code.value(i);
-                if cur.as_deref() != Some(c) {
-                    // codes must arrive in ascending runs (the store's key order)
-                    unsorted |= cur.as_deref().is_some_and(|p| p > c);
-                    finish(cur.take(), cur_keep, &mut srcs, &mut rows);
-                    cur = Some(c.to_string());
-                    cur_keep = wanted.as_ref().is_none_or(|w| w.contains(c));
-                    last_src = u32::MAX;
+                let ck = code.key(i);
+                if ck != last_code_key || ck < 0 {
+                    last_code_key = ck;
+                    if cur.as_deref() != Some(c) {
+                        // codes must arrive in ascending runs (the store's key order)
+                        unsorted |= cur.as_deref().is_some_and(|p| p > c);
+                        finish(cur.take(), cur_keep, &mut srcs, &mut rows);
+                        cur = Some(c.to_string());
+                        cur_keep = wanted.as_ref().is_none_or(|w| w.contains(c));
+                        last_src = u32::MAX;
+                        last_src_key = i64::MIN;
+                    }
                 }
                 if !cur_keep {
                     continue;
                 }
-                let s = if src.is_null(i) { "" } else { src.value(i) };
-                let sid = if last_src != u32::MAX && srcs[last_src as usize] == s {
+                let sk = src.key(i);
+                let sid = if last_src != u32::MAX && sk >= 0 && sk == last_src_key {
                     last_src
                 } else {
-                    match srcs.iter().position(|x| x == s) {
-                        Some(k) => k as u32,
-                        None => {
-                            srcs.push(s.to_string());
-                            (srcs.len() - 1) as u32
+                    let s = src.get(i).unwrap_or("");
+                    last_src_key = sk;
+                    if last_src != u32::MAX && srcs[last_src as usize] == s {
+                        last_src
+                    } else {
+                        match srcs.iter().position(|x| x == s) {
+                            Some(k) => k as u32,
+                            None => {
+                                srcs.push(s.to_string());
+                                (srcs.len() - 1) as u32
+                            }
                         }
                     }
                 };
@@ -290,4 +297,41 @@ pub fn calendar_from_store(store: &Store, reference: &str) -> Result<TradingCale
         )));
     }
     Ok(TradingCalendar::new(days))
+}
+
+/// A text column as read from Parquet: plain or dictionary-encoded.
+enum Strs<'a> {
+    Plain(&'a arrow_array::StringArray),
+    Dict(&'a arrow_array::Int32Array, &'a arrow_array::StringArray),
+}
+
+impl<'a> Strs<'a> {
+    fn of(a: &'a arrow_array::ArrayRef) -> Option<Self> {
+        use arrow_array::{types::Int32Type, Array, DictionaryArray, StringArray};
+        if let Some(p) = a.as_any().downcast_ref::<StringArray>() {
+            return Some(Strs::Plain(p));
+        }
+        let d = a.as_any().downcast_ref::<DictionaryArray<Int32Type>>()?;
+        let v = d.values().as_any().downcast_ref::<StringArray>()?;
+        Some(Strs::Dict(d.keys(), v))
+    }
+
+    /// The text at row `i` (`None` when null).
+    #[inline]
+    fn get(&self, i: usize) -> Option<&'a str> {
+        use arrow_array::Array;
+        match self {
+            Strs::Plain(p) => (!p.is_null(i)).then(|| p.value(i)),
+            Strs::Dict(k, v) => (!k.is_null(i)).then(|| v.value(k.value(i) as usize)),
+        }
+    }
+
+    /// The dictionary key at row `i` (−1 for plain columns: no shortcut).
+    #[inline]
+    fn key(&self, i: usize) -> i64 {
+        match self {
+            Strs::Plain(_) => -1,
+            Strs::Dict(k, _) => k.value(i) as i64,
+        }
+    }
 }

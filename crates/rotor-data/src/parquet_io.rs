@@ -152,7 +152,33 @@ pub fn for_each_batch(
     mut f: impl FnMut(&[ArrayRef]) -> Result<()>,
 ) -> Result<()> {
     let file = File::open(path).map_err(|e| DataError::io(path, e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| pq_err(path, e))?;
+    // text columns come dictionary-encoded (Int32 keys): codes and sources repeat on
+    // every row, and decoding them as plain strings dominates the read
+    let probe = ParquetRecordBatchReaderBuilder::try_new(
+        file.try_clone().map_err(|e| DataError::io(path, e))?,
+    )
+    .map_err(|e| pq_err(path, e))?;
+    let fields: Vec<Field> = probe
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| {
+            if matches!(f.data_type(), DataType::Utf8) {
+                Field::new(
+                    f.name(),
+                    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+                    f.is_nullable(),
+                )
+            } else {
+                f.as_ref().clone()
+            }
+        })
+        .collect();
+    drop(probe);
+    let opts = parquet::arrow::arrow_reader::ArrowReaderOptions::new()
+        .with_schema(Arc::new(Schema::new(fields)));
+    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts)
+        .map_err(|e| pq_err(path, e))?;
     let file_schema = builder.schema().clone();
     let mut wanted = Vec::with_capacity(columns.len());
     for c in columns {
