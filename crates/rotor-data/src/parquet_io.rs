@@ -4,10 +4,10 @@
 use crate::error::{DataError, Result};
 use crate::schema::{ColumnKind, Dataset};
 use crate::table::{Column, Table};
-use arrow_array::{Array, ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, Date32Array, Float64Array, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::arrow::{ArrowWriter, ProjectionMask};
+use parquet::arrow::ProjectionMask;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use std::fs::File;
@@ -41,26 +41,27 @@ fn pq_err(path: &Path, e: impl std::fmt::Display) -> DataError {
 
 /// Write `table` to `w` as Parquet.
 pub fn write_table<W: Write + Send>(table: &Table, w: W, path_for_errors: &Path) -> Result<()> {
+    write_table_groups(
+        table,
+        w,
+        path_for_errors,
+        parquet::file::properties::DEFAULT_MAX_ROW_GROUP_ROW_COUNT,
+    )
+}
+
+/// [`write_table`] with row groups of at most `group` rows.
+fn write_table_groups<W: Write + Send>(
+    table: &Table,
+    w: W,
+    path_for_errors: &Path,
+    group: usize,
+) -> Result<()> {
+    use parquet::arrow::arrow_writer::{compute_leaves, ArrowRowGroupWriterFactory};
+    use parquet::arrow::{add_encoded_arrow_schema_to_metadata, ArrowSchemaConverter};
+    use parquet::file::writer::SerializedFileWriter;
+    use rayon::prelude::*;
+    let err = |e: parquet::errors::ParquetError| pq_err(path_for_errors, e);
     let schema = Arc::new(arrow_schema(table.dataset));
-    let arrays: Vec<ArrayRef> = table
-        .columns
-        .iter()
-        .map(|c| -> ArrayRef {
-            match c {
-                Column::Date(v) => Arc::new(Date32Array::from(v.clone())),
-                Column::Str(v) => Arc::new(StringArray::from(
-                    v.iter().map(|s| s.as_deref()).collect::<Vec<_>>(),
-                )),
-                Column::F64(v) => Arc::new(Float64Array::from(
-                    v.iter()
-                        .map(|x| if x.is_nan() { None } else { Some(*x) })
-                        .collect::<Vec<_>>(),
-                )),
-            }
-        })
-        .collect();
-    let batch =
-        RecordBatch::try_new(schema.clone(), arrays).map_err(|e| pq_err(path_for_errors, e))?;
     // Dictionary pages pay off for text (codes, sources repeat on every row) and not
     // for prices and volumes, whose values rarely repeat: hashing them only costs time.
     let mut props = WriterProperties::builder().set_compression(Compression::SNAPPY);
@@ -69,14 +70,67 @@ pub fn write_table<W: Write + Send>(table: &Table, w: W, path_for_errors: &Path)
             props = props.set_column_dictionary_enabled(spec.name.into(), false);
         }
     }
-    let props = props.build();
-    let mut writer =
-        ArrowWriter::try_new(w, schema, Some(props)).map_err(|e| pq_err(path_for_errors, e))?;
-    writer
-        .write(&batch)
-        .map_err(|e| pq_err(path_for_errors, e))?;
-    writer.close().map_err(|e| pq_err(path_for_errors, e))?;
+    let mut props = props.build();
+    // the same key-value metadata ArrowWriter writes, so readers get the Arrow types
+    add_encoded_arrow_schema_to_metadata(&schema, &mut props);
+    let props = Arc::new(props);
+    let parquet_schema = ArrowSchemaConverter::new()
+        .with_coerce_types(props.coerce_types())
+        .convert(&schema)
+        .map_err(err)?;
+    let mut writer = SerializedFileWriter::new(w, parquet_schema.root_schema_ptr(), props.clone())
+        .map_err(err)?;
+    let factory = ArrowRowGroupWriterFactory::new(&writer, schema.clone());
+    // columns are built and encoded in parallel (one column chunk per thread task),
+    // then appended in schema order; row groups of at most 1M rows as ArrowWriter
+    let arrays: Vec<ArrayRef> = table.columns.par_iter().map(to_array).collect();
+    let n = table.len();
+    let group = group.max(1);
+    let mut start = 0;
+    let mut index = 0;
+    while start < n || (n == 0 && index == 0) {
+        let len = (n - start).min(group);
+        let writers = factory.create_column_writers(index).map_err(err)?;
+        let chunks = writers
+            .into_par_iter()
+            .zip(arrays.par_iter().zip(schema.fields().par_iter()))
+            .map(|(mut cw, (arr, field))| {
+                let part = arr.slice(start, len);
+                for leaf in compute_leaves(field, &part)? {
+                    cw.write(&leaf)?;
+                }
+                cw.close()
+            })
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(err)?;
+        let mut rg = writer.next_row_group().map_err(err)?;
+        for c in chunks {
+            c.append_to_row_group(&mut rg).map_err(err)?;
+        }
+        rg.close().map_err(err)?;
+        start += len;
+        index += 1;
+        if n == 0 {
+            break;
+        }
+    }
+    writer.close().map_err(err)?;
     Ok(())
+}
+
+/// One table column as an Arrow array (NaN → null for numbers).
+fn to_array(c: &Column) -> ArrayRef {
+    match c {
+        Column::Date(v) => Arc::new(Date32Array::from(v.clone())),
+        Column::Str(v) => Arc::new(StringArray::from(
+            v.iter().map(|s| s.as_deref()).collect::<Vec<_>>(),
+        )),
+        Column::F64(v) => Arc::new(Float64Array::from(
+            v.iter()
+                .map(|x| if x.is_nan() { None } else { Some(*x) })
+                .collect::<Vec<_>>(),
+        )),
+    }
 }
 
 /// Read a dataset's Parquet file; `only` restricts to the named columns (others come
@@ -208,4 +262,66 @@ pub fn for_each_batch(
         f(&arrays)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::Value;
+
+    fn table(n: usize) -> Table {
+        let mut t = Table::new(Dataset::Prices);
+        let base = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        for i in 0..n {
+            let row = Dataset::Prices
+                .columns()
+                .iter()
+                .map(|c| match c.name {
+                    "code" => Value::Str(Some(format!("C{}", i % 3).into())),
+                    "source" => Value::Str(Some("s".into())),
+                    "date" | "available_at" => {
+                        Value::Date(Some(base + chrono::Duration::days(i as i64)))
+                    }
+                    "close" => Value::F64(if i % 4 == 3 { f64::NAN } else { i as f64 + 0.5 }),
+                    _ => match c.kind {
+                        ColumnKind::F64 => Value::F64(f64::NAN),
+                        ColumnKind::Str => Value::Str(None),
+                        ColumnKind::Date => Value::Date(None),
+                    },
+                })
+                .collect();
+            t.push_row(row);
+        }
+        t
+    }
+
+    #[test]
+    fn parallel_column_writer_round_trips_across_row_groups_and_empty_tables() {
+        for (n, group) in [(0usize, 4usize), (10, 3), (10, 10), (7, 100)] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("t.parquet");
+            let t = table(n);
+            write_table_groups(&t, File::create(&path).unwrap(), &path, group).unwrap();
+            let meta = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap())
+                .unwrap()
+                .metadata()
+                .clone();
+            assert_eq!(meta.file_metadata().num_rows() as usize, n);
+            if n > 0 {
+                assert_eq!(meta.num_row_groups(), n.div_ceil(group));
+            }
+            let back = read_table(Dataset::Prices, &path, None).unwrap();
+            assert_eq!(back.len(), n);
+            for (a, b) in t.columns.iter().zip(&back.columns) {
+                match (a, b) {
+                    (Column::F64(x), Column::F64(y)) => {
+                        for (u, v) in x.iter().zip(y) {
+                            assert!(u.to_bits() == v.to_bits() || (u.is_nan() && v.is_nan()));
+                        }
+                    }
+                    _ => assert_eq!(a, b),
+                }
+            }
+        }
+    }
 }
