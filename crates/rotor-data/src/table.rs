@@ -285,6 +285,19 @@ impl Table {
         }
     }
 
+    /// [`Table::push_row`] draining `values` (its allocation is kept for the next row).
+    pub fn push_row_drain(&mut self, values: &mut Vec<Value>) {
+        assert_eq!(values.len(), self.columns.len(), "row width");
+        for (c, v) in self.columns.iter_mut().zip(values.drain(..)) {
+            match (c, v) {
+                (Column::Date(a), Value::Date(d)) => a.push(d.map(date_to_days)),
+                (Column::Str(a), Value::Str(s)) => push_shared(a, s),
+                (Column::F64(a), Value::F64(x)) => a.push(x),
+                _ => panic!("value kind does not match the schema"),
+            }
+        }
+    }
+
     /// The column named `name`.
     pub fn col(&self, name: &str) -> Option<&Column> {
         self.dataset.column_index(name).map(|i| &self.columns[i])

@@ -45,6 +45,38 @@ pub struct Warning {
 /// One output row of an input row: a series/code label and the cell feeding its value.
 type OutUnit = (Option<String>, Option<(usize, f64)>);
 
+/// The one output unit of a long file's row.
+const SINGLE_UNIT: [OutUnit; 1] = [(None, None)];
+
+/// How a plain output column is filled: its kind and source cell (`wide_hit`: the
+/// value column of a wide file, whose cell depends on the unit).
+#[derive(Clone, Copy)]
+struct General {
+    kind: ColumnKind,
+    src: Option<(usize, f64)>,
+    wide_hit: bool,
+}
+
+/// What feeds one output column, decided once per file.
+enum Plan {
+    /// A per-file constant text (source, asset type, adjustment).
+    Const(Text),
+    /// The lag rule (a cell when the file has one, else the file's rule).
+    LagRule,
+    /// The series label of a wide macro file, else a plain column.
+    SeriesId(General),
+    /// A macro series cell of a wide macro file, else a plain column.
+    MacroValue(General),
+    /// The security code (cell, wide header or file name).
+    Code,
+    /// The dataset's primary date (period end for macro).
+    PeriodDate,
+    /// Release / announcement date: a cell, or the lag rule applied to the period.
+    AvailableAt(Option<(usize, f64)>),
+    /// Any other column.
+    General(General),
+}
+
 /// Columns the importer fills itself rather than from headers.
 const META: &[&str] = &["source", "asset_type", "adj_kind", "lag_rule"];
 
@@ -426,6 +458,33 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
         .clone()
         .or_else(|| Some(stem.clone()))
         .map(|c| Text::from(normalize_code(&c, Some(asset))));
+    // what feeds each output column, decided once per file (the row loop below then
+    // matches an enum instead of comparing column names and looking up fields per cell)
+    let plans: Vec<Plan> = specs
+        .iter()
+        .map(|c| {
+            let wide_hit = !wide_codes.is_empty() && c.name == wide_field;
+            let general = General {
+                kind: c.kind,
+                src: fields.get(c.name).copied(),
+                wide_hit,
+            };
+            match c.name {
+                "source" => Plan::Const(source_t.clone()),
+                "asset_type" => Plan::Const(asset_t.clone()),
+                "adj_kind" => Plan::Const(adj_t.clone()),
+                "lag_rule" => Plan::LagRule,
+                "series_id" => Plan::SeriesId(general),
+                "value" if ds == Dataset::Macro => Plan::MacroValue(general),
+                "code" => Plan::Code,
+                n if Some(n) == pd => Plan::PeriodDate,
+                "available_at" => Plan::AvailableAt(fields.get("available_at").copied()),
+                _ => Plan::General(general),
+            }
+        })
+        .collect();
+    let wide_col = ds.column_index(&wide_field);
+    let mut vals: Vec<Value> = Vec::with_capacity(specs.len());
     let mut code_cells: std::collections::HashMap<String, Text> = Default::default();
     let mut order_desc = 0usize;
     let mut order_asc = 0usize;
@@ -459,8 +518,9 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
             _ => d,
         });
         // one output row per (series | wide code | the row)
-        let units: Vec<OutUnit> = if !macro_series.is_empty() {
-            macro_series
+        let many: Vec<OutUnit>;
+        let units: &[OutUnit] = if !macro_series.is_empty() {
+            many = macro_series
                 .iter()
                 .map(|(j, id)| {
                     (
@@ -468,9 +528,10 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                         Some((*j, spec.scale.get("value").copied().unwrap_or(1.0))),
                     )
                 })
-                .collect()
+                .collect();
+            &many
         } else if !wide_codes.is_empty() {
-            wide_codes
+            many = wide_codes
                 .iter()
                 .map(|&j| {
                     (
@@ -481,24 +542,26 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                         )),
                     )
                 })
-                .collect()
+                .collect();
+            &many
         } else {
-            vec![(None, None)]
+            &SINGLE_UNIT
         };
         for (label, cellsrc) in units {
-            let mut vals = Vec::with_capacity(specs.len());
+            let cellsrc = *cellsrc;
+            vals.clear();
             let mut skip = false;
-            for c in specs {
-                let v = match c.name {
-                    "source" => Value::Str(Some(source_t.clone())),
-                    "asset_type" => Value::Str(Some(asset_t.clone())),
-                    "adj_kind" => Value::Str(Some(adj_t.clone())),
-                    "lag_rule" => match rule_j.and_then(|j| cx.text(row, j)) {
+            for plan in &plans {
+                let v = match plan {
+                    Plan::Const(t) => Value::Str(Some(t.clone())),
+                    Plan::LagRule => match rule_j.and_then(|j| cx.text(row, j)) {
                         Some(r) => Value::Str(Some(r.into())),
                         None => Value::Str(Some(lag_t.clone())),
                     },
-                    "series_id" if label.is_some() => Value::Str(label.as_deref().map(Text::from)),
-                    "value" if label.is_some() && ds == Dataset::Macro => {
+                    Plan::SeriesId(_) if label.is_some() => {
+                        Value::Str(label.as_deref().map(Text::from))
+                    }
+                    Plan::MacroValue(_) if label.is_some() => {
                         let (j, m) = cellsrc.expect("series cell");
                         let x = cx.number(row, j)? * m;
                         if x.is_nan() {
@@ -506,7 +569,7 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                         }
                         Value::F64(x)
                     }
-                    "code" => {
+                    Plan::Code => {
                         let rawc =
                             if let Some(l) = label.as_ref().filter(|_| !wide_codes.is_empty()) {
                                 Some(l.clone())
@@ -532,11 +595,13 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                             None => Value::Str(fixed_code_t.clone()),
                         }
                     }
-                    n if Some(n) == pd => Value::Date(pdate),
-                    "available_at" => match fields.get("available_at") {
-                        Some(&(j, _)) => match cx.date(row, j) {
+                    Plan::PeriodDate => Value::Date(pdate),
+                    Plan::AvailableAt(src) => match src {
+                        Some((j, _)) => match cx.date(row, *j) {
                             Some(a) => Value::Date(Some(a)),
-                            None => return Err(cx.cell_err(row, j, "a release/announcement date")),
+                            None => {
+                                return Err(cx.cell_err(row, *j, "a release/announcement date"))
+                            }
                         },
                         None => match (ds, pdate) {
                             (Dataset::EtfInfo, _) => Value::Date(None),
@@ -544,14 +609,9 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                             (_, None) => Value::Date(None),
                         },
                     },
-                    n => {
-                        let wide_hit = !wide_codes.is_empty() && n == wide_field;
-                        let src = if wide_hit {
-                            cellsrc
-                        } else {
-                            fields.get(n).copied()
-                        };
-                        match (c.kind, src) {
+                    Plan::SeriesId(g) | Plan::MacroValue(g) | Plan::General(g) => {
+                        let src = if g.wide_hit { cellsrc } else { g.src };
+                        match (g.kind, src) {
                             (ColumnKind::F64, Some((j, m))) => Value::F64(cx.number(row, j)? * m),
                             (ColumnKind::F64, None) => Value::F64(f64::NAN),
                             (ColumnKind::Str, Some((j, _))) => {
@@ -573,14 +633,14 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
             }
             // wide: a blank cell is no observation
             if !wide_codes.is_empty() {
-                if let Some(Value::F64(x)) = ds.column_index(&wide_field).map(|i| &vals[i]) {
+                if let Some(Value::F64(x)) = wide_col.map(|i| &vals[i]) {
                     if x.is_nan() {
                         skip = true;
                     }
                 }
             }
             if !skip {
-                out.push_row(vals);
+                out.push_row_drain(&mut vals);
             }
         }
     }
