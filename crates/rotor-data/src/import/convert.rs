@@ -827,8 +827,8 @@ fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
                 }
             }
         }
-        let codes = t.str_col("code").to_vec();
-        let dates = t.date_col("date").to_vec();
+        let codes = t.str_col("code");
+        let dates = t.date_col("date");
         for (name, v, factor) in unit_series(&t) {
             for (code, at, ratio) in unit_jumps(&codes, &v, factor) {
                 let d = dates[at]
@@ -891,6 +891,15 @@ pub fn unit_jumps(
         }
         pos.clear();
         pos.extend((start..end).filter(|&i| v[i] > 0.0 && v[i].is_finite()));
+        // every ratio of two medians lies within [min/max, max/min] of the run: when the
+        // whole run spans less than `factor`, nothing can be flagged
+        let (lo, hi) = pos.iter().fold((f64::INFINITY, 0.0f64), |(l, h), &i| {
+            (l.min(v[i]), h.max(v[i]))
+        });
+        if pos.len() <= LISTING_RAMP.max(1) || hi / lo <= factor {
+            start = end;
+            continue;
+        }
         let (mut before, mut after) = ([0.0f64; 20], [0.0f64; 5]);
         for k in LISTING_RAMP.max(1)..pos.len() {
             let b = &pos[k.saturating_sub(20)..k];
