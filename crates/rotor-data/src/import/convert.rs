@@ -830,7 +830,7 @@ fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
         let codes = t.str_col("code");
         let dates = t.date_col("date");
         for (name, v, factor) in unit_series(&t) {
-            for (code, at, ratio) in unit_jumps(&codes, &v, factor) {
+            for (code, at, ratio) in unit_jumps(codes, &v, factor) {
                 let d = dates[at]
                     .map(days_to_date)
                     .map(|d| d.to_string())
