@@ -133,11 +133,19 @@ impl Store {
         entries: Vec<ManifestEntry>,
         policy: ConflictPolicy,
     ) -> Result<CommitReport> {
+        let mut rows: BTreeMap<Dataset, usize> = BTreeMap::new();
+        for t in &incoming {
+            *rows.entry(t.dataset).or_default() += t.len();
+        }
         let mut by_ds: BTreeMap<Dataset, Table> = BTreeMap::new();
         for t in incoming {
             by_ds
                 .entry(t.dataset)
-                .or_insert_with(|| Table::new(t.dataset))
+                .or_insert_with(|| {
+                    let mut all = Table::new(t.dataset);
+                    all.reserve(rows[&t.dataset]); // one allocation per column
+                    all
+                })
                 .append(t);
         }
         let mut report = CommitReport::default();

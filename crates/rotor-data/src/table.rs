@@ -344,7 +344,13 @@ impl Table {
     /// Move all rows of `other` (same dataset) to the end of `self`.
     pub fn append(&mut self, other: Table) {
         assert_eq!(self.dataset, other.dataset);
-        if self.is_empty() {
+        // an empty table takes the other's columns, unless it reserved room for more
+        let reserved = self.columns.first().map_or(0, |c| match c {
+            Column::Date(v) => v.capacity(),
+            Column::Str(v) => v.capacity(),
+            Column::F64(v) => v.capacity(),
+        });
+        if self.is_empty() && reserved <= other.len() {
             self.columns = other.columns;
             return;
         }
@@ -370,6 +376,11 @@ impl Table {
         use rayon::slice::ParallelSliceMut;
         let keys = self.dataset.key_indices();
         let mut idx: Vec<usize> = (0..self.len()).collect();
+        // already in key order (imports of per-code files given in code order, stores
+        // written by rotor): the identity is the stable order, found in one pass
+        if (1..self.len()).all(|i| self.key_cmp(&keys, i - 1, i) != Ordering::Greater) {
+            return idx;
+        }
         if idx.len() > 50_000 {
             idx.par_sort_by(|&a, &b| self.key_cmp(&keys, a, b));
         } else {
@@ -504,6 +515,9 @@ impl Table {
         if policy == ConflictPolicy::Error && !conflicts.is_empty() {
             return (None, stats, conflicts);
         }
+        if keep.len() == all.len() && keep.iter().enumerate().all(|(i, &k)| i == k) {
+            return (Some(all), stats, conflicts); // every row kept, in place
+        }
         (Some(all.take(&keep)), stats, conflicts)
     }
 }
@@ -525,6 +539,38 @@ mod tests {
             Value::F64(value),
             Value::Str(Some("reported".into())),
         ]
+    }
+
+    #[test]
+    fn sorted_order_is_the_stable_key_order_with_or_without_the_sorted_fast_path() {
+        let mut t = Table::new(Dataset::Macro);
+        let rows = [
+            ("b", "2020-01-31"),
+            ("a", "2020-02-29"),
+            ("a", "2020-01-31"),
+            ("b", "2020-01-31"),
+        ];
+        for (s, p) in rows {
+            t.push_row(macro_row(s, p, 1.0));
+        }
+        let order = t.sorted_order();
+        assert_eq!(order, vec![2, 1, 0, 3]); // ties (rows 0 and 3) keep input order
+        let sorted = t.take(&order);
+        assert_eq!(sorted.sorted_order(), vec![0, 1, 2, 3]); // already sorted: identity
+                                                             // merging into an empty store keeps every row in place
+        let (m, stats, _) = Table::new(Dataset::Macro).merge(sorted.clone(), ConflictPolicy::Keep);
+        assert_eq!(stats.added, 3); // the duplicate key counts once
+        assert_eq!(m.unwrap().len(), 3);
+        let mut unique = Table::new(Dataset::Macro);
+        for (s, p) in [
+            ("a", "2020-01-31"),
+            ("a", "2020-02-29"),
+            ("b", "2020-01-31"),
+        ] {
+            unique.push_row(macro_row(s, p, 1.0));
+        }
+        let (m, _, _) = Table::new(Dataset::Macro).merge(unique.clone(), ConflictPolicy::Keep);
+        assert_eq!(m.unwrap(), unique);
     }
 
     #[test]
