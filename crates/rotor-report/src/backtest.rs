@@ -5,7 +5,8 @@
 //!    [`rotor_strategy::report::summary`]).
 //! 2. **净值** — NAV of the strategy (net of costs; gross dashed), equal weight and the
 //!    market benchmark, `NAV_t = Π_{s ≤ t}(1 + r_s)`, with the regime known at each
-//!    signal date shaded over the holding period that follows it.
+//!    signal date shaded over the holding period that follows it; a logarithmic axis
+//!    when the NAVs span more than ×4 (equal returns, equal heights).
 //! 3. **回撤** — drawdown `NAV_t / max_{s ≤ t} NAV_s − 1` of strategy and benchmark.
 //! 4. **相对净值** — relative NAV `NAV^rot_t / NAV^b_t` (the `Ratio` excess convention,
 //!    SPEC §0.3) against equal weight and the benchmark.
@@ -337,6 +338,8 @@ pub fn report(cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput) -> Report {
         lc.bands = bands.clone();
         lc.reference = Some(1.0);
         lc.height = 340.0;
+        lc.log = true; // only when the NAVs span more than ×4
+
         s.blocks.push(Block::Chart(
             Chart::new("nav", "策略净值与宏观环境", Kind::Line(lc))
                 .png()

@@ -9,10 +9,23 @@ pub(crate) struct Scale {
     pub d1: f64,
     pub p0: f64,
     pub p1: f64,
+    /// Logarithmic: positions by `ln v` (non-positive values map to NaN).
+    pub log: bool,
 }
 
 impl Scale {
     pub fn at(&self, v: f64) -> f64 {
+        if self.log {
+            if v <= 0.0 || self.d0 <= 0.0 {
+                return f64::NAN;
+            }
+            let span = self.d1.ln() - self.d0.ln();
+            return if span == 0.0 {
+                (self.p0 + self.p1) / 2.0
+            } else {
+                self.p0 + (v.ln() - self.d0.ln()) / span * (self.p1 - self.p0)
+            };
+        }
         let span = self.d1 - self.d0;
         if span == 0.0 {
             (self.p0 + self.p1) / 2.0
@@ -64,6 +77,27 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, n: usize) -> (Vec<f64>, f64) {
         })
         .collect();
     (ticks, step)
+}
+
+/// Ticks of a logarithmic axis over `[lo, hi]` (both > 0): the values 1, 2, 5 × 10^k
+/// from the largest one ≤ `lo` to the smallest one ≥ `hi`.
+pub(crate) fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let (k0, k1) = (lo.log10().floor() as i32 - 1, hi.log10().ceil() as i32 + 1);
+    let cands: Vec<f64> = (k0..=k1)
+        .flat_map(|k| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(k)))
+        .collect();
+    let eps = 1e-9;
+    let first = cands
+        .iter()
+        .rposition(|&t| t <= lo * (1.0 + eps))
+        .unwrap_or(0);
+    let last = cands
+        .iter()
+        .position(|&t| t >= hi * (1.0 - eps))
+        .unwrap_or(cands.len() - 1)
+        .max(first + 1)
+        .min(cands.len() - 1);
+    cands[first..=last].to_vec()
 }
 
 /// Day number of a date (for a calendar-time x axis).
@@ -130,6 +164,15 @@ mod tests {
         // constant series still gets an axis
         let (t, _) = nice_ticks(2.0, 2.0, 5);
         assert!(t.len() >= 2 && t[0] <= 2.0 && *t.last().unwrap() >= 2.0);
+    }
+
+    #[test]
+    fn log_ticks_enclose_the_data_with_1_2_5_steps() {
+        assert_eq!(
+            log_ticks(0.93, 27.4),
+            vec![0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0]
+        );
+        assert_eq!(log_ticks(1.0, 1.8), vec![1.0, 2.0]);
     }
 
     #[test]

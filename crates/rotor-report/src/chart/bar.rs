@@ -67,6 +67,7 @@ impl BarChart {
             d1: *ticks.last().unwrap_or(&1.0),
             p0: py0,
             p1: py1,
+            log: false,
         };
         for &tv in &ticks {
             let y = ys.at(tv);

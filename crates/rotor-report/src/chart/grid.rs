@@ -50,6 +50,7 @@ impl GridChart {
             d1: day(b) + step,
             p0: px0,
             p1: px1,
+            log: false,
         };
         for bd in &self.bands {
             let (u, v) = (xs.at(day(bd.from).max(xs.d0)), xs.at(day(bd.to).min(xs.d1)));

@@ -2,7 +2,7 @@
 //! optional reference line (1.0 for NAVs, 0 for excess) and optional area fill to zero
 //! (drawdowns).
 
-use super::axis::{date_ticks, day, nice_ticks, Scale};
+use super::axis::{date_ticks, day, log_ticks, nice_ticks, Scale};
 use super::{esc, legend, open, text_w, title, Series, YFmt, WIDTH};
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -37,6 +37,9 @@ pub struct LineChart {
     pub reference: Option<f64>,
     /// Height in SVG units.
     pub height: f64,
+    /// Logarithmic value axis (ticks 1, 2, 5 × 10^k) when every value is positive and
+    /// they span more than ×4 — long NAVs, whose early years a linear axis flattens.
+    pub log: bool,
 }
 
 impl LineChart {
@@ -50,6 +53,7 @@ impl LineChart {
             fill: false,
             reference: None,
             height: 300.0,
+            log: false,
         }
     }
 
@@ -65,8 +69,9 @@ impl LineChart {
         let mb = if band_legend { 50.0 } else { 28.0 };
         let (px0, px1, py0, py1) = (ml, WIDTH - mr, h - mb, mt);
         let mut s = open(id, h, self.points());
-        s.push_str(&title(t));
+        let title_at = s.len();
         let (Some(&a), Some(&b)) = (self.x.first(), self.x.last()) else {
+            s.push_str(&title(t));
             s.push_str("<g class=\"data\"></g><text x=\"480\" y=\"150\" text-anchor=\"middle\" fill=\"#999\">无数据 no data</text></svg>");
             return s;
         };
@@ -85,12 +90,26 @@ impl LineChart {
             lo = lo.min(0.0);
             hi = hi.max(0.0);
         }
-        let (ticks, step) = nice_ticks(lo, hi, 5);
+        let log = self.log && !self.fill && lo > 0.0 && hi / lo > 4.0;
+        s.insert_str(
+            title_at,
+            &title(&if log {
+                format!("{t}（对数坐标）")
+            } else {
+                t.to_string()
+            }),
+        );
+        let (ticks, step) = if log {
+            (log_ticks(lo, hi), f64::NAN)
+        } else {
+            nice_ticks(lo, hi, 5)
+        };
         let ys = Scale {
             d0: ticks[0],
             d1: *ticks.last().unwrap_or(&1.0),
             p0: py0,
             p1: py1,
+            log,
         };
         let (x0, x1) = if a == b {
             (day(a) - 1.0, day(b) + 1.0)
@@ -102,6 +121,7 @@ impl LineChart {
             d1: x1,
             p0: px0,
             p1: px1,
+            log: false,
         };
         // bands
         if band_legend {
@@ -131,7 +151,7 @@ impl LineChart {
                 "<line x1=\"{px0}\" x2=\"{px1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#e6e6e6\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#666\">{}</text>",
                 px0 - 6.0,
                 y + 4.0,
-                self.y.tick(tv, step)
+                self.y.tick(tv, if log { tv } else { step })
             );
         }
         // x labels
@@ -233,8 +253,9 @@ fn segments(xp: &[f64], v: &[f64], ys: &Scale) -> Vec<Vec<(f64, f64)>> {
     let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
     let mut cur = Vec::new();
     for (x, y) in xp.iter().zip(v) {
-        if y.is_finite() {
-            cur.push((*x, ys.at(*y)));
+        let py = ys.at(*y);
+        if y.is_finite() && py.is_finite() {
+            cur.push((*x, py));
         } else if !cur.is_empty() {
             out.push(std::mem::take(&mut cur));
         }
@@ -303,6 +324,33 @@ mod tests {
             let x: f64 = part.split('"').next().unwrap().parse().unwrap();
             assert!(x >= 0.0);
         }
+    }
+
+    #[test]
+    fn log_axis_puts_equal_ratios_at_equal_distances() {
+        let x = vec![d(2020, 1, 31), d(2021, 1, 29), d(2022, 1, 31)];
+        let mut c = LineChart::new(
+            x,
+            vec![Series::new("nav", vec![1.0, 4.0, 16.0])],
+            YFmt::Num(2),
+        );
+        c.log = true;
+        let svg = Chart::new("n", "t", Kind::Line(c)).svg();
+        let data = svg.split("<g class=\"data\"").nth(1).unwrap();
+        let path = data
+            .split("d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let ys: Vec<f64> = path
+            .split(['M', 'L'])
+            .filter(|p| !p.is_empty())
+            .map(|p| p.split(',').nth(1).unwrap().parse().unwrap())
+            .collect();
+        assert!(((ys[0] - ys[1]) - (ys[1] - ys[2])).abs() < 0.2, "{ys:?}");
+        assert!(svg.contains(">10.00</text>") && svg.contains(">20.00</text>"));
     }
 
     #[test]
