@@ -341,19 +341,13 @@ fn horizon_tables(
                 f(r.universe)
             ));
         }
-        for (g, to) in tos.iter().enumerate() {
-            let m: Vec<f64> = e.dates.iter().map(|d| d.group_mean[hi][g]).collect();
-            let dm: Vec<f64> = e
-                .dates
-                .iter()
-                .map(|d| d.group_mean[hi][g] - d.ew[hi])
-                .collect();
+        for r in summary::quantile_summary(e, hi, &tos) {
             qrows.push(format!(
                 "{h},{},{},{},{}",
-                g + 1,
-                f(mean(&m)),
-                f(mean(&dm)),
-                f(mean(to))
+                r.quantile,
+                f(r.mean_return),
+                f(r.mean_return_demeaned),
+                f(r.turnover)
             ));
         }
         // theoretical limit per year (mean of the period spreads, non-overlapping periods)

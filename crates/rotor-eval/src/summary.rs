@@ -257,3 +257,39 @@ pub fn by_label(
     }
     out
 }
+
+/// Mean statistics of one quantile group for one horizon.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuantileRow {
+    /// Group, 1 = lowest factor values.
+    pub quantile: usize,
+    /// Mean over dates of the group's mean forward return.
+    pub mean_return: f64,
+    /// The same, demeaned by the universe mean each date (alphalens' default).
+    pub mean_return_demeaned: f64,
+    /// Mean of the group's turnover ([`turnover`]).
+    pub turnover: f64,
+}
+
+/// Per-group means for horizon index `hi`, given the groups' turnover series (from
+/// [`turnover_by_group`]); NaNs are skipped in every mean.
+pub fn quantile_summary(e: &Evaluation, hi: usize, turnover: &[Vec<f64>]) -> Vec<QuantileRow> {
+    let mean = |v: &mut dyn Iterator<Item = f64>| {
+        let (mut s, mut n) = (0.0, 0usize);
+        for x in v.filter(|x| x.is_finite()) {
+            s += x;
+            n += 1;
+        }
+        s / n as f64
+    };
+    turnover
+        .iter()
+        .enumerate()
+        .map(|(g, to)| QuantileRow {
+            quantile: g + 1,
+            mean_return: mean(&mut e.dates.iter().map(|d| d.group_mean[hi][g])),
+            mean_return_demeaned: mean(&mut e.dates.iter().map(|d| d.group_mean[hi][g] - d.ew[hi])),
+            turnover: mean(&mut to.iter().copied()),
+        })
+        .collect()
+}

@@ -295,19 +295,13 @@ pub fn report(
     let mut turnover_chart = None;
     for (hi, &h) in periods.iter().enumerate() {
         let tos = summary::turnover_by_group(e, h);
-        for (g, to) in tos.iter().enumerate() {
-            let m: Vec<f64> = e.dates.iter().map(|d| d.group_mean[hi][g]).collect();
-            let dm: Vec<f64> = e
-                .dates
-                .iter()
-                .map(|d| d.group_mean[hi][g] - d.ew[hi])
-                .collect();
+        for r in summary::quantile_summary(e, hi, &tos) {
             t.rows.push(vec![
                 Cell::Int(h as i64),
-                Cell::text(format!("Q{}", g + 1)),
-                Cell::Pct(mean(&m)),
-                Cell::Pct(mean(&dm)),
-                Cell::PctPlain(mean(to)),
+                Cell::text(format!("Q{}", r.quantile)),
+                Cell::Pct(r.mean_return),
+                Cell::Pct(r.mean_return_demeaned),
+                Cell::PctPlain(r.turnover),
             ]);
         }
         if hi == 0 {

@@ -3,7 +3,7 @@
 //! above zero and green below.
 
 use super::axis::{nice_ticks, Scale};
-use super::{esc, legend, open, text_w, title, Series, YFmt, DOWN, UP, WIDTH};
+use super::{esc, open, series_legend, text_w, title, Series, YFmt, DOWN, UP, WIDTH};
 use std::fmt::Write as _;
 
 /// Grouped bars.
@@ -129,13 +129,7 @@ impl BarChart {
         }
         s.push_str("</g>");
         if self.series.len() > 1 || !self.sign_colors {
-            let items: Vec<(String, String)> = self
-                .series
-                .iter()
-                .enumerate()
-                .map(|(k, se)| (se.name.clone(), se.colour(k).to_string()))
-                .collect();
-            s.push_str(&legend(&items, 20.0, WIDTH - mr));
+            s.push_str(&series_legend(&self.series, 20.0, WIDTH - mr));
         }
         s.push_str("</svg>");
         s

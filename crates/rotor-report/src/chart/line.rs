@@ -3,7 +3,7 @@
 //! (drawdowns).
 
 use super::axis::{date_ticks, day, log_ticks, nice_ticks, Scale};
-use super::{esc, legend, open, text_w, title, Series, YFmt, WIDTH};
+use super::{esc, open, series_legend, text_w, title, Series, YFmt, WIDTH};
 use chrono::NaiveDate;
 use std::fmt::Write as _;
 
@@ -216,13 +216,7 @@ impl LineChart {
         }
         s.push_str("</g>");
         // legends
-        let items: Vec<(String, String)> = self
-            .series
-            .iter()
-            .enumerate()
-            .map(|(k, se)| (se.name.clone(), se.colour(k).to_string()))
-            .collect();
-        s.push_str(&legend(&items, 20.0, WIDTH - mr));
+        s.push_str(&series_legend(&self.series, 20.0, WIDTH - mr));
         if band_legend {
             let mut seen: Vec<(String, String)> = Vec::new();
             for bd in &self.bands {
@@ -275,6 +269,18 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, dd).unwrap()
     }
 
+    /// The `d` attribute of the first path in the chart's data group.
+    fn first_path(svg: &str) -> String {
+        let data = svg.split("<g class=\"data\"").nth(1).unwrap();
+        data.split("d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
     #[test]
     fn a_gap_splits_the_line_and_points_count_finite_values() {
         let x = vec![d(2020, 1, 2), d(2020, 1, 3), d(2020, 1, 6), d(2020, 1, 7)];
@@ -286,14 +292,7 @@ mod tests {
         assert_eq!(c.points(), 3);
         let svg = Chart::new("nav", "净值", Kind::Line(c)).svg();
         assert!(svg.contains("data-points=\"3\""));
-        let data = svg.split("<g class=\"data\"").nth(1).unwrap();
-        let path = data
-            .split("d=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap();
+        let path = first_path(&svg);
         assert_eq!(path.matches('M').count(), 2, "{path}");
         assert_eq!(path.matches('L').count(), 1, "{path}");
     }
@@ -336,14 +335,7 @@ mod tests {
         );
         c.log = true;
         let svg = Chart::new("n", "t", Kind::Line(c)).svg();
-        let data = svg.split("<g class=\"data\"").nth(1).unwrap();
-        let path = data
-            .split("d=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap();
+        let path = first_path(&svg);
         let ys: Vec<f64> = path
             .split(['M', 'L'])
             .filter(|p| !p.is_empty())

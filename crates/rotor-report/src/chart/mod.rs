@@ -220,6 +220,16 @@ pub(crate) fn title(t: &str) -> String {
     )
 }
 
+/// The legend of `series` (names and colours) right-aligned on one line at `y`.
+pub(crate) fn series_legend(series: &[Series], y: f64, right: f64) -> String {
+    let items: Vec<(String, String)> = series
+        .iter()
+        .enumerate()
+        .map(|(k, se)| (se.name.clone(), se.colour(k).to_string()))
+        .collect();
+    legend(&items, y, right)
+}
+
 /// A legend of coloured swatches right-aligned on one line at `y`.
 pub(crate) fn legend(items: &[(String, String)], y: f64, right: f64) -> String {
     let mut s = String::new();
