@@ -53,7 +53,7 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
         Some(dir) => vec![rotor_report::write(
             dir,
             "regime",
-            &rotor_report::regime::report(&cfg.name, &rows, cfg.regime.k_m),
+            &rotor_report::regime::report(&cfg.name, &rows, &cfg.regime),
             true,
         )?],
         None => Vec::new(),
@@ -327,7 +327,7 @@ pub fn write_reports(
         w.push(rotor_report::write(
             dir,
             "regime",
-            &rotor_report::regime::report(&cfg.name, &out.regimes, cfg.regime.k_m),
+            &rotor_report::regime::report(&cfg.name, &out.regimes, &cfg.regime),
             true,
         )?);
     }

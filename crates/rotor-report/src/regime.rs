@@ -1,14 +1,16 @@
 //! The regime report (SPEC §1): the money + credit regime at each evaluation date
-//! shaded behind its inputs — the 10-year government bond yield averaged over the
-//! month (money: loose when it fell over `k_m` months) and the M2 / social-financing
-//! stock YoY (credit: loose when the credit impulse rose) — with the months spent in
-//! each regime and the full timeline table, every row showing the inputs that decided
-//! it and when they were published.
+//! shaded behind its inputs — the monthly 10-year government bond yield and the M2 /
+//! social-financing stock YoY — with the months spent in each regime and the full
+//! timeline table, every row showing the inputs that decided it and when they were
+//! published. The rules are stated in the page as configured ([`rules_zh`]), not as a
+//! fixed text.
 
 use crate::backtest::regime_bands;
 use crate::chart::{Chart, Kind, LineChart, Series, YFmt, PALETTE};
 use crate::doc::{Block, Cell, Report, Section, Table};
-use rotor_regime::{Regime, RegimeRow, State};
+use rotor_regime::{
+    CreditRule, MoneyLevel, MoneyRule, Regime, RegimeConfig, RegimeRow, State, TsfProxy,
+};
 use std::collections::BTreeMap;
 
 fn state(s: Option<State>) -> &'static str {
@@ -69,8 +71,49 @@ pub fn regime_table(rows: &[RegimeRow], page_rows: Option<usize>) -> Table {
     t
 }
 
+/// The classification rules in force, in Chinese, read off the config (see the
+/// rotor-regime crate docs for the formulas).
+pub fn rules_zh(c: &RegimeConfig) -> String {
+    let level = match c.money_level {
+        MoneyLevel::MonthAvg => "月均值",
+        MoneyLevel::MonthEnd => "月末值",
+    };
+    let money = match c.money_rule {
+        MoneyRule::Delta => format!(
+            "货币：10 年期国债收益率{level}较 {} 个月前下行超过 {} bp 为宽、上行超过 {} bp 为紧，其间维持前一状态",
+            c.k_m, c.tau_m_bp, c.tau_m_bp
+        ),
+        MoneyRule::MaCross => format!(
+            "货币：10 年期国债收益率{level}低于其 {} 个月均线为宽，否则为紧",
+            c.ma_n
+        ),
+    };
+    let tau = c.tau_c_pp;
+    let credit = match c.credit_rule {
+        CreditRule::Composite => format!(
+            "信用：M2 同比与社融存量同比的均值较 {} 个月前上行超过 {tau} pp 为宽、下行超过 {tau} pp 为紧，其间维持",
+            c.k_c
+        ),
+        CreditRule::Both => format!(
+            "信用：M2 同比与社融存量同比较 {} 个月前均上行超过 {tau} pp 为宽、均下行超过 {tau} pp 为紧，其间维持",
+            c.k_c
+        ),
+        CreditRule::Either => format!(
+            "信用：M2 同比与社融存量同比较 {} 个月前变化的较大者超过 {tau} pp 为宽、低于 −{tau} pp 为紧，其间维持",
+            c.k_c
+        ),
+    };
+    let proxy = match c.tsf_proxy {
+        TsfProxy::M2Only => "社融存量同比缺失时仅用 M2 同比",
+        TsfProxy::Flow12Yoy => "社融存量同比缺失时以社融 12 个月滚动和的同比代替",
+    };
+    format!(
+        "{money}；{credit}（{proxy}，见“信用口径”列）。阴影为每个信号日判定的环境，覆盖至下一信号日。"
+    )
+}
+
 /// Build the regime report.
-pub fn report(name: &str, rows: &[RegimeRow], k_m: usize) -> Report {
+pub fn report(name: &str, rows: &[RegimeRow], rules: &RegimeConfig) -> Report {
     let mut sections = Vec::new();
     let mut s = Section::new("overview", "概览");
     let mut counts: BTreeMap<Regime, usize> = BTreeMap::new();
@@ -91,9 +134,7 @@ pub fn report(name: &str, rows: &[RegimeRow], k_m: usize) -> Report {
         }
     }
     s.blocks.push(Block::Figures(figs));
-    s.blocks.push(Block::Text(format!(
-        "货币：10 年期国债收益率月均值 {k_m} 个月内下行为宽、上行为紧；信用：社融存量同比（缺失时以 M2 同比代替，见“信用口径”列）较前值上行为宽、下行为紧。阴影为每个信号日判定的环境，覆盖至下一信号日。"
-    )));
+    s.blocks.push(Block::Text(rules_zh(rules)));
     sections.push(s);
     let dates: Vec<_> = rows.iter().map(|r| r.date).collect();
     let regs: Vec<Regime> = rows.iter().map(|r| r.regime).collect();
@@ -156,5 +197,30 @@ pub fn report(name: &str, rows: &[RegimeRow], k_m: usize) -> Report {
             rows.len()
         ),
         sections,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stated_rules_follow_the_config() {
+        let d = rules_zh(&RegimeConfig::default());
+        assert!(d.contains("月均值较 12 个月前下行超过 5 bp"), "{d}");
+        assert!(d.contains("均值较 3 个月前上行超过 0.1 pp"), "{d}");
+        assert!(d.contains("仅用 M2 同比"), "{d}");
+        let c = RegimeConfig {
+            money_rule: MoneyRule::MaCross,
+            ma_n: 6,
+            money_level: MoneyLevel::MonthEnd,
+            credit_rule: CreditRule::Both,
+            tsf_proxy: TsfProxy::Flow12Yoy,
+            ..Default::default()
+        };
+        let d = rules_zh(&c);
+        assert!(d.contains("月末值低于其 6 个月均线"), "{d}");
+        assert!(d.contains("均上行超过"), "{d}");
+        assert!(d.contains("12 个月滚动和"), "{d}");
     }
 }
