@@ -26,6 +26,7 @@ use crate::doc::{Block, Cell, Report, Section, Table};
 use chrono::{Datelike, NaiveDate};
 use rotor_core::Panel;
 use rotor_eval::quantile::{assign, Grouping};
+use rotor_factors::Family;
 use rotor_regime::Regime;
 use rotor_strategy::config::StrategyConfig;
 use rotor_strategy::load::Loaded;
@@ -183,15 +184,13 @@ fn bench_label(cfg: &StrategyConfig) -> String {
     }
 }
 
+/// Chinese name of a family (`valuation` → 估值, from [`Family::zh`]), `composite` →
+/// 综合得分, anything else as given.
 fn family_zh(name: &str) -> String {
-    match name {
-        "valuation" => "估值".into(),
-        "fundamental" => "基本面景气".into(),
-        "analyst" => "分析师预期".into(),
-        "flow" => "资金流".into(),
-        "momentum" => "动量延续性".into(),
-        "composite" => "综合得分".into(),
-        other => other.into(),
+    match Family::ALL.iter().find(|f| f.name() == name) {
+        Some(f) => f.zh().to_string(),
+        None if name == "composite" => "综合得分".into(),
+        None => name.into(),
     }
 }
 
