@@ -192,6 +192,37 @@ fn backtest_report_has_every_section_the_run_tables_and_a_workbook_with_charts()
         Some(Data::Float(got)) => assert!((got - want).abs() < 1e-9 * want),
         other => panic!("{other:?}"),
     }
+    // the drawdown chart's deepest point is the summary's max drawdown
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    let mdd = summary["series"][0]["max_drawdown"].as_f64().unwrap();
+    assert_eq!(summary["series"][0]["name"], "strategy");
+    let dd = wb.worksheet_range("回撤").unwrap();
+    let deepest = dd
+        .rows()
+        .skip(1)
+        .filter_map(|r| match r.get(1) {
+            Some(Data::Float(x)) => Some(*x),
+            _ => None,
+        })
+        .fold(0.0f64, f64::min);
+    assert!((deepest + mdd).abs() < 1e-12, "{deepest} vs {mdd}");
+    // each year of the monthly heat map compounds to the yearly table's return
+    let mm = wb.worksheet_range("月度收益").unwrap();
+    for line in en.lines().skip(1).filter(|l| !l.starts_with("annualised")) {
+        let year = line.split(',').next().unwrap();
+        let want: f64 = line.split(',').nth(1).unwrap().parse().unwrap();
+        let row = mm
+            .rows()
+            .find(|r| r.first().map(|c| c.to_string()) == Some(year.to_string()))
+            .unwrap_or_else(|| panic!("{year} missing from the heat map"));
+        match row.get(13) {
+            Some(Data::Float(got)) => {
+                assert!((got - want).abs() < 1e-12, "{year}: {got} vs {want}")
+            }
+            other => panic!("{year}: {other:?}"),
+        }
+    }
     let bytes = fs::read(run.join("report.xlsx")).unwrap();
     let has = |name: &str| bytes.windows(name.len()).any(|w| w == name.as_bytes());
     assert!(

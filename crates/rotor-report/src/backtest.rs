@@ -86,9 +86,11 @@ pub fn nav(r: &[f64]) -> Vec<f64> {
     rotor_metrics::stats::drawdown::nav_path(r)
 }
 
-/// `DD_t = NAV_t / max_{s ≤ t} NAV_s − 1` (≤ 0).
+/// `DD_t = NAV_t / max(1, max_{s ≤ t} NAV_s) − 1` (≤ 0): the running peak starts at the
+/// initial NAV of 1, as in `rotor_metrics::stats::drawdown` (its maximum depth is the
+/// summary's max drawdown).
 pub fn drawdown(nav: &[f64]) -> Vec<f64> {
-    let mut peak = f64::NEG_INFINITY;
+    let mut peak = 1.0f64;
     nav.iter()
         .map(|v| {
             peak = peak.max(*v);
@@ -874,6 +876,8 @@ mod tests {
 
     #[test]
     fn drawdown_is_relative_to_the_running_peak() {
+        // a loss on the first day is a drawdown from the starting NAV of 1
+        assert!((drawdown(&nav(&[-0.1]))[0] + 0.1).abs() < 1e-12);
         let n = nav(&[0.0, 0.1, -0.5, 0.2]);
         let dd = drawdown(&n);
         assert_eq!(dd[1], 0.0);
