@@ -100,6 +100,28 @@ pub(crate) fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     cands[first..=last].to_vec()
 }
 
+/// Date labels under a plot whose bottom is at `bottom`, each with a tick line from
+/// `top` (a grid line when `top` is the plot's top, a short tick otherwise).
+pub(crate) fn date_axis(
+    a: NaiveDate,
+    b: NaiveDate,
+    xs: &Scale,
+    top: f64,
+    bottom: f64,
+    stroke: &str,
+) -> String {
+    let mut s = String::new();
+    for (d, lab) in date_ticks(a, b) {
+        let x = xs.at(day(d));
+        s.push_str(&format!(
+            "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{top:.1}\" y2=\"{:.1}\" stroke=\"{stroke}\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#666\">{lab}</text>",
+            bottom + 4.0,
+            bottom + 17.0
+        ));
+    }
+    s
+}
+
 /// Day number of a date (for a calendar-time x axis).
 pub(crate) fn day(d: NaiveDate) -> f64 {
     d.num_days_from_ce() as f64

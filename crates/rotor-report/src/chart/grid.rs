@@ -1,7 +1,7 @@
 //! Filled cells over dates × rows: which index (row) was held at which rebalance
 //! (column), shaded by weight, over the regime bands.
 
-use super::axis::{date_ticks, day, Scale};
+use super::axis::{date_axis, day, Scale};
 use super::{esc, open, title, Band, WIDTH};
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -82,15 +82,7 @@ impl GridChart {
                 esc(label)
             );
         }
-        for (d, lab) in date_ticks(a, b) {
-            let x = xs.at(day(d));
-            let _ = write!(
-                s,
-                "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{mt}\" y2=\"{:.1}\" stroke=\"#ddd\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#666\">{lab}</text>",
-                py0 + 4.0,
-                py0 + 17.0
-            );
-        }
+        s.push_str(&date_axis(a, b, &xs, mt, py0, "#ddd"));
         s.push_str("<g class=\"data\">");
         for &(r, c, w) in &self.cells {
             let (Some(d), Some(label)) = (self.x.get(c), self.rows.get(r)) else {

@@ -2,7 +2,7 @@
 //! optional reference line (1.0 for NAVs, 0 for excess) and optional area fill to zero
 //! (drawdowns).
 
-use super::axis::{date_ticks, day, log_ticks, nice_ticks, Scale};
+use super::axis::{date_axis, day, log_ticks, nice_ticks, Scale};
 use super::{esc, open, series_legend, text_w, title, Series, YFmt, WIDTH};
 use chrono::NaiveDate;
 use std::fmt::Write as _;
@@ -155,15 +155,7 @@ impl LineChart {
             );
         }
         // x labels
-        for (d, lab) in date_ticks(a, b) {
-            let x = xs.at(day(d));
-            let _ = write!(
-                s,
-                "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{py0:.1}\" y2=\"{:.1}\" stroke=\"#999\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#666\">{lab}</text>",
-                py0 + 4.0,
-                py0 + 17.0
-            );
-        }
+        s.push_str(&date_axis(a, b, &xs, py0, py0, "#999"));
         let _ = write!(
             s,
             "<line x1=\"{px0}\" x2=\"{px1}\" y1=\"{py0:.1}\" y2=\"{py0:.1}\" stroke=\"#999\"/>"
