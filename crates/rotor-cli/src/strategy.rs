@@ -142,7 +142,7 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
 
 /// Print the yearly table, summary and top of the recommendation.
 pub fn print_run(ui: &Ui, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput, dir: &Path) {
-    let (zh, _, rows) = report::yearly(out);
+    let (zh, _, rows) = report::yearly(cfg, out);
     if !rows.is_empty() {
         let body: Vec<Vec<String>> = rows
             .iter()
@@ -152,7 +152,10 @@ pub fn print_run(ui: &Ui, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput, di
                     .collect()
             })
             .collect();
-        println!("年度表现 / yearly performance\n{}", table(&zh, &body));
+        println!(
+            "年度表现 / yearly performance\n{}",
+            table(&zh.iter().map(String::as_str).collect::<Vec<_>>(), &body)
+        );
     }
     let s = report::summary(cfg, out);
     let body: Vec<Vec<String>> = s

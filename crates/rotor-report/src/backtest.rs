@@ -179,13 +179,6 @@ pub fn quantile_returns(
     out
 }
 
-fn bench_label(cfg: &StrategyConfig) -> String {
-    match cfg.benchmark.code.as_str() {
-        "000300.SH" | "000300.XSHG" | "399300.SZ" => "沪深300".into(),
-        c => c.to_string(),
-    }
-}
-
 /// Chinese name of a family (`valuation` → 估值, from [`Family::zh`]), `composite` →
 /// 综合得分, anything else as given.
 fn family_zh(name: &str) -> String {
@@ -217,7 +210,7 @@ fn pct(x: f64) -> String {
 /// Build the backtest report of a run.
 pub fn report(cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput) -> Report {
     let sm = rep::summary(cfg, out);
-    let bl = bench_label(cfg);
+    let bl = rep::benchmark_label(cfg);
     let mut sections = Vec::new();
     let last_day = out
         .perf
@@ -400,13 +393,13 @@ pub fn report(cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput) -> Report {
         }
 
         // 5. yearly
-        let (zh, _en, rows) = rep::yearly(out);
+        let (zh, _en, rows) = rep::yearly(cfg, out);
         if !rows.is_empty() {
             let mut s = Section::new("yearly", "年度收益");
             let mut t = Table::new(
                 "分年度收益（首末年为不完整年份；年化行 = 全样本年化，超额为收益率之差）",
                 "年度收益",
-                &zh,
+                &zh.iter().map(String::as_str).collect::<Vec<_>>(),
             );
             for (label, v) in &rows {
                 let mut r = vec![Cell::text(label.clone())];
@@ -414,7 +407,8 @@ pub fn report(cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput) -> Report {
                 t.rows.push(r);
             }
             let years: Vec<&(String, Vec<f64>)> = rows.iter().filter(|r| r.0 != "年化").collect();
-            let n_series = zh.len() - 1 - (zh.len() - 1) / 2;
+            // headers: 年份, n return columns, n − 1 excess columns
+            let n_series = zh.len() / 2;
             let names = &zh[1..1 + n_series];
             let series = names
                 .iter()

@@ -404,36 +404,43 @@ pub(crate) fn num(x: f64) -> String {
 }
 
 /// Chinese headers, English headers, rows `(label, values)`.
-pub type YearlyTable = (
-    Vec<&'static str>,
-    Vec<&'static str>,
-    Vec<(String, Vec<f64>)>,
-);
+pub type YearlyTable = (Vec<String>, Vec<&'static str>, Vec<(String, Vec<f64>)>);
 
-/// Yearly table rows: (label, [rot, ew, 300], [rot−ew, rot−300]) with absent series
-/// dropped; also returns the header names (zh, en).
-pub fn yearly(out: &RunOutput) -> YearlyTable {
+/// The market benchmark's name in Chinese headers: 沪深300 for the CSI 300 codes,
+/// otherwise the configured code.
+pub fn benchmark_label(cfg: &StrategyConfig) -> String {
+    match cfg.benchmark.code.as_str() {
+        "000300.SH" | "000300.XSHG" | "399300.SZ" => "沪深300".into(),
+        c => c.to_string(),
+    }
+}
+
+/// Yearly table rows: (label, [rot, ew, bench], [rot−ew, rot−bench]) with absent series
+/// dropped; also returns the header names (zh, with the benchmark named by
+/// [`benchmark_label`]; en).
+pub fn yearly(cfg: &StrategyConfig, out: &RunOutput) -> YearlyTable {
     let Some(p) = &out.perf else {
         return (vec![], vec![], vec![]);
     };
     let (md, m) = p.monthly();
     let mut series: Vec<&[f64]> = vec![&m[0]];
-    let mut zh = vec!["年份", "轮动组合收益率"];
+    let bl = benchmark_label(cfg);
+    let mut zh: Vec<String> = vec!["年份".into(), "轮动组合收益率".into()];
     let mut en = vec!["year", "rotation"];
     let mut ex_zh = Vec::new();
     let mut ex_en = Vec::new();
     if p.ew.is_some() {
         series.push(&m[1]);
-        zh.push("等权组合收益率");
+        zh.push("等权组合收益率".into());
         en.push("equal_weight");
-        ex_zh.push("轮动超等权收益率");
+        ex_zh.push("轮动超等权收益率".to_string());
         ex_en.push("excess_vs_equal_weight");
     }
     if p.bench.is_some() {
         series.push(&m[2]);
-        zh.push("沪深300收益率");
+        zh.push(format!("{bl}收益率"));
         en.push("benchmark");
-        ex_zh.push("轮动超沪深300收益率");
+        ex_zh.push(format!("轮动超{bl}收益率"));
         ex_en.push("excess_vs_benchmark");
     }
     zh.extend(ex_zh);
@@ -515,7 +522,7 @@ pub fn write_run(
         serde_json::to_string_pretty(&ld.fingerprint).unwrap_or_default(),
     )?;
     // yearly
-    let (zh, en, rows) = yearly(out);
+    let (zh, en, rows) = yearly(cfg, out);
     if !rows.is_empty() {
         let mut a = zh.join(",") + "\n";
         let mut b = en.join(",") + "\n";

@@ -182,6 +182,17 @@ fn summary_wiring() {
             < 1e-15
     );
     assert!((ex("benchmark").monthly_win_rate - 2.0 / 3.0).abs() < 1e-12);
+    // the yearly headers name the configured benchmark (沪深300 for the CSI 300 codes)
+    let (zh, en, rows) = rotor_strategy::report::yearly(&cfg, &out);
+    assert_eq!(zh[3], "沪深300收益率");
+    assert_eq!(zh[5], "轮动超沪深300收益率");
+    assert_eq!(en[3], "benchmark");
+    assert_eq!(rows[0].1.len(), zh.len() - 1);
+    let mut csi500 = cfg.clone();
+    csi500.benchmark.code = "000905.SH".into();
+    let (zh, _, _) = rotor_strategy::report::yearly(&csi500, &out);
+    assert_eq!(zh[3], "000905.SH收益率");
+    assert_eq!(zh[5], "轮动超000905.SH收益率");
 }
 
 #[test]
