@@ -20,7 +20,8 @@ use chrono::{Datelike, Months, NaiveDate};
 /// One consensus snapshot row of an index.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ConsensusObs {
-    /// Snapshot date (= available_at).
+    /// Date from which the snapshot is usable: its as-of date, or its publication date
+    /// when that is later (the loader takes `max(as_of, available_at)`).
     pub as_of: NaiveDate,
     /// Forecast fiscal year.
     pub fiscal_year: i32,

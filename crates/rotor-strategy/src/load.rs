@@ -357,37 +357,7 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
         None
     };
     let consensus = if store.has(Dataset::Consensus) {
-        let t = store.read(Dataset::Consensus)?;
-        let mut per: Vec<Vec<ConsensusObs>> = vec![Vec::new(); universe.len()];
-        let (code, asof, fy) = (
-            t.str_col("code"),
-            t.date_col("as_of"),
-            t.f64_col("fiscal_year"),
-        );
-        let (np, roe, rev, eps) = (
-            t.f64_col("np"),
-            t.f64_col("roe"),
-            t.f64_col("revenue"),
-            t.f64_col("eps"),
-        );
-        for i in 0..t.len() {
-            let (Some(c), Some(a)) = (code[i].as_deref(), asof[i]) else {
-                continue;
-            };
-            if let Some(&j) = idx_of.get(c) {
-                per[j].push(ConsensusObs {
-                    as_of: days_to_date(a),
-                    fiscal_year: fy[i] as i32,
-                    np: np[i],
-                    roe: roe[i],
-                    revenue: rev[i],
-                    eps: eps[i],
-                });
-            }
-        }
-        for v in per.iter_mut() {
-            v.sort_by_key(|o| (o.as_of, o.fiscal_year));
-        }
+        let per = consensus_obs(&store.read(Dataset::Consensus)?, &idx_of, universe.len());
         per.iter().any(|v| !v.is_empty()).then_some(per)
     } else {
         None
@@ -562,4 +532,83 @@ fn load_etfs(
         size,
         size_is_aum,
     }))
+}
+
+/// Consensus snapshots per universe member (`idx_of`: code → member index), sorted by
+/// date. Point in time: a snapshot counts from `max(as_of, available_at)` — a vendor
+/// file whose snapshots were published after their as-of date (mapped `available_at`)
+/// is not used before it was published; the later date then also sets the FTTM weight.
+fn consensus_obs(
+    t: &rotor_data::table::Table,
+    idx_of: &HashMap<&str, usize>,
+    n: usize,
+) -> Vec<Vec<ConsensusObs>> {
+    let mut per: Vec<Vec<ConsensusObs>> = vec![Vec::new(); n];
+    let (code, asof, av, fy) = (
+        t.str_col("code"),
+        t.date_col("as_of"),
+        t.date_col("available_at"),
+        t.f64_col("fiscal_year"),
+    );
+    let (np, roe, rev, eps) = (
+        t.f64_col("np"),
+        t.f64_col("roe"),
+        t.f64_col("revenue"),
+        t.f64_col("eps"),
+    );
+    for i in 0..t.len() {
+        let (Some(c), Some(a)) = (code[i].as_deref(), asof[i]) else {
+            continue;
+        };
+        if let Some(&j) = idx_of.get(c) {
+            per[j].push(ConsensusObs {
+                as_of: days_to_date(a.max(av[i].unwrap_or(a))),
+                fiscal_year: fy[i] as i32,
+                np: np[i],
+                roe: roe[i],
+                revenue: rev[i],
+                eps: eps[i],
+            });
+        }
+    }
+    for v in per.iter_mut() {
+        v.sort_by_key(|o| (o.as_of, o.fiscal_year));
+    }
+    per
+}
+
+#[cfg(test)]
+mod consensus_tests {
+    use super::*;
+    use rotor_data::table::{Table, Value};
+
+    #[test]
+    fn a_snapshot_counts_from_its_publication_not_its_as_of_date() {
+        let day = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
+        let mut t = Table::new(Dataset::Consensus);
+        for (asof, avail, np) in [
+            ("2024-01-31", "2024-01-31", 1.0),
+            ("2024-02-29", "2024-03-15", 2.0), // published two weeks late
+        ] {
+            let row = Dataset::Consensus
+                .columns()
+                .iter()
+                .map(|c| match c.name {
+                    "code" => Value::Str(Some("000300.SH".into())),
+                    "source" => Value::Str(Some("v".into())),
+                    "as_of" => Value::Date(day(asof)),
+                    "available_at" => Value::Date(day(avail)),
+                    "fiscal_year" => Value::F64(2024.0),
+                    "np" => Value::F64(np),
+                    _ => Value::F64(f64::NAN),
+                })
+                .collect();
+            t.push_row(row);
+        }
+        let idx: HashMap<&str, usize> = [("000300.SH", 0usize)].into_iter().collect();
+        let per = consensus_obs(&t, &idx, 1);
+        assert_eq!(per[0][0].as_of, day("2024-01-31").unwrap());
+        assert_eq!(per[0][1].as_of, day("2024-03-15").unwrap());
+        assert_eq!(per[0][1].np, 2.0);
+    }
 }
