@@ -281,6 +281,18 @@ pub fn load(cfg: &StrategyConfig) -> Result<Loaded> {
         }
     };
     let all_close = on_days(&all_close, &days);
+    // daily datasets are read by `date`: valuation and flows are used at that day's
+    // close, ETF size the next trading day (AUM(t−1)); rows published later than that
+    // would be used early, so say so in every output rather than silently
+    for (ds, slack) in [
+        (Dataset::Valuation, 0),
+        (Dataset::Flows, 0),
+        (Dataset::EtfSize, 1),
+    ] {
+        if let Some(note) = late_daily_rows(&store, ds, &days, slack)? {
+            notes.push(note);
+        }
+    }
     let bench = all_close
         .assets
         .iter()
@@ -534,6 +546,45 @@ fn load_etfs(
     }))
 }
 
+/// A note when a daily dataset holds rows published after they are used: the row of
+/// `date` d is used at the close of the trading day `slack` days after d (0: d itself;
+/// 1: the next trading day, the ETF-size rule), so `available_at` later than that day
+/// means the pipeline would read it before it was published.
+fn late_daily_rows(
+    store: &Store,
+    ds: Dataset,
+    days: &[NaiveDate],
+    slack: usize,
+) -> Result<Option<String>> {
+    if !store.has(ds) {
+        return Ok(None);
+    }
+    let t = store.read_columns(ds, Some(&["date", "available_at"]))?;
+    let (d, a) = (t.date_col("date"), t.date_col("available_at"));
+    let mut n = 0usize;
+    let mut worst = 0i32;
+    for (d, a) in d.iter().zip(a) {
+        let (Some(d), Some(a)) = (d, a) else { continue };
+        let date = days_to_date(*d);
+        // the trading day on which the row is first used
+        let k = days.partition_point(|x| *x < date) + slack;
+        let Some(&used) = days.get(k) else {
+            continue; // never used: no trading day in the data after it
+        };
+        let pub_day = days_to_date(*a);
+        if pub_day > used {
+            n += 1;
+            worst = worst.max((pub_day - used).num_days() as i32);
+        }
+    }
+    Ok((n > 0).then(|| {
+        format!(
+            "{}: {n} row(s) published after the day they are used (by up to {worst} days) — daily data is read by date; shift those dates before importing if that matters",
+            ds.name()
+        )
+    }))
+}
+
 /// Consensus snapshots per universe member (`idx_of`: code → member index), sorted by
 /// date. Point in time: a snapshot counts from `max(as_of, available_at)` — a vendor
 /// file whose snapshots were published after their as-of date (mapped `available_at`)
@@ -578,7 +629,7 @@ fn consensus_obs(
 }
 
 #[cfg(test)]
-mod consensus_tests {
+mod tests {
     use super::*;
     use rotor_data::table::{Table, Value};
 
@@ -610,5 +661,68 @@ mod consensus_tests {
         assert_eq!(per[0][0].as_of, day("2024-01-31").unwrap());
         assert_eq!(per[0][1].as_of, day("2024-03-15").unwrap());
         assert_eq!(per[0][1].np, 2.0);
+    }
+
+    /// A daily table of `ds` with rows `(date, available_at)` for one code.
+    fn daily(ds: Dataset, rows: &[(&str, &str)]) -> Table {
+        let mut t = Table::new(ds);
+        for (d, a) in rows {
+            let row = ds
+                .columns()
+                .iter()
+                .map(|c| match (c.name, c.kind) {
+                    ("date", _) => Value::Date(d.parse().ok()),
+                    ("available_at", _) => Value::Date(a.parse().ok()),
+                    ("code", _) => Value::Str(Some("X".into())),
+                    ("source", _) => Value::Str(Some("v".into())),
+                    (_, rotor_data::schema::ColumnKind::F64) => Value::F64(1.0),
+                    (_, rotor_data::schema::ColumnKind::Str) => Value::Str(None),
+                    (_, rotor_data::schema::ColumnKind::Date) => Value::Date(None),
+                })
+                .collect();
+            t.push_row(row);
+        }
+        t
+    }
+
+    #[test]
+    fn daily_rows_published_after_their_use_are_noted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let rows = [
+            ("2024-01-02", "2024-01-02"),
+            ("2024-01-03", "2024-01-04"), // one trading day late
+            ("2024-01-05", "2024-01-06"), // late; as ETF size it is never used (no next day)
+        ];
+        store
+            .commit(
+                vec![
+                    daily(Dataset::Valuation, &rows),
+                    daily(Dataset::EtfSize, &rows),
+                ],
+                vec![],
+                rotor_data::table::ConflictPolicy::Keep,
+            )
+            .unwrap();
+        let days: Vec<NaiveDate> = ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]
+            .iter()
+            .map(|d| d.parse().unwrap())
+            .collect();
+        let v = late_daily_rows(&store, Dataset::Valuation, &days, 0)
+            .unwrap()
+            .unwrap();
+        assert!(
+            v.starts_with("valuation: 2 row(s)") && v.contains("up to 1 days"),
+            "{v}"
+        );
+        // ETF size is used the next trading day: a one-day publication lag is fine
+        assert_eq!(
+            late_daily_rows(&store, Dataset::EtfSize, &days, 1).unwrap(),
+            None
+        );
+        assert_eq!(
+            late_daily_rows(&store, Dataset::Flows, &days, 0).unwrap(),
+            None
+        );
     }
 }
