@@ -64,6 +64,6 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
         crate::strategy::print_run(ui, &cfg, &ld, &out, &dir);
     }
     ui.note(format!("\ndemo outputs in {}", a.out.display()));
-    crate::strategy::print_written(ui, &written);
+    crate::ui::print_written(ui, &written);
     Ok(code)
 }

@@ -167,7 +167,7 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
     };
     if ui.json {
         println!("{json}");
-        crate::strategy::print_written(ui, &written);
+        crate::ui::print_written(ui, &written);
         return Ok(());
     }
     if !ui.quiet {
@@ -219,7 +219,7 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
             summary.seconds
         );
     }
-    crate::strategy::print_written(ui, &written);
+    crate::ui::print_written(ui, &written);
     Ok(())
 }
 

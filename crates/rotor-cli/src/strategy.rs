@@ -2,7 +2,7 @@
 //! rotor-strategy that print a compact terminal summary (or JSON with `--json`).
 
 use crate::args::{RecommendArgs, RegimeArgs, RunArgs, SweepArgs};
-use crate::ui::{f2, pct, sparkline, table, Ui};
+use crate::ui::{f2, pct, print_written, sparkline, table, Ui};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use rotor_strategy::config::StrategyConfig;
@@ -337,33 +337,6 @@ pub fn write_reports(
     pb.inc(1);
     pb.finish_and_clear();
     Ok(w)
-}
-
-/// Print where the reports are: on stdout (they are the result), or on stderr with
-/// `--json` so that stdout stays one JSON document.
-pub fn print_written(ui: &Ui, written: &[rotor_report::Written]) {
-    for w in written {
-        let lines = [
-            format!("report   {}", w.html.display()),
-            format!("workbook {}", w.xlsx.display()),
-            format!(
-                "charts   {} PNG in {}",
-                w.png.len(),
-                w.png
-                    .first()
-                    .and_then(|p| p.parent())
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
-            ),
-        ];
-        for l in lines {
-            if ui.json {
-                ui.note(l);
-            } else {
-                println!("{l}");
-            }
-        }
-    }
 }
 
 /// Load and run with stage notes.

@@ -1,4 +1,5 @@
-//! Output helpers: progress bars that respect `--quiet`, aligned text tables, sparklines.
+//! Output helpers: progress bars that respect `--quiet`, aligned text tables, sparklines,
+//! and the paths of written reports.
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -114,4 +115,31 @@ pub fn sparkline(v: &[f64], width: usize) -> String {
             }
         })
         .collect()
+}
+
+/// Print where the reports are: on stdout (they are the result), or on stderr with
+/// `--json` so that stdout stays one JSON document.
+pub fn print_written(ui: &Ui, written: &[rotor_report::Written]) {
+    for w in written {
+        let lines = [
+            format!("report   {}", w.html.display()),
+            format!("workbook {}", w.xlsx.display()),
+            format!(
+                "charts   {} PNG in {}",
+                w.png.len(),
+                w.png
+                    .first()
+                    .and_then(|p| p.parent())
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            ),
+        ];
+        for l in lines {
+            if ui.json {
+                ui.note(l);
+            } else {
+                println!("{l}");
+            }
+        }
+    }
 }
