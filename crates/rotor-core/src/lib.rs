@@ -6,7 +6,11 @@
 //!
 //! * [`panel`] — the labelled dense matrix, long ↔ wide, reindexing, resampling to
 //!   month-ends / week-ends (last valid value);
-//! * [`ops`] — cross-sectional and time-series operators, residualisation, aggregation.
+//! * [`ops`] — cross-sectional and time-series operators, residualisation, aggregation;
+//! * [`dates`] — calendar arithmetic (month shifts, month ends, month keys);
+//! * [`calendar`] — the trading calendar (trading days, month / week ends);
+//! * [`series`] — dated series (windows cut by date);
+//! * [`frame`] — typed column tables, the one CSV / JSON writer of run tables.
 //!
 //! ```
 //! use rotor_core::Panel;
@@ -22,8 +26,12 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod calendar;
 pub mod date_serde;
+pub mod dates;
+pub mod frame;
 pub mod ops;
 pub mod panel;
+pub mod series;
 
 pub use panel::{Panel, PanelError};

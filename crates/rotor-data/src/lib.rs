@@ -33,7 +33,6 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod calendar;
 pub mod check;
 pub mod error;
 pub mod import;
@@ -44,5 +43,9 @@ pub mod pit;
 pub mod schema;
 pub mod store;
 pub mod table;
+pub mod view;
 
 pub use error::{DataError, Result};
+/// The trading calendar lives in `rotor-core` (no I/O); re-exported here where the store
+/// derives it from a reference series.
+pub use rotor_core::calendar;

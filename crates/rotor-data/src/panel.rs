@@ -54,6 +54,34 @@ pub fn read_panel(
     codes: Option<&[String]>,
     preference: &[String],
 ) -> Result<Panel> {
+    Ok(read_panel_impl(store, dataset, field, codes, preference, false)?.0)
+}
+
+/// A cell published after its own date: `(row, column, available_at)` of a panel, with
+/// `available_at` in days since the epoch (see [`crate::table::days_to_date`]).
+pub type LateCell = (usize, usize, i32);
+
+/// [`read_panel`] plus the cells whose `available_at` is later than their `date` (ETF
+/// size published the next day, a vendor's late rows), in row-major order — what a
+/// point-in-time reader must hide until they are published.
+pub fn read_panel_pit(
+    store: &Store,
+    dataset: Dataset,
+    field: &str,
+    codes: Option<&[String]>,
+    preference: &[String],
+) -> Result<(Panel, Vec<LateCell>)> {
+    read_panel_impl(store, dataset, field, codes, preference, true)
+}
+
+fn read_panel_impl(
+    store: &Store,
+    dataset: Dataset,
+    field: &str,
+    codes: Option<&[String]>,
+    preference: &[String],
+    with_avail: bool,
+) -> Result<(Panel, Vec<LateCell>)> {
     use arrow_array::{Array, Date32Array, Float64Array};
     if dataset.column_index(field).is_none() || !dataset.has_date() {
         return Err(DataError::Missing(format!(
@@ -62,14 +90,16 @@ pub fn read_panel(
     }
     if dataset.key_indices()[..2] != [0, 1] || dataset.columns()[1].name != "date" {
         // not keyed (code, date, …): take the general path
-        let t = store.read_columns(dataset, Some(&["code", "date", "source", field]))?;
-        return Ok(panel_from_table(&t, field, codes, preference));
+        return general_path(store, dataset, field, codes, preference, with_avail);
     }
     let path = store.path(dataset);
     let wanted: Option<std::collections::HashSet<&str>> =
         codes.map(|c| c.iter().map(String::as_str).collect());
     // per kept code: its (date, value) observations from the chosen source
     let mut series: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
+    // per kept code: (date, available_at) of its chosen rows published after their date
+    let mut late: BTreeMap<String, Vec<(i32, i32)>> = BTreeMap::new();
+    let mut avails: Vec<i32> = Vec::new();
     // the current code run: code, distinct sources, rows as (date, source id, value)
     let mut cur: Option<String> = None;
     let mut unsorted = false;
@@ -79,7 +109,8 @@ pub fn read_panel(
     let mut finish = |code: Option<String>,
                       keep: bool,
                       srcs: &mut Vec<String>,
-                      rows: &mut Vec<(i32, u32, f64)>| {
+                      rows: &mut Vec<(i32, u32, f64)>,
+                      avails: &mut Vec<i32>| {
         if let (Some(code), true) = (code, keep) {
             let pick = preference
                 .iter()
@@ -98,13 +129,29 @@ pub fn read_panel(
                 .filter(|r| r.1 == pick)
                 .map(|r| (r.0, r.2))
                 .collect();
+            if !avails.is_empty() {
+                let l: Vec<(i32, i32)> = rows
+                    .iter()
+                    .zip(avails.iter())
+                    .filter(|(r, a)| r.1 == pick && **a > r.0)
+                    .map(|(r, a)| (r.0, *a))
+                    .collect();
+                if !l.is_empty() {
+                    late.insert(code.clone(), l);
+                }
+            }
             series.insert(code, obs);
         }
         srcs.clear();
         rows.clear();
+        avails.clear();
     };
     if store.has(dataset) {
-        crate::parquet_io::for_each_batch(&path, &["code", "date", "source", field], |a| {
+        let mut cols = vec!["code", "date", "source", field];
+        if with_avail {
+            cols.push("available_at");
+        }
+        crate::parquet_io::for_each_batch(&path, &cols, |a| {
             let bad = |c: &str| DataError::Parquet {
                 path: path.clone(),
                 message: format!("column `{c}` has an unexpected type"),
@@ -119,6 +166,14 @@ pub fn read_panel(
                 .as_any()
                 .downcast_ref::<Float64Array>()
                 .ok_or_else(|| bad(field))?;
+            let avail = match a.get(4) {
+                Some(x) => Some(
+                    x.as_any()
+                        .downcast_ref::<Date32Array>()
+                        .ok_or_else(|| bad("available_at"))?,
+                ),
+                None => None,
+            };
             let mut last_src = u32::MAX;
             let mut last_src_key = i64::MIN;
             let mut last_code_key = i64::MIN;
@@ -133,7 +188,7 @@ pub fn read_panel(
                     if cur.as_deref() != Some(c) {
                         // codes must arrive in ascending runs (the store's key order)
                         unsorted |= cur.as_deref().is_some_and(|p| p > c);
-                        finish(cur.take(), cur_keep, &mut srcs, &mut rows);
+                        finish(cur.take(), cur_keep, &mut srcs, &mut rows, &mut avails);
                         cur = Some(c.to_string());
                         cur_keep = wanted.as_ref().is_none_or(|w| w.contains(c));
                         last_src = u32::MAX;
@@ -168,15 +223,22 @@ pub fn read_panel(
                     val.value(i)
                 };
                 rows.push((date.value(i), sid, v));
+                if let Some(av) = avail {
+                    // a missing available_at is treated as the row's own date
+                    avails.push(if av.is_null(i) {
+                        date.value(i)
+                    } else {
+                        av.value(i)
+                    });
+                }
             }
             Ok(())
         })?;
     }
-    finish(cur.take(), cur_keep, &mut srcs, &mut rows);
+    finish(cur.take(), cur_keep, &mut srcs, &mut rows, &mut avails);
     if unsorted {
         // a file not in key order (written by another tool): take the general path
-        let t = store.read_columns(dataset, Some(&["code", "date", "source", field]))?;
-        return Ok(panel_from_table(&t, field, codes, preference));
+        return general_path(store, dataset, field, codes, preference, with_avail);
     }
     let assets: Vec<String> = series.keys().cloned().collect();
     let (mut lo, mut hi) = (i32::MAX, i32::MIN);
@@ -187,7 +249,7 @@ pub fn read_panel(
         }
     }
     if lo > hi {
-        return Ok(Panel::nan(Vec::new(), assets));
+        return Ok((Panel::nan(Vec::new(), assets), Vec::new()));
     }
     let span = (hi - lo + 1) as usize;
     let mut row_of = vec![usize::MAX; span];
@@ -210,7 +272,59 @@ pub fn read_panel(
             panel.values[row_of[(d - lo) as usize] * n + j] = v;
         }
     }
-    Ok(panel)
+    let mut cells: Vec<LateCell> = Vec::new();
+    for (j, code) in series.keys().enumerate() {
+        for &(d, a) in late.get(code).map(Vec::as_slice).unwrap_or(&[]) {
+            cells.push((row_of[(d - lo) as usize], j, a));
+        }
+    }
+    cells.sort_unstable();
+    Ok((panel, cells))
+}
+
+/// The path for files not in key order: the whole table in memory.
+fn general_path(
+    store: &Store,
+    dataset: Dataset,
+    field: &str,
+    codes: Option<&[String]>,
+    preference: &[String],
+    with_avail: bool,
+) -> Result<(Panel, Vec<LateCell>)> {
+    let mut cols = vec!["code", "date", "source", field];
+    if with_avail {
+        cols.push("available_at");
+    }
+    let t = store.read_columns(dataset, Some(&cols))?;
+    let panel = panel_from_table(&t, field, codes, preference);
+    if !with_avail {
+        return Ok((panel, Vec::new()));
+    }
+    let chosen = choose_sources(&t, preference);
+    let (code, src, date, av) = (
+        t.str_col("code"),
+        t.str_col("source"),
+        t.date_col("date"),
+        t.date_col("available_at"),
+    );
+    let mut cells = Vec::new();
+    for i in 0..t.len() {
+        let (Some(c), Some(d), Some(a)) = (code[i].as_deref(), date[i], av[i]) else {
+            continue;
+        };
+        if a <= d || src[i].as_deref() != chosen.get(c).map(String::as_str) {
+            continue;
+        }
+        let (Ok(j), Ok(r)) = (
+            panel.assets.binary_search_by(|x| x.as_str().cmp(c)),
+            panel.dates.binary_search(&days_to_date(d)),
+        ) else {
+            continue;
+        };
+        cells.push((r, j, a));
+    }
+    cells.sort_unstable();
+    Ok((panel, cells))
 }
 
 /// Build a panel from an in-memory table (see [`read_panel`]).

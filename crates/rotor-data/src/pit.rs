@@ -10,7 +10,8 @@
 
 use crate::schema::Dataset;
 use crate::table::{date_to_days, Table};
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Datelike, Duration, NaiveDate};
+use rotor_core::dates::{add_months, last_day_of_month, last_weekday_of_month};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::str::FromStr;
@@ -98,27 +99,6 @@ impl FromStr for LagRule {
     }
 }
 
-/// `(year, month)` shifted by `k` months.
-pub fn add_months(y: i32, m: u32, k: i32) -> (i32, u32) {
-    let z = y * 12 + (m as i32 - 1) + k;
-    (z.div_euclid(12), (z.rem_euclid(12) + 1) as u32)
-}
-
-/// Last calendar day of a month.
-pub fn last_day_of_month(y: i32, m: u32) -> NaiveDate {
-    let (ny, nm) = add_months(y, m, 1);
-    NaiveDate::from_ymd_opt(ny, nm, 1).expect("valid month") - Duration::days(1)
-}
-
-/// Last Monday–Friday of a month.
-pub fn last_weekday_of_month(y: i32, m: u32) -> NaiveDate {
-    let mut d = last_day_of_month(y, m);
-    while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-        d -= Duration::days(1);
-    }
-    d
-}
-
 /// Rows of `table` known at the close of `t`: `available_at ≤ t`; when the dataset
 /// keeps vintages (`available_at` is part of its key) only the latest vintage per
 /// observation survives.
@@ -158,7 +138,7 @@ pub fn as_of(table: &Table, t: NaiveDate) -> Table {
 /// Re-derive `available_at` of rows whose `lag_rule` is `next_month_end` from a trading
 /// calendar: the last trading day of the month after the period, exactly SPEC §0.6's
 /// `month_end(m+1)`. (`month_end` rows keep the calendar release day.)
-pub fn resolve_with_calendar(table: &Table, cal: &crate::calendar::TradingCalendar) -> Table {
+pub fn resolve_with_calendar(table: &Table, cal: &rotor_core::calendar::TradingCalendar) -> Table {
     if table.dataset != Dataset::Macro {
         return table.clone();
     }

@@ -2,7 +2,8 @@
 
 use crate::rng::Rng;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use rotor_data::pit::{last_day_of_month, LagRule};
+use rotor_core::dates::last_day_of_month;
+use rotor_data::pit::LagRule;
 use rotor_data::schema::Dataset;
 use rotor_data::store::Store;
 use rotor_data::table::{Table, Value};

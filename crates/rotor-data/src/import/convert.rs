@@ -20,7 +20,8 @@ use super::spec::{
     aliases_of, norm_header, normalize_code, FileSpec, Layout, Period, Preset, ALIASES,
 };
 use crate::error::{DataError, Result};
-use crate::pit::{last_day_of_month, LagRule};
+use crate::pit::LagRule;
+use rotor_core::dates::last_day_of_month;
 use crate::schema::{AdjKind, AssetType, ColumnKind, Dataset};
 use crate::table::{days_to_date, Column, Table, Text, Value};
 use chrono::{Datelike, NaiveDate, Weekday};

@@ -363,7 +363,8 @@ fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
 /// month, `reported`); year-end dates of annual series are periods (known at the end of
 /// the following month, `next_month_end`); daily series use `same_day`.
 pub fn read_series_json(path: &Path) -> Result<RawTable> {
-    use crate::pit::{last_day_of_month, LagRule};
+    use crate::pit::LagRule;
+    use rotor_core::dates::last_day_of_month;
     use chrono::Datelike;
     let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
     let fp = crate::store::fingerprint(&bytes);
@@ -414,7 +415,7 @@ pub fn read_series_json(path: &Path) -> Result<RawTable> {
                     )
                 }
                 _ => {
-                    let (y, m) = crate::pit::add_months(d.year(), d.month(), -1);
+                    let (y, m) = rotor_core::dates::add_months(d.year(), d.month(), -1);
                     (last_day_of_month(y, m), d, LagRule::Reported)
                 }
             };

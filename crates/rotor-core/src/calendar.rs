@@ -78,7 +78,7 @@ impl TradingCalendar {
 
     /// Last trading day of month `(y, m)`, if the calendar covers it.
     pub fn month_end_of(&self, y: i32, m: u32) -> Option<NaiveDate> {
-        let next = crate::pit::add_months(y, m, 1);
+        let next = crate::dates::add_months(y, m, 1);
         let first_next = NaiveDate::from_ymd_opt(next.0, next.1, 1)?;
         let i = self.days.partition_point(|&d| d < first_next);
         (i > 0 && (self.days[i - 1].year(), self.days[i - 1].month()) == (y, m))
