@@ -69,6 +69,9 @@ impl Field {
     pub const FUND_SIZE: Field = Field::of(Dataset::EtfSize, "fund_size");
     /// A user's score (a long `date, asset, value` file, known at its date).
     pub const USER_SCORE: Field = Field::of(Dataset::Prices, "user_score");
+    /// The close on a run's return basis: the total-return close for codes that have
+    /// one, the price close otherwise (built by the loader, not stored).
+    pub const BASIS_CLOSE: Field = Field::of(Dataset::Prices, "basis_close");
 
     /// A field by dataset and column.
     pub const fn of(dataset: Dataset, name: &'static str) -> Self {
@@ -339,6 +342,12 @@ impl PitView {
         }
     }
 
+    /// Insert a macro series from observations (any order; a test, another source).
+    pub fn insert_macro(&mut self, id: &str, mut obs: Vec<MacroObs>) {
+        obs.sort_by_key(|o| (o.period, o.available_at));
+        self.macros.insert(id.to_string(), obs);
+    }
+
     /// Is a macro series loaded (with at least one observation)?
     pub fn has_macro(&self, id: &str) -> bool {
         self.macros.get(id).is_some_and(|v| !v.is_empty())
@@ -387,6 +396,22 @@ impl PitView {
             self.statements = Some(per);
         }
         Ok(())
+    }
+
+    /// Insert statements of one code (any order; a test, another source).
+    pub fn insert_statements(&mut self, code: &str, mut rows: Vec<QuarterObs>) {
+        rows.sort_by_key(|o| (o.period_end, o.available_at));
+        self.statements
+            .get_or_insert_with(HashMap::new)
+            .insert(code.to_string(), rows);
+    }
+
+    /// Insert consensus snapshots of one code (`as_of` = the usable date).
+    pub fn insert_consensus(&mut self, code: &str, mut rows: Vec<ConsensusObs>) {
+        rows.sort_by_key(|o| (o.as_of, o.fiscal_year));
+        self.consensus
+            .get_or_insert_with(HashMap::new)
+            .insert(code.to_string(), rows);
     }
 
     /// Are statements loaded?
@@ -503,6 +528,42 @@ fn pick_source<'a>(sources: impl Iterator<Item = (&'a str, usize)>, preference: 
         .unwrap_or_default()
 }
 
+/// A macro series as known at `t` (the rule of [`AsOf::macro_series`], for observation
+/// lists held outside a view): per period the latest vintage with `available_at ≤ t` and
+/// a finite value, sorted by period.
+pub fn macro_as_of(obs: &[MacroObs], t: NaiveDate) -> Vec<MacroObs> {
+    let mut known: Vec<MacroObs> = obs
+        .iter()
+        .filter(|o| o.available_at <= t && o.value.is_finite())
+        .copied()
+        .collect();
+    if !known.is_sorted_by_key(|o| (o.period, o.available_at)) {
+        known.sort_by_key(|o| (o.period, o.available_at));
+    }
+    let mut out: Vec<MacroObs> = Vec::with_capacity(known.len());
+    for o in known {
+        match out.last_mut() {
+            // a later vintage of the same period replaces the earlier one
+            Some(l) if l.period == o.period => *l = o,
+            _ => out.push(o),
+        }
+    }
+    out
+}
+
+/// Statements as known at `t` (the rule of [`AsOf::statements`], for rows held outside
+/// a view): per quarter the latest vintage announced strictly before `t`.
+pub fn statements_as_of(rows: &[QuarterObs], t: NaiveDate) -> BTreeMap<i32, QuarterObs> {
+    let mut m: BTreeMap<i32, QuarterObs> = BTreeMap::new();
+    for o in rows.iter().filter(|o| o.available_at < t) {
+        let k = quarter_key(o.period_end);
+        if m.get(&k).is_none_or(|p| p.available_at <= o.available_at) {
+            m.insert(k, *o);
+        }
+    }
+    m
+}
+
 /// The view cut at the close of `t`: nothing published after `t` can be read through it.
 #[derive(Debug, Clone, Copy)]
 pub struct AsOf<'a> {
@@ -587,32 +648,29 @@ impl<'a> AsOf<'a> {
     /// `available_at ≤ t` (and a finite value), sorted by period. Empty when the series
     /// is not loaded.
     pub fn macro_series(&self, id: &str) -> Vec<MacroObs> {
-        let Some(obs) = self.view.macros.get(id) else {
-            return Vec::new();
-        };
-        let mut out: Vec<MacroObs> = Vec::new();
-        for o in obs.iter().filter(|o| o.available_at <= self.t && o.value.is_finite()) {
-            match out.last_mut() {
-                // sorted by (period, available_at): a later vintage of the same period replaces
-                Some(l) if l.period == o.period => *l = *o,
-                _ => out.push(*o),
-            }
+        match self.view.macros.get(id) {
+            Some(obs) => macro_as_of(obs, self.t),
+            None => Vec::new(),
         }
-        out
     }
 
     /// The statements of `code` as known at t: per quarter the latest vintage announced
     /// strictly before t, keyed by [`quarter_key`].
     pub fn statements(&self, code: &str) -> BTreeMap<i32, QuarterObs> {
-        let mut m = BTreeMap::new();
-        let Some(rows) = self.view.statements.as_ref().and_then(|s| s.get(code)) else {
-            return m;
-        };
-        for o in rows.iter().filter(|o| o.available_at < self.t) {
-            // sorted by (period, available_at): a later vintage replaces
-            m.insert(quarter_key(o.period_end), *o);
+        match self.view.statements.as_ref().and_then(|s| s.get(code)) {
+            Some(rows) => statements_as_of(rows, self.t),
+            None => BTreeMap::new(),
         }
-        m
+    }
+
+    /// Are statements loaded?
+    pub fn has_statements(&self) -> bool {
+        self.view.has_statements()
+    }
+
+    /// Are consensus snapshots loaded?
+    pub fn has_consensus(&self) -> bool {
+        self.view.has_consensus()
     }
 
     /// The consensus snapshots of `code` usable at t, sorted by their usable date.

@@ -17,26 +17,8 @@
 use crate::valuation::fttm;
 use chrono::{Datelike, Months, NaiveDate};
 
-/// One consensus snapshot row of an index.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ConsensusObs {
-    /// Date from which the snapshot is usable: its as-of date, or its publication date
-    /// when that is later (the loader takes `max(as_of, available_at)`).
-    pub as_of: NaiveDate,
-    /// Forecast fiscal year.
-    pub fiscal_year: i32,
-    /// Net profit.
-    pub np: f64,
-    /// ROE, percent.
-    pub roe: f64,
-    /// Revenue.
-    pub revenue: f64,
-    /// EPS.
-    pub eps: f64,
-}
-
-/// Metric names in output order.
-pub const METRICS: [&str; 4] = ["np", "roe", "rev", "eps"];
+/// One consensus snapshot row (defined with the point-in-time view).
+pub use rotor_data::view::ConsensusObs;
 
 /// FTTM values `[np, roe, rev, eps]` of the latest snapshot with `as_of ≤ d` (rows
 /// sorted by as_of), or None when there is none, it is older than `max_age` days, or

@@ -21,42 +21,13 @@
 //! (the index drops out of that sub-factor). The value is carried to every signal date
 //! until the next quarter is announced (it is recomputed from the as-of view at t).
 
-use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeMap;
 
-/// One quarterly observation of an index (single-quarter flows, period-end equity).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct QuarterObs {
-    /// Fiscal quarter end.
-    pub period_end: NaiveDate,
-    /// Announcement date (vintage).
-    pub available_at: NaiveDate,
-    /// Single-quarter net profit attributable to parent.
-    pub np: f64,
-    /// Single-quarter operating profit.
-    pub op: f64,
-    /// Single-quarter revenue.
-    pub revenue: f64,
-    /// Equity at period end.
-    pub equity: f64,
-}
+/// One quarterly observation (defined with the point-in-time view).
+pub use rotor_data::view::QuarterObs;
 
 /// Quarter key: `year·4 + quarter0`.
-pub fn qkey(d: NaiveDate) -> i32 {
-    d.year() * 4 + d.month0() as i32 / 3
-}
-
-/// Per quarter, the latest vintage announced strictly before `t`.
-pub fn as_of(obs: &[QuarterObs], t: NaiveDate) -> BTreeMap<i32, QuarterObs> {
-    let mut m: BTreeMap<i32, QuarterObs> = BTreeMap::new();
-    for o in obs.iter().filter(|o| o.available_at < t) {
-        let k = qkey(o.period_end);
-        if m.get(&k).is_none_or(|p| p.available_at <= o.available_at) {
-            m.insert(k, *o);
-        }
-    }
-    m
-}
+pub use rotor_data::view::quarter_key as qkey;
 
 /// Growth `(a − b)/|b|` with the denominator guard of the module docs.
 pub fn guarded_growth(a: f64, b: f64, clip: f64) -> f64 {
@@ -72,17 +43,7 @@ pub fn guarded_growth(a: f64, b: f64, clip: f64) -> f64 {
     ((a - b) / b.abs()).clamp(-clip, clip)
 }
 
-/// The six sub-factor ids, in output order.
-pub const IDS: [&str; 6] = [
-    "fund.np_yoy",
-    "fund.np_qoq",
-    "fund.op_yoy",
-    "fund.op_qoq",
-    "fund.roe_yoy",
-    "fund.roe_qoq",
-];
-
-/// Raw value of sub-factor `id` (index into [`IDS`]) for quarter `q`.
+/// Raw value of sub-factor `id` (the index in [`crate::FundItem::ALL`]) for quarter `q`.
 pub fn raw(m: &BTreeMap<i32, QuarterObs>, q: i32, id: usize, clip: f64) -> f64 {
     let get = |k: i32| m.get(&k);
     let roe = |k: i32| -> f64 {
@@ -125,22 +86,23 @@ pub struct FundParams {
     pub clip: f64,
 }
 
-/// The six sub-factors of one index at `t` (NaN where undefined).
-pub fn at(obs: &[QuarterObs], t: NaiveDate, p: FundParams) -> [f64; 6] {
-    let m = as_of(obs, t);
+/// The six sub-factors of one index from its statements as known at t (per quarter the
+/// latest vintage announced strictly before t, as the point-in-time view returns them;
+/// NaN where undefined).
+pub fn at(m: &BTreeMap<i32, QuarterObs>, p: FundParams) -> [f64; 6] {
     let mut out = [f64::NAN; 6];
     let Some(&qs) = m.keys().next_back() else {
         return out;
     };
     for (id, slot) in out.iter_mut().enumerate() {
-        let cur = raw(&m, qs, id, p.clip);
+        let cur = raw(m, qs, id, p.clip);
         if !cur.is_finite() {
             continue;
         }
         let seasonal = p.qoq_seasonal && id % 2 == 1;
         let hist: Vec<f64> = if seasonal {
             (1..=3)
-                .map(|y| raw(&m, qs - 4 * y, id, p.clip))
+                .map(|y| raw(m, qs - 4 * y, id, p.clip))
                 .filter(|v| v.is_finite())
                 .collect()
         } else {
@@ -149,7 +111,7 @@ pub fn at(obs: &[QuarterObs], t: NaiveDate, p: FundParams) -> [f64; 6] {
             let mut h = Vec::new();
             let mut k = qs - 1;
             while k >= first && h.len() < p.window {
-                let v = raw(&m, k, id, p.clip);
+                let v = raw(m, k, id, p.clip);
                 if v.is_finite() {
                     h.push(v);
                 }

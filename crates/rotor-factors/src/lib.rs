@@ -11,6 +11,11 @@
 //! | fund flow 资金流 | `flow.nb`, `flow.inst`, `flow.large` | daily flows and turnover (NB off from `nb_cutoff`) | [`flow`] |
 //! | momentum continuation 动量延续性 | `mom.mc` | daily closes | [`momentum`] |
 //!
+//! [`compute_at`] reads every input through the point-in-time view at the signal date
+//! ([`rotor_data::view::AsOf`]), so nothing published after t can enter; the kernels in
+//! the modules take plain slices and are tested on hand-made inputs. Sub-factor ids are
+//! typed ([`FactorId`]) and written as the strings above.
+//!
 //! Every sub-factor is **oriented so that higher = more attractive** (SPEC §0.4) and
 //! returned raw (before `winsor_mad` / `cs_z`, which the selection stage applies).
 //! A family whose input is absent is **excluded with a note** ([`FactorSet::notes`]);
@@ -42,6 +47,7 @@ pub mod valuation;
 
 mod set;
 pub use set::{
-    compute, Availability, ConsensusObs, FactorConfig, FactorInputs, FactorSet, Family, FlowPanels,
-    QuarterObs,
+    compute_at, AnaMetric, Availability, FactorConfig, FactorHistory, FactorId, FactorSet, FactorsAt,
+    Family, FundItem, Presence,
 };
+pub use rotor_data::view::{ConsensusObs, QuarterObs};

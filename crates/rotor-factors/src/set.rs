@@ -1,15 +1,22 @@
-//! Inputs, configuration and the computation of every sub-factor at every signal date.
+//! Inputs, configuration and the computation of every sub-factor at a signal date.
+//!
+//! [`compute_at`] reads everything through the point-in-time view at t
+//! ([`rotor_data::view::AsOf`]): it cannot see data published after t. A run
+//! accumulates the per-date values in a [`FactorHistory`], which becomes a [`FactorSet`]
+//! (panels, availability, notes) for evaluation and reports.
 
-pub use crate::analyst::ConsensusObs;
 use crate::flow::FlowTransform;
-pub use crate::fundamental::QuarterObs;
 use crate::momentum::McVariant;
 use crate::valuation::GrowthSource;
 use crate::{analyst, flow, fundamental, momentum, valuation};
 use chrono::NaiveDate;
 use rotor_core::Panel;
+use rotor_data::view::{AsOf, Field};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
 
 /// The five families of SPEC §2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -56,16 +63,9 @@ impl Family {
             Family::Momentum => "动量延续性",
         }
     }
-    /// The family of a sub-factor id (`val.pe_pct` → Valuation).
-    pub fn of(sub: &str) -> Option<Family> {
-        Some(match sub.split('.').next()? {
-            "val" => Family::Valuation,
-            "fund" => Family::Fundamental,
-            "ana" => Family::Analyst,
-            "flow" => Family::Flow,
-            "mom" => Family::Momentum,
-            _ => return None,
-        })
+    /// Parse a family name (`valuation`, …).
+    pub fn parse(name: &str) -> Option<Family> {
+        Family::ALL.into_iter().find(|f| f.name() == name)
     }
 }
 
@@ -134,33 +134,450 @@ impl Default for FactorConfig {
     }
 }
 
-/// Daily flow panels (days × assets, aligned with [`FactorInputs::close`]).
-#[derive(Debug, Clone)]
-pub struct FlowPanels {
-    /// Northbound net buy.
-    pub northbound: Option<Panel>,
-    /// Extra-large / institutional net inflow.
-    pub institutional: Option<Panel>,
-    /// Large-order net inflow.
-    pub large: Option<Panel>,
-    /// Turnover (the scale).
-    pub turnover: Panel,
+/// A fundamental sub-factor: which quantity and which change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FundItem {
+    /// Net profit YoY.
+    NpYoy,
+    /// Net profit QoQ.
+    NpQoq,
+    /// Operating profit YoY.
+    OpYoy,
+    /// Operating profit QoQ.
+    OpQoq,
+    /// ROE YoY change.
+    RoeYoy,
+    /// ROE QoQ change.
+    RoeQoq,
 }
 
-/// Everything the families read; absent inputs are `None` (the family is then
-/// excluded with a note).
-#[derive(Debug, Clone)]
-pub struct FactorInputs {
-    /// Daily closes (days × assets); its dates are the daily calendar.
-    pub close: Panel,
-    /// Daily PE-TTM aligned with `close`.
-    pub pe: Option<Panel>,
-    /// Quarterly statements per asset (same order as `close.assets`).
-    pub quarters: Option<Vec<Vec<QuarterObs>>>,
-    /// Consensus snapshots per asset, sorted by `as_of`.
-    pub consensus: Option<Vec<Vec<ConsensusObs>>>,
-    /// Daily flows.
-    pub flows: Option<FlowPanels>,
+impl FundItem {
+    /// In output order (the index is the `id` of [`fundamental::raw`]).
+    pub const ALL: [FundItem; 6] = [
+        FundItem::NpYoy,
+        FundItem::NpQoq,
+        FundItem::OpYoy,
+        FundItem::OpQoq,
+        FundItem::RoeYoy,
+        FundItem::RoeQoq,
+    ];
+}
+
+/// An analyst metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AnaMetric {
+    /// Forecast net profit.
+    Np,
+    /// Forecast ROE.
+    Roe,
+    /// Forecast revenue.
+    Rev,
+    /// Forecast EPS.
+    Eps,
+}
+
+impl AnaMetric {
+    /// In the order of [`analyst::changes`].
+    pub const ALL: [AnaMetric; 4] = [AnaMetric::Np, AnaMetric::Roe, AnaMetric::Rev, AnaMetric::Eps];
+    fn name(self) -> &'static str {
+        match self {
+            AnaMetric::Np => "np",
+            AnaMetric::Roe => "roe",
+            AnaMetric::Rev => "rev",
+            AnaMetric::Eps => "eps",
+        }
+    }
+}
+
+/// A sub-factor id. Written as the strings of earlier versions (`val.pe_pct`,
+/// `fund.np_yoy`, `ana.np_3m`, `flow.nb`, `mom.mc`); ordered by that string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FactorId {
+    /// PE percentile (`val.pe_pct`).
+    PePct,
+    /// Inverse PEG (`val.inv_peg`).
+    InvPeg,
+    /// Fundamental improvement (`fund.*`).
+    Fund(FundItem),
+    /// Analyst expectation over `months` (`ana.<metric>_<months>m`).
+    Analyst(AnaMetric, u32),
+    /// Northbound flow (`flow.nb`).
+    FlowNb,
+    /// Institutional flow (`flow.inst`).
+    FlowInst,
+    /// Large-order flow (`flow.large`).
+    FlowLarge,
+    /// Momentum continuation (`mom.mc`).
+    Mc,
+}
+
+impl FactorId {
+    /// Its family.
+    pub fn family(self) -> Family {
+        match self {
+            FactorId::PePct | FactorId::InvPeg => Family::Valuation,
+            FactorId::Fund(_) => Family::Fundamental,
+            FactorId::Analyst(..) => Family::Analyst,
+            FactorId::FlowNb | FactorId::FlowInst | FactorId::FlowLarge => Family::Flow,
+            FactorId::Mc => Family::Momentum,
+        }
+    }
+
+    /// The analyst window in months, when it is one.
+    pub fn months(self) -> Option<u32> {
+        match self {
+            FactorId::Analyst(_, h) => Some(h),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FactorId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FactorId::PePct => f.write_str("val.pe_pct"),
+            FactorId::InvPeg => f.write_str("val.inv_peg"),
+            FactorId::Fund(i) => f.write_str(match i {
+                FundItem::NpYoy => "fund.np_yoy",
+                FundItem::NpQoq => "fund.np_qoq",
+                FundItem::OpYoy => "fund.op_yoy",
+                FundItem::OpQoq => "fund.op_qoq",
+                FundItem::RoeYoy => "fund.roe_yoy",
+                FundItem::RoeQoq => "fund.roe_qoq",
+            }),
+            FactorId::Analyst(m, h) => write!(f, "ana.{}_{h}m", m.name()),
+            FactorId::FlowNb => f.write_str("flow.nb"),
+            FactorId::FlowInst => f.write_str("flow.inst"),
+            FactorId::FlowLarge => f.write_str("flow.large"),
+            FactorId::Mc => f.write_str("mom.mc"),
+        }
+    }
+}
+
+impl FromStr for FactorId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let simple = [
+            FactorId::PePct,
+            FactorId::InvPeg,
+            FactorId::FlowNb,
+            FactorId::FlowInst,
+            FactorId::FlowLarge,
+            FactorId::Mc,
+        ];
+        if let Some(x) = simple
+            .into_iter()
+            .chain(FundItem::ALL.map(FactorId::Fund))
+            .find(|x| x.to_string() == s)
+        {
+            return Ok(x);
+        }
+        let ana = s.strip_prefix("ana.").and_then(|r| {
+            let (m, h) = r.rsplit_once('_')?;
+            let h: u32 = h.strip_suffix('m')?.parse().ok()?;
+            AnaMetric::ALL.into_iter().find(|x| x.name() == m).map(|m| FactorId::Analyst(m, h))
+        });
+        ana.ok_or_else(|| format!("unknown sub-factor `{s}`"))
+    }
+}
+
+impl PartialOrd for FactorId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for FactorId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.to_string().cmp(&other.to_string())
+    }
+}
+
+impl Serialize for FactorId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Which inputs a view holds (decided when the run loads, so the same at every date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Presence {
+    /// Daily PE-TTM.
+    pub pe: bool,
+    /// Quarterly statements.
+    pub statements: bool,
+    /// Consensus snapshots.
+    pub consensus: bool,
+    /// Flow turnover and each flow.
+    pub flows: [bool; 4],
+}
+
+impl Presence {
+    /// Read off a view.
+    pub fn of(at: &AsOf<'_>) -> Presence {
+        Presence {
+            pe: at.has(Field::PE_TTM),
+            statements: at.has_statements(),
+            consensus: at.has_consensus(),
+            flows: [
+                at.has(Field::FLOW_TURNOVER),
+                at.has(Field::NORTHBOUND),
+                at.has(Field::INSTITUTIONAL),
+                at.has(Field::LARGE_ORDER),
+            ],
+        }
+    }
+
+    fn flows(&self) -> bool {
+        self.flows[0] && self.flows[1..].iter().any(|x| *x)
+    }
+
+    /// The sub-factors these inputs support, in id order.
+    pub fn supported(&self, cfg: &FactorConfig) -> Vec<FactorId> {
+        let mut v = vec![FactorId::Mc];
+        if self.pe {
+            v.extend([FactorId::PePct, FactorId::InvPeg]);
+        }
+        if self.statements {
+            v.extend(FundItem::ALL.map(FactorId::Fund));
+        }
+        if self.consensus {
+            for &h in &cfg.analyst_windows {
+                v.extend(AnaMetric::ALL.map(|m| FactorId::Analyst(m, h)));
+            }
+        }
+        if self.flows() {
+            for (k, id) in [(1, FactorId::FlowNb), (2, FactorId::FlowInst), (3, FactorId::FlowLarge)] {
+                if self.flows[k] {
+                    v.push(id);
+                }
+            }
+        }
+        v.sort();
+        v
+    }
+
+    /// Notes for the families the inputs cannot support.
+    pub fn notes(&self) -> Vec<String> {
+        let mut n = Vec::new();
+        if !self.pe {
+            n.push("valuation: excluded — no PE-TTM in the store (valuation dataset)".into());
+        }
+        if !self.statements {
+            n.push("fundamental: excluded — no quarterly statements in the store (fundamentals dataset)".into());
+        }
+        if !self.consensus {
+            n.push("analyst: excluded — no consensus snapshots in the store".into());
+        }
+        if !self.flows() {
+            n.push("flow: excluded — no per-index fund flows with turnover in the store (flows dataset)".into());
+        }
+        n
+    }
+}
+
+/// Every supported sub-factor at one date: raw oriented values per asset.
+#[derive(Debug, Clone, Default)]
+pub struct FactorsAt {
+    /// Sub-factor → values (same order as the assets).
+    pub values: BTreeMap<FactorId, Vec<f64>>,
+    /// Inverse-PEG growth basis used (asset count per basis).
+    pub basis: BTreeMap<&'static str, usize>,
+}
+
+/// Compute every sub-factor the view supports for `assets` at its date t. `price` is the
+/// close series the price factors read (the run's return basis).
+pub fn compute_at(at: &AsOf<'_>, assets: &[String], price: Field, cfg: &FactorConfig) -> FactorsAt {
+    let pres = Presence::of(at);
+    let closes: Vec<Cow<'_, [f64]>> = assets
+        .iter()
+        .map(|a| at.column(price, a).unwrap_or(Cow::Borrowed(&[])))
+        .collect();
+    let mut out = FactorsAt::default();
+    out.values.insert(FactorId::Mc, momentum_row(&closes, cfg));
+    if pres.pe {
+        valuation_rows(at, assets, &closes, cfg, &mut out);
+    }
+    if pres.statements {
+        fundamental_rows(at, assets, cfg, &mut out.values);
+    }
+    if pres.consensus {
+        analyst_rows(at, assets, cfg, &mut out.values);
+    }
+    if pres.flows() {
+        flow_rows(at, assets, cfg, &pres, &mut out.values);
+    }
+    out
+}
+
+/// The last index of a series cut at t (None when empty).
+fn last(c: &[f64]) -> Option<usize> {
+    c.len().checked_sub(1)
+}
+
+fn momentum_row(closes: &[Cow<'_, [f64]>], cfg: &FactorConfig) -> Vec<f64> {
+    closes
+        .iter()
+        .map(|c| {
+            last(c).map_or(f64::NAN, |t| {
+                momentum::mc_at(c, t, cfg.mc_window, cfg.mc_strip, cfg.mc_variant)
+            })
+        })
+        .collect()
+}
+
+/// `val.pe_pct` and `val.inv_peg` (SPEC §2.1; growth basis per [`GrowthSource`]).
+fn valuation_rows(
+    at: &AsOf<'_>,
+    assets: &[String],
+    closes: &[Cow<'_, [f64]>],
+    cfg: &FactorConfig,
+    out: &mut FactorsAt,
+) {
+    let n = assets.len();
+    let mut pct = vec![f64::NAN; n];
+    let mut inv = vec![f64::NAN; n];
+    let mut has_input = vec![false; n];
+    for (j, code) in assets.iter().enumerate() {
+        let Some(pe) = at.column(Field::PE_TTM, code) else { continue };
+        let Some(t) = last(&pe) else { continue };
+        pct[j] = cfg.pe_pct_sign * valuation::pe_pct_at(&pe, t, cfg.pe_pct_window, cfg.pe_pct_min);
+        let pe_t = pe[t];
+        if !pe_t.is_finite() {
+            continue;
+        }
+        let (g, basis) = growth(at, code, &closes[j], &pe, cfg);
+        if g.is_finite() {
+            *out.basis.entry(basis).or_default() += 1;
+            has_input[j] = true;
+            inv[j] = valuation::inv_peg(pe_t, g);
+        }
+    }
+    // an undefined inverse PEG with inputs takes the cross-sectional minimum (SPEC §2.1)
+    let min = inv.iter().copied().filter(|v| v.is_finite()).fold(f64::INFINITY, f64::min);
+    for j in 0..n {
+        if !inv[j].is_finite() && has_input[j] && min.is_finite() {
+            inv[j] = min;
+        }
+    }
+    out.values.insert(FactorId::PePct, pct);
+    out.values.insert(FactorId::InvPeg, inv);
+}
+
+/// Expected growth in % and its basis (see [`GrowthSource`]).
+fn growth(at: &AsOf<'_>, code: &str, close: &[f64], pe: &[f64], cfg: &FactorConfig) -> (f64, &'static str) {
+    let t = pe.len() - 1;
+    let m = at.statements(code);
+    let ttm = m
+        .keys()
+        .next_back()
+        .map(|&q| (fundamental::np_ttm(&m, q), fundamental::np_ttm(&m, q - 4)));
+    let consensus_g = || -> f64 {
+        let rows = at.consensus(code);
+        let Some(f) = analyst::fttm_at(rows, at.date(), cfg.consensus_max_age_days) else {
+            return f64::NAN;
+        };
+        match ttm {
+            Some((now, _)) if now > 0.0 => 100.0 * (f[0] / now - 1.0),
+            _ => f64::NAN,
+        }
+    };
+    let trailing_g = || -> f64 {
+        match ttm {
+            Some((now, before)) if before > 0.0 => 100.0 * (now / before - 1.0),
+            _ => f64::NAN,
+        }
+    };
+    let implied_g = || {
+        if close.len() == pe.len() {
+            valuation::implied_growth_at(close, pe, t, cfg.implied_growth_days)
+        } else {
+            f64::NAN
+        }
+    };
+    match cfg.growth_source {
+        GrowthSource::Consensus => (consensus_g(), "consensus"),
+        GrowthSource::Trailing => (trailing_g(), "trailing"),
+        GrowthSource::Implied => (implied_g(), "implied"),
+        GrowthSource::Auto => {
+            let c = consensus_g();
+            if c.is_finite() {
+                return (c, "consensus");
+            }
+            let tr = trailing_g();
+            if tr.is_finite() {
+                (tr, "trailing")
+            } else {
+                (implied_g(), "implied")
+            }
+        }
+    }
+}
+
+fn fundamental_rows(at: &AsOf<'_>, assets: &[String], cfg: &FactorConfig, out: &mut BTreeMap<FactorId, Vec<f64>>) {
+    let p = fundamental::FundParams {
+        window: cfg.fund_window,
+        min_obs: cfg.fund_min_obs,
+        qoq_seasonal: cfg.qoq_seasonal,
+        clip: cfg.growth_clip,
+    };
+    let rows: Vec<[f64; 6]> = assets
+        .iter()
+        .map(|c| fundamental::at(&at.statements(c), p))
+        .collect();
+    for (k, item) in FundItem::ALL.into_iter().enumerate() {
+        out.insert(FactorId::Fund(item), rows.iter().map(|r| r[k]).collect());
+    }
+}
+
+fn analyst_rows(at: &AsOf<'_>, assets: &[String], cfg: &FactorConfig, out: &mut BTreeMap<FactorId, Vec<f64>>) {
+    for &h in &cfg.analyst_windows {
+        let rows: Vec<[f64; 4]> = assets
+            .iter()
+            .map(|c| analyst::changes(at.consensus(c), at.date(), h, cfg.consensus_max_age_days))
+            .collect();
+        for (k, m) in AnaMetric::ALL.into_iter().enumerate() {
+            out.insert(FactorId::Analyst(m, h), rows.iter().map(|r| r[k]).collect());
+        }
+    }
+}
+
+fn flow_rows(
+    at: &AsOf<'_>,
+    assets: &[String],
+    cfg: &FactorConfig,
+    pres: &Presence,
+    out: &mut BTreeMap<FactorId, Vec<f64>>,
+) {
+    let turn: Vec<Cow<'_, [f64]>> = assets
+        .iter()
+        .map(|a| at.column(Field::FLOW_TURNOVER, a).unwrap_or(Cow::Borrowed(&[])))
+        .collect();
+    for (k, id, field) in [
+        (1, FactorId::FlowNb, Field::NORTHBOUND),
+        (2, FactorId::FlowInst, Field::INSTITUTIONAL),
+        (3, FactorId::FlowLarge, Field::LARGE_ORDER),
+    ] {
+        if !pres.flows[k] {
+            continue;
+        }
+        let cut = id == FactorId::FlowNb && at.date() >= cfg.nb_cutoff;
+        let row = assets
+            .iter()
+            .enumerate()
+            .map(|(j, a)| {
+                let Some(net) = at.column(field, a) else { return f64::NAN };
+                match (last(&net), cut) {
+                    (Some(t), false) if turn[j].len() == net.len() => match cfg.flow_transform {
+                        FlowTransform::Raw => flow::ratio_at(&net, &turn[j], t, cfg.flow_window),
+                        FlowTransform::TsPct => flow::ratio_pct_at(&net, &turn[j], t, cfg.flow_window, 250),
+                    },
+                    _ => f64::NAN,
+                }
+            })
+            .collect();
+        out.insert(id, row);
+    }
 }
 
 /// Number of assets with a value of a family at a date.
@@ -176,279 +593,76 @@ pub struct Availability {
     pub n_assets: usize,
 }
 
-/// Every sub-factor at every signal date.
-#[derive(Debug, Clone)]
-pub struct FactorSet {
-    /// Signal dates.
-    pub dates: Vec<NaiveDate>,
-    /// Assets.
-    pub assets: Vec<String>,
-    /// Sub-factor id → raw oriented values (signal dates × assets).
-    pub subs: BTreeMap<String, Panel>,
-    /// Per date and family, how many assets have a value.
-    pub availability: Vec<Availability>,
-    /// Human-readable notes (families excluded, proxies used, cut-offs).
-    pub notes: Vec<String>,
+/// The per-date values of a run, accumulated as it goes.
+#[derive(Debug, Clone, Default)]
+pub struct FactorHistory {
+    dates: Vec<NaiveDate>,
+    rows: Vec<FactorsAt>,
 }
 
-impl FactorSet {
-    /// Sub-factor ids of a family.
-    pub fn subs_of(&self, f: Family) -> Vec<&str> {
-        self.subs
-            .keys()
-            .filter(|k| Family::of(k) == Some(f))
-            .map(String::as_str)
-            .collect()
-    }
-    /// Families with at least one sub-factor.
-    pub fn families(&self) -> Vec<Family> {
-        Family::ALL
-            .into_iter()
-            .filter(|f| !self.subs_of(*f).is_empty())
-            .collect()
-    }
-}
-
-/// Compute every sub-factor that the inputs support at each signal date (ascending).
-/// A signal date reads the daily data up to the last trading day `≤ t` and the
-/// quarterly / consensus data published by then (see each module's rule).
-pub fn compute(inp: &FactorInputs, dates: &[NaiveDate], cfg: &FactorConfig) -> FactorSet {
-    let assets = inp.close.assets.clone();
-    let n = assets.len();
-    let days = &inp.close.dates;
-    let tix: Vec<Option<usize>> = dates
-        .iter()
-        .map(|d| days.partition_point(|x| x <= d).checked_sub(1))
-        .collect();
-    let mut subs: BTreeMap<String, Panel> = BTreeMap::new();
-    let mut notes = Vec::new();
-    let put = |id: &str, t: usize, j: usize, v: f64, subs: &mut BTreeMap<String, Panel>| {
-        subs.entry(id.to_string())
-            .or_insert_with(|| Panel::nan(dates.to_vec(), assets.clone()))
-            .set(t, j, v);
-    };
-    let closes: Vec<Vec<f64>> = (0..n).map(|j| inp.close.column(j)).collect();
-
-    // ---- momentum continuation (prices are always there)
-    for (k, ti) in tix.iter().enumerate() {
-        for (j, c) in closes.iter().enumerate() {
-            let v = ti.map_or(f64::NAN, |t| {
-                momentum::mc_at(c, t, cfg.mc_window, cfg.mc_strip, cfg.mc_variant)
-            });
-            put("mom.mc", k, j, v, &mut subs);
-        }
+impl FactorHistory {
+    /// Record the values at a signal date (dates ascending).
+    pub fn push(&mut self, t: NaiveDate, v: FactorsAt) {
+        self.dates.push(t);
+        self.rows.push(v);
     }
 
-    // ---- valuation
-    let quarter_maps = |t: NaiveDate| -> Option<Vec<BTreeMap<i32, QuarterObs>>> {
-        inp.quarters
-            .as_ref()
-            .map(|q| q.iter().map(|o| fundamental::as_of(o, t)).collect())
-    };
-    if let Some(pe) = &inp.pe {
-        let pes: Vec<Vec<f64>> = (0..n).map(|j| pe.column(j)).collect();
-        let mut basis: BTreeMap<&str, usize> = BTreeMap::new();
-        for (k, ti) in tix.iter().enumerate() {
-            let Some(t) = *ti else { continue };
-            let qm = quarter_maps(dates[k]);
-            let mut inv = vec![f64::NAN; n];
-            let mut has_input = vec![false; n];
-            for j in 0..n {
-                put(
-                    "val.pe_pct",
-                    k,
-                    j,
-                    cfg.pe_pct_sign
-                        * valuation::pe_pct_at(&pes[j], t, cfg.pe_pct_window, cfg.pe_pct_min),
-                    &mut subs,
-                );
-                let pe_t = pes[j][t];
-                if !pe_t.is_finite() {
-                    continue;
-                }
-                let ttm = qm.as_ref().and_then(|m| {
-                    let m = &m[j];
-                    m.keys()
-                        .next_back()
-                        .map(|&q| (fundamental::np_ttm(m, q), fundamental::np_ttm(m, q - 4)))
-                });
-                let consensus_g = || -> f64 {
-                    let Some(rows) = inp.consensus.as_ref().map(|c| &c[j]) else {
-                        return f64::NAN;
-                    };
-                    let Some(f) = analyst::fttm_at(rows, dates[k], cfg.consensus_max_age_days)
-                    else {
-                        return f64::NAN;
-                    };
-                    match ttm {
-                        Some((now, _)) if now > 0.0 => 100.0 * (f[0] / now - 1.0),
-                        _ => f64::NAN,
-                    }
-                };
-                let trailing_g = || -> f64 {
-                    match ttm {
-                        Some((now, before)) if before > 0.0 => 100.0 * (now / before - 1.0),
-                        _ => f64::NAN,
-                    }
-                };
-                let implied_g = || {
-                    valuation::implied_growth_at(&closes[j], &pes[j], t, cfg.implied_growth_days)
-                };
-                let (g, b) = match cfg.growth_source {
-                    GrowthSource::Consensus => (consensus_g(), "consensus"),
-                    GrowthSource::Trailing => (trailing_g(), "trailing"),
-                    GrowthSource::Implied => (implied_g(), "implied"),
-                    GrowthSource::Auto => {
-                        let c = consensus_g();
-                        if c.is_finite() {
-                            (c, "consensus")
-                        } else {
-                            let tr = trailing_g();
-                            if tr.is_finite() {
-                                (tr, "trailing")
-                            } else {
-                                (implied_g(), "implied")
-                            }
-                        }
-                    }
-                };
-                if g.is_finite() {
-                    *basis.entry(b).or_default() += 1;
-                    has_input[j] = true;
-                    inv[j] = valuation::inv_peg(pe_t, g);
-                }
+    /// Panels, availability and notes over the run.
+    pub fn finish(&self, assets: &[String], pres: &Presence, cfg: &FactorConfig) -> FactorSet {
+        let n = assets.len();
+        let mut subs: BTreeMap<FactorId, Panel> = BTreeMap::new();
+        for (k, r) in self.rows.iter().enumerate() {
+            for (id, v) in &r.values {
+                let p = subs
+                    .entry(*id)
+                    .or_insert_with(|| Panel::nan(self.dates.clone(), assets.to_vec()));
+                p.values[k * n..(k + 1) * n].copy_from_slice(v);
             }
-            let min = inv
-                .iter()
-                .copied()
-                .filter(|v| v.is_finite())
-                .fold(f64::INFINITY, f64::min);
-            for j in 0..n {
-                let v = if inv[j].is_finite() {
-                    inv[j]
-                } else if has_input[j] && min.is_finite() {
-                    min
-                } else {
-                    f64::NAN
-                };
-                put("val.inv_peg", k, j, v, &mut subs);
+        }
+        let mut notes = pres.notes();
+        let mut basis: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &self.rows {
+            for (b, c) in &r.basis {
+                *basis.entry(b).or_default() += c;
             }
         }
         if !basis.is_empty() {
             let parts: Vec<String> = basis.iter().map(|(b, c)| format!("{b} {c}")).collect();
-            notes.push(format!(
-                "valuation: inverse-PEG growth basis (asset-dates): {}",
-                parts.join(", ")
-            ));
+            notes.push(format!("valuation: inverse-PEG growth basis (asset-dates): {}", parts.join(", ")));
         }
-    } else {
-        notes.push("valuation: excluded — no PE-TTM in the store (valuation dataset)".into());
-    }
-
-    // ---- fundamental improvement
-    if let Some(q) = &inp.quarters {
-        let p = fundamental::FundParams {
-            window: cfg.fund_window,
-            min_obs: cfg.fund_min_obs,
-            qoq_seasonal: cfg.qoq_seasonal,
-            clip: cfg.growth_clip,
-        };
-        for (k, d) in dates.iter().enumerate() {
-            for (j, obs) in q.iter().enumerate() {
-                let v = fundamental::at(obs, *d, p);
-                for (id, x) in fundamental::IDS.iter().zip(v) {
-                    put(id, k, j, x, &mut subs);
-                }
-            }
-        }
-    } else {
-        notes.push(
-            "fundamental: excluded — no quarterly statements in the store (fundamentals dataset)"
-                .into(),
-        );
-    }
-
-    // ---- analyst expectation
-    if let Some(c) = &inp.consensus {
-        for &h in &cfg.analyst_windows {
-            for (k, d) in dates.iter().enumerate() {
-                for (j, rows) in c.iter().enumerate() {
-                    let v = analyst::changes(rows, *d, h, cfg.consensus_max_age_days);
-                    for (m, x) in analyst::METRICS.iter().zip(v) {
-                        put(&format!("ana.{m}_{h}m"), k, j, x, &mut subs);
-                    }
-                }
-            }
-        }
-    } else {
-        notes.push("analyst: excluded — no consensus snapshots in the store".into());
-    }
-
-    // ---- fund flow
-    if let Some(f) = &inp.flows {
-        let turn: Vec<Vec<f64>> = (0..n).map(|j| f.turnover.column(j)).collect();
-        let mut any_nb_cut = false;
-        for (id, panel) in [
-            ("flow.nb", &f.northbound),
-            ("flow.inst", &f.institutional),
-            ("flow.large", &f.large),
-        ] {
-            let Some(p) = panel else { continue };
-            let nets: Vec<Vec<f64>> = (0..n).map(|j| p.column(j)).collect();
-            for (k, ti) in tix.iter().enumerate() {
-                let cut = id == "flow.nb" && dates[k] >= cfg.nb_cutoff;
-                any_nb_cut |= cut;
-                for j in 0..n {
-                    let v = match (*ti, cut) {
-                        (Some(t), false) => match cfg.flow_transform {
-                            FlowTransform::Raw => {
-                                flow::ratio_at(&nets[j], &turn[j], t, cfg.flow_window)
-                            }
-                            FlowTransform::TsPct => {
-                                flow::ratio_pct_at(&nets[j], &turn[j], t, cfg.flow_window, 250)
-                            }
-                        },
-                        _ => f64::NAN,
-                    };
-                    put(id, k, j, v, &mut subs);
-                }
-            }
-        }
-        if any_nb_cut {
+        if subs.contains_key(&FactorId::FlowNb) && self.dates.iter().any(|d| *d >= cfg.nb_cutoff) {
             notes.push(format!(
                 "flow: northbound sub-factor disabled from {} (per-stock northbound data stopped)",
                 cfg.nb_cutoff
             ));
         }
-    } else {
-        notes.push(
-            "flow: excluded — no per-index fund flows with turnover in the store (flows dataset)"
-                .into(),
-        );
+        let empty: Vec<FactorId> = subs
+            .iter()
+            .filter(|(_, p)| p.values.iter().all(|v| !v.is_finite()))
+            .map(|(k, _)| *k)
+            .collect();
+        for k in empty {
+            subs.remove(&k);
+            notes.push(format!("{k}: no value at any signal date — excluded"));
+        }
+        let availability = availability(&self.dates, &subs, n);
+        FactorSet {
+            dates: self.dates.clone(),
+            assets: assets.to_vec(),
+            subs,
+            availability,
+            notes,
+        }
     }
+}
 
-    // drop sub-factors that never have a value, with a note
-    let empty: Vec<String> = subs
-        .iter()
-        .filter(|(_, p)| p.values.iter().all(|v| !v.is_finite()))
-        .map(|(k, _)| k.clone())
-        .collect();
-    for k in empty {
-        subs.remove(&k);
-        notes.push(format!("{k}: no value at any signal date — excluded"));
-    }
-    let mut availability = Vec::new();
+fn availability(dates: &[NaiveDate], subs: &BTreeMap<FactorId, Panel>, n: usize) -> Vec<Availability> {
+    let mut out = Vec::new();
     for (k, d) in dates.iter().enumerate() {
         for f in Family::ALL {
-            let ids: Vec<&Panel> = subs
-                .iter()
-                .filter(|(id, _)| Family::of(id) == Some(f))
-                .map(|(_, p)| p)
-                .collect();
-            let n_valid = (0..n)
-                .filter(|&j| ids.iter().any(|p| p.get(k, j).is_finite()))
-                .count();
-            availability.push(Availability {
+            let ids: Vec<&Panel> = subs.iter().filter(|(id, _)| id.family() == f).map(|(_, p)| p).collect();
+            let n_valid = (0..n).filter(|&j| ids.iter().any(|p| p.get(k, j).is_finite())).count();
+            out.push(Availability {
                 date: *d,
                 family: f,
                 n_valid,
@@ -456,11 +670,31 @@ pub fn compute(inp: &FactorInputs, dates: &[NaiveDate], cfg: &FactorConfig) -> F
             });
         }
     }
-    FactorSet {
-        dates: dates.to_vec(),
-        assets,
-        subs,
-        availability,
-        notes,
+    out
+}
+
+/// Every sub-factor at every signal date of a run.
+#[derive(Debug, Clone)]
+pub struct FactorSet {
+    /// Signal dates.
+    pub dates: Vec<NaiveDate>,
+    /// Assets.
+    pub assets: Vec<String>,
+    /// Sub-factor → raw oriented values (signal dates × assets); sub-factors that never
+    /// had a value are dropped with a note.
+    pub subs: BTreeMap<FactorId, Panel>,
+    /// Per date and family, how many assets have a value.
+    pub availability: Vec<Availability>,
+    /// Human-readable notes (families excluded, proxies used, cut-offs).
+    pub notes: Vec<String>,
+}
+
+impl FactorSet {
+    /// Families with at least one sub-factor.
+    pub fn families(&self) -> Vec<Family> {
+        Family::ALL
+            .into_iter()
+            .filter(|f| self.subs.keys().any(|k| k.family() == *f))
+            .collect()
     }
 }

@@ -6,6 +6,7 @@ use rotor_core::Panel;
 use rotor_factors::analyst::{self, ConsensusObs};
 use rotor_factors::fundamental::{self, FundParams, QuarterObs};
 use rotor_factors::momentum::{mc, mc_at, strip_count, McVariant};
+use rotor_data::view::{statements_as_of, Field, PitView};
 use rotor_factors::{flow, valuation, *};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -102,10 +103,11 @@ fn spec_2_2_fundamental_ts_z_golden_and_constant_history() {
         qoq_seasonal: false,
         clip: 5.0,
     };
-    let v = fundamental::at(&obs, last.available_at + Days::new(1), p);
+    let at = |t: NaiveDate| statements_as_of(&obs, t);
+    let v = fundamental::at(&at(last.available_at + Days::new(1)), p);
     assert!((v[0] - 1.984).abs() < 5e-4, "np_yoy ts_z {}", v[0]);
     // announced on t itself is not yet usable (strictly before t)
-    let v_same_day = fundamental::at(&obs, last.available_at, p);
+    let v_same_day = fundamental::at(&at(last.available_at), p);
     assert!((v_same_day[0] - v[0]).abs() > 1e-6);
     // constant growth history → std 0 → NaN, no panic
     let mut np = vec![100.0, 90.0, 110.0, 95.0];
@@ -117,7 +119,7 @@ fn spec_2_2_fundamental_ts_z_golden_and_constant_history() {
         .enumerate()
         .map(|(i, &v)| q(2010 + (i / 4) as i32, (i % 4) as u32 + 1, v))
         .collect();
-    let v = fundamental::at(&obs, d(2030, 1, 1), p);
+    let v = fundamental::at(&statements_as_of(&obs, d(2030, 1, 1)), p);
     assert!(v[0].is_nan(), "{}", v[0]);
     // loss → profit: clipped to +500 %
     assert_eq!(fundamental::guarded_growth(10.0, -5.0, 5.0), 5.0);
@@ -184,8 +186,9 @@ fn spec_2_4_flow_properties() {
     assert!(flow::ratio_at(&nan, &turn, 29, 20).is_nan());
 }
 
-fn demo_inputs() -> (FactorInputs, Vec<NaiveDate>) {
-    // 4 assets, 400 business days, with flows and PE; NB after the cut-off must vanish
+/// Daily panels of the demo: close, PE, northbound (= institutional) flows, turnover.
+fn demo_panels() -> [Panel; 4] {
+    // 4 assets, 400 days, with flows and PE; NB after the cut-off must vanish
     let start = d(2024, 1, 1);
     let days: Vec<NaiveDate> = (0..400).map(|i| start + Days::new(i)).collect();
     let assets: Vec<String> = (0..4).map(|j| format!("A{j}")).collect();
@@ -206,31 +209,41 @@ fn demo_inputs() -> (FactorInputs, Vec<NaiveDate>) {
             turn.set(t, j, 1e9);
         }
     }
-    let inp = FactorInputs {
-        close,
-        pe: Some(pe),
-        quarters: None,
-        consensus: None,
-        flows: Some(FlowPanels {
-            northbound: Some(nb.clone()),
-            institutional: Some(nb),
-            large: None,
-            turnover: turn,
-        }),
-    };
-    let dates = vec![d(2024, 7, 31), d(2024, 8, 30), d(2024, 12, 31)];
-    (inp, dates)
+    [close, pe, nb, turn]
+}
+
+fn view_of(p: &[Panel; 4]) -> PitView {
+    let mut v = PitView::new(rotor_core::calendar::TradingCalendar::new(p[0].dates.clone()));
+    v.insert_daily(Field::CLOSE, &p[0], &[]);
+    v.insert_daily(Field::PE_TTM, &p[1], &[]);
+    v.insert_daily(Field::NORTHBOUND, &p[2], &[]);
+    v.insert_daily(Field::INSTITUTIONAL, &p[2], &[]);
+    v.insert_daily(Field::FLOW_TURNOVER, &p[3], &[]);
+    v
+}
+
+fn run(v: &PitView, dates: &[NaiveDate], cfg: &FactorConfig) -> FactorSet {
+    let assets: Vec<String> = (0..4).map(|j| format!("A{j}")).collect();
+    let mut h = FactorHistory::default();
+    for t in dates {
+        h.push(*t, compute_at(&v.at(*t), &assets, Field::CLOSE, cfg));
+    }
+    h.finish(&assets, &Presence::of(&v.at(dates[0])), cfg)
+}
+
+fn demo_dates() -> Vec<NaiveDate> {
+    vec![d(2024, 7, 31), d(2024, 8, 30), d(2024, 12, 31)]
 }
 
 #[test]
 fn set_notes_availability_and_nb_cutoff() {
-    let (inp, dates) = demo_inputs();
+    let v = view_of(&demo_panels());
     let cfg = FactorConfig {
         pe_pct_min: 100,
         implied_growth_days: 100,
         ..Default::default()
     };
-    let fs = compute(&inp, &dates, &cfg);
+    let fs = run(&v, &demo_dates(), &cfg);
     assert!(fs
         .notes
         .iter()
@@ -240,10 +253,10 @@ fn set_notes_availability_and_nb_cutoff() {
         .notes
         .iter()
         .any(|n| n.contains("northbound sub-factor disabled")));
-    let nb = &fs.subs["flow.nb"];
+    let nb = &fs.subs[&FactorId::FlowNb];
     assert!(nb.row(0).iter().all(|v| v.is_finite()));
     assert!(nb.row(1).iter().all(|v| v.is_nan()), "2024-08-30 ≥ cut-off");
-    assert!(fs.subs["flow.inst"].row(1).iter().all(|v| v.is_finite()));
+    assert!(fs.subs[&FactorId::FlowInst].row(1).iter().all(|v| v.is_finite()));
     let fund = fs
         .availability
         .iter()
@@ -254,29 +267,50 @@ fn set_notes_availability_and_nb_cutoff() {
         fs.families(),
         vec![Family::Valuation, Family::Flow, Family::Momentum]
     );
-    assert!(fs.subs.contains_key("val.inv_peg") && fs.subs.contains_key("val.pe_pct"));
+    assert!(fs.subs.contains_key(&FactorId::InvPeg) && fs.subs.contains_key(&FactorId::PePct));
+}
+
+#[test]
+fn factor_ids_round_trip_through_their_strings_and_sort_by_them() {
+    let cfg = FactorConfig::default();
+    let all = Presence {
+        pe: true,
+        statements: true,
+        consensus: true,
+        flows: [true; 4],
+    }
+    .supported(&cfg);
+    assert_eq!(all.len(), 2 + 6 + 8 + 3 + 1);
+    let strs: Vec<String> = all.iter().map(|x| x.to_string()).collect();
+    let mut sorted = strs.clone();
+    sorted.sort();
+    assert_eq!(strs, sorted);
+    for (id, s) in all.iter().zip(&strs) {
+        assert_eq!(s.parse::<FactorId>().unwrap(), *id);
+    }
+    assert_eq!("ana.np_12m".parse::<FactorId>().unwrap(), FactorId::Analyst(AnaMetric::Np, 12));
+    assert!("val.pe".parse::<FactorId>().is_err());
 }
 
 #[test]
 fn factors_at_t_ignore_data_after_t() {
-    let (inp, dates) = demo_inputs();
+    let p = demo_panels();
+    let dates = demo_dates();
     let cfg = FactorConfig {
         pe_pct_min: 100,
         implied_growth_days: 100,
         ..Default::default()
     };
-    let base = compute(&inp, &dates[..1], &cfg);
-    let mut m = inp.clone();
-    let cut = m.close.dates.partition_point(|x| *x <= dates[0]);
-    for v in m.close.values[cut * 4..].iter_mut() {
+    let base = run(&view_of(&p), &dates[..1], &cfg);
+    let mut m = p.clone();
+    let cut = m[0].dates.partition_point(|x| *x <= dates[0]);
+    for v in m[0].values[cut * 4..].iter_mut() {
         *v *= 3.0;
     }
-    if let Some(pe) = m.pe.as_mut() {
-        for v in pe.values[cut * 4..].iter_mut() {
-            *v = -1.0;
-        }
+    for v in m[1].values[cut * 4..].iter_mut() {
+        *v = -1.0;
     }
-    let after = compute(&m, &dates[..1], &cfg);
+    let after = run(&view_of(&m), &dates[..1], &cfg);
     for (k, p) in &base.subs {
         let q = &after.subs[k];
         for (a, b) in p.values.iter().zip(&q.values) {

@@ -2,9 +2,10 @@
 //!
 //! From scores to a NAV (SPEC §4, §0.1, §0.3):
 //!
-//! * [`rank::top_n`]: rank eligible assets by score (descending); ties → higher
-//!   tie-break value (the momentum-continuation score), then lower code; hold the top N
-//!   at equal weight 1/N.
+//! * [`rank::ranked`]: rank eligible assets by score (descending); ties → higher
+//!   tie-break value (the momentum-continuation score), then lower code.
+//! * [`alloc`]: scores → weights (top N at equal weight, score-weighted) and a timing
+//!   position (risky / defensive or cash); [`sleeves`]: a fixed mix of strategies.
 //! * [`etf::map_etf`]: index → ETF by the largest AUM(t−1) among ETFs tracking the index,
 //!   listed ≥ 20 trading days before t and with AUM ≥ 1e8 CNY; ties → earlier listing,
 //!   lower code. Without a size history the size proxy is the ETF's average daily
@@ -34,6 +35,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod alloc;
 pub mod backtest;
 pub mod etf;
 pub mod rank;
+pub mod sleeves;

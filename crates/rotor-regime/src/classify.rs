@@ -1,20 +1,14 @@
 //! The classifier itself; see the crate docs for the rules.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
+use rotor_core::dates::{month_key, month_key_end};
+use rotor_data::view::{macro_as_of, AsOf, MacroObs};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// One observation of a series: the period it describes, when it became known, value.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Obs {
-    /// Period end (the day for daily series, the month-end for monthly ones).
-    pub period: NaiveDate,
-    /// First moment the value is usable (release date or SPEC §0.6 fallback).
-    pub available_at: NaiveDate,
-    /// Value (percent for yields and YoY rates).
-    pub value: f64,
-}
+/// One observation of a series (see [`rotor_data::view::MacroObs`]).
+pub type Obs = MacroObs;
 
 /// The inputs, each a list of observations (several vintages of a period allowed).
 #[derive(Debug, Clone, Default)]
@@ -27,6 +21,67 @@ pub struct RegimeInputs {
     pub tsf_stock_yoy: Vec<Obs>,
     /// Monthly TSF flows (any unit), used by [`TsfProxy::Flow12Yoy`]; may be empty.
     pub tsf_flow: Vec<Obs>,
+}
+
+impl RegimeInputs {
+    /// The inputs as known at `t`, by the point-in-time rule of
+    /// [`rotor_data::view::macro_as_of`] (per period the latest vintage published by t).
+    pub fn as_of(&self, t: NaiveDate) -> RegimeInputs {
+        RegimeInputs {
+            yield_daily: macro_as_of(&self.yield_daily, t),
+            m2_yoy: macro_as_of(&self.m2_yoy, t),
+            tsf_stock_yoy: macro_as_of(&self.tsf_stock_yoy, t),
+            tsf_flow: macro_as_of(&self.tsf_flow, t),
+        }
+    }
+
+    /// The inputs read through a point-in-time view.
+    pub fn from_view(at: &AsOf<'_>, ids: &RegimeSeries) -> RegimeInputs {
+        RegimeInputs {
+            yield_daily: at.macro_series(&ids.yield_10y),
+            m2_yoy: at.macro_series(&ids.m2_yoy),
+            tsf_stock_yoy: at.macro_series(&ids.tsf_stock_yoy),
+            tsf_flow: at.macro_series(&ids.tsf_flow),
+        }
+    }
+}
+
+/// Series ids of the regime inputs in the `macro` dataset (the `[macro]` section of a
+/// strategy file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RegimeSeries {
+    /// Daily 10Y government bond yield.
+    pub yield_10y: String,
+    /// M2 YoY.
+    pub m2_yoy: String,
+    /// TSF-stock YoY (may be absent from the store).
+    pub tsf_stock_yoy: String,
+    /// Monthly TSF flows (for the proxy).
+    pub tsf_flow: String,
+}
+
+impl Default for RegimeSeries {
+    fn default() -> Self {
+        RegimeSeries {
+            yield_10y: "cn.cgb_10y".into(),
+            m2_yoy: "cn.m2_yoy".into(),
+            tsf_stock_yoy: "cn.tsf_stock_yoy".into(),
+            tsf_flow: "cn.tsf_flow".into(),
+        }
+    }
+}
+
+impl RegimeSeries {
+    /// The four ids.
+    pub fn ids(&self) -> Vec<String> {
+        vec![
+            self.yield_10y.clone(),
+            self.m2_yoy.clone(),
+            self.tsf_stock_yoy.clone(),
+            self.tsf_flow.clone(),
+        ]
+    }
 }
 
 /// Monthly level of the yield.
@@ -216,67 +271,156 @@ pub struct RegimeRow {
     pub m2: Option<f64>,
     /// TSF value of q on the basis used (stock YoY or proxy).
     pub tsf: Option<f64>,
-    /// `tsf_stock_yoy`, `flow12_yoy proxy` or `m2 only`.
-    pub credit_basis: &'static str,
+    /// What the TSF side of credit was: the published stock YoY or a proxy.
+    pub credit_basis: CreditBasis,
     /// Latest `available_at` among the observations used.
     pub inputs_available_at: Option<NaiveDate>,
 }
 
+
+/// What the TSF side of the credit composite was at a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CreditBasis {
+    /// The published TSF-stock YoY.
+    #[serde(rename = "tsf_stock_yoy")]
+    TsfStockYoy,
+    /// The YoY of the 12-month sum of TSF flows ([`TsfProxy::Flow12Yoy`]).
+    #[serde(rename = "flow12_yoy proxy")]
+    Flow12Proxy,
+    /// M2 alone ([`TsfProxy::M2Only`]).
+    #[serde(rename = "m2 only")]
+    M2Only,
+}
+
+impl CreditBasis {
+    /// Label written in tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            CreditBasis::TsfStockYoy => "tsf_stock_yoy",
+            CreditBasis::Flow12Proxy => "flow12_yoy proxy",
+            CreditBasis::M2Only => "m2 only",
+        }
+    }
+}
+
+impl fmt::Display for CreditBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
 /// Calendar month-end of (y, m).
 pub fn month_end(y: i32, m: u32) -> NaiveDate {
-    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    NaiveDate::from_ymd_opt(ny, nm, 1).expect("valid month") - chrono::Days::new(1)
+    rotor_core::dates::last_day_of_month(y, m)
 }
 
-fn month_key(d: NaiveDate) -> i32 {
-    d.year() * 12 + d.month0() as i32
-}
-
-fn key_to_month_end(k: i32) -> NaiveDate {
-    month_end(k.div_euclid(12), (k.rem_euclid(12) + 1) as u32)
-}
-
-/// As-of view of a monthly series: month key → (value, available_at) of the latest
-/// vintage with `available_at ≤ t`.
-fn monthly_as_of(obs: &[Obs], t: NaiveDate) -> BTreeMap<i32, (f64, NaiveDate)> {
+/// A monthly series by month key: (value, available_at). Inputs are as known at t
+/// already (one vintage per period); of two periods in one month the later-published
+/// one stands.
+fn monthly(obs: &[Obs]) -> BTreeMap<i32, (f64, NaiveDate)> {
     let mut out: BTreeMap<i32, (f64, NaiveDate)> = BTreeMap::new();
-    for o in obs {
-        if o.available_at > t || !o.value.is_finite() {
-            continue;
-        }
-        let k = month_key(o.period);
-        match out.get(&k) {
+    for o in obs.iter().filter(|o| o.value.is_finite()) {
+        match out.get(&month_key(o.period)) {
             Some((_, a)) if *a > o.available_at => {}
             _ => {
-                out.insert(k, (o.value, o.available_at));
+                out.insert(month_key(o.period), (o.value, o.available_at));
             }
         }
     }
     out
 }
 
-/// Classify at each date of `dates` (ascending; normally month-ends). The hysteresis
-/// state carries from one date to the next, each date reading only what was published
-/// by then.
-pub fn classify(inputs: &RegimeInputs, dates: &[NaiveDate], cfg: &RegimeConfig) -> Vec<RegimeRow> {
-    let mut money: Option<State> = None;
-    let mut credit: Option<State> = None;
-    let mut ydaily: Vec<&Obs> = inputs
-        .yield_daily
-        .iter()
-        .filter(|o| o.value.is_finite())
-        .collect();
-    ydaily.sort_by_key(|o| (o.period, o.available_at));
-    let mut out = Vec::with_capacity(dates.len());
-    for &t in dates {
-        let mut avail: Option<NaiveDate> = None;
-        let mut bump = |a: NaiveDate| avail = Some(avail.map_or(a, |b: NaiveDate| b.max(a)));
-        // ---- money
-        let mut months: BTreeMap<i32, (f64, usize, f64, NaiveDate)> = BTreeMap::new(); // sum, n, last, avail
-        for o in ydaily
-            .iter()
-            .filter(|o| o.available_at <= t && o.period <= t)
-        {
+/// The latest `available_at` among the observations used at a date.
+#[derive(Default)]
+struct Latest(Option<NaiveDate>);
+
+impl Latest {
+    fn bump(&mut self, a: NaiveDate) {
+        self.0 = Some(self.0.map_or(a, |b| b.max(a)));
+    }
+}
+
+/// A verdict of a band rule: loose below −τ / above τ (per `loose_when_up`), else none.
+fn band(d: f64, tau: f64, loose_when_up: bool) -> Option<State> {
+    let (up, down) = if loose_when_up {
+        (State::Loose, State::Tight)
+    } else {
+        (State::Tight, State::Loose)
+    };
+    if d > tau {
+        Some(up)
+    } else if d < -tau {
+        Some(down)
+    } else {
+        None
+    }
+}
+
+/// The money side at t: `(ybar, dy)`, updating the state.
+struct MoneyOut {
+    ybar: Option<f64>,
+    dy: Option<f64>,
+}
+
+/// The credit side at t.
+#[derive(Default)]
+struct CreditOut {
+    c: Option<f64>,
+    dc: Option<f64>,
+    q: Option<i32>,
+    m2: Option<f64>,
+    tsf: Option<f64>,
+}
+
+/// The classifier, stepped through the signal dates in order: the hysteresis state
+/// carries from one date to the next; each step reads only the inputs it is given,
+/// which must be as known at that date (see [`RegimeInputs::as_of`] and
+/// [`RegimeInputs::from_view`]).
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    cfg: RegimeConfig,
+    money: Option<State>,
+    credit: Option<State>,
+}
+
+impl Classifier {
+    /// A classifier with no state yet.
+    pub fn new(cfg: RegimeConfig) -> Self {
+        Classifier {
+            cfg,
+            money: None,
+            credit: None,
+        }
+    }
+
+    /// Classify at `t` from `known`, the inputs as known at `t`.
+    pub fn step(&mut self, t: NaiveDate, known: &RegimeInputs) -> RegimeRow {
+        let mut latest = Latest::default();
+        let money = self.money_step(t, &known.yield_daily, &mut latest);
+        let (basis, credit) = self.credit_step(known, &mut latest);
+        RegimeRow {
+            date: t,
+            regime: Regime::of(self.money, self.credit),
+            money: self.money,
+            credit: self.credit,
+            ybar: money.ybar,
+            dy: money.dy,
+            c: credit.c,
+            dc: credit.dc,
+            q_used: credit.q.map(month_key_end),
+            m2: credit.m2,
+            tsf: credit.tsf,
+            credit_basis: basis,
+            inputs_available_at: latest.0,
+        }
+    }
+
+    /// SPEC §1.1 from the daily yields of periods ≤ t.
+    fn money_step(&mut self, t: NaiveDate, yields: &[Obs], latest: &mut Latest) -> MoneyOut {
+        let cfg = &self.cfg;
+        // month key -> (sum, n, last, latest available_at)
+        let mut months: BTreeMap<i32, (f64, usize, f64, NaiveDate)> = BTreeMap::new();
+        for o in yields.iter().filter(|o| o.period <= t && o.value.is_finite()) {
             let e = months
                 .entry(month_key(o.period))
                 .or_insert((0.0, 0, f64::NAN, o.available_at));
@@ -286,57 +430,53 @@ pub fn classify(inputs: &RegimeInputs, dates: &[NaiveDate], cfg: &RegimeConfig) 
             e.3 = e.3.max(o.available_at);
         }
         let level = |k: i32| {
-            months
-                .get(&k)
-                .map(|&(s, n, last, _)| match cfg.money_level {
-                    MoneyLevel::MonthAvg => s / n as f64,
-                    MoneyLevel::MonthEnd => last,
-                })
+            months.get(&k).map(|&(s, n, last, _)| match cfg.money_level {
+                MoneyLevel::MonthAvg => s / n as f64,
+                MoneyLevel::MonthEnd => last,
+            })
         };
         let m = month_key(t);
         let ybar = level(m);
         let mut dy = None;
-        if let Some(y) = ybar {
-            bump(months[&m].3);
-            match cfg.money_rule {
-                MoneyRule::Delta => {
-                    if let Some(y0) = level(m - cfg.k_m as i32) {
-                        let d = y - y0;
-                        dy = Some(d);
-                        let tau = cfg.tau_m_bp / 100.0;
-                        let verdict = if d < -tau {
-                            Some(State::Loose)
-                        } else if d > tau {
-                            Some(State::Tight)
-                        } else {
-                            None
-                        };
-                        money = match (verdict, money) {
-                            (Some(v), _) => Some(v),
-                            (None, Some(prev)) => Some(prev),
-                            (None, None) => {
-                                let hist: Vec<f64> = (m - 11..=m).filter_map(level).collect();
-                                let mean = hist.iter().sum::<f64>() / hist.len() as f64;
-                                Some(if y < mean { State::Loose } else { State::Tight })
-                            }
-                        };
-                    }
+        let Some(y) = ybar else {
+            return MoneyOut { ybar, dy };
+        };
+        latest.bump(months[&m].3);
+        match cfg.money_rule {
+            MoneyRule::Delta => {
+                if let Some(y0) = level(m - cfg.k_m as i32) {
+                    let d = y - y0;
+                    dy = Some(d);
+                    self.money = match (band(d, cfg.tau_m_bp / 100.0, false), self.money) {
+                        (Some(v), _) => Some(v),
+                        (None, Some(prev)) => Some(prev),
+                        (None, None) => {
+                            let hist: Vec<f64> = (m - 11..=m).filter_map(level).collect();
+                            let mean = hist.iter().sum::<f64>() / hist.len() as f64;
+                            Some(if y < mean { State::Loose } else { State::Tight })
+                        }
+                    };
                 }
-                MoneyRule::MaCross => {
-                    let n = cfg.ma_n.max(1) as i32;
-                    let hist: Vec<f64> = (m - n + 1..=m).filter_map(level).collect();
-                    if hist.len() == n as usize {
-                        let ma = hist.iter().sum::<f64>() / n as f64;
-                        dy = Some(y - ma);
-                        money = Some(if y < ma { State::Loose } else { State::Tight });
-                    }
+            }
+            MoneyRule::MaCross => {
+                let n = cfg.ma_n.max(1) as i32;
+                let hist: Vec<f64> = (m - n + 1..=m).filter_map(level).collect();
+                if hist.len() == n as usize {
+                    let ma = hist.iter().sum::<f64>() / n as f64;
+                    dy = Some(y - ma);
+                    self.money = Some(if y < ma { State::Loose } else { State::Tight });
                 }
             }
         }
-        // ---- credit
-        let m2 = monthly_as_of(&inputs.m2_yoy, t);
-        let tsf_stock = monthly_as_of(&inputs.tsf_stock_yoy, t);
-        let flows = monthly_as_of(&inputs.tsf_flow, t);
+        MoneyOut { ybar, dy }
+    }
+
+    /// SPEC §1.2 from the monthly M2, TSF-stock YoY and flows known at t.
+    fn credit_step(&mut self, known: &RegimeInputs, latest: &mut Latest) -> (CreditBasis, CreditOut) {
+        let cfg = self.cfg.clone();
+        let m2 = monthly(&known.m2_yoy);
+        let tsf_stock = monthly(&known.tsf_stock_yoy);
+        let flows = monthly(&known.tsf_flow);
         let flow12 = |k: i32| -> Option<f64> {
             let s = |a: i32| -> Option<f64> {
                 (a - 11..=a)
@@ -346,8 +486,6 @@ pub fn classify(inputs: &RegimeInputs, dates: &[NaiveDate], cfg: &RegimeConfig) 
             let (now, before) = (s(k)?, s(k - 12)?);
             (before.abs() > 0.0).then(|| 100.0 * (now / before - 1.0))
         };
-        // The basis: published stock YoY when it exists for the latest M2 month,
-        // else the configured proxy.
         // Published stock YoY while it is still being published (its latest month no
         // more than two months behind M2's); otherwise the configured proxy.
         let last_m2 = m2.keys().next_back().copied();
@@ -356,123 +494,82 @@ pub fn classify(inputs: &RegimeInputs, dates: &[NaiveDate], cfg: &RegimeConfig) 
             (Some(_), None) => true,
             _ => false,
         };
-        let basis: &'static str = if use_stock {
-            "tsf_stock_yoy"
-        } else {
-            match cfg.tsf_proxy {
-                TsfProxy::M2Only => "m2 only",
-                TsfProxy::Flow12Yoy => "flow12_yoy proxy",
-            }
+        let basis = match (use_stock, cfg.tsf_proxy) {
+            (true, _) => CreditBasis::TsfStockYoy,
+            (false, TsfProxy::M2Only) => CreditBasis::M2Only,
+            (false, TsfProxy::Flow12Yoy) => CreditBasis::Flow12Proxy,
         };
         let tsf_at = |k: i32| -> Option<f64> {
-            if use_stock {
-                tsf_stock.get(&k).map(|v| v.0)
-            } else {
-                match cfg.tsf_proxy {
-                    TsfProxy::M2Only => m2.get(&k).map(|v| v.0),
-                    TsfProxy::Flow12Yoy => flow12(k),
-                }
+            match basis {
+                CreditBasis::TsfStockYoy => tsf_stock.get(&k).map(|v| v.0),
+                CreditBasis::M2Only => m2.get(&k).map(|v| v.0),
+                CreditBasis::Flow12Proxy => flow12(k),
             }
         };
-        let c_at = |k: i32| -> Option<f64> {
-            let a = m2.get(&k)?.0;
-            let b = tsf_at(k)?;
-            Some((a + b) / 2.0)
-        };
+        let c_at = |k: i32| -> Option<f64> { Some((m2.get(&k)?.0 + tsf_at(k)?) / 2.0) };
         // q = latest month with both sides published
-        let q = m2.keys().rev().copied().find(|&k| tsf_at(k).is_some());
-        let (mut c, mut dc, mut m2q, mut tsfq) = (None, None, None, None);
-        if let Some(q) = q {
-            bump(m2[&q].1);
-            if use_stock {
-                bump(tsf_stock[&q].1);
-            } else if cfg.tsf_proxy == TsfProxy::Flow12Yoy {
-                bump(flows[&q].1);
-            }
-            c = c_at(q);
-            m2q = m2.get(&q).map(|v| v.0);
-            tsfq = tsf_at(q);
-            let k = cfg.k_c as i32;
-            let tau = cfg.tau_c_pp;
-            let d_m2 = m2.get(&(q - k)).map(|v| m2q.unwrap() - v.0);
-            let d_tsf = tsf_at(q - k).map(|v| tsfq.unwrap() - v);
-            let d_c = c_at(q - k).map(|v| c.unwrap() - v);
-            let decided: Option<(f64, Option<State>)> = match cfg.credit_rule {
-                CreditRule::Composite => d_c.map(|d| {
-                    (
-                        d,
-                        if d > tau {
-                            Some(State::Loose)
-                        } else if d < -tau {
-                            Some(State::Tight)
-                        } else {
-                            None
-                        },
-                    )
-                }),
-                CreditRule::Both => match (d_m2, d_tsf) {
-                    (Some(a), Some(b)) => Some((
-                        // the change nearer zero is the one that decides
-                        if a.abs() < b.abs() { a } else { b },
-                        if a > tau && b > tau {
-                            Some(State::Loose)
-                        } else if a < -tau && b < -tau {
-                            Some(State::Tight)
-                        } else {
-                            None
-                        },
-                    )),
-                    _ => None,
-                },
-                CreditRule::Either => match (d_m2, d_tsf) {
-                    (Some(a), Some(b)) => {
-                        let mx = a.max(b);
-                        Some((
-                            mx,
-                            if mx > tau {
-                                Some(State::Loose)
-                            } else if mx < -tau {
-                                Some(State::Tight)
-                            } else {
-                                None
-                            },
-                        ))
-                    }
-                    _ => None,
-                },
-            };
-            if let Some((d, verdict)) = decided {
-                dc = Some(d);
-                credit = match (verdict, credit) {
-                    (Some(v), _) => Some(v),
-                    (None, Some(prev)) => Some(prev),
-                    (None, None) => {
-                        let hist: Vec<f64> = (q - 11..=q).filter_map(c_at).collect();
-                        let mean = hist.iter().sum::<f64>() / hist.len() as f64;
-                        Some(if c.unwrap() > mean {
-                            State::Loose
-                        } else {
-                            State::Tight
-                        })
-                    }
-                };
-            }
+        let Some(q) = m2.keys().rev().copied().find(|&k| tsf_at(k).is_some()) else {
+            return (basis, CreditOut::default());
+        };
+        latest.bump(m2[&q].1);
+        match basis {
+            CreditBasis::TsfStockYoy => latest.bump(tsf_stock[&q].1),
+            CreditBasis::Flow12Proxy => latest.bump(flows[&q].1),
+            CreditBasis::M2Only => {}
         }
-        out.push(RegimeRow {
-            date: t,
-            regime: Regime::of(money, credit),
-            money,
-            credit,
-            ybar,
-            dy,
-            c,
-            dc,
-            q_used: q.map(key_to_month_end),
-            m2: m2q,
-            tsf: tsfq,
-            credit_basis: basis,
-            inputs_available_at: avail,
-        });
+        let out = CreditOut {
+            c: c_at(q),
+            dc: None,
+            q: Some(q),
+            m2: m2.get(&q).map(|v| v.0),
+            tsf: tsf_at(q),
+        };
+        let k = cfg.k_c as i32;
+        let tau = cfg.tau_c_pp;
+        let d_m2 = m2.get(&(q - k)).map(|v| out.m2.unwrap() - v.0);
+        let d_tsf = tsf_at(q - k).map(|v| out.tsf.unwrap() - v);
+        let d_c = c_at(q - k).map(|v| out.c.unwrap() - v);
+        let decided: Option<(f64, Option<State>)> = match cfg.credit_rule {
+            CreditRule::Composite => d_c.map(|d| (d, band(d, tau, true))),
+            CreditRule::Both => match (d_m2, d_tsf) {
+                (Some(a), Some(b)) => Some((
+                    // the change nearer zero is the one that decides
+                    if a.abs() < b.abs() { a } else { b },
+                    match (band(a, tau, true), band(b, tau, true)) {
+                        (Some(x), Some(y)) if x == y => Some(x),
+                        _ => None,
+                    },
+                )),
+                _ => None,
+            },
+            CreditRule::Either => match (d_m2, d_tsf) {
+                (Some(a), Some(b)) => Some((a.max(b), band(a.max(b), tau, true))),
+                _ => None,
+            },
+        };
+        let Some((d, verdict)) = decided else {
+            return (basis, out);
+        };
+        self.credit = match (verdict, self.credit) {
+            (Some(v), _) => Some(v),
+            (None, Some(prev)) => Some(prev),
+            (None, None) => {
+                let hist: Vec<f64> = (q - 11..=q).filter_map(c_at).collect();
+                let mean = hist.iter().sum::<f64>() / hist.len() as f64;
+                Some(if out.c.unwrap() > mean {
+                    State::Loose
+                } else {
+                    State::Tight
+                })
+            }
+        };
+        (basis, CreditOut { dc: Some(d), ..out })
     }
-    out
+}
+
+/// Classify at each date of `dates` (ascending; normally month-ends) from full
+/// observation histories: each date reads [`RegimeInputs::as_of`] that date.
+pub fn classify(inputs: &RegimeInputs, dates: &[NaiveDate], cfg: &RegimeConfig) -> Vec<RegimeRow> {
+    let mut c = Classifier::new(cfg.clone());
+    dates.iter().map(|&t| c.step(t, &inputs.as_of(t))).collect()
 }

@@ -1,7 +1,12 @@
 //! # rotor-regime
 //!
 //! The money + credit regime classifier of SPEC §1 (货币 + 信用 周期), evaluated at each
-//! rebalance date `t` from observations whose `available_at ≤ t` only.
+//! rebalance date `t` from observations whose `available_at ≤ t` only. The classifier
+//! ([`Classifier`]) never filters by date itself: it is stepped through the signal dates
+//! with the inputs *as known at each date*, read through the point-in-time view
+//! ([`RegimeInputs::from_view`]) or cut from full histories by the same rule
+//! ([`RegimeInputs::as_of`], [`classify`]) — the as-of rule lives once, in
+//! `rotor_data::view`.
 //!
 //! **Money** (10Y CGB yield). `ybar_m` = mean of the month's daily yields
 //! (`MoneyLevel::MonthAvg`, default) or the month's last value (`MonthEnd`), using only
@@ -64,6 +69,6 @@
 mod classify;
 
 pub use classify::{
-    classify, month_end, CreditRule, MoneyLevel, MoneyRule, Obs, Regime, RegimeConfig,
-    RegimeInputs, RegimeRow, State, TsfProxy,
+    classify, month_end, Classifier, CreditBasis, CreditRule, MoneyLevel, MoneyRule, Obs, Regime,
+    RegimeConfig, RegimeInputs, RegimeRow, RegimeSeries, State, TsfProxy,
 };

@@ -57,7 +57,7 @@ fn spec_1_4_synthetic_is_ll() {
     assert_eq!(r.money, Some(State::Loose));
     assert_eq!(r.credit, Some(State::Loose));
     assert_eq!(r.regime, Regime::LL);
-    assert_eq!(r.credit_basis, "tsf_stock_yoy");
+    assert_eq!(r.credit_basis, CreditBasis::TsfStockYoy);
 }
 
 #[test]
@@ -194,7 +194,7 @@ fn later_vintage_wins_only_once_published() {
     let rows = classify(&inputs, &[d(2020, 2, 29), d(2020, 3, 31)], &cfg);
     assert_eq!(rows[0].m2, Some(8.0));
     assert_eq!(rows[1].m2, Some(9.0));
-    assert_eq!(rows[0].credit_basis, "m2 only");
+    assert_eq!(rows[0].credit_basis, CreditBasis::M2Only);
 }
 
 #[test]
@@ -212,7 +212,7 @@ fn flow12_proxy_and_rules() {
         ..Default::default()
     };
     let r = &classify(&inputs, &[me(39)], &cfg)[0];
-    assert_eq!(r.credit_basis, "flow12_yoy proxy");
+    assert_eq!(r.credit_basis, CreditBasis::Flow12Proxy);
     assert!((r.tsf.unwrap() - 100.0 * (1.01f64.powi(12) - 1.0)).abs() < 1e-9);
     // Both: M2 rises 0.3 over 3 months, the proxy is flat → no decision inside → initial
     let both = RegimeConfig {

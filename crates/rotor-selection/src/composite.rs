@@ -1,9 +1,7 @@
 //! Selection maps and the composite; see the crate docs for the rules.
 
-use chrono::NaiveDate;
-use rotor_core::ops::cross::{cs_z, spearman, standardize};
-use rotor_core::Panel;
-use rotor_factors::{FactorSet, Family};
+use rotor_core::ops::cross::{cs_z, standardize};
+use rotor_factors::{FactorId, Family};
 use rotor_regime::Regime;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -60,20 +58,16 @@ impl Default for SelectionConfig {
 }
 
 /// The static map: the sub-factors of `family` used in `regime` (among `available`).
-pub fn static_map(family: Family, regime: Regime, available: &[&str]) -> Vec<String> {
-    let keep = |f: &dyn Fn(&str) -> bool| -> Vec<String> {
-        available
-            .iter()
-            .filter(|s| f(s))
-            .map(|s| s.to_string())
-            .collect()
+pub fn static_map(family: Family, regime: Regime, available: &[FactorId]) -> Vec<FactorId> {
+    let keep = |f: &dyn Fn(FactorId) -> bool| -> Vec<FactorId> {
+        available.iter().copied().filter(|s| s.family() == family && f(*s)).collect()
     };
     match family {
         Family::Valuation => {
             let want = if regime == Regime::LL {
-                "val.pe_pct"
+                FactorId::PePct
             } else {
-                "val.inv_peg"
+                FactorId::InvPeg
             };
             keep(&|s| s == want)
         }
@@ -84,7 +78,7 @@ pub fn static_map(family: Family, regime: Regime, available: &[&str]) -> Vec<Str
                 keep(&|_| true)
             }
         }
-        Family::Analyst => keep(&|s| s.ends_with("_3m")),
+        Family::Analyst => keep(&|s| s.months() == Some(3)),
         Family::Flow | Family::Momentum => keep(&|_| true),
     }
 }
@@ -112,24 +106,15 @@ pub fn combine(families: &[&[f64]], weights: &[f64], min_families: usize) -> Vec
         .collect()
 }
 
-/// The composite and everything that explains it.
-#[derive(Debug, Clone)]
-pub struct Composite {
-    /// Signal dates.
-    pub dates: Vec<NaiveDate>,
-    /// Assets.
-    pub assets: Vec<String>,
-    /// Composite score S (dates × assets).
-    pub score: Panel,
-    /// Family scores F_f (dates × assets), for the families in play.
-    pub families: BTreeMap<Family, Panel>,
-    /// Standardised sub-factors Z_k.
-    pub z: BTreeMap<String, Panel>,
-    /// Per date, the sub-factors used by each family (empty = weight 0).
-    pub chosen: Vec<BTreeMap<Family, Vec<String>>>,
-    /// Per-date RankIC of each sub-factor against the return to the next signal date
-    /// (filled in adaptive mode and whenever forward returns are given).
-    pub rank_ic: BTreeMap<String, Vec<f64>>,
+/// The composite at one signal date and everything that explains it.
+#[derive(Debug, Clone, Default)]
+pub struct CompositeAt {
+    /// Composite score S per asset.
+    pub score: Vec<f64>,
+    /// Family scores F_f per asset, for the families in play.
+    pub families: BTreeMap<Family, Vec<f64>>,
+    /// The sub-factors used by each family (empty = weight 0).
+    pub chosen: BTreeMap<Family, Vec<FactorId>>,
 }
 
 fn mean_std(v: &[f64]) -> (f64, f64, usize) {
@@ -143,140 +128,201 @@ fn mean_std(v: &[f64]) -> (f64, f64, usize) {
     (m, s, n)
 }
 
-/// Compute the composite at every date of `fs`. `regimes[i]` is the regime known at
-/// `fs.dates[i]`; `fwd` (dates × assets) holds the return from each signal date to the
-/// next, `NaN` where not (yet) realised — only entries before `i` are read at date `i`.
-pub fn composite(
-    fs: &FactorSet,
-    regimes: &[Regime],
-    fwd: Option<&Panel>,
-    cfg: &SelectionConfig,
-) -> Composite {
-    let (nd, na) = (fs.dates.len(), fs.assets.len());
-    let mut z: BTreeMap<String, Panel> = BTreeMap::new();
-    for (k, p) in &fs.subs {
-        let mut q = p.clone();
-        q.map_rows(|row| standardize(row, cfg.winsor_k));
-        z.insert(k.clone(), q);
-    }
-    let mut rank_ic: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    if let Some(f) = fwd {
-        for (k, p) in &fs.subs {
-            let v = (0..nd).map(|i| spearman(p.row(i), f.row(i), 3)).collect();
-            rank_ic.insert(k.clone(), v);
+/// The selection stage, stepped through the signal dates in order.
+///
+/// At each date the caller first records the RankIC of every sub-factor at the previous
+/// signal date against the index return realised from it to this date
+/// ([`Selector::record_ic`]), then asks for the composite ([`Selector::step`]): the
+/// adaptive map reads only the ICs recorded so far, i.e. of periods ended by t.
+#[derive(Debug, Clone)]
+pub struct Selector {
+    cfg: SelectionConfig,
+    supported: Vec<FactorId>,
+    active: Vec<Family>,
+    history: Vec<(Regime, BTreeMap<FactorId, f64>)>,
+}
+
+impl Selector {
+    /// A selector over the sub-factors the inputs support; families named in
+    /// `disabled_families` are left out.
+    pub fn new(cfg: SelectionConfig, supported: &[FactorId]) -> Self {
+        let active = Family::ALL
+            .into_iter()
+            .filter(|f| supported.iter().any(|s| s.family() == *f))
+            .filter(|f| !cfg.disabled_families.iter().any(|d| d == f.name()))
+            .collect();
+        Selector {
+            cfg,
+            supported: supported.to_vec(),
+            active,
+            history: Vec::new(),
         }
     }
-    let active: Vec<Family> = fs
-        .families()
-        .into_iter()
-        .filter(|f| !cfg.disabled_families.iter().any(|d| d == f.name()))
-        .collect();
-    let weight = |f: Family| cfg.family_weights.get(f.name()).copied().unwrap_or(1.0);
-    let mut fam_panels: BTreeMap<Family, Panel> = active
-        .iter()
-        .map(|f| (*f, Panel::nan(fs.dates.clone(), fs.assets.clone())))
-        .collect();
-    let mut score = Panel::nan(fs.dates.clone(), fs.assets.clone());
-    let mut chosen = Vec::with_capacity(nd);
-    for i in 0..nd {
-        let rho = regimes.get(i).copied().unwrap_or(Regime::Undefined);
-        let mut pick: BTreeMap<Family, Vec<String>> = BTreeMap::new();
-        for &f in &active {
-            let avail = fs.subs_of(f);
-            let stat = static_map(f, rho, &avail);
-            let adaptive = cfg.mode == SelectionMode::Adaptive
-                && (f != Family::Valuation || cfg.valuation_adaptive)
-                && !rank_ic.is_empty();
-            let sel = if adaptive {
-                adaptive_pick(&avail, &rank_ic, regimes, i, rho, cfg).unwrap_or(stat)
-            } else {
-                stat
-            };
-            pick.insert(f, sel);
-        }
+
+    /// Families in play.
+    pub fn active(&self) -> &[Family] {
+        &self.active
+    }
+
+    /// Record the RankIC of each sub-factor at an earlier signal date whose regime was
+    /// `regime`, against the return of the period after it (ended by now).
+    pub fn record_ic(&mut self, regime: Regime, ic: BTreeMap<FactorId, f64>) {
+        self.history.push((regime, ic));
+    }
+
+    /// The composite at a date of regime `rho` from the raw sub-factors at that date.
+    pub fn step(&self, rho: Regime, subs: &BTreeMap<FactorId, Vec<f64>>) -> CompositeAt {
+        let na = subs.values().next().map_or(0, |v| v.len());
+        let z: BTreeMap<FactorId, Vec<f64>> = subs
+            .iter()
+            .map(|(k, v)| {
+                let mut r = v.clone();
+                standardize(&mut r, self.cfg.winsor_k);
+                (*k, r)
+            })
+            .collect();
+        let mut out = CompositeAt::default();
         let mut fam_rows: Vec<Vec<f64>> = Vec::new();
         let mut weights = Vec::new();
-        for &f in &active {
-            let sel = &pick[&f];
+        for &f in &self.active {
+            let sel = self.pick(f, rho);
             let mut row = vec![f64::NAN; na];
             if !sel.is_empty() {
                 for (j, slot) in row.iter_mut().enumerate() {
-                    let (mut s, mut n) = (0.0, 0usize);
-                    for k in sel {
-                        let v = z[k].get(i, j);
-                        if v.is_finite() {
-                            s += v;
-                            n += 1;
-                        }
-                    }
-                    if n > 0 {
-                        *slot = s / n as f64;
+                    let vals: Vec<f64> = sel
+                        .iter()
+                        .filter_map(|k| z.get(k).map(|v| v[j]))
+                        .filter(|v| v.is_finite())
+                        .collect();
+                    if !vals.is_empty() {
+                        *slot = vals.iter().sum::<f64>() / vals.len() as f64;
                     }
                 }
                 cs_z(&mut row);
             }
-            let fp = fam_panels.get_mut(&f).unwrap();
-            fp.values[i * na..(i + 1) * na].copy_from_slice(&row);
-            weights.push(if sel.is_empty() { 0.0 } else { weight(f) });
+            let w = self.cfg.family_weights.get(f.name()).copied().unwrap_or(1.0);
+            weights.push(if sel.is_empty() { 0.0 } else { w });
+            out.families.insert(f, row.clone());
+            out.chosen.insert(f, sel);
             fam_rows.push(row);
         }
         let refs: Vec<&[f64]> = fam_rows.iter().map(|r| r.as_slice()).collect();
-        let s = combine(&refs, &weights, cfg.min_families);
-        score.values[i * na..(i + 1) * na].copy_from_slice(&s);
-        chosen.push(pick);
+        out.score = if refs.is_empty() {
+            vec![f64::NAN; na]
+        } else {
+            combine(&refs, &weights, self.cfg.min_families)
+        };
+        out
     }
-    Composite {
-        dates: fs.dates.clone(),
-        assets: fs.assets.clone(),
-        score,
-        families: fam_panels,
-        z,
-        chosen,
-        rank_ic,
+
+    /// The sub-factors of family `f` at a date of regime `rho`.
+    fn pick(&self, f: Family, rho: Regime) -> Vec<FactorId> {
+        let stat = static_map(f, rho, &self.supported);
+        let adaptive = self.cfg.mode == SelectionMode::Adaptive
+            && (f != Family::Valuation || self.cfg.valuation_adaptive);
+        if !adaptive {
+            return stat;
+        }
+        let avail: Vec<FactorId> = self.supported.iter().copied().filter(|s| s.family() == f).collect();
+        self.adaptive_pick(&avail, rho).unwrap_or(stat)
+    }
+
+    /// Adaptive choice for one family; None when even the all-regime history is
+    /// shorter than `n_min` (the caller keeps the static choice).
+    fn adaptive_pick(&self, avail: &[FactorId], rho: Regime) -> Option<Vec<FactorId>> {
+        let cfg = &self.cfg;
+        let stats = |k: FactorId, same: bool| -> (f64, f64, usize) {
+            let v: Vec<f64> = self
+                .history
+                .iter()
+                .filter(|(r, _)| !same || *r == rho)
+                .map(|(_, ic)| ic.get(&k).copied().unwrap_or(f64::NAN))
+                .collect();
+            mean_std(&v)
+        };
+        let enough = |same: bool| avail.iter().any(|k| stats(*k, same).2 >= cfg.n_min);
+        let same = if enough(true) {
+            true
+        } else if enough(false) {
+            false
+        } else {
+            return None;
+        };
+        let mut ok: Vec<(f64, FactorId)> = avail
+            .iter()
+            .filter_map(|k| {
+                let (m, s, n) = stats(*k, same);
+                let icir = m / s;
+                (n >= cfg.n_min && m > 0.0 && icir.is_finite() && icir > cfg.icir_min)
+                    .then_some((icir, *k))
+            })
+            .collect();
+        ok.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        Some(ok.into_iter().take(cfg.k_max).map(|(_, k)| k).collect())
     }
 }
 
-/// Adaptive choice for one family at date index `i`; None when even the all-regime
-/// history is shorter than `n_min` (the caller keeps the static choice).
-fn adaptive_pick(
-    avail: &[&str],
-    rank_ic: &BTreeMap<String, Vec<f64>>,
-    regimes: &[Regime],
-    i: usize,
-    rho: Regime,
-    cfg: &SelectionConfig,
-) -> Option<Vec<String>> {
-    // the period after s ends at date s + 1 ≤ i
-    let stats = |k: &str, same: bool| -> (f64, f64, usize) {
-        let ic = &rank_ic[k];
-        let v: Vec<f64> = (0..i)
-            .filter(|&s| !same || regimes.get(s) == Some(&rho))
-            .map(|s| ic[s])
-            .collect();
-        mean_std(&v)
-    };
-    let enough = |same: bool| avail.iter().any(|k| stats(k, same).2 >= cfg.n_min);
-    let same = if enough(true) {
-        true
-    } else if enough(false) {
-        false
-    } else {
-        return None;
-    };
-    let mut ok: Vec<(f64, &str)> = avail
-        .iter()
-        .filter_map(|k| {
-            let (m, s, n) = stats(k, same);
-            let icir = m / s;
-            (n >= cfg.n_min && m > 0.0 && icir.is_finite() && icir > cfg.icir_min)
-                .then_some((icir, *k))
-        })
-        .collect();
-    ok.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    Some(
-        ok.into_iter()
-            .take(cfg.k_max)
-            .map(|(_, k)| k.to_string())
-            .collect(),
-    )
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subs(pairs: &[(FactorId, Vec<f64>)]) -> BTreeMap<FactorId, Vec<f64>> {
+        pairs.iter().cloned().collect()
+    }
+
+    #[test]
+    fn static_map_follows_spec_3_1() {
+        let all = [
+            FactorId::PePct,
+            FactorId::InvPeg,
+            FactorId::Fund(rotor_factors::FundItem::NpYoy),
+            FactorId::Analyst(rotor_factors::AnaMetric::Np, 1),
+            FactorId::Analyst(rotor_factors::AnaMetric::Np, 3),
+        ];
+        assert_eq!(static_map(Family::Valuation, Regime::LL, &all), vec![FactorId::PePct]);
+        assert_eq!(static_map(Family::Valuation, Regime::TT, &all), vec![FactorId::InvPeg]);
+        assert!(static_map(Family::Fundamental, Regime::LL, &all).is_empty());
+        assert_eq!(static_map(Family::Fundamental, Regime::LT, &all).len(), 1);
+        assert_eq!(
+            static_map(Family::Analyst, Regime::LL, &all),
+            vec![FactorId::Analyst(rotor_factors::AnaMetric::Np, 3)]
+        );
+    }
+
+    #[test]
+    fn every_family_disabled_gives_no_score_and_no_panic() {
+        let cfg = SelectionConfig {
+            disabled_families: Family::ALL.iter().map(|f| f.name().to_string()).collect(),
+            ..Default::default()
+        };
+        let s = Selector::new(cfg, &[FactorId::Mc, FactorId::PePct]);
+        assert!(s.active().is_empty());
+        let c = s.step(Regime::LL, &subs(&[(FactorId::Mc, vec![1.0, 2.0, 3.0])]));
+        assert_eq!(c.score.len(), 3);
+        assert!(c.score.iter().all(|v| v.is_nan()));
+    }
+
+    #[test]
+    fn adaptive_keeps_the_static_choice_until_enough_history_then_follows_the_ic() {
+        use rotor_factors::{AnaMetric::*, FactorId::Analyst};
+        let ids = [Analyst(Np, 1), Analyst(Np, 3)];
+        let cfg = SelectionConfig {
+            mode: SelectionMode::Adaptive,
+            n_min: 3,
+            min_families: 1,
+            ..Default::default()
+        };
+        let mut s = Selector::new(cfg, &ids);
+        let x = subs(&[(ids[0], vec![1.0, 2.0, 3.0]), (ids[1], vec![3.0, 2.0, 1.0])]);
+        assert_eq!(s.step(Regime::LT, &x).chosen[&Family::Analyst], vec![ids[1]]);
+        // the 1-month change has predicted well, the 3-month one badly
+        for k in 0..3 {
+            let e = 0.01 * k as f64;
+            s.record_ic(Regime::LT, BTreeMap::from([(ids[0], 0.3 + e), (ids[1], -0.2 - e)]));
+        }
+        let c = s.step(Regime::LT, &x);
+        assert_eq!(c.chosen[&Family::Analyst], vec![ids[0]]);
+        // the score is the 1-month factor standardised: ascending
+        assert!(c.score[0] < c.score[1] && c.score[1] < c.score[2]);
+    }
 }

@@ -39,4 +39,6 @@
 #![forbid(unsafe_code)]
 
 mod composite;
-pub use composite::{combine, composite, static_map, Composite, SelectionConfig, SelectionMode};
+pub use composite::{
+    combine, static_map, CompositeAt, SelectionConfig, SelectionMode, Selector,
+};
