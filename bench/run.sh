@@ -10,7 +10,7 @@ BENCH=${BENCH_DATA:-/tmp/benchdata}
 PY=/tmp/peers/bin/python
 cargo build --release -q
 cargo build --release -q -p rotor-data --example read_panel
-cargo build --release -q -p rotor-strategy --example bench_rotation
+cargo build --release -q -p rotor-strategies --example bench_rotation
 ROTOR=./target/release/rotor
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

@@ -103,6 +103,9 @@ pub struct SweepArgs {
     /// Output folder (default: <out>/<name>-sweep).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Refuse grids of more variants than this.
+    #[arg(long, default_value_t = rotor_engine::sweep::MAX_VARIANTS)]
+    pub max_variants: usize,
 }
 
 /// `rotor eval`

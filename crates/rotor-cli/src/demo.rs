@@ -8,6 +8,10 @@
 use crate::args::{CheckArgs, DemoArgs, SimArgs};
 use crate::ui::Ui;
 use anyhow::Result;
+use rotor_engine::config::StrategyFile;
+use rotor_engine::plan::Plan;
+use rotor_engine::run::RunOptions;
+use std::path::Path;
 
 pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
     let store = a.out.join("store");
@@ -36,32 +40,33 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
         },
     )?;
     ui.note("\n3/4 money + credit regime (SPEC §1)");
-    let mut cfg =
-        rotor_strategy::config::parse(include_str!("../../../examples/demo/strategy.toml"))
-            .map_err(|e| anyhow::anyhow!("embedded demo strategy: {e}"))?;
-    cfg.store = Some(store.clone());
-    cfg.out = a.out.clone();
-    cfg.validate(std::path::Path::new("examples/demo/strategy.toml"))?;
-    let (ld, out) = crate::strategy::run_cfg(ui, &cfg)?;
+    let path = Path::new("examples/demo/strategy.toml");
+    let mut file = StrategyFile::parse_at(
+        include_str!("../../../examples/demo/strategy.toml"),
+        path,
+        Path::new("."),
+    )?;
+    file.engine.store = Some(store);
+    file.engine.out = a.out.clone();
+    let plan = Plan::new(file, rotor_strategies::registry())?;
+    let art = crate::strategy::run_plan(ui, &plan, RunOptions::default())?;
     if !ui.json {
-        let mut counts = std::collections::BTreeMap::new();
-        for r in &out.regime_of {
-            *counts.entry(r.code()).or_insert(0usize) += 1;
-        }
-        let c: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let c: Vec<String> = art
+            .summary
+            .label_counts
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
         println!("months per regime: {}", c.join(", "));
     }
     ui.note("\n4/4 rotation backtest (SPEC §2–§5) and this month's list");
     let dir = a.out.join("run");
-    rotor_strategy::report::write_run(&dir, &cfg, &ld, &out)?;
-    let written = crate::strategy::write_reports(ui, &cfg, &ld, &out, &dir)?;
+    rotor_engine::write::write_run(&dir, &art)?;
+    let written = crate::strategy::write_reports(ui, &art, &dir)?;
     if ui.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&rotor_strategy::report::summary(&cfg, &out))?
-        );
+        println!("{}", serde_json::to_string_pretty(&art.summary)?);
     } else {
-        crate::strategy::print_run(ui, &cfg, &ld, &out, &dir);
+        crate::strategy::print_run(ui, &art, &dir);
     }
     ui.note(format!("\ndemo outputs in {}", a.out.display()));
     crate::ui::print_written(ui, &written);

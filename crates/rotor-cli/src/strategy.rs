@@ -1,59 +1,83 @@
 //! `rotor regime`, `rotor backtest`, `rotor recommend`, `rotor sweep`: thin shells over
-//! rotor-strategy that print a compact terminal summary (or JSON with `--json`).
+//! the engine that print a compact terminal summary (or JSON with `--json`).
 
 use crate::args::{RecommendArgs, RegimeArgs, RunArgs, SweepArgs};
 use crate::ui::{f2, pct, print_written, sparkline, table, Ui};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use rotor_strategy::config::StrategyConfig;
-use rotor_strategy::load::{load, Loaded};
-use rotor_strategy::pipeline::{run_pipeline, RunOutput};
-use rotor_strategy::report;
+use rotor_engine::artifacts::{self, RunArtifacts};
+use rotor_engine::config::StrategyFile;
+use rotor_engine::note::Note;
+use rotor_engine::perf::SeriesKind;
+use rotor_engine::plan::Plan;
+use rotor_engine::run::RunOptions;
+use rotor_engine::write::{recommendation_frame, write_file, write_run};
+use rotor_strategies::registry;
 use std::path::{Path, PathBuf};
 
-fn load_cfg(path: &Path) -> Result<StrategyConfig> {
-    StrategyConfig::load(path).with_context(|| format!("reading strategy file {}", path.display()))
-}
-
-fn run_dir(cfg: &StrategyConfig, out: Option<PathBuf>, suffix: &str) -> PathBuf {
-    out.unwrap_or_else(|| cfg.out.join(format!("{}{suffix}", cfg.name)))
+/// Read and resolve a strategy file.
+pub fn load_plan(path: &Path) -> Result<Plan> {
+    Plan::load(path, registry())
+        .with_context(|| format!("reading strategy file {}", path.display()))
 }
 
 /// Print the notes (families excluded, proxies) — visible in every output.
-fn print_notes(ui: &Ui, notes: &[String]) {
+fn print_notes(ui: &Ui, notes: &[Note]) {
     if notes.is_empty() {
         return;
     }
     ui.note("\nnotes:");
     for n in notes {
-        ui.note(format!("  · {n}"));
+        ui.note(format!("  · {}", n.text));
     }
 }
 
 pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
-    let cfg = match (&a.config, &a.store) {
-        (Some(c), _) => load_cfg(c)?,
-        (None, Some(s)) => StrategyConfig {
-            store: Some(s.clone()),
-            ..Default::default()
-        },
+    let (file, name) = match (&a.config, &a.store) {
+        (Some(c), _) => {
+            let f = StrategyFile::load(c)
+                .with_context(|| format!("reading strategy file {}", c.display()))?;
+            let n = f.engine.name.clone();
+            (f, n)
+        }
+        (None, Some(s)) => {
+            let text = format!("store = {:?}\n", s.display().to_string());
+            (
+                StrategyFile::parse_at(&text, Path::new("--store"), Path::new("."))?,
+                "regime".to_string(),
+            )
+        }
         (None, None) => bail!("give --config FILE or --store DIR"),
     };
-    let ld = load(&cfg)?;
-    let Some(ri) = &ld.regime else {
-        bail!("the store has no macro dataset: import the 10Y yield and M2 YoY first (see examples/china_bundle.toml)");
+    let p = rotor_strategies::rotation::params_of(&file)?;
+    let Some(store) = &file.engine.store else {
+        bail!("`rotor regime` needs a store (the strategy file has none)");
     };
-    let dates = rotor_strategy::pipeline::signal_dates(&ld.days, &cfg, ld.days.last().copied());
-    let rows = rotor_regime::classify(ri, &dates, &cfg.regime);
-    if let Some(p) = &a.csv {
-        std::fs::write(p, report::regime_csv(&rows))
-            .with_context(|| format!("writing {}", p.display()))?;
+    // the timeline runs to the latest data (a backtest's `end` does not cut it)
+    let rows = rotor_strategies::rotation::regime_timeline(
+        store,
+        file.engine.calendar_code(),
+        file.engine.start,
+        None,
+        &p,
+    )?;
+    if rows.iter().all(|r| r.ybar.is_none() && r.m2.is_none()) {
+        bail!(
+            "the store has no {} or {} series: import the 10Y yield and M2 YoY first (see examples/china_bundle.toml)",
+            p.macro_series.yield_10y,
+            p.macro_series.m2_yoy
+        );
+    }
+    let frame = rotor_strategies::rotation::regime_frame(&rows);
+    if let Some(path) = &a.csv {
+        std::fs::write(path, frame.to_csv())
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     let written = match &a.report {
         Some(dir) => vec![rotor_report::write(
             dir,
             "regime",
-            &rotor_report::regime::report(&cfg.name, &rows, &cfg.regime),
+            &rotor_report::regime::report(&name, &frame, &p.regime.rules_zh()),
             true,
         )?],
         None => Vec::new(),
@@ -63,15 +87,18 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
         print_written(ui, &written);
         return Ok(());
     }
-    let mut counts = std::collections::BTreeMap::new();
-    for r in &rows {
-        *counts.entry(r.regime).or_insert(0usize) += 1;
-    }
+    print_regime(&rows, a.last, p.regime.k_m);
+    print_written(ui, &written);
+    Ok(())
+}
+
+fn print_regime(rows: &[rotor_regime::RegimeRow], last: usize, k_m: usize) {
     let o = |x: Option<f64>| x.map(|v| format!("{v:.3}")).unwrap_or_else(|| "—".into());
+    let month = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m").to_string()).unwrap_or_default();
     let body: Vec<Vec<String>> = rows
         .iter()
         .rev()
-        .take(a.last)
+        .take(last)
         .rev()
         .map(|r| {
             vec![
@@ -80,34 +107,31 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
                 r.regime.zh().into(),
                 o(r.ybar),
                 o(r.dy),
-                r.q_used
-                    .map(|d| d.format("%Y-%m").to_string())
-                    .unwrap_or_default(),
+                month(r.q_used),
                 o(r.m2),
                 o(r.tsf),
                 o(r.dc),
-                r.credit_basis.into(),
+                r.credit_basis.to_string(),
             ]
         })
         .collect();
-    println!(
-        "{}",
-        table(
-            &[
-                "date",
-                "regime",
-                "环境",
-                "10Y avg",
-                "Δy",
-                "credit month",
-                "M2 YoY",
-                "TSF",
-                "Δc",
-                "credit basis"
-            ],
-            &body
-        )
-    );
+    let h = [
+        "date",
+        "regime",
+        "环境",
+        "10Y avg",
+        "Δy",
+        "credit month",
+        "M2 YoY",
+        "TSF",
+        "Δc",
+        "credit basis",
+    ];
+    println!("{}", table(&h, &body));
+    let mut counts = std::collections::BTreeMap::new();
+    for r in rows {
+        *counts.entry(r.regime).or_insert(0usize) += 1;
+    }
     let c: Vec<Vec<String>> = counts
         .iter()
         .map(|(r, n)| vec![r.code().into(), r.zh().into(), n.to_string()])
@@ -119,51 +143,46 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
     );
     if let Some(r) = rows.last() {
         println!(
-            "\ncurrent ({}): {} {} — money {:?} (10Y avg {} , Δy {} pp over {} months), credit {:?} (month {}, c {} , Δc {} pp, {}), inputs published by {}",
+            "\ncurrent ({}): {} {} — money {:?} (10Y avg {} , Δy {} pp over {k_m} months), credit {:?} (month {}, c {} , Δc {} pp, {}), inputs published by {}",
             r.date,
             r.regime.code(),
             r.regime.zh(),
             r.money,
             o(r.ybar),
             o(r.dy),
-            cfg.regime.k_m,
             r.credit,
-            r.q_used.map(|d| d.format("%Y-%m").to_string()).unwrap_or_default(),
+            month(r.q_used),
             o(r.c),
             o(r.dc),
             r.credit_basis,
             r.inputs_available_at.map(|d| d.to_string()).unwrap_or_default()
         );
     }
-    print_notes(ui, &ld.notes);
-    print_written(ui, &written);
-    Ok(())
 }
 
-/// Print the yearly table, summary and top of the recommendation.
-pub fn print_run(ui: &Ui, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput, dir: &Path) {
-    let (zh, _, rows) = report::yearly(cfg, out);
-    if !rows.is_empty() {
-        let body: Vec<Vec<String>> = rows
+/// Print the yearly table, the summary and the top of the recommendation.
+pub fn print_run(ui: &Ui, a: &RunArtifacts, dir: &Path) {
+    if !a.yearly.rows.is_empty() {
+        let body: Vec<Vec<String>> = a
+            .yearly
+            .rows
             .iter()
-            .map(|(l, v)| {
-                std::iter::once(l.clone())
-                    .chain(v.iter().map(|x| pct(*x)))
+            .map(|r| {
+                std::iter::once(r.label.clone())
+                    .chain(r.returns.iter().chain(&r.excess).map(|x| pct(*x)))
                     .collect()
             })
             .collect();
-        println!(
-            "年度表现 / yearly performance\n{}",
-            table(&zh.iter().map(String::as_str).collect::<Vec<_>>(), &body)
-        );
+        let h: Vec<&str> = a.yearly.zh.iter().map(String::as_str).collect();
+        println!("年度表现 / yearly performance\n{}", table(&h, &body));
     }
-    let s = report::summary(cfg, out);
+    let s = &a.summary;
     let body: Vec<Vec<String>> = s
         .series
         .iter()
         .map(|x| {
             vec![
-                x.name.clone(),
+                x.name.to_string(),
                 pct(x.total_return),
                 pct(x.cagr),
                 pct(x.volatility),
@@ -189,7 +208,7 @@ pub fn print_run(ui: &Ui, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput, di
         .iter()
         .map(|x| {
             vec![
-                x.benchmark.clone(),
+                x.benchmark.to_string(),
                 pct(x.annualised_excess),
                 pct(x.excess_max_drawdown),
                 pct(x.tracking_error),
@@ -199,53 +218,47 @@ pub fn print_run(ui: &Ui, cfg: &StrategyConfig, ld: &Loaded, out: &RunOutput, di
         })
         .collect();
     if !body.is_empty() {
+        let h = [
+            "excess vs",
+            "ann. excess",
+            "excess max DD",
+            "TE",
+            "IR",
+            "monthly win",
+        ];
+        println!("{}", table(&h, &body));
+    }
+    if let Some(r) = a
+        .perf
+        .as_ref()
+        .and_then(|p| p.returns(SeriesKind::Strategy))
+    {
         println!(
-            "{}",
-            table(
-                &[
-                    "excess vs",
-                    "ann. excess",
-                    "excess max DD",
-                    "TE",
-                    "IR",
-                    "monthly win"
-                ],
-                &body
-            )
+            "NAV {}",
+            sparkline(&rotor_metrics::stats::drawdown::nav_path(r), 60)
         );
     }
-    if let Some(p) = &out.perf {
-        let mut a = 1.0;
-        let nav: Vec<f64> = p
-            .net
-            .iter()
-            .map(|x| {
-                a *= 1.0 + x;
-                a
-            })
-            .collect();
-        println!("NAV {}", sparkline(&nav, 60));
-    }
-    let reco = report::recommendation(cfg, ld, out);
-    print_reco(&reco, cfg.portfolio.top_n.max(8));
-    print_notes(ui, &out.notes);
+    print_reco(a, a.top_n.max(8));
+    print_notes(ui, &a.notes);
     ui.note(format!("\nrun folder: {}", dir.display()));
 }
 
-fn print_reco(reco: &report::Recommendation, n: usize) {
+fn print_reco(a: &RunArtifacts, n: usize) {
+    let reco = &a.recommendation;
     let Some(d) = reco.date else { return };
-    let fams: Vec<String> = reco
+    let extras: Vec<String> = reco
         .rows
         .first()
-        .map(|r| r.families.keys().cloned().collect())
+        .map(|r| r.extra.keys().cloned().collect())
         .unwrap_or_default();
     let mut headers = vec![
         "rank".to_string(),
-        "index".into(),
+        "asset".into(),
         "pick".into(),
         "score".into(),
+        "weight".into(),
     ];
-    headers.extend(fams.iter().cloned());
+    headers.extend(extras.iter().cloned());
     headers.push("ETF".into());
     let body: Vec<Vec<String>> = reco
         .rows
@@ -254,83 +267,84 @@ fn print_reco(reco: &report::Recommendation, n: usize) {
         .map(|r| {
             let mut v = vec![
                 r.rank.to_string(),
-                r.index.clone(),
+                r.asset.clone(),
                 if r.selected {
                     "★".into()
                 } else {
                     String::new()
                 },
                 f2(r.score),
+                pct(r.weight),
             ];
-            v.extend(fams.iter().map(|f| f2(r.families[f])));
+            v.extend(extras.iter().map(|f| f2(r.extra[f])));
             v.push(r.etf.clone().unwrap_or_default());
             v
         })
         .collect();
     let h: Vec<&str> = headers.iter().map(String::as_str).collect();
-    println!(
-        "\nrecommendation as of {d} — regime {} {}\n{}",
-        reco.regime,
-        reco.regime_zh,
-        table(&h, &body)
-    );
-    for (f, subs) in &reco.chosen {
-        println!(
-            "  {f}: {}",
-            if subs.is_empty() {
-                "off".into()
-            } else {
-                subs.join(", ")
-            }
-        );
+    let label = match (&reco.label, &reco.label_name) {
+        (Some(c), Some(n)) => format!(
+            " — {} {c} {n}",
+            a.label_title.clone().unwrap_or_else(|| "label".into())
+        ),
+        _ => String::new(),
+    };
+    println!("\nrecommendation as of {d}{label}\n{}", table(&h, &body));
+    for line in &reco.text {
+        println!("  {line}");
     }
 }
 
+/// Run a plan and build its artifacts, with stage notes.
+pub fn run_plan(ui: &Ui, plan: &Plan, opts: RunOptions) -> Result<RunArtifacts> {
+    let pb = ui.bar(2, "backtest");
+    pb.set_message("loading and running");
+    let e = rotor_engine::execute(plan, opts)?;
+    pb.inc(1);
+    pb.set_message("tables");
+    let a = artifacts::build(plan, &e.fingerprint, &e.output);
+    pb.inc(1);
+    pb.finish_and_clear();
+    Ok(a)
+}
+
 pub fn backtest(ui: &Ui, a: RunArgs) -> Result<()> {
-    let cfg = load_cfg(&a.config)?;
-    let dir = run_dir(&cfg, a.out, "");
-    let (ld, out) = run_cfg(ui, &cfg)?;
-    report::write_run(&dir, &cfg, &ld, &out)?;
+    let plan = load_plan(&a.config)?;
+    let dir = a.out.unwrap_or_else(|| plan.engine.run_dir(""));
+    let art = run_plan(ui, &plan, RunOptions::default())?;
+    write_run(&dir, &art)?;
     let written = if a.no_report {
         Vec::new()
     } else {
-        write_reports(ui, &cfg, &ld, &out, &dir)?
+        write_reports(ui, &art, &dir)?
     };
     if ui.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report::summary(&cfg, &out))?
-        );
+        println!("{}", serde_json::to_string_pretty(&art.summary)?);
     } else {
-        print_run(ui, &cfg, &ld, &out, &dir);
+        print_run(ui, &art, &dir);
     }
     print_written(ui, &written);
     Ok(())
 }
 
-/// Write the backtest report and the regime report of a run into its folder
-/// (`report.html/.xlsx`, `regime.html/.xlsx`, `charts/*.png`).
-pub fn write_reports(
-    ui: &Ui,
-    cfg: &StrategyConfig,
-    ld: &Loaded,
-    out: &RunOutput,
-    dir: &Path,
-) -> Result<Vec<rotor_report::Written>> {
+/// Write the backtest report and, when the run has a regime table, the regime report
+/// into its folder (`report.html/.xlsx`, `regime.html/.xlsx`, `charts/*.png`).
+pub fn write_reports(ui: &Ui, a: &RunArtifacts, dir: &Path) -> Result<Vec<rotor_report::Written>> {
     let pb = ui.bar(2, "report");
     pb.set_message("report");
     let mut w = vec![rotor_report::write(
         dir,
         "report",
-        &rotor_report::backtest::report(cfg, ld, out),
+        &rotor_report::backtest::report(a),
         true,
     )?];
     pb.inc(1);
-    if !out.regimes.is_empty() {
+    if let Some(f) = a.frame("regime") {
+        let rules = a.texts.get("regime_rules").cloned().unwrap_or_default();
         w.push(rotor_report::write(
             dir,
             "regime",
-            &rotor_report::regime::report(&cfg.name, &out.regimes, &cfg.regime),
+            &rotor_report::regime::report(&a.name, f, &rules),
             true,
         )?);
     }
@@ -339,21 +353,8 @@ pub fn write_reports(
     Ok(w)
 }
 
-/// Load and run with stage notes.
-pub fn run_cfg(ui: &Ui, cfg: &StrategyConfig) -> Result<(Loaded, RunOutput)> {
-    let pb = ui.bar(2, "backtest");
-    pb.set_message("loading");
-    let ld = load(cfg)?;
-    pb.inc(1);
-    pb.set_message("running");
-    let out = run_pipeline(&ld, cfg, None);
-    pb.inc(1);
-    pb.finish_and_clear();
-    Ok((ld, out))
-}
-
 pub fn recommend(ui: &Ui, a: RecommendArgs) -> Result<()> {
-    let cfg = load_cfg(&a.config)?;
+    let plan = load_plan(&a.config)?;
     let date = match &a.date {
         Some(s) => Some(
             NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -361,36 +362,39 @@ pub fn recommend(ui: &Ui, a: RecommendArgs) -> Result<()> {
         ),
         None => None,
     };
-    let ld = load(&cfg)?;
-    let d = date.or(ld.days.last().copied());
-    if let (Some(d), Some(first)) = (d, ld.days.first()) {
-        if d < *first {
-            bail!("--date {d} is before the first trading day in the data ({first})");
-        }
+    let until = date.unwrap_or(NaiveDate::MAX);
+    let art = run_plan(ui, &plan, RunOptions { until: Some(until) })?;
+    if let (Some(d), None) = (date, art.recommendation.date) {
+        bail!("--date {d} is before the first trading day of the data (or the strategy's start)");
     }
-    let mut c = cfg.clone();
-    c.end = d;
-    let out = run_pipeline(&ld, &c, d);
-    let reco = report::recommendation(&c, &ld, &out);
     if let Some(dir) = &a.out {
         std::fs::create_dir_all(dir)?;
-        std::fs::write(
-            dir.join("recommendation.json"),
-            serde_json::to_string_pretty(&reco)?,
+        write_file(
+            dir,
+            "recommendation.csv",
+            &recommendation_frame(&art).to_csv(),
+        )?;
+        write_file(
+            dir,
+            "recommendation.json",
+            &serde_json::to_string_pretty(&art.recommendation)?,
         )?;
     }
     if ui.json {
-        println!("{}", serde_json::to_string_pretty(&reco)?);
+        println!("{}", serde_json::to_string_pretty(&art.recommendation)?);
     } else {
-        print_reco(&reco, reco.rows.len());
-        print_notes(ui, &reco.notes);
+        print_reco(&art, art.recommendation.rows.len());
+        print_notes(ui, &art.recommendation.notes);
     }
     Ok(())
 }
 
 pub fn sweep(ui: &Ui, a: SweepArgs) -> Result<()> {
-    let cfg = load_cfg(&a.config)?;
-    let axes = rotor_strategy::sweep::parse_grid(&a.grid, &cfg)?;
+    let plan = load_plan(&a.config)?;
+    if plan.params.sleeves().is_some() {
+        bail!("a sleeves strategy cannot be swept on data loaded once: sweep each sleeve's strategy file");
+    }
+    let axes = rotor_engine::sweep::parse_grid(&a.grid, &plan, a.max_variants)?;
     let n: usize = axes.iter().map(|x| x.values.len()).product();
     ui.note(format!(
         "{n} variants over {}",
@@ -399,17 +403,19 @@ pub fn sweep(ui: &Ui, a: SweepArgs) -> Result<()> {
             .collect::<Vec<_>>()
             .join(" × ")
     ));
-    let ld = load(&cfg)?;
+    let ld = rotor_engine::load::load(&plan.load_spec())?;
     let t0 = std::time::Instant::now();
-    let rows = rotor_strategy::sweep::run_sweep(&ld, &cfg, &axes)?;
-    let dir = run_dir(&cfg, a.out, "-sweep");
-    let files = rotor_strategy::sweep::write_sweep(&dir, &axes, &rows)?;
-    std::fs::write(dir.join("config.toml"), cfg.to_toml())?;
+    let pb = ui.bar(n as u64, "sweep");
+    let rows = rotor_engine::sweep::run_sweep(&plan, &ld, &axes, registry(), &|| pb.inc(1))?;
+    pb.finish_and_clear();
+    let dir: PathBuf = a.out.unwrap_or_else(|| plan.engine.run_dir("-sweep"));
+    let files = rotor_engine::sweep::write_sweep(&dir, &axes, &rows)?;
+    write_file(&dir, "config.toml", &plan.to_toml())?;
     if ui.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
-    let mut best: Vec<&rotor_strategy::sweep::VariantRow> = rows.iter().collect();
+    let mut best: Vec<&rotor_engine::sweep::VariantRow> = rows.iter().collect();
     best.sort_by(|a, b| b.sharpe.total_cmp(&a.sharpe));
     let body: Vec<Vec<String>> = best
         .iter()

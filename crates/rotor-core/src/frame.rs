@@ -223,7 +223,10 @@ mod tests {
         let d = "2024-01-31".parse::<NaiveDate>().unwrap();
         let f = Frame::new("t")
             .with("date", Column::Date(vec![Some(d), None]))
-            .with("note", Column::Text(vec!["a, b".into(), "say \"x\"".into()]))
+            .with(
+                "note",
+                Column::Text(vec!["a, b".into(), "say \"x\"".into()]),
+            )
             .with("n", Column::Int(vec![1, -2]))
             .with("x", Column::Num(vec![1e-9, f64::INFINITY]))
             .with("ok", Column::Bool(vec![true, false]));

@@ -87,7 +87,9 @@ impl Dated {
     /// The points with `from ≤ date ≤ to` (either bound open when None).
     pub fn window(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Dated {
         let lo = from.map_or(0, |f| self.dates.partition_point(|d| *d < f));
-        let hi = to.map_or(self.dates.len(), |t| self.dates.partition_point(|d| *d <= t));
+        let hi = to.map_or(self.dates.len(), |t| {
+            self.dates.partition_point(|d| *d <= t)
+        });
         let hi = hi.max(lo);
         Dated {
             dates: self.dates[lo..hi].to_vec(),
@@ -97,7 +99,10 @@ impl Dated {
 
     /// The series on `dates` (NaN where it has no point).
     pub fn on(&self, dates: &[NaiveDate]) -> Vec<f64> {
-        dates.iter().map(|d| self.at(*d).unwrap_or(f64::NAN)).collect()
+        dates
+            .iter()
+            .map(|d| self.at(*d).unwrap_or(f64::NAN))
+            .collect()
     }
 
     /// Map the values, keeping the dates.
@@ -125,9 +130,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.window(None, Some(d("2024-01-05"))).values(), &[1.0, 2.0]);
-        assert_eq!(s.window(Some(d("2024-01-03")), Some(d("2024-01-07"))).values(), &[2.0]);
+        assert_eq!(
+            s.window(Some(d("2024-01-03")), Some(d("2024-01-07")))
+                .values(),
+            &[2.0]
+        );
         assert!(s.window(Some(d("2024-02-01")), None).is_empty());
-        assert!(s.window(Some(d("2024-02-01")), Some(d("2024-01-01"))).is_empty());
+        assert!(s
+            .window(Some(d("2024-02-01")), Some(d("2024-01-01")))
+            .is_empty());
         let on = s.on(&[d("2024-01-04"), d("2024-01-05")]);
         assert_eq!(on[0], 2.0);
         assert!(on[1].is_nan());

@@ -211,6 +211,7 @@ pub struct PitView {
     statements: Option<HashMap<String, Vec<QuarterObs>>>,
     consensus: Option<HashMap<String, Vec<ConsensusObs>>>,
     etfs: Option<Vec<EtfInfo>>,
+    etf_index: HashMap<String, usize>,
 }
 
 impl PitView {
@@ -223,6 +224,7 @@ impl PitView {
             statements: None,
             consensus: None,
             etfs: None,
+            etf_index: HashMap::new(),
         }
     }
 
@@ -297,7 +299,12 @@ impl PitView {
     }
 
     /// Load macro series by id (one source per id, see the module docs).
-    pub fn load_macro(&mut self, store: &Store, ids: &[String], preference: &[String]) -> Result<()> {
+    pub fn load_macro(
+        &mut self,
+        store: &Store,
+        ids: &[String],
+        preference: &[String],
+    ) -> Result<()> {
         if !store.has(Dataset::Macro) || ids.is_empty() {
             return Ok(());
         }
@@ -354,7 +361,12 @@ impl PitView {
     }
 
     /// Load the quarterly statements of `codes` (all vintages).
-    pub fn load_statements(&mut self, store: &Store, codes: &[String], preference: &[String]) -> Result<()> {
+    pub fn load_statements(
+        &mut self,
+        store: &Store,
+        codes: &[String],
+        preference: &[String],
+    ) -> Result<()> {
         if !store.has(Dataset::Fundamentals) {
             return Ok(());
         }
@@ -377,7 +389,9 @@ impl PitView {
             let (Some(c), Some(p), Some(a)) = (code[i].as_deref(), pe[i], av[i]) else {
                 continue;
             };
-            if !codes.iter().any(|x| x == c) || src[i].as_deref() != chosen.get(c).map(String::as_str) {
+            if !codes.iter().any(|x| x == c)
+                || src[i].as_deref() != chosen.get(c).map(String::as_str)
+            {
                 continue;
             }
             per.entry(c.to_string()).or_default().push(QuarterObs {
@@ -420,7 +434,12 @@ impl PitView {
     }
 
     /// Load the consensus snapshots of `codes`.
-    pub fn load_consensus(&mut self, store: &Store, codes: &[String], preference: &[String]) -> Result<()> {
+    pub fn load_consensus(
+        &mut self,
+        store: &Store,
+        codes: &[String],
+        preference: &[String],
+    ) -> Result<()> {
         if !store.has(Dataset::Consensus) {
             return Ok(());
         }
@@ -453,7 +472,9 @@ impl PitView {
         let mut seen = std::collections::BTreeSet::new();
         let mut out = Vec::new();
         for i in 0..t.len() {
-            let Some(c) = code[i].as_deref() else { continue };
+            let Some(c) = code[i].as_deref() else {
+                continue;
+            };
             if !seen.insert(c.to_string()) {
                 continue;
             }
@@ -465,6 +486,11 @@ impl PitView {
                 available_at: av[i].map(days_to_date),
             });
         }
+        self.etf_index = out
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.code.clone(), i))
+            .collect();
         self.etfs = Some(out);
         Ok(())
     }
@@ -477,7 +503,11 @@ impl PitView {
 
 /// Consensus rows per code, each counted from `max(as_of, available_at)`, sorted by that
 /// date then fiscal year.
-fn consensus_rows(t: &Table, codes: &[String], preference: &[String]) -> HashMap<String, Vec<ConsensusObs>> {
+fn consensus_rows(
+    t: &Table,
+    codes: &[String],
+    preference: &[String],
+) -> HashMap<String, Vec<ConsensusObs>> {
     let chosen = choose_sources(t, preference);
     let (code, src, asof, av, fy) = (
         t.str_col("code"),
@@ -517,7 +547,10 @@ fn consensus_rows(t: &Table, codes: &[String], preference: &[String]) -> HashMap
 
 /// The preferred source among `(source, rows)`, else the one with most rows (ties:
 /// alphabetical).
-fn pick_source<'a>(sources: impl Iterator<Item = (&'a str, usize)>, preference: &[String]) -> String {
+fn pick_source<'a>(
+    sources: impl Iterator<Item = (&'a str, usize)>,
+    preference: &[String],
+) -> String {
     let v: Vec<(&str, usize)> = sources.collect();
     if let Some(p) = preference.iter().find(|p| v.iter().any(|(s, _)| s == p)) {
         return p.clone();
@@ -620,22 +653,33 @@ impl<'a> AsOf<'a> {
 
     /// The last finite value of `code` published by t, with its date, looking back at
     /// most `max_rows` rows of the field (None = no limit).
-    pub fn latest(&self, field: Field, code: &str, max_rows: Option<usize>) -> Option<(NaiveDate, f64)> {
+    pub fn latest(
+        &self,
+        field: Field,
+        code: &str,
+        max_rows: Option<usize>,
+    ) -> Option<(NaiveDate, f64)> {
         let f = self.view.daily.get(&field)?;
         let j = *f.index.get(code)?;
         let cut = self.cut(f);
         let lo = max_rows.map_or(0, |m| cut.saturating_sub(m));
         (lo..cut).rev().find_map(|r| {
             let v = f.cols[j][r];
-            let hidden = f.late[j].binary_search_by_key(&r, |c| c.0).is_ok_and(|k| f.late[j][k].1 > self.t);
+            let hidden = f.late[j]
+                .binary_search_by_key(&r, |c| c.0)
+                .is_ok_and(|k| f.late[j][k].1 > self.t);
             (v.is_finite() && !hidden).then_some((f.dates[r], v))
         })
     }
 
     /// Number of finite values of `code` published by t (its usable history length).
     pub fn history_len(&self, field: Field, code: &str) -> usize {
-        let Some(f) = self.view.daily.get(&field) else { return 0 };
-        let Some(&j) = f.index.get(code) else { return 0 };
+        let Some(f) = self.view.daily.get(&field) else {
+            return 0;
+        };
+        let Some(&j) = f.index.get(code) else {
+            return 0;
+        };
         let cut = self.cut(f);
         let hidden = f.late[j]
             .iter()
@@ -668,6 +712,11 @@ impl<'a> AsOf<'a> {
         self.view.has_statements()
     }
 
+    /// Is a macro series loaded?
+    pub fn has_macro(&self, id: &str) -> bool {
+        self.view.has_macro(id)
+    }
+
     /// Are consensus snapshots loaded?
     pub fn has_consensus(&self) -> bool {
         self.view.has_consensus()
@@ -692,6 +741,13 @@ impl<'a> AsOf<'a> {
             .filter(move |e| e.available_at.is_none_or(|a| a <= t))
     }
 
+    /// The static data of ETF `code` if it is known at t.
+    pub fn etf(&self, code: &str) -> Option<&'a EtfInfo> {
+        let i = *self.view.etf_index.get(code)?;
+        let e = &self.view.etfs.as_ref()?[i];
+        e.available_at.is_none_or(|a| a <= self.t).then_some(e)
+    }
+
     /// Day number of t (days since the epoch), for callers keyed like the store.
     pub fn day_number(&self) -> i32 {
         date_to_days(self.t)
@@ -707,7 +763,12 @@ mod tests {
     }
 
     fn cal() -> TradingCalendar {
-        TradingCalendar::new(["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"].iter().map(|s| d(s)).collect())
+        TradingCalendar::new(
+            ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]
+                .iter()
+                .map(|s| d(s))
+                .collect(),
+        )
     }
 
     fn panel(vals: &[f64]) -> Panel {
@@ -722,19 +783,33 @@ mod tests {
     fn a_daily_column_ends_at_t_and_hides_cells_published_later() {
         let mut v = PitView::new(cal());
         // the cell of 01-03 is published on 01-05 (two trading days late)
-        v.insert_daily(Field::CLOSE, &panel(&[1.0, 2.0, 3.0, 4.0]), &[(1, 0, date_to_days(d("2024-01-05")))]);
+        v.insert_daily(
+            Field::CLOSE,
+            &panel(&[1.0, 2.0, 3.0, 4.0]),
+            &[(1, 0, date_to_days(d("2024-01-05")))],
+        );
         let at = v.at(d("2024-01-04"));
         assert_eq!(at.column(Field::CLOSE, "A").unwrap().len(), 3);
         let c = at.column(Field::CLOSE, "A").unwrap();
         assert!(c[1].is_nan() && c[2] == 3.0);
         assert_eq!(at.history_len(Field::CLOSE, "A"), 2);
-        assert_eq!(at.latest(Field::CLOSE, "A", None), Some((d("2024-01-04"), 3.0)));
+        assert_eq!(
+            at.latest(Field::CLOSE, "A", None),
+            Some((d("2024-01-04"), 3.0))
+        );
         let at = v.at(d("2024-01-05"));
-        assert_eq!(&*at.column(Field::CLOSE, "A").unwrap(), &[1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(
+            &*at.column(Field::CLOSE, "A").unwrap(),
+            &[1.0, 2.0, 3.0, 4.0]
+        );
         assert_eq!(at.history_len(Field::CLOSE, "A"), 4);
         // a weekend t sees Friday's close
         assert_eq!(v.at(d("2024-01-06")).days().len(), 4);
-        assert!(v.at(d("2024-01-01")).column(Field::CLOSE, "A").unwrap().is_empty());
+        assert!(v
+            .at(d("2024-01-01"))
+            .column(Field::CLOSE, "A")
+            .unwrap()
+            .is_empty());
         assert!(v.at(d("2024-01-05")).column(Field::CLOSE, "B").is_none());
     }
 
@@ -748,8 +823,14 @@ mod tests {
             .map(|(r, day)| (r, 0, date_to_days(*day + chrono::Duration::days(1))))
             .collect();
         v.insert_daily(Field::FUND_SIZE, &panel(&[10.0, 20.0, 30.0, 40.0]), &late);
-        assert_eq!(v.at(d("2024-01-04")).latest(Field::FUND_SIZE, "A", None), Some((d("2024-01-03"), 20.0)));
-        assert_eq!(v.at(d("2024-01-02")).latest(Field::FUND_SIZE, "A", None), None);
+        assert_eq!(
+            v.at(d("2024-01-04")).latest(Field::FUND_SIZE, "A", None),
+            Some((d("2024-01-03"), 20.0))
+        );
+        assert_eq!(
+            v.at(d("2024-01-02")).latest(Field::FUND_SIZE, "A", None),
+            None
+        );
     }
 
     fn macro_table(rows: &[(&str, &str, &str, f64)]) -> Table {
@@ -799,10 +880,19 @@ mod tests {
         };
         v.statements = Some(HashMap::from([(
             "A".to_string(),
-            vec![q("2023-09-30", "2023-10-30", 1.0), q("2023-09-30", "2024-01-03", 2.0)],
+            vec![
+                q("2023-09-30", "2023-10-30", 1.0),
+                q("2023-09-30", "2024-01-03", 2.0),
+            ],
         )]));
-        assert_eq!(v.at(d("2024-01-03")).statements("A")[&quarter_key(d("2023-09-30"))].np, 1.0);
-        assert_eq!(v.at(d("2024-01-04")).statements("A")[&quarter_key(d("2023-09-30"))].np, 2.0);
+        assert_eq!(
+            v.at(d("2024-01-03")).statements("A")[&quarter_key(d("2023-09-30"))].np,
+            1.0
+        );
+        assert_eq!(
+            v.at(d("2024-01-04")).statements("A")[&quarter_key(d("2023-09-30"))].np,
+            2.0
+        );
     }
 
     #[test]
@@ -832,6 +922,9 @@ mod tests {
         v.consensus = Some(consensus_rows(&t, &["000300.SH".into()], &[]));
         assert_eq!(v.at(d("2024-03-14")).consensus("000300.SH").len(), 1);
         let rows = v.at(d("2024-03-15")).consensus("000300.SH");
-        assert_eq!((rows.len(), rows[1].as_of, rows[1].np), (2, d("2024-03-15"), 2.0));
+        assert_eq!(
+            (rows.len(), rows[1].as_of, rows[1].np),
+            (2, d("2024-03-15"), 2.0)
+        );
     }
 }

@@ -41,6 +41,7 @@
 pub mod engine;
 pub mod limit;
 pub mod quantile;
+pub mod signal;
 pub mod summary;
 
 pub use engine::{evaluate, DateStats, EvalConfig, EvalError, Evaluation};

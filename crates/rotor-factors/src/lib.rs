@@ -46,8 +46,8 @@ pub mod price;
 pub mod valuation;
 
 mod set;
-pub use set::{
-    compute_at, AnaMetric, Availability, FactorConfig, FactorHistory, FactorId, FactorSet, FactorsAt,
-    Family, FundItem, Presence,
-};
 pub use rotor_data::view::{ConsensusObs, QuarterObs};
+pub use set::{
+    compute_at, AnaMetric, Availability, FactorConfig, FactorHistory, FactorId, FactorSet,
+    FactorsAt, Family, FundItem, Presence,
+};

@@ -178,7 +178,12 @@ pub enum AnaMetric {
 
 impl AnaMetric {
     /// In the order of [`analyst::changes`].
-    pub const ALL: [AnaMetric; 4] = [AnaMetric::Np, AnaMetric::Roe, AnaMetric::Rev, AnaMetric::Eps];
+    pub const ALL: [AnaMetric; 4] = [
+        AnaMetric::Np,
+        AnaMetric::Roe,
+        AnaMetric::Rev,
+        AnaMetric::Eps,
+    ];
     fn name(self) -> &'static str {
         match self {
             AnaMetric::Np => "np",
@@ -275,7 +280,10 @@ impl FromStr for FactorId {
         let ana = s.strip_prefix("ana.").and_then(|r| {
             let (m, h) = r.rsplit_once('_')?;
             let h: u32 = h.strip_suffix('m')?.parse().ok()?;
-            AnaMetric::ALL.into_iter().find(|x| x.name() == m).map(|m| FactorId::Analyst(m, h))
+            AnaMetric::ALL
+                .into_iter()
+                .find(|x| x.name() == m)
+                .map(|m| FactorId::Analyst(m, h))
         });
         ana.ok_or_else(|| format!("unknown sub-factor `{s}`"))
     }
@@ -347,7 +355,11 @@ impl Presence {
             }
         }
         if self.flows() {
-            for (k, id) in [(1, FactorId::FlowNb), (2, FactorId::FlowInst), (3, FactorId::FlowLarge)] {
+            for (k, id) in [
+                (1, FactorId::FlowNb),
+                (2, FactorId::FlowInst),
+                (3, FactorId::FlowLarge),
+            ] {
                 if self.flows[k] {
                     v.push(id);
                 }
@@ -439,7 +451,9 @@ fn valuation_rows(
     let mut inv = vec![f64::NAN; n];
     let mut has_input = vec![false; n];
     for (j, code) in assets.iter().enumerate() {
-        let Some(pe) = at.column(Field::PE_TTM, code) else { continue };
+        let Some(pe) = at.column(Field::PE_TTM, code) else {
+            continue;
+        };
         let Some(t) = last(&pe) else { continue };
         pct[j] = cfg.pe_pct_sign * valuation::pe_pct_at(&pe, t, cfg.pe_pct_window, cfg.pe_pct_min);
         let pe_t = pe[t];
@@ -454,7 +468,11 @@ fn valuation_rows(
         }
     }
     // an undefined inverse PEG with inputs takes the cross-sectional minimum (SPEC §2.1)
-    let min = inv.iter().copied().filter(|v| v.is_finite()).fold(f64::INFINITY, f64::min);
+    let min = inv
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(f64::INFINITY, f64::min);
     for j in 0..n {
         if !inv[j].is_finite() && has_input[j] && min.is_finite() {
             inv[j] = min;
@@ -465,7 +483,13 @@ fn valuation_rows(
 }
 
 /// Expected growth in % and its basis (see [`GrowthSource`]).
-fn growth(at: &AsOf<'_>, code: &str, close: &[f64], pe: &[f64], cfg: &FactorConfig) -> (f64, &'static str) {
+fn growth(
+    at: &AsOf<'_>,
+    code: &str,
+    close: &[f64],
+    pe: &[f64],
+    cfg: &FactorConfig,
+) -> (f64, &'static str) {
     let t = pe.len() - 1;
     let m = at.statements(code);
     let ttm = m
@@ -514,7 +538,12 @@ fn growth(at: &AsOf<'_>, code: &str, close: &[f64], pe: &[f64], cfg: &FactorConf
     }
 }
 
-fn fundamental_rows(at: &AsOf<'_>, assets: &[String], cfg: &FactorConfig, out: &mut BTreeMap<FactorId, Vec<f64>>) {
+fn fundamental_rows(
+    at: &AsOf<'_>,
+    assets: &[String],
+    cfg: &FactorConfig,
+    out: &mut BTreeMap<FactorId, Vec<f64>>,
+) {
     let p = fundamental::FundParams {
         window: cfg.fund_window,
         min_obs: cfg.fund_min_obs,
@@ -530,7 +559,12 @@ fn fundamental_rows(at: &AsOf<'_>, assets: &[String], cfg: &FactorConfig, out: &
     }
 }
 
-fn analyst_rows(at: &AsOf<'_>, assets: &[String], cfg: &FactorConfig, out: &mut BTreeMap<FactorId, Vec<f64>>) {
+fn analyst_rows(
+    at: &AsOf<'_>,
+    assets: &[String],
+    cfg: &FactorConfig,
+    out: &mut BTreeMap<FactorId, Vec<f64>>,
+) {
     for &h in &cfg.analyst_windows {
         let rows: Vec<[f64; 4]> = assets
             .iter()
@@ -551,7 +585,10 @@ fn flow_rows(
 ) {
     let turn: Vec<Cow<'_, [f64]>> = assets
         .iter()
-        .map(|a| at.column(Field::FLOW_TURNOVER, a).unwrap_or(Cow::Borrowed(&[])))
+        .map(|a| {
+            at.column(Field::FLOW_TURNOVER, a)
+                .unwrap_or(Cow::Borrowed(&[]))
+        })
         .collect();
     for (k, id, field) in [
         (1, FactorId::FlowNb, Field::NORTHBOUND),
@@ -566,11 +603,15 @@ fn flow_rows(
             .iter()
             .enumerate()
             .map(|(j, a)| {
-                let Some(net) = at.column(field, a) else { return f64::NAN };
+                let Some(net) = at.column(field, a) else {
+                    return f64::NAN;
+                };
                 match (last(&net), cut) {
                     (Some(t), false) if turn[j].len() == net.len() => match cfg.flow_transform {
                         FlowTransform::Raw => flow::ratio_at(&net, &turn[j], t, cfg.flow_window),
-                        FlowTransform::TsPct => flow::ratio_pct_at(&net, &turn[j], t, cfg.flow_window, 250),
+                        FlowTransform::TsPct => {
+                            flow::ratio_pct_at(&net, &turn[j], t, cfg.flow_window, 250)
+                        }
                     },
                     _ => f64::NAN,
                 }
@@ -628,7 +669,10 @@ impl FactorHistory {
         }
         if !basis.is_empty() {
             let parts: Vec<String> = basis.iter().map(|(b, c)| format!("{b} {c}")).collect();
-            notes.push(format!("valuation: inverse-PEG growth basis (asset-dates): {}", parts.join(", ")));
+            notes.push(format!(
+                "valuation: inverse-PEG growth basis (asset-dates): {}",
+                parts.join(", ")
+            ));
         }
         if subs.contains_key(&FactorId::FlowNb) && self.dates.iter().any(|d| *d >= cfg.nb_cutoff) {
             notes.push(format!(
@@ -656,12 +700,22 @@ impl FactorHistory {
     }
 }
 
-fn availability(dates: &[NaiveDate], subs: &BTreeMap<FactorId, Panel>, n: usize) -> Vec<Availability> {
+fn availability(
+    dates: &[NaiveDate],
+    subs: &BTreeMap<FactorId, Panel>,
+    n: usize,
+) -> Vec<Availability> {
     let mut out = Vec::new();
     for (k, d) in dates.iter().enumerate() {
         for f in Family::ALL {
-            let ids: Vec<&Panel> = subs.iter().filter(|(id, _)| id.family() == f).map(|(_, p)| p).collect();
-            let n_valid = (0..n).filter(|&j| ids.iter().any(|p| p.get(k, j).is_finite())).count();
+            let ids: Vec<&Panel> = subs
+                .iter()
+                .filter(|(id, _)| id.family() == f)
+                .map(|(_, p)| p)
+                .collect();
+            let n_valid = (0..n)
+                .filter(|&j| ids.iter().any(|p| p.get(k, j).is_finite()))
+                .count();
             out.push(Availability {
                 date: *d,
                 family: f,

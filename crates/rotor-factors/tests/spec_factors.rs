@@ -3,10 +3,10 @@
 use chrono::{Days, NaiveDate};
 use rotor_core::ops::aggregate::{aggregate, AggMethod};
 use rotor_core::Panel;
+use rotor_data::view::{statements_as_of, Field, PitView};
 use rotor_factors::analyst::{self, ConsensusObs};
 use rotor_factors::fundamental::{self, FundParams, QuarterObs};
 use rotor_factors::momentum::{mc, mc_at, strip_count, McVariant};
-use rotor_data::view::{statements_as_of, Field, PitView};
 use rotor_factors::{flow, valuation, *};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -213,7 +213,9 @@ fn demo_panels() -> [Panel; 4] {
 }
 
 fn view_of(p: &[Panel; 4]) -> PitView {
-    let mut v = PitView::new(rotor_core::calendar::TradingCalendar::new(p[0].dates.clone()));
+    let mut v = PitView::new(rotor_core::calendar::TradingCalendar::new(
+        p[0].dates.clone(),
+    ));
     v.insert_daily(Field::CLOSE, &p[0], &[]);
     v.insert_daily(Field::PE_TTM, &p[1], &[]);
     v.insert_daily(Field::NORTHBOUND, &p[2], &[]);
@@ -256,7 +258,10 @@ fn set_notes_availability_and_nb_cutoff() {
     let nb = &fs.subs[&FactorId::FlowNb];
     assert!(nb.row(0).iter().all(|v| v.is_finite()));
     assert!(nb.row(1).iter().all(|v| v.is_nan()), "2024-08-30 ≥ cut-off");
-    assert!(fs.subs[&FactorId::FlowInst].row(1).iter().all(|v| v.is_finite()));
+    assert!(fs.subs[&FactorId::FlowInst]
+        .row(1)
+        .iter()
+        .all(|v| v.is_finite()));
     let fund = fs
         .availability
         .iter()
@@ -288,7 +293,10 @@ fn factor_ids_round_trip_through_their_strings_and_sort_by_them() {
     for (id, s) in all.iter().zip(&strs) {
         assert_eq!(s.parse::<FactorId>().unwrap(), *id);
     }
-    assert_eq!("ana.np_12m".parse::<FactorId>().unwrap(), FactorId::Analyst(AnaMetric::Np, 12));
+    assert_eq!(
+        "ana.np_12m".parse::<FactorId>().unwrap(),
+        FactorId::Analyst(AnaMetric::Np, 12)
+    );
     assert!("val.pe".parse::<FactorId>().is_err());
 }
 

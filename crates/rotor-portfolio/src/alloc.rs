@@ -28,7 +28,7 @@ pub enum Allocator {
 
 /// One selected name: the asset (its index in the universe), the instrument traded
 /// (a column chosen by the caller's map) and its target weight.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Selected<C> {
     /// Universe position of the asset.
     pub asset: usize,
@@ -41,7 +41,7 @@ pub struct Selected<C> {
 /// Select up to `n` names from `order` (ranked eligible asset positions, best first),
 /// mapping each through `map` (None = not tradable at t: skipped, counted). Returns the
 /// selection and the number of names skipped before the N-th was found.
-pub fn allocate<C: Copy>(
+pub fn allocate<C>(
     allocator: Allocator,
     order: &[usize],
     score: &[f64],
@@ -59,7 +59,10 @@ pub fn allocate<C: Copy>(
             None => skipped += 1,
         }
     }
-    let w = weights(allocator, &picked.iter().map(|(j, _)| score[*j]).collect::<Vec<_>>());
+    let w = weights(
+        allocator,
+        &picked.iter().map(|(j, _)| score[*j]).collect::<Vec<_>>(),
+    );
     let sel = picked
         .into_iter()
         .zip(w)
@@ -98,8 +101,12 @@ pub fn weights(allocator: Allocator, scores: &[f64]) -> Vec<f64> {
 
 /// A position `p` in `risky` and the rest in `defensive` (None = cash). `p` is clipped
 /// to `[0, 1]`; zero weights are left out.
-pub fn position<C: Copy>(p: f64, risky: C, defensive: Option<C>) -> Vec<(C, f64)> {
-    let p = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
+pub fn position<C: Clone>(p: f64, risky: C, defensive: Option<C>) -> Vec<(C, f64)> {
+    let p = if p.is_finite() {
+        p.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let mut v = Vec::new();
     if p > 0.0 {
         v.push((risky, p));
@@ -117,7 +124,9 @@ mod tests {
     #[test]
     fn top_n_skips_untradable_names_and_weights_equally() {
         let score = [3.0, 2.0, 1.0, 0.5];
-        let (sel, skipped) = allocate(Allocator::TopN, &[0, 1, 2, 3], &score, 2, |j| (j != 0).then_some(j * 10));
+        let (sel, skipped) = allocate(Allocator::TopN, &[0, 1, 2, 3], &score, 2, |j| {
+            (j != 0).then_some(j * 10)
+        });
         assert_eq!(skipped, 1);
         assert_eq!(sel.iter().map(|s| s.asset).collect::<Vec<_>>(), vec![1, 2]);
         assert_eq!(sel[1].instrument, 20);
@@ -130,7 +139,10 @@ mod tests {
     fn score_weights_are_proportional_to_positive_scores_and_sum_to_one() {
         let w = weights(Allocator::ScoreWeighted, &[3.0, 1.0, -2.0]);
         assert_eq!(w, vec![0.75, 0.25, 0.0]);
-        assert_eq!(weights(Allocator::ScoreWeighted, &[-1.0, -2.0]), vec![0.5, 0.5]);
+        assert_eq!(
+            weights(Allocator::ScoreWeighted, &[-1.0, -2.0]),
+            vec![0.5, 0.5]
+        );
         assert!(weights(Allocator::ScoreWeighted, &[]).is_empty());
         let w = weights(Allocator::ScoreWeighted, &[0.3, 0.2, 0.9, 1e-9]);
         assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
@@ -138,7 +150,10 @@ mod tests {
 
     #[test]
     fn a_position_splits_between_risky_and_defensive_or_cash() {
-        assert_eq!(position(0.75, 'E', Some('B')), vec![('E', 0.75), ('B', 0.25)]);
+        assert_eq!(
+            position(0.75, 'E', Some('B')),
+            vec![('E', 0.75), ('B', 0.25)]
+        );
         assert_eq!(position(0.75, 'E', None), vec![('E', 0.75)]);
         assert_eq!(position(1.5, 'E', Some('B')), vec![('E', 1.0)]);
         assert_eq!(position(0.0, 'E', Some('B')), vec![('B', 1.0)]);

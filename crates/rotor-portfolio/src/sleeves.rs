@@ -90,12 +90,20 @@ mod tests {
     fn daily_reset_is_exactly_the_weighted_sum() {
         let core = [0.0, 0.01, -0.02, 0.03];
         let sat = [0.0, -0.01, 0.05, f64::NAN];
-        let m = mix(&[&core, &sat], &[0.7, 0.3], SleeveRebalance::DailyReset, 0.001);
+        let m = mix(
+            &[&core, &sat],
+            &[0.7, 0.3],
+            SleeveRebalance::DailyReset,
+            0.001,
+        );
         for d in 1..4 {
             let s = if sat[d].is_finite() { sat[d] } else { 0.0 };
             assert_eq!(m.net[d], 0.7 * core[d] + 0.3 * s);
         }
-        assert!(m.weights.iter().all(|w| (w.iter().sum::<f64>() - 1.0).abs() < 1e-15));
+        assert!(m
+            .weights
+            .iter()
+            .all(|w| (w.iter().sum::<f64>() - 1.0).abs() < 1e-15));
         assert!(m.rebalanced.is_empty());
     }
 
@@ -104,14 +112,24 @@ mod tests {
         // the satellite doubles on day 1: 0.3·2 / (0.7 + 0.6) = 0.4615 > 0.35
         let core = [0.0, 0.0, 0.0];
         let sat = [0.0, 1.0, 0.0];
-        let m = mix(&[&core, &sat], &[0.7, 0.3], SleeveRebalance::Bands(0.05), 0.001);
+        let m = mix(
+            &[&core, &sat],
+            &[0.7, 0.3],
+            SleeveRebalance::Bands(0.05),
+            0.001,
+        );
         assert_eq!(m.rebalanced, vec![1]);
         assert!((m.net[1] - 0.3).abs() < 1e-12);
         let drifted = 0.6 / 1.3;
         assert!((m.net[2] + 0.001 * 2.0 * (drifted - 0.3)).abs() < 1e-12);
         assert_eq!(m.weights[1], vec![0.7, 0.3]);
         // small moves stay inside the band and drift
-        let m = mix(&[&core, &[0.0, 0.05, 0.0]], &[0.7, 0.3], SleeveRebalance::Bands(0.05), 0.001);
+        let m = mix(
+            &[&core, &[0.0, 0.05, 0.0]],
+            &[0.7, 0.3],
+            SleeveRebalance::Bands(0.05),
+            0.001,
+        );
         assert!(m.rebalanced.is_empty());
         assert!(m.weights[2][1] > 0.3);
         assert!((m.weights[2].iter().sum::<f64>() - 1.0).abs() < 1e-12);
@@ -119,7 +137,9 @@ mod tests {
 
     #[test]
     fn no_days_or_no_sleeves_is_empty() {
-        assert!(mix(&[], &[], SleeveRebalance::DailyReset, 0.0).net.is_empty());
+        assert!(mix(&[], &[], SleeveRebalance::DailyReset, 0.0)
+            .net
+            .is_empty());
         // no target weights: all cash
         let m = mix(&[&[0.0, 0.1]], &[], SleeveRebalance::DailyReset, 0.0);
         assert_eq!(m.net, vec![0.0, 0.0]);

@@ -277,7 +277,6 @@ pub struct RegimeRow {
     pub inputs_available_at: Option<NaiveDate>,
 }
 
-
 /// What the TSF side of the credit composite was at a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum CreditBasis {
@@ -420,7 +419,10 @@ impl Classifier {
         let cfg = &self.cfg;
         // month key -> (sum, n, last, latest available_at)
         let mut months: BTreeMap<i32, (f64, usize, f64, NaiveDate)> = BTreeMap::new();
-        for o in yields.iter().filter(|o| o.period <= t && o.value.is_finite()) {
+        for o in yields
+            .iter()
+            .filter(|o| o.period <= t && o.value.is_finite())
+        {
             let e = months
                 .entry(month_key(o.period))
                 .or_insert((0.0, 0, f64::NAN, o.available_at));
@@ -430,10 +432,12 @@ impl Classifier {
             e.3 = e.3.max(o.available_at);
         }
         let level = |k: i32| {
-            months.get(&k).map(|&(s, n, last, _)| match cfg.money_level {
-                MoneyLevel::MonthAvg => s / n as f64,
-                MoneyLevel::MonthEnd => last,
-            })
+            months
+                .get(&k)
+                .map(|&(s, n, last, _)| match cfg.money_level {
+                    MoneyLevel::MonthAvg => s / n as f64,
+                    MoneyLevel::MonthEnd => last,
+                })
         };
         let m = month_key(t);
         let ybar = level(m);
@@ -472,7 +476,11 @@ impl Classifier {
     }
 
     /// SPEC §1.2 from the monthly M2, TSF-stock YoY and flows known at t.
-    fn credit_step(&mut self, known: &RegimeInputs, latest: &mut Latest) -> (CreditBasis, CreditOut) {
+    fn credit_step(
+        &mut self,
+        known: &RegimeInputs,
+        latest: &mut Latest,
+    ) -> (CreditBasis, CreditOut) {
         let cfg = self.cfg.clone();
         let m2 = monthly(&known.m2_yoy);
         let tsf_stock = monthly(&known.tsf_stock_yoy);
@@ -572,4 +580,71 @@ impl Classifier {
 pub fn classify(inputs: &RegimeInputs, dates: &[NaiveDate], cfg: &RegimeConfig) -> Vec<RegimeRow> {
     let mut c = Classifier::new(cfg.clone());
     dates.iter().map(|&t| c.step(t, &inputs.as_of(t))).collect()
+}
+
+impl RegimeConfig {
+    /// The classification rules in force, in Chinese, read off the config (the
+    /// formulas are in the crate docs) — what reports state instead of a fixed text.
+    pub fn rules_zh(&self) -> String {
+        let c = self;
+        let level = match c.money_level {
+            MoneyLevel::MonthAvg => "月均值",
+            MoneyLevel::MonthEnd => "月末值",
+        };
+        let money = match c.money_rule {
+            MoneyRule::Delta => format!(
+                "货币：10 年期国债收益率{level}较 {} 个月前下行超过 {} bp 为宽、上行超过 {} bp 为紧，其间维持前一状态",
+                c.k_m, c.tau_m_bp, c.tau_m_bp
+            ),
+            MoneyRule::MaCross => format!(
+                "货币：10 年期国债收益率{level}低于其 {} 个月均线为宽，否则为紧",
+                c.ma_n
+            ),
+        };
+        let tau = c.tau_c_pp;
+        let credit = match c.credit_rule {
+            CreditRule::Composite => format!(
+                "信用：M2 同比与社融存量同比的均值较 {} 个月前上行超过 {tau} pp 为宽、下行超过 {tau} pp 为紧，其间维持",
+                c.k_c
+            ),
+            CreditRule::Both => format!(
+                "信用：M2 同比与社融存量同比较 {} 个月前均上行超过 {tau} pp 为宽、均下行超过 {tau} pp 为紧，其间维持",
+                c.k_c
+            ),
+            CreditRule::Either => format!(
+                "信用：M2 同比与社融存量同比较 {} 个月前变化的较大者超过 {tau} pp 为宽、低于 −{tau} pp 为紧，其间维持",
+                c.k_c
+            ),
+        };
+        let proxy = match c.tsf_proxy {
+            TsfProxy::M2Only => "社融存量同比缺失时仅用 M2 同比",
+            TsfProxy::Flow12Yoy => "社融存量同比缺失时以社融 12 个月滚动和的同比代替",
+        };
+        format!("{money}；{credit}（{proxy}，见“信用口径”列）。阴影为每个信号日判定的环境，覆盖至下一信号日。")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stated_rules_follow_the_config() {
+        let d = RegimeConfig::default().rules_zh();
+        assert!(d.contains("月均值较 12 个月前下行超过 5 bp"), "{d}");
+        assert!(d.contains("均值较 3 个月前上行超过 0.1 pp"), "{d}");
+        assert!(d.contains("仅用 M2 同比"), "{d}");
+        let c = RegimeConfig {
+            money_rule: MoneyRule::MaCross,
+            ma_n: 6,
+            money_level: MoneyLevel::MonthEnd,
+            credit_rule: CreditRule::Both,
+            tsf_proxy: TsfProxy::Flow12Yoy,
+            ..Default::default()
+        };
+        let d = c.rules_zh();
+        assert!(d.contains("月末值低于其 6 个月均线"), "{d}");
+        assert!(d.contains("均上行超过"), "{d}");
+        assert!(d.contains("12 个月滚动和"), "{d}");
+    }
 }

@@ -158,3 +158,31 @@ impl Report {
         })
     }
 }
+
+/// A typed frame as a report table: dates as dates, numbers with 4 decimals, integers,
+/// text; `page_rows` as in [`Table`].
+pub fn table_of_frame(
+    f: &rotor_core::frame::Frame,
+    sheet: &str,
+    page_rows: Option<usize>,
+) -> Table {
+    use rotor_core::frame::Column;
+    let names: Vec<&str> = f.names();
+    let mut t = Table::new(f.name.clone(), sheet, &names);
+    t.page_rows = page_rows;
+    for i in 0..f.n_rows() {
+        t.rows.push(
+            f.columns
+                .iter()
+                .map(|(_, c)| match c {
+                    Column::Date(v) => v[i].map(Cell::Date).unwrap_or(Cell::Empty),
+                    Column::Num(v) => Cell::Num(v[i], 4),
+                    Column::Int(v) => Cell::Int(v[i]),
+                    Column::Text(v) => Cell::text(v[i].clone()),
+                    Column::Bool(v) => Cell::text(if v[i] { "是" } else { "" }),
+                })
+                .collect(),
+        );
+    }
+    t
+}

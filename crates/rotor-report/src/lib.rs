@@ -11,13 +11,15 @@
 //! * [`png::chart_png`]: PNG charts rasterised with a bundled open-licence CJK font
 //!   (no system fontconfig), for pasting into notes.
 //!
-//! The builders turn rotor's results into reports: [`backtest::report`] (a rotation
-//! run: NAVs with regime shading, drawdown, relative NAV, yearly table, monthly heat
-//! map, holdings, turnover, RankIC by regime, quantile returns, recommendation,
-//! config), [`eval::report`] (a factor evaluation: IC over time, IC histogram,
-//! cumulative and mean returns by quantile, turnover) and [`regime::report`] (the
-//! money + credit timeline with its inputs). [`write::write`] writes the page, the
-//! workbook and the PNGs atomically.
+//! The builders turn rotor's results into reports, reading **artifacts only** (a run's
+//! [`rotor_engine::artifacts::RunArtifacts`], a factor [`rotor_eval::Evaluation`], a
+//! regime table), never the strategy code: [`backtest::report`] (any registered
+//! strategy: NAVs with label shading, drawdown, relative NAV, yearly table, monthly heat
+//! map, holdings, turnover, RankIC by regime, quantile returns, recommendation, the
+//! strategy's other tables, config), [`eval::report`] (a factor evaluation: IC over
+//! time, IC histogram, cumulative and mean returns by quantile, turnover) and
+//! [`regime::report`] (the money + credit timeline with its inputs). [`write::write`]
+//! writes the page, the workbook and the PNGs atomically.
 //!
 //! ```
 //! use rotor_report::chart::{Chart, Kind, LineChart, Series, YFmt};
@@ -44,6 +46,7 @@ pub mod chart;
 pub mod doc;
 pub mod eval;
 pub mod html;
+pub mod labels;
 pub mod png;
 pub mod regime;
 pub mod write;

@@ -60,7 +60,11 @@ impl Default for SelectionConfig {
 /// The static map: the sub-factors of `family` used in `regime` (among `available`).
 pub fn static_map(family: Family, regime: Regime, available: &[FactorId]) -> Vec<FactorId> {
     let keep = |f: &dyn Fn(FactorId) -> bool| -> Vec<FactorId> {
-        available.iter().copied().filter(|s| s.family() == family && f(*s)).collect()
+        available
+            .iter()
+            .copied()
+            .filter(|s| s.family() == family && f(*s))
+            .collect()
     };
     match family {
         Family::Valuation => {
@@ -200,7 +204,12 @@ impl Selector {
                 }
                 cs_z(&mut row);
             }
-            let w = self.cfg.family_weights.get(f.name()).copied().unwrap_or(1.0);
+            let w = self
+                .cfg
+                .family_weights
+                .get(f.name())
+                .copied()
+                .unwrap_or(1.0);
             weights.push(if sel.is_empty() { 0.0 } else { w });
             out.families.insert(f, row.clone());
             out.chosen.insert(f, sel);
@@ -223,7 +232,12 @@ impl Selector {
         if !adaptive {
             return stat;
         }
-        let avail: Vec<FactorId> = self.supported.iter().copied().filter(|s| s.family() == f).collect();
+        let avail: Vec<FactorId> = self
+            .supported
+            .iter()
+            .copied()
+            .filter(|s| s.family() == f)
+            .collect();
         self.adaptive_pick(&avail, rho).unwrap_or(stat)
     }
 
@@ -279,8 +293,14 @@ mod tests {
             FactorId::Analyst(rotor_factors::AnaMetric::Np, 1),
             FactorId::Analyst(rotor_factors::AnaMetric::Np, 3),
         ];
-        assert_eq!(static_map(Family::Valuation, Regime::LL, &all), vec![FactorId::PePct]);
-        assert_eq!(static_map(Family::Valuation, Regime::TT, &all), vec![FactorId::InvPeg]);
+        assert_eq!(
+            static_map(Family::Valuation, Regime::LL, &all),
+            vec![FactorId::PePct]
+        );
+        assert_eq!(
+            static_map(Family::Valuation, Regime::TT, &all),
+            vec![FactorId::InvPeg]
+        );
         assert!(static_map(Family::Fundamental, Regime::LL, &all).is_empty());
         assert_eq!(static_map(Family::Fundamental, Regime::LT, &all).len(), 1);
         assert_eq!(
@@ -314,11 +334,17 @@ mod tests {
         };
         let mut s = Selector::new(cfg, &ids);
         let x = subs(&[(ids[0], vec![1.0, 2.0, 3.0]), (ids[1], vec![3.0, 2.0, 1.0])]);
-        assert_eq!(s.step(Regime::LT, &x).chosen[&Family::Analyst], vec![ids[1]]);
+        assert_eq!(
+            s.step(Regime::LT, &x).chosen[&Family::Analyst],
+            vec![ids[1]]
+        );
         // the 1-month change has predicted well, the 3-month one badly
         for k in 0..3 {
             let e = 0.01 * k as f64;
-            s.record_ic(Regime::LT, BTreeMap::from([(ids[0], 0.3 + e), (ids[1], -0.2 - e)]));
+            s.record_ic(
+                Regime::LT,
+                BTreeMap::from([(ids[0], 0.3 + e), (ids[1], -0.2 - e)]),
+            );
         }
         let c = s.step(Regime::LT, &x);
         assert_eq!(c.chosen[&Family::Analyst], vec![ids[0]]);

@@ -39,6 +39,4 @@
 #![forbid(unsafe_code)]
 
 mod composite;
-pub use composite::{
-    combine, static_map, CompositeAt, SelectionConfig, SelectionMode, Selector,
-};
+pub use composite::{combine, static_map, CompositeAt, SelectionConfig, SelectionMode, Selector};

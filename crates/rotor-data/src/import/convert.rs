@@ -21,10 +21,10 @@ use super::spec::{
 };
 use crate::error::{DataError, Result};
 use crate::pit::LagRule;
-use rotor_core::dates::last_day_of_month;
 use crate::schema::{AdjKind, AssetType, ColumnKind, Dataset};
 use crate::table::{days_to_date, Column, Table, Text, Value};
 use chrono::{Datelike, NaiveDate, Weekday};
+use rotor_core::dates::last_day_of_month;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

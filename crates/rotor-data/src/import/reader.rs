@@ -364,8 +364,8 @@ fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
 /// the following month, `next_month_end`); daily series use `same_day`.
 pub fn read_series_json(path: &Path) -> Result<RawTable> {
     use crate::pit::LagRule;
-    use rotor_core::dates::last_day_of_month;
     use chrono::Datelike;
+    use rotor_core::dates::last_day_of_month;
     let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
     let fp = crate::store::fingerprint(&bytes);
     let lay = |m: String| DataError::Layout {

@@ -60,6 +60,19 @@ pub fn max_drawdown_nav(nav: &[f64]) -> Drawdown {
     best
 }
 
+/// The drawdown path `DD_t = NAV_t / max(1, max_{s≤t} NAV_s) − 1` (≤ 0) of a NAV that
+/// starts at 1 before index 0: the running peak starts at the initial NAV, so a
+/// first-day loss is a drawdown, and `−min_t DD_t` equals [`max_drawdown_nav`]'s depth.
+pub fn drawdown_path(nav: &[f64]) -> Vec<f64> {
+    let mut peak = 1.0f64;
+    nav.iter()
+        .map(|v| {
+            peak = peak.max(*v);
+            v / peak - 1.0
+        })
+        .collect()
+}
+
 /// `NAV_t = Π_{s≤t}(1 + r_s)` (missing returns count as 0).
 pub fn nav_path(r: &[f64]) -> Vec<f64> {
     let mut acc = 1.0;
@@ -71,4 +84,21 @@ pub fn nav_path(r: &[f64]) -> Vec<f64> {
             acc
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_drawdown_path_starts_from_the_initial_nav_and_matches_the_maximum() {
+        assert!((drawdown_path(&nav_path(&[-0.1]))[0] + 0.1).abs() < 1e-12);
+        let r = [0.0, 0.1, -0.5, 0.2];
+        let dd = drawdown_path(&nav_path(&r));
+        assert_eq!(dd[1], 0.0);
+        assert!((dd[2] + 0.5).abs() < 1e-12);
+        let deepest = dd.iter().copied().fold(0.0f64, f64::min);
+        assert!((deepest + max_drawdown(&r).depth).abs() < 1e-15);
+        assert!(drawdown_path(&[]).is_empty());
+    }
 }

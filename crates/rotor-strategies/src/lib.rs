@@ -1,0 +1,50 @@
+//! # rotor-strategies
+//!
+//! The registered strategies: each is one module implementing
+//! [`rotor_engine::strategy::StrategyParams`] and [`rotor_engine::strategy::Strategy`],
+//! plus one line in [`REGISTRY`]. `[strategy] kind = "…"` in a strategy file picks one
+//! (default `rotation`, so strategy files written before the engine stay valid).
+//!
+//! | kind | what | module |
+//! |---|---|---|
+//! | `rotation` | the Founder money + credit multi-factor index / ETF rotation (SPEC §1–§5); any score can drive it | [`rotation`] |
+//! | `buy_hold` | hold fixed weights (bought once, or reset each period) — the worked example | [`buy_hold`] |
+//! | `sleeves` | a fixed mix of other strategies with drift bands (core + satellite) | [`sleeves`] |
+//!
+//! **Adding a strategy**: write `src/<name>.rs` with a params type (serde, unknown keys
+//! refused), a `parse` function, an `EXAMPLE` on the synthetic market, and a strategy
+//! type whose `decide` reads only the view it is given; add one [`Entry`] line below.
+//! The store-mutation look-ahead test (`tests/lookahead.rs`) then runs it automatically.
+
+pub mod buy_hold;
+pub mod rotation;
+pub mod sleeves;
+
+use rotor_engine::strategy::Entry;
+
+/// Every registered strategy.
+pub static REGISTRY: [Entry; 3] = [
+    Entry {
+        kind: "rotation",
+        about: "money + credit multi-factor index / ETF rotation (SPEC §1–§5)",
+        parse: rotation::parse,
+        example: rotation::EXAMPLE,
+    },
+    Entry {
+        kind: "buy_hold",
+        about: "hold fixed weights, bought once or reset each period",
+        parse: buy_hold::parse,
+        example: buy_hold::EXAMPLE,
+    },
+    Entry {
+        kind: "sleeves",
+        about: "a fixed mix of other strategies with drift bands (core + satellite)",
+        parse: sleeves::parse,
+        example: sleeves::EXAMPLE,
+    },
+];
+
+/// The registry as a slice.
+pub fn registry() -> &'static [Entry] {
+    &REGISTRY
+}
