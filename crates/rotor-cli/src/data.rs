@@ -136,7 +136,7 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
         println!("\n{} warning(s):", rep.warnings.len());
         let mut by_kind = std::collections::BTreeMap::<&str, Vec<&import::Warning>>::new();
         for w in &rep.warnings {
-            by_kind.entry(&w.kind).or_default().push(w);
+            by_kind.entry(w.kind.as_str()).or_default().push(w);
         }
         for (k, ws) in by_kind {
             println!("  [{k}] {} file(s)", ws.len());
@@ -231,7 +231,7 @@ pub fn check(ui: &Ui, a: CheckArgs) -> Result<i32> {
                     format!("{:?}", f.severity).to_lowercase(),
                     f.dataset.to_string(),
                     f.series.clone(),
-                    f.kind.clone(),
+                    f.kind.to_string(),
                     f.message.clone(),
                 ]
             })
@@ -246,13 +246,12 @@ pub fn check(ui: &Ui, a: CheckArgs) -> Result<i32> {
     Ok(if rep.errors() > 0 { 1 } else { 0 })
 }
 
-pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
+/// The dataset, its key column, date column and the field `data show` prints.
+fn show_target(a: &ShowArgs) -> Result<(Dataset, &'static str, &'static str, String)> {
     let ds: Dataset = a
         .dataset
         .parse()
         .map_err(|e: String| anyhow::anyhow!("--dataset: {e}"))?;
-    let store = Store::open(&a.store)?;
-    let t = store.read(ds)?;
     let (key, date_col, default_field) = match ds {
         Dataset::Macro => ("series_id", "period", "value"),
         d if d.has_date() && d.column_index("code").is_some() => ("code", "date", "close"),
@@ -270,12 +269,23 @@ pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
     if ds.column_index(&field).is_none() {
         bail!("--field: dataset {ds} has no column `{field}`");
     }
-    let keys = t.str_col(key);
-    let srcs = t.str_col("source");
-    let mut sources: std::collections::BTreeMap<&str, usize> = Default::default();
-    for i in 0..t.len() {
+    Ok((ds, key, date_col, field))
+}
+
+/// The source shown: `--source`, else the one with most rows (an error lists similar
+/// codes when the code is absent).
+fn show_source(
+    a: &ShowArgs,
+    ds: Dataset,
+    keys: &[Option<rotor_data::table::Text>],
+    srcs: &[Option<rotor_data::table::Text>],
+) -> Result<(String, std::collections::BTreeMap<String, usize>)> {
+    let mut sources: std::collections::BTreeMap<String, usize> = Default::default();
+    for i in 0..keys.len() {
         if keys[i].as_deref() == Some(a.code.as_str()) {
-            *sources.entry(srcs[i].as_deref().unwrap_or("")).or_default() += 1;
+            *sources
+                .entry(srcs[i].as_deref().unwrap_or("").to_string())
+                .or_default() += 1;
         }
     }
     if sources.is_empty() {
@@ -306,16 +316,22 @@ pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
             .map(|x| x.0.to_string())
             .expect("non-empty"),
     };
+    Ok((src, sources))
+}
+
+pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
+    let (ds, key, date_col, field) = show_target(&a)?;
+    let store = Store::open(&a.store)?;
+    let t = store.read(ds)?;
+    let (keys, srcs) = (t.str_col(key), t.str_col("source"));
+    let (src, sources) = show_source(&a, ds, keys, srcs)?;
     let dates = t.date_col(date_col);
     let vals = t.f64_col(&field);
-    let idx: Vec<usize> = (0..t.len())
+    let series: Vec<(String, f64)> = (0..t.len())
         .filter(|&i| {
             keys[i].as_deref() == Some(a.code.as_str()) && srcs[i].as_deref() == Some(src.as_str())
         })
-        .collect();
-    let series: Vec<(String, f64)> = idx
-        .iter()
-        .map(|&i| {
+        .map(|i| {
             (
                 dates[i]
                     .map(days_to_date)

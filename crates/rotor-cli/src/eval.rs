@@ -94,7 +94,6 @@ struct Summary {
     periods_per_year: f64,
     first_date: Option<String>,
     last_date: Option<String>,
-    seconds: f64,
     by_period: Vec<PeriodSummary>,
 }
 
@@ -103,7 +102,8 @@ fn mean(v: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len() as f64
 }
 
-/// Run `rotor eval`.
+/// Run `rotor eval`: read both files (concurrently), evaluate, write the tables, the
+/// summary, the resolved config and the report, print the headline table.
 pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
     let t0 = std::time::Instant::now();
     let cfg = resolve(&a)?;
@@ -130,12 +130,46 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
         );
     }
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+    let (summary, json) = write_outputs(&a, &cfg, &e, labels.as_ref())?;
+    let written = if a.no_report {
+        Vec::new()
+    } else {
+        let name = a
+            .factor
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| "factor".into());
+        let r = rotor_report::eval::report(&name, &e, summary.periods_per_year, labels.as_ref());
+        vec![rotor_report::write(&a.out, "report", &r, true)?]
+    };
+    if ui.json {
+        println!("{json}");
+    } else if !ui.quiet {
+        print_summary(&summary, &a.out, t0.elapsed().as_secs_f64());
+    }
+    crate::ui::print_written(ui, &written);
+    Ok(())
+}
+
+/// The tables, `summary.json` (no timings or machine paths: the same inputs give the
+/// same bytes) and the resolved `config.toml`.
+fn write_outputs(
+    a: &EvalArgs,
+    cfg: &EvalConfig,
+    e: &Evaluation,
+    labels: Option<&BTreeMap<chrono::NaiveDate, String>>,
+) -> Result<(Summary, String)> {
     let dates: Vec<chrono::NaiveDate> = e.dates.iter().map(|d| d.date).collect();
     let ppy = summary::periods_per_year(&dates);
-    let s = write_tables(&a.out, &e, ppy, labels.as_ref())?;
+    let s = write_tables(&a.out, e, ppy, labels)?;
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
     let summary = Summary {
-        factor: a.factor.display().to_string(),
-        prices: a.prices.display().to_string(),
+        factor: name(&a.factor),
+        prices: name(&a.prices),
         config: cfg.clone(),
         assets: e.assets.len(),
         dates_evaluated: e.dates.len(),
@@ -145,82 +179,60 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
         periods_per_year: ppy,
         first_date: dates.first().map(|d| d.to_string()),
         last_date: dates.last().map(|d| d.to_string()),
-        seconds: t0.elapsed().as_secs_f64(),
         by_period: s,
     };
     let json = serde_json::to_string_pretty(&summary).expect("summary serialises");
     std::fs::write(a.out.join("summary.json"), &json)
         .with_context(|| format!("writing {}", a.out.join("summary.json").display()))?;
-    let resolved = toml::to_string(&cfg).context("serialising the resolved config")?;
+    let resolved = toml::to_string(cfg).context("serialising the resolved config")?;
     std::fs::write(a.out.join("config.toml"), resolved)
         .with_context(|| format!("writing {}", a.out.join("config.toml").display()))?;
-    let written = if a.no_report {
-        Vec::new()
-    } else {
-        let name = a
-            .factor
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_else(|| "factor".into());
-        let r = rotor_report::eval::report(&name, &e, ppy, labels.as_ref());
-        vec![rotor_report::write(&a.out, "report", &r, true)?]
-    };
-    if ui.json {
-        println!("{json}");
-        crate::ui::print_written(ui, &written);
-        return Ok(());
-    }
-    if !ui.quiet {
-        let rows: Vec<Vec<String>> = summary
-            .by_period
-            .iter()
-            .map(|p| {
-                vec![
-                    p.period.to_string(),
-                    format!("{:.4}", p.rank_ic.mean),
-                    format!("{:.3}", p.rank_ic.icir_ann),
-                    format!("{:.2}", p.rank_ic.t_stat),
-                    pct(p.rank_ic.win_rate),
-                    format!("{:.4}", p.ic.mean),
-                    pct(p.long_short_all),
-                    pct(p.long_excess_all),
-                    pct(p.top_turnover_mean),
-                    format!("{:.3}", p.rank_autocorr_mean),
-                ]
-            })
-            .collect();
-        eprintln!(
-            "{}",
-            table(
-                &[
-                    "period",
-                    "RankIC",
-                    "ICIR(ann)",
-                    "t",
-                    "win",
-                    "IC",
-                    "多空(All)",
-                    "多头超额",
-                    "top TO",
-                    "rank AC"
-                ],
-                &rows
-            )
-        );
-        eprintln!(
-            "{} assets, {} dates ({} → {}), {} rows; {} dates dropped. Tables in {} ({:.2}s)",
-            summary.assets,
-            summary.dates_evaluated,
-            summary.first_date.as_deref().unwrap_or("-"),
-            summary.last_date.as_deref().unwrap_or("-"),
-            summary.rows_used,
-            summary.dates_dropped,
-            a.out.display(),
-            summary.seconds
-        );
-    }
-    crate::ui::print_written(ui, &written);
-    Ok(())
+    Ok((summary, json))
+}
+
+/// The headline table on stderr.
+fn print_summary(summary: &Summary, out: &Path, seconds: f64) {
+    let rows: Vec<Vec<String>> = summary
+        .by_period
+        .iter()
+        .map(|p| {
+            vec![
+                p.period.to_string(),
+                format!("{:.4}", p.rank_ic.mean),
+                format!("{:.3}", p.rank_ic.icir_ann),
+                format!("{:.2}", p.rank_ic.t_stat),
+                pct(p.rank_ic.win_rate),
+                format!("{:.4}", p.ic.mean),
+                pct(p.long_short_all),
+                pct(p.long_excess_all),
+                pct(p.top_turnover_mean),
+                format!("{:.3}", p.rank_autocorr_mean),
+            ]
+        })
+        .collect();
+    let h = [
+        "period",
+        "RankIC",
+        "ICIR(ann)",
+        "t",
+        "win",
+        "IC",
+        "多空(All)",
+        "多头超额",
+        "top TO",
+        "rank AC",
+    ];
+    eprintln!("{}", table(&h, &rows));
+    eprintln!(
+        "{} assets, {} dates ({} → {}), {} rows; {} dates dropped. Tables in {} ({seconds:.2}s)",
+        summary.assets,
+        summary.dates_evaluated,
+        summary.first_date.as_deref().unwrap_or("-"),
+        summary.last_date.as_deref().unwrap_or("-"),
+        summary.rows_used,
+        summary.dates_dropped,
+        out.display(),
+    );
 }
 
 /// Run two closures on two threads (the two input files are read concurrently).
@@ -296,6 +308,17 @@ fn write_tables(
     })
 }
 
+/// The rows of the per-horizon tables.
+#[derive(Default)]
+struct HorizonRows {
+    turnover: Vec<String>,
+    autocorr: Vec<String>,
+    windows: Vec<String>,
+    quantiles: Vec<String>,
+    limit: Vec<String>,
+    summary: Vec<PeriodSummary>,
+}
+
 /// turnover, rank autocorrelation, long-short windows, quantile summary, theoretical
 /// limit, IC summary and by-label tables; returns the per-horizon summary.
 fn horizon_tables(
@@ -304,117 +327,140 @@ fn horizon_tables(
     ppy: f64,
     labels: Option<&BTreeMap<chrono::NaiveDate, String>>,
 ) -> Result<Vec<PeriodSummary>> {
-    let periods = &e.config.periods;
     let q = e.config.quantiles;
-    // turnover.csv and autocorr.csv (lag = horizon, alphalens' tear sheet convention)
-    let mut trows = Vec::new();
-    let mut arows = Vec::new();
-    let mut out_summ = Vec::new();
-    let mut wrows = Vec::new();
-    let mut qrows = Vec::new();
-    let mut lrows = Vec::new();
-    for (hi, &h) in periods.iter().enumerate() {
-        let tos = summary::turnover_by_group(e, h);
-        for (t, d) in e.dates.iter().enumerate() {
-            let mut s = format!("{},{h}", d.date);
-            for to in &tos {
-                s.push(',');
-                s.push_str(&f(to[t]));
-            }
-            trows.push(s);
-        }
-        let ac = summary::rank_autocorr(e, h);
-        for (t, d) in e.dates.iter().enumerate() {
-            arows.push(format!("{},{h},{}", d.date, f(ac[t])));
-        }
-        let w = summary::windows(e, hi);
-        for r in &w {
-            wrows.push(format!(
-                "{},{h},{},{},{},{},{},{},{}",
-                r.window,
-                r.n,
-                f(r.rank_ic_mean),
-                f(r.ic_mean),
-                f(r.long_short),
-                f(r.long),
-                f(r.long_excess),
-                f(r.universe)
-            ));
-        }
-        for r in summary::quantile_summary(e, hi, &tos) {
-            qrows.push(format!(
-                "{h},{},{},{},{}",
-                r.quantile,
-                f(r.mean_return),
-                f(r.mean_return_demeaned),
-                f(r.turnover)
-            ));
-        }
-        // theoretical limit per year (mean of the period spreads, non-overlapping periods)
-        let mut by_year: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
-        for d in e.dates.iter().step_by(h) {
-            use chrono::Datelike;
-            by_year.entry(d.date.year()).or_default().push(d.limit[hi]);
-        }
-        for (y, v) in &by_year {
-            lrows.push(format!(
-                "{y},{h},{},{}",
-                v.len(),
-                f(rotor_eval::limit::annual(v, Default::default()))
-            ));
-        }
-        let all = w.iter().find(|r| r.window == "All").expect("All window");
-        out_summ.push(PeriodSummary {
-            period: h,
-            rank_ic: summary::IcSummary::of(
-                &e.dates.iter().map(|d| d.rank_ic[hi]).collect::<Vec<_>>(),
-                ppy,
-            ),
-            ic: summary::IcSummary::of(&e.dates.iter().map(|d| d.ic[hi]).collect::<Vec<_>>(), ppy),
-            long_short_all: all.long_short,
-            long_all: all.long,
-            long_excess_all: all.long_excess,
-            top_turnover_mean: mean(&tos[q - 1]),
-            rank_autocorr_mean: mean(&ac),
-            theoretical_limit_mean: mean(
-                &e.dates
-                    .iter()
-                    .step_by(h)
-                    .map(|d| d.limit[hi])
-                    .collect::<Vec<_>>(),
-            ),
-        });
+    let mut r = HorizonRows::default();
+    for hi in 0..e.config.periods.len() {
+        horizon_rows(e, ppy, hi, &mut r);
     }
     let th: String = (1..=q).map(|g| format!(",q{g}")).collect();
-    write_csv(out, "turnover.csv", &format!("date,period{th}"), &trows)?;
+    write_csv(
+        out,
+        "turnover.csv",
+        &format!("date,period{th}"),
+        &r.turnover,
+    )?;
     write_csv(
         out,
         "rank_autocorr.csv",
         "date,period,rank_autocorr",
-        &arows,
+        &r.autocorr,
     )?;
     write_csv(
         out,
         "long_short.csv",
         "window,period,n,rank_ic_mean,ic_mean,long_short,long,long_excess,universe",
-        &wrows,
+        &r.windows,
     )?;
     write_csv(
         out,
         "quantile_summary.csv",
         "period,quantile,mean_return,mean_return_demeaned,turnover",
-        &qrows,
+        &r.quantiles,
     )?;
     write_csv(
         out,
         "theoretical_limit.csv",
         "year,period,n,decile_spread_mean",
-        &lrows,
+        &r.limit,
     )?;
-    let mut srows = Vec::new();
-    for s in &out_summ {
+    write_csv(
+        out,
+        "ic_summary.csv",
+        "period,kind,n,mean,std,icir,icir_ann,t_stat,win_rate",
+        &ic_summary_rows(&r.summary),
+    )?;
+    if let Some(labels) = labels {
+        write_csv(
+            out,
+            "by_label.csv",
+            "label,period,n,rank_ic_mean,rank_icir,rank_ic_win_rate,ic_mean,long_short,long,long_excess,universe",
+            &by_label_rows(e, labels, ppy),
+        )?;
+    }
+    Ok(r.summary)
+}
+
+/// The rows of horizon `hi` (turnover and autocorrelation at lag = horizon, alphalens'
+/// tear sheet convention).
+fn horizon_rows(e: &Evaluation, ppy: f64, hi: usize, r: &mut HorizonRows) {
+    let (h, q) = (e.config.periods[hi], e.config.quantiles);
+    let tos = summary::turnover_by_group(e, h);
+    for (t, d) in e.dates.iter().enumerate() {
+        let mut s = format!("{},{h}", d.date);
+        for to in &tos {
+            s.push(',');
+            s.push_str(&f(to[t]));
+        }
+        r.turnover.push(s);
+    }
+    let ac = summary::rank_autocorr(e, h);
+    for (t, d) in e.dates.iter().enumerate() {
+        r.autocorr.push(format!("{},{h},{}", d.date, f(ac[t])));
+    }
+    let w = summary::windows(e, hi);
+    for x in &w {
+        r.windows.push(format!(
+            "{},{h},{},{},{},{},{},{},{}",
+            x.window,
+            x.n,
+            f(x.rank_ic_mean),
+            f(x.ic_mean),
+            f(x.long_short),
+            f(x.long),
+            f(x.long_excess),
+            f(x.universe)
+        ));
+    }
+    for x in summary::quantile_summary(e, hi, &tos) {
+        r.quantiles.push(format!(
+            "{h},{},{},{},{}",
+            x.quantile,
+            f(x.mean_return),
+            f(x.mean_return_demeaned),
+            f(x.turnover)
+        ));
+    }
+    // theoretical limit per year (mean of the period spreads, non-overlapping periods)
+    let mut by_year: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
+    for d in e.dates.iter().step_by(h) {
+        use chrono::Datelike;
+        by_year.entry(d.date.year()).or_default().push(d.limit[hi]);
+    }
+    for (y, v) in &by_year {
+        r.limit.push(format!(
+            "{y},{h},{},{}",
+            v.len(),
+            f(rotor_eval::limit::annual(v, Default::default()))
+        ));
+    }
+    let all = w.iter().find(|x| x.window == "All").expect("All window");
+    r.summary.push(PeriodSummary {
+        period: h,
+        rank_ic: summary::IcSummary::of(
+            &e.dates.iter().map(|d| d.rank_ic[hi]).collect::<Vec<_>>(),
+            ppy,
+        ),
+        ic: summary::IcSummary::of(&e.dates.iter().map(|d| d.ic[hi]).collect::<Vec<_>>(), ppy),
+        long_short_all: all.long_short,
+        long_all: all.long,
+        long_excess_all: all.long_excess,
+        top_turnover_mean: mean(&tos[q - 1]),
+        rank_autocorr_mean: mean(&ac),
+        theoretical_limit_mean: mean(
+            &e.dates
+                .iter()
+                .step_by(h)
+                .map(|d| d.limit[hi])
+                .collect::<Vec<_>>(),
+        ),
+    });
+}
+
+fn ic_summary_rows(summ: &[PeriodSummary]) -> Vec<String> {
+    let mut rows = Vec::new();
+    for s in summ {
         for (kind, x) in [("rank_ic", &s.rank_ic), ("ic", &s.ic)] {
-            srows.push(format!(
+            rows.push(format!(
                 "{},{kind},{},{},{},{},{},{},{}",
                 s.period,
                 x.n,
@@ -427,35 +473,32 @@ fn horizon_tables(
             ));
         }
     }
-    write_csv(
-        out,
-        "ic_summary.csv",
-        "period,kind,n,mean,std,icir,icir_ann,t_stat,win_rate",
-        &srows,
-    )?;
-    // by label (regime)
-    if let Some(labels) = labels {
-        let brows: Vec<String> = summary::by_label(e, labels, ppy)
-            .iter()
-            .map(|r| {
-                let (ric, w) = (&r.rank_ic, &r.window);
-                format!(
-                    "{},{},{},{},{},{},{},{},{},{},{}",
-                    r.label,
-                    r.period,
-                    w.n,
-                    f(ric.mean),
-                    f(ric.icir),
-                    f(ric.win_rate),
-                    f(w.ic_mean),
-                    f(w.long_short),
-                    f(w.long),
-                    f(w.long_excess),
-                    f(w.universe)
-                )
-            })
-            .collect();
-        write_csv(out, "by_label.csv", "label,period,n,rank_ic_mean,rank_icir,rank_ic_win_rate,ic_mean,long_short,long,long_excess,universe", &brows)?;
-    }
-    Ok(out_summ)
+    rows
+}
+
+fn by_label_rows(
+    e: &Evaluation,
+    labels: &BTreeMap<chrono::NaiveDate, String>,
+    ppy: f64,
+) -> Vec<String> {
+    summary::by_label(e, labels, ppy)
+        .iter()
+        .map(|r| {
+            let (ric, w) = (&r.rank_ic, &r.window);
+            format!(
+                "{},{},{},{},{},{},{},{},{},{},{}",
+                r.label,
+                r.period,
+                w.n,
+                f(ric.mean),
+                f(ric.icir),
+                f(ric.win_rate),
+                f(w.ic_mean),
+                f(w.long_short),
+                f(w.long),
+                f(w.long_excess),
+                f(w.universe)
+            )
+        })
+        .collect()
 }

@@ -103,6 +103,13 @@ fn has_chart(html: &str, id: &str) -> bool {
 fn backtest_report_has_every_section_the_run_tables_and_a_workbook_with_charts() {
     let d = tempfile::tempdir().unwrap();
     let (run, reg, ev) = make_reports(d.path());
+    page_has_every_section(&run);
+    workbook_has_the_run_tables(&run);
+    pngs_and_other_reports(&run, &reg, &ev);
+}
+
+/// The page: every section and chart, shaded regimes, the run's yearly table and config.
+fn page_has_every_section(run: &Path) {
     let html = fs::read_to_string(run.join("report.html")).unwrap();
     for id in [
         "overview",
@@ -153,8 +160,11 @@ fn backtest_report_has_every_section_the_run_tables_and_a_workbook_with_charts()
     let cfg = fs::read_to_string(run.join("config.toml")).unwrap();
     let first_key = cfg.lines().find(|l| l.contains('=')).unwrap();
     assert!(html.contains(&first_key.replace('"', "&quot;")));
+}
 
-    // the workbook: real numbers equal to yearly_en.csv, native charts
+/// The workbook: real numbers equal to the run's CSVs, native charts, the drawdown and
+/// heat map consistent with the summary and the yearly table.
+fn workbook_has_the_run_tables(run: &Path) {
     let mut wb = open_workbook_auto(run.join("report.xlsx")).unwrap();
     let names = wb.sheet_names().to_vec();
     for want in [
@@ -230,7 +240,10 @@ fn backtest_report_has_every_section_the_run_tables_and_a_workbook_with_charts()
         has("xl/charts/chart1.xml") && has("xl/charts/chart3.xml"),
         "native charts"
     );
+}
 
+/// PNG charts decode; the eval and regime reports are complete.
+fn pngs_and_other_reports(run: &Path, reg: &Path, ev: &Path) {
     // PNG charts decode to a non-trivial picture
     for name in [
         "nav",

@@ -38,6 +38,59 @@ pub enum Severity {
     Info,
 }
 
+/// What a finding is about (the labels of the module table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A dataset file cannot be read.
+    Unreadable,
+    /// A row has no `available_at`.
+    MissingAvailableAt,
+    /// `available_at` earlier than the row's own date.
+    Lookahead,
+    /// A bar with high < low.
+    HighBelowLow,
+    /// Trading days missing inside a series.
+    Gaps,
+    /// A daily move beyond ±25 %.
+    OutlierReturn,
+    /// A persistent shift of a unit-bearing series.
+    UnitJump,
+    /// The same close on ≥ 10 consecutive rows.
+    Stale,
+    /// A macro value far from its neighbourhood.
+    OutlierValue,
+    /// Two sources of one code disagree.
+    SourceDisagreement,
+    /// A series ends well before the calendar.
+    EndsEarly,
+}
+
+impl FindingKind {
+    /// The label written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingKind::Unreadable => "unreadable",
+            FindingKind::MissingAvailableAt => "missing_available_at",
+            FindingKind::Lookahead => "lookahead",
+            FindingKind::HighBelowLow => "high_below_low",
+            FindingKind::Gaps => "gaps",
+            FindingKind::OutlierReturn => "outlier_return",
+            FindingKind::UnitJump => "unit_jump",
+            FindingKind::Stale => "stale",
+            FindingKind::OutlierValue => "outlier_value",
+            FindingKind::SourceDisagreement => "source_disagreement",
+            FindingKind::EndsEarly => "ends_early",
+        }
+    }
+}
+
+impl std::fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Finding {
@@ -47,8 +100,8 @@ pub struct Finding {
     pub dataset: Dataset,
     /// Code / series (empty for dataset-wide findings).
     pub series: String,
-    /// Kind label (see the module table).
-    pub kind: String,
+    /// What it is about (see the module table).
+    pub kind: FindingKind,
     /// Text.
     pub message: String,
 }
@@ -145,7 +198,7 @@ pub fn check(store: &Store, calendar: Option<(&str, &TradingCalendar)>) -> Resul
                     severity: Severity::Error,
                     dataset: ds,
                     series: String::new(),
-                    kind: "unreadable".into(),
+                    kind: FindingKind::Unreadable,
                     message: e.to_string(),
                 });
                 continue;
@@ -190,7 +243,7 @@ pub fn check(store: &Store, calendar: Option<(&str, &TradingCalendar)>) -> Resul
                 severity: Severity::Error,
                 dataset: ds,
                 series: String::new(),
-                kind: "missing_available_at".into(),
+                kind: FindingKind::MissingAvailableAt,
                 message: format!("{missing} row(s) without available_at"),
             });
         }
@@ -209,7 +262,7 @@ pub fn check(store: &Store, calendar: Option<(&str, &TradingCalendar)>) -> Resul
                     severity: Severity::Error,
                     dataset: ds,
                     series: keys[i].clone(),
-                    kind: "lookahead".into(),
+                    kind: FindingKind::Lookahead,
                     message: format!(
                         "{bad} row(s) known before their own {n} (first: {})",
                         t.key_string(i)
@@ -245,6 +298,8 @@ fn groups(keys: &[String]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Price findings: per series (bars, moves, stale closes, gaps, early ends), unit
+/// changes, and disagreements between sources of one code.
 fn check_prices(t: &Table, keys: &[String], cal: Option<&TradingCalendar>, out: &mut Vec<Finding>) {
     // rows are sorted by (code, date, source): re-sort by (code, source, date)
     let mut idx: Vec<usize> = (0..t.len()).collect();
@@ -252,126 +307,149 @@ fn check_prices(t: &Table, keys: &[String], cal: Option<&TradingCalendar>, out: 
     idx.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(dates[a].cmp(&dates[b])));
     let t = t.take(&idx);
     let keys: Vec<String> = idx.iter().map(|&i| keys[i].clone()).collect();
-    let dates = t.date_col("date");
-    let close = t.f64_col("close");
-    let high = t.f64_col("high");
-    let low = t.f64_col("low");
-    let adj = t.str_col("adj_kind");
-    let mut f = |sev, s: &str, kind: &str, message: String| {
+    let mut f = |sev, s: &str, kind, message: String| {
         out.push(Finding {
             severity: sev,
             dataset: Dataset::Prices,
             series: s.to_string(),
-            kind: kind.into(),
+            kind,
             message,
         })
     };
-    let cal_end = cal.and_then(|c| c.days().last().copied());
     for (a, b) in groups(&keys) {
-        let s = &keys[a];
-        let hl = (a..b).filter(|&i| high[i] < low[i]).count();
-        if hl > 0 {
-            f(
-                Severity::Error,
-                s,
-                "high_below_low",
-                format!("{hl} bar(s) with high < low"),
-            );
-        }
-        let mut out_n = 0;
-        let mut first_out = String::new();
-        let mut run = 1;
-        let mut max_run = 1;
-        let mut run_end = a;
-        for i in a + 1..b {
-            let r = close[i] / close[i - 1] - 1.0;
-            if r.abs() > 0.25 {
-                out_n += 1;
-                if first_out.is_empty() {
-                    first_out = format!(
-                        "{} ({:+.1}%)",
-                        days_to_date(dates[i].unwrap_or(0)),
-                        100.0 * r
-                    );
-                }
+        series_findings(&t, a..b, &keys[a], cal, &mut f);
+    }
+    unit_jump_findings(&t, &keys, &mut f);
+    source_disagreements(&t, &mut f);
+}
+
+/// A finding sink: severity, series, kind, message.
+type Sink<'a> = dyn FnMut(Severity, &str, FindingKind, String) + 'a;
+
+/// Checks of one price series (rows `r` of one code and source, by date).
+fn series_findings(
+    t: &Table,
+    r: std::ops::Range<usize>,
+    s: &str,
+    cal: Option<&TradingCalendar>,
+    f: &mut Sink<'_>,
+) {
+    let (dates, close, high, low) = (
+        t.date_col("date"),
+        t.f64_col("close"),
+        t.f64_col("high"),
+        t.f64_col("low"),
+    );
+    let (a, b) = (r.start, r.end);
+    let hl = (a..b).filter(|&i| high[i] < low[i]).count();
+    if hl > 0 {
+        f(
+            Severity::Error,
+            s,
+            FindingKind::HighBelowLow,
+            format!("{hl} bar(s) with high < low"),
+        );
+    }
+    let (mut out_n, mut first_out) = (0, String::new());
+    let (mut run, mut max_run, mut run_end) = (1, 1, a);
+    for i in a + 1..b {
+        let ret = close[i] / close[i - 1] - 1.0;
+        if ret.abs() > 0.25 {
+            out_n += 1;
+            if first_out.is_empty() {
+                first_out = format!(
+                    "{} ({:+.1}%)",
+                    days_to_date(dates[i].unwrap_or(0)),
+                    100.0 * ret
+                );
             }
-            if close[i] == close[i - 1] && !close[i].is_nan() {
-                run += 1;
-                if run > max_run {
-                    max_run = run;
-                    run_end = i;
-                }
-            } else {
-                run = 1;
+        }
+        if close[i] == close[i - 1] && !close[i].is_nan() {
+            run += 1;
+            if run > max_run {
+                max_run = run;
+                run_end = i;
             }
-        }
-        if out_n > 0 {
-            f(
-                Severity::Warning,
-                s,
-                "outlier_return",
-                format!("{out_n} daily move(s) beyond ±25% (first: {first_out})"),
-            );
-        }
-        if max_run >= 10 {
-            f(
-                Severity::Warning,
-                s,
-                "stale",
-                format!(
-                    "close unchanged for {max_run} rows (until {})",
-                    days_to_date(dates[run_end].unwrap_or(0))
-                ),
-            );
-        }
-        if let Some(cal) = cal {
-            let ds: Vec<_> = (a..b).filter_map(|i| dates[i].map(days_to_date)).collect();
-            if let (Some(&d0), Some(&d1)) = (ds.first(), ds.last()) {
-                let lo = d0.max(*cal.days().first().expect("non-empty calendar"));
-                let miss = cal.missing_in(&ds, lo, d1);
-                if !miss.is_empty() {
-                    f(
-                        Severity::Warning,
-                        s,
-                        "gaps",
-                        format!(
-                            "{} calendar trading day(s) missing between {} and {} (first: {})",
-                            miss.len(),
-                            lo,
-                            d1,
-                            miss[0]
-                        ),
-                    );
-                }
-                if let Some(end) = cal_end {
-                    let behind = cal
-                        .days()
-                        .len()
-                        .saturating_sub(cal.index_at_or_before(d1).map_or(0, |x| x + 1));
-                    if behind > 60 {
-                        f(
-                            Severity::Info,
-                            s,
-                            "ends_early",
-                            format!(
-                                "ends {d1}, {behind} trading days before the calendar's end {end}"
-                            ),
-                        );
-                    }
-                }
-            }
+        } else {
+            run = 1;
         }
     }
+    if out_n > 0 {
+        f(
+            Severity::Warning,
+            s,
+            FindingKind::OutlierReturn,
+            format!("{out_n} daily move(s) beyond ±25% (first: {first_out})"),
+        );
+    }
+    if max_run >= 10 {
+        f(
+            Severity::Warning,
+            s,
+            FindingKind::Stale,
+            format!(
+                "close unchanged for {max_run} rows (until {})",
+                days_to_date(dates[run_end].unwrap_or(0))
+            ),
+        );
+    }
+    if let Some(cal) = cal {
+        let ds: Vec<_> = (a..b).filter_map(|i| dates[i].map(days_to_date)).collect();
+        calendar_findings(&ds, s, cal, f);
+    }
+}
+
+/// Gaps against the trading calendar and series that end early.
+fn calendar_findings(ds: &[chrono::NaiveDate], s: &str, cal: &TradingCalendar, f: &mut Sink<'_>) {
+    let (Some(&d0), Some(&d1)) = (ds.first(), ds.last()) else {
+        return;
+    };
+    let lo = d0.max(*cal.days().first().expect("non-empty calendar"));
+    let miss = cal.missing_in(ds, lo, d1);
+    if !miss.is_empty() {
+        f(
+            Severity::Warning,
+            s,
+            FindingKind::Gaps,
+            format!(
+                "{} calendar trading day(s) missing between {} and {} (first: {})",
+                miss.len(),
+                lo,
+                d1,
+                miss[0]
+            ),
+        );
+    }
+    let Some(&end) = cal.days().last() else {
+        return;
+    };
+    let behind = cal
+        .days()
+        .len()
+        .saturating_sub(cal.index_at_or_before(d1).map_or(0, |x| x + 1));
+    if behind > 60 {
+        f(
+            Severity::Info,
+            s,
+            FindingKind::EndsEarly,
+            format!("ends {d1}, {behind} trading days before the calendar's end {end}"),
+        );
+    }
+}
+
+/// Persistent shifts of unit-bearing series (see `import::convert::unit_series`).
+fn unit_jump_findings(t: &Table, keys: &[String], f: &mut Sink<'_>) {
+    let dates = t.date_col("date");
     let mut codes: Vec<Option<crate::table::Text>> = Vec::with_capacity(keys.len());
-    for k in &keys {
+    for k in keys {
         crate::table::push_text(&mut codes, Some(k));
     }
-    for (name, v, factor) in crate::import::convert::unit_series(&t) {
+    for (name, v, factor) in crate::import::convert::unit_series(t) {
         for (code, at, ratio) in crate::import::convert::unit_jumps(&codes, &v, factor) {
             f(
                 Severity::Warning,
                 &code,
-                "unit_jump",
+                FindingKind::UnitJump,
                 format!(
                     "{name} shifts by ×{ratio:.3e} from {} on (a change of units?)",
                     days_to_date(dates[at].unwrap_or(0))
@@ -379,8 +457,17 @@ fn check_prices(t: &Table, keys: &[String], cal: Option<&TradingCalendar>, out: 
             );
         }
     }
-    // cross-source disagreement on unadjusted closes
-    let code_col = t.str_col("code");
+}
+
+/// Unadjusted closes of one code from two sources that differ by more than 0.1 %.
+fn source_disagreements(t: &Table, f: &mut Sink<'_>) {
+    let (code_col, dates, close, adj, src) = (
+        t.str_col("code"),
+        t.date_col("date"),
+        t.f64_col("close"),
+        t.str_col("adj_kind"),
+        t.str_col("source"),
+    );
     let mut by_code_date: BTreeMap<(&str, i32), Vec<(usize, &str)>> = BTreeMap::new();
     for i in 0..t.len() {
         if adj[i].as_deref() != Some("none") || close[i].is_nan() {
@@ -390,15 +477,14 @@ fn check_prices(t: &Table, keys: &[String], cal: Option<&TradingCalendar>, out: 
             by_code_date
                 .entry((c, d))
                 .or_default()
-                .push((i, t.str_col("source")[i].as_deref().unwrap_or("")));
+                .push((i, src[i].as_deref().unwrap_or("")));
         }
     }
     let mut dis: BTreeMap<(&str, &str, &str), (usize, f64, i32)> = BTreeMap::new();
     for ((c, d), v) in &by_code_date {
         for x in 0..v.len() {
             for y in x + 1..v.len() {
-                let (i, si) = v[x];
-                let (j, sj) = v[y];
+                let ((i, si), (j, sj)) = (v[x], v[y]);
                 let rel = (close[i] / close[j] - 1.0).abs();
                 if rel > 1e-3 {
                     let e = dis.entry((c, si, sj)).or_insert((0, 0.0, *d));
@@ -415,7 +501,7 @@ fn check_prices(t: &Table, keys: &[String], cal: Option<&TradingCalendar>, out: 
         f(
             Severity::Warning,
             c,
-            "source_disagreement",
+            FindingKind::SourceDisagreement,
             format!(
                 "sources {a} and {b} differ by > 0.1% on {n} date(s); largest {:.2}% on {}",
                 100.0 * mx,
@@ -480,7 +566,7 @@ fn check_macro(t: &Table, keys: &[String], out: &mut Vec<Finding>) {
                 severity: Severity::Warning,
                 dataset: Dataset::Macro,
                 series: keys[a].clone(),
-                kind: "outlier_value".into(),
+                kind: FindingKind::OutlierValue,
                 message: format!("{n} value(s) far from their neighbours (first: {first})"),
             });
         }

@@ -272,30 +272,96 @@ fn read_long_csv(path: &Path, value_col: Option<&str>) -> Result<Panel> {
 }
 
 fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
-    use arrow_array::cast::AsArray;
-    use arrow_array::types::*;
-    use arrow_array::Array;
-    use arrow_schema::{DataType, Field, Schema, TimeUnit};
-    use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
-    let pe = |e: &dyn std::fmt::Display| DataError::Parquet {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let file = std::fs::File::open(path).map_err(|e| DataError::io(path, e))?;
     let probe = ParquetRecordBatchReaderBuilder::try_new(
         file.try_clone().map_err(|e| DataError::io(path, e))?,
     )
-    .map_err(|e| pe(&e))?;
+    .map_err(|e| pq(path, &e))?;
     let schema = probe.schema().clone();
     let headers: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let (dj, aj, vj) = pick(path, &headers, value_col)?;
-    // ask for the asset column dictionary-encoded
+    let (reader, n_rows) = parquet_reader(path, file, &schema, [dj, aj, vj])?;
+    let mut acc = Acc::with_capacity(n_rows);
+    let mut row0 = 0usize;
+    let cols = LongCols {
+        path,
+        date: &headers[dj],
+        asset: &headers[aj],
+        value: &headers[vj],
+    };
+    for batch in reader {
+        let batch = batch.map_err(|e| pq(path, &e))?;
+        let n = batch.num_rows();
+        let col = |name: &str| {
+            batch
+                .column_by_name(name)
+                .expect("projected column")
+                .clone()
+        };
+        let days = cols.days(&col(cols.date), row0)?;
+        let vals = cols.values(&col(cols.value))?;
+        let ids = cols.assets(&col(cols.asset), &mut acc)?;
+        for i in 0..n {
+            let (Some(d), Some(a)) = (days[i], ids[i]) else {
+                let column = if days[i].is_none() {
+                    cols.date
+                } else {
+                    cols.asset
+                };
+                return Err(cell_err(
+                    path,
+                    row0 + i + 1,
+                    column,
+                    "a value (not null)",
+                    "null".into(),
+                ));
+            };
+            acc.days.push(d);
+            acc.ids.push(a);
+            acc.vals.push(vals[i]);
+        }
+        row0 += n;
+    }
+    acc.into_panel(path, |i| i + 1)
+}
+
+fn pq(path: &Path, e: &dyn std::fmt::Display) -> DataError {
+    DataError::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+fn cell_err(path: &Path, row: usize, col: &str, expected: &str, found: String) -> DataError {
+    DataError::Cell {
+        file: path.to_path_buf(),
+        row,
+        column: col.to_string(),
+        expected: expected.into(),
+        found,
+    }
+}
+
+/// A reader of the three columns, the asset column asked dictionary-encoded; and the
+/// file's row count.
+fn parquet_reader(
+    path: &Path,
+    file: std::fs::File,
+    schema: &arrow_schema::SchemaRef,
+    cols: [usize; 3],
+) -> Result<(
+    parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+    usize,
+)> {
+    use arrow_schema::{DataType, Field, Schema};
+    use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
     let fields: Vec<Field> = schema
         .fields()
         .iter()
         .enumerate()
         .map(|(j, f)| {
-            if j == aj && matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8) {
+            if j == cols[1] && matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8) {
                 Field::new(
                     f.name(),
                     DataType::Dictionary(
@@ -310,91 +376,102 @@ fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
         })
         .collect();
     let opts = ArrowReaderOptions::new().with_schema(std::sync::Arc::new(Schema::new(fields)));
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts).map_err(|e| pe(&e))?;
-    let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), [dj, aj, vj]);
+    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts)
+        .map_err(|e| pq(path, &e))?;
+    let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), cols);
     let n_rows = builder.metadata().file_metadata().num_rows().max(0) as usize;
     let reader = builder
         .with_projection(mask)
         .with_batch_size(1 << 16)
         .build()
-        .map_err(|e| pe(&e))?;
-    let mut acc = Acc::with_capacity(n_rows);
-    let mut row0 = 0usize;
-    let cell_err = |row: usize, col: &str, expected: &str, found: String| DataError::Cell {
-        file: path.to_path_buf(),
-        row,
-        column: col.to_string(),
-        expected: expected.into(),
-        found,
-    };
-    for batch in reader {
-        let batch = batch.map_err(|e| pe(&e))?;
-        let n = batch.num_rows();
-        let col = |name: &str| {
-            batch
-                .column_by_name(name)
-                .expect("projected column")
-                .clone()
-        };
-        let (dc, ac, vc) = (col(&headers[dj]), col(&headers[aj]), col(&headers[vj]));
-        // dates → day numbers
-        let mut days: Vec<Option<i32>> = Vec::with_capacity(n);
-        let per_day = |unit: &TimeUnit| match unit {
-            TimeUnit::Second => 86_400i64,
-            TimeUnit::Millisecond => 86_400_000,
-            TimeUnit::Microsecond => 86_400_000_000,
-            TimeUnit::Nanosecond => 86_400_000_000_000,
-        };
-        match dc.data_type() {
+        .map_err(|e| pq(path, &e))?;
+    Ok((reader, n_rows))
+}
+
+/// The three columns of a long Parquet file, by name, and their conversions.
+struct LongCols<'a> {
+    path: &'a Path,
+    date: &'a str,
+    asset: &'a str,
+    value: &'a str,
+}
+
+impl LongCols<'_> {
+    /// Dates (date32, timestamps of any unit, or text) → day numbers.
+    fn days(&self, dc: &arrow_array::ArrayRef, row0: usize) -> Result<Vec<Option<i32>>> {
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::*;
+        use arrow_array::Array;
+        use arrow_schema::{DataType, TimeUnit};
+        let n = dc.len();
+        Ok(match dc.data_type() {
             DataType::Date32 => {
                 let a = dc.as_primitive::<Date32Type>();
-                days.extend((0..n).map(|i| (!a.is_null(i)).then(|| a.value(i))));
+                (0..n)
+                    .map(|i| (!a.is_null(i)).then(|| a.value(i)))
+                    .collect()
             }
             DataType::Timestamp(unit, _) => {
-                let k = per_day(unit);
-                let raw: Vec<Option<i64>> = match unit {
-                    TimeUnit::Second => dc.as_primitive::<TimestampSecondType>().iter().collect(),
-                    TimeUnit::Millisecond => dc
-                        .as_primitive::<TimestampMillisecondType>()
-                        .iter()
-                        .collect(),
-                    TimeUnit::Microsecond => dc
-                        .as_primitive::<TimestampMicrosecondType>()
-                        .iter()
-                        .collect(),
-                    TimeUnit::Nanosecond => dc
-                        .as_primitive::<TimestampNanosecondType>()
-                        .iter()
-                        .collect(),
+                let (raw, k): (Vec<Option<i64>>, i64) = match unit {
+                    TimeUnit::Second => (
+                        dc.as_primitive::<TimestampSecondType>().iter().collect(),
+                        86_400,
+                    ),
+                    TimeUnit::Millisecond => (
+                        dc.as_primitive::<TimestampMillisecondType>()
+                            .iter()
+                            .collect(),
+                        86_400_000,
+                    ),
+                    TimeUnit::Microsecond => (
+                        dc.as_primitive::<TimestampMicrosecondType>()
+                            .iter()
+                            .collect(),
+                        86_400_000_000,
+                    ),
+                    TimeUnit::Nanosecond => (
+                        dc.as_primitive::<TimestampNanosecondType>()
+                            .iter()
+                            .collect(),
+                        86_400_000_000_000,
+                    ),
                 };
-                days.extend(raw.into_iter().map(|v| v.map(|v| v.div_euclid(k) as i32)));
+                raw.into_iter()
+                    .map(|v| v.map(|v| v.div_euclid(k) as i32))
+                    .collect()
             }
             DataType::Utf8 | DataType::LargeUtf8 => {
+                let mut days = Vec::with_capacity(n);
                 for i in 0..n {
-                    let s = if let Some(a) = dc.as_string_opt::<i32>() {
-                        a.value(i)
-                    } else {
-                        dc.as_string::<i64>().value(i)
+                    let s = match dc.as_string_opt::<i32>() {
+                        Some(a) => a.value(i),
+                        None => dc.as_string::<i64>().value(i),
                     };
                     let d = parse_date(s, None).ok_or_else(|| {
-                        cell_err(row0 + i + 1, &headers[dj], "a date", s.to_string())
+                        cell_err(self.path, row0 + i + 1, self.date, "a date", s.to_string())
                     })?;
                     days.push(Some(date_to_days(d)));
                 }
+                days
             }
             t => {
                 return Err(lay(
-                    path,
+                    self.path,
                     format!(
                         "date column `{}` has type {t}; expected a date, timestamp or text",
-                        headers[dj]
+                        self.date
                     ),
                 ))
             }
-        }
-        // values
-        let vals: Vec<f64> = match vc.data_type() {
+        })
+    }
+
+    /// Numbers of any float or integer type (null = NaN).
+    fn values(&self, vc: &arrow_array::ArrayRef) -> Result<Vec<f64>> {
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::*;
+        use arrow_schema::DataType;
+        Ok(match vc.data_type() {
             DataType::Float64 => vc
                 .as_primitive::<Float64Type>()
                 .iter()
@@ -417,25 +494,31 @@ fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
                 .collect(),
             t => {
                 return Err(lay(
-                    path,
+                    self.path,
                     format!(
                         "value column `{}` has type {t}; expected numbers",
-                        headers[vj]
+                        self.value
                     ),
                 ))
             }
-        };
-        // assets → ids, via the dictionary
-        let ids: Vec<Option<u32>> = match ac.data_type() {
+        })
+    }
+
+    /// Assets → ids, via the dictionary when there is one.
+    fn assets(&self, ac: &arrow_array::ArrayRef, acc: &mut Acc) -> Result<Vec<Option<u32>>> {
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::*;
+        use arrow_array::Array;
+        use arrow_schema::DataType;
+        Ok(match ac.data_type() {
             DataType::Dictionary(_, _) => {
                 let d = ac.as_dictionary::<Int32Type>();
                 let values = d.values();
                 let names: Vec<Option<u32>> = (0..values.len())
                     .map(|k| {
-                        let s = if let Some(a) = values.as_string_opt::<i32>() {
-                            a.value(k)
-                        } else {
-                            values.as_string::<i64>().value(k)
+                        let s = match values.as_string_opt::<i32>() {
+                            Some(a) => a.value(k),
+                            None => values.as_string::<i64>().value(k),
                         };
                         Some(acc.id(s))
                     })
@@ -462,31 +545,12 @@ fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
                 .collect(),
             t => {
                 return Err(lay(
-                    path,
-                    format!("asset column `{}` has type {t}; expected text", headers[aj]),
+                    self.path,
+                    format!("asset column `{}` has type {t}; expected text", self.asset),
                 ))
             }
-        };
-        for i in 0..n {
-            let (Some(d), Some(a)) = (days[i], ids[i]) else {
-                return Err(cell_err(
-                    row0 + i + 1,
-                    if days[i].is_none() {
-                        &headers[dj]
-                    } else {
-                        &headers[aj]
-                    },
-                    "a value (not null)",
-                    "null".into(),
-                ));
-            };
-            acc.days.push(d);
-            acc.ids.push(a);
-            acc.vals.push(vals[i]);
-        }
-        row0 += n;
+        })
     }
-    acc.into_panel(path, |i| i + 1)
 }
 
 /// Read a `date, label` file (CSV) — e.g. a regime series — into a date-sorted map.

@@ -82,7 +82,6 @@ fn read_panel_impl(
     preference: &[String],
     with_avail: bool,
 ) -> Result<(Panel, Vec<LateCell>)> {
-    use arrow_array::{Array, Date32Array, Float64Array};
     if dataset.column_index(field).is_none() || !dataset.has_date() {
         return Err(DataError::Missing(format!(
             "dataset {dataset} has no dated column `{field}`"
@@ -93,26 +92,59 @@ fn read_panel_impl(
         return general_path(store, dataset, field, codes, preference, with_avail);
     }
     let path = store.path(dataset);
-    let wanted: Option<std::collections::HashSet<&str>> =
-        codes.map(|c| c.iter().map(String::as_str).collect());
-    // per kept code: its (date, value) observations from the chosen source
-    let mut series: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
-    // per kept code: (date, available_at) of its chosen rows published after their date
-    let mut late: BTreeMap<String, Vec<(i32, i32)>> = BTreeMap::new();
-    let mut avails: Vec<i32> = Vec::new();
-    // the current code run: code, distinct sources, rows as (date, source id, value)
-    let mut cur: Option<String> = None;
-    let mut unsorted = false;
-    let mut cur_keep = false;
-    let mut srcs: Vec<String> = Vec::new();
-    let mut rows: Vec<(i32, u32, f64)> = Vec::new();
-    let mut finish = |code: Option<String>,
-                      keep: bool,
-                      srcs: &mut Vec<String>,
-                      rows: &mut Vec<(i32, u32, f64)>,
-                      avails: &mut Vec<i32>| {
-        if let (Some(code), true) = (code, keep) {
-            let pick = preference
+    let mut runs = CodeRuns {
+        wanted: codes.map(|c| c.iter().map(String::as_str).collect()),
+        preference,
+        series: BTreeMap::new(),
+        late: BTreeMap::new(),
+        cur: None,
+        cur_keep: false,
+        unsorted: false,
+        srcs: Vec::new(),
+        rows: Vec::new(),
+        avails: Vec::new(),
+    };
+    if store.has(dataset) {
+        let mut cols = vec!["code", "date", "source", field];
+        if with_avail {
+            cols.push("available_at");
+        }
+        crate::parquet_io::for_each_batch(&path, &cols, |a| runs.batch(&path, field, a))?;
+    }
+    runs.finish_code();
+    if runs.unsorted {
+        // a file not in key order (written by another tool): take the general path
+        return general_path(store, dataset, field, codes, preference, with_avail);
+    }
+    Ok(runs.into_panel())
+}
+
+/// The streaming state of [`read_panel_impl`]: rows arrive in key order (code, date,
+/// source), so each code's rows form one run; the source is chosen per run.
+struct CodeRuns<'a> {
+    wanted: Option<std::collections::HashSet<&'a str>>,
+    preference: &'a [String],
+    /// per kept code: its (date, value) observations from the chosen source
+    series: BTreeMap<String, Vec<(i32, f64)>>,
+    /// per kept code: (date, available_at) of its chosen rows published after their date
+    late: BTreeMap<String, Vec<(i32, i32)>>,
+    /// the current run: code, kept?, distinct sources, rows (date, source id, value)
+    cur: Option<String>,
+    cur_keep: bool,
+    unsorted: bool,
+    srcs: Vec<String>,
+    rows: Vec<(i32, u32, f64)>,
+    avails: Vec<i32>,
+}
+
+impl CodeRuns<'_> {
+    /// Close the current run: choose its source and keep its rows.
+    fn finish_code(&mut self) {
+        let code = self.cur.take();
+        if let (Some(code), true) = (code, self.cur_keep) {
+            let (srcs, rows) = (&self.srcs, &self.rows);
+            let pick = self
+                .preference
                 .iter()
                 .find_map(|p| srcs.iter().position(|s| s == p))
                 .unwrap_or_else(|| {
@@ -129,157 +161,159 @@ fn read_panel_impl(
                 .filter(|r| r.1 == pick)
                 .map(|r| (r.0, r.2))
                 .collect();
-            if !avails.is_empty() {
+            if !self.avails.is_empty() {
                 let l: Vec<(i32, i32)> = rows
                     .iter()
-                    .zip(avails.iter())
+                    .zip(self.avails.iter())
                     .filter(|(r, a)| r.1 == pick && **a > r.0)
                     .map(|(r, a)| (r.0, *a))
                     .collect();
                 if !l.is_empty() {
-                    late.insert(code.clone(), l);
+                    self.late.insert(code.clone(), l);
                 }
             }
-            series.insert(code, obs);
+            self.series.insert(code, obs);
         }
-        srcs.clear();
-        rows.clear();
-        avails.clear();
-    };
-    if store.has(dataset) {
-        let mut cols = vec!["code", "date", "source", field];
-        if with_avail {
-            cols.push("available_at");
+        self.srcs.clear();
+        self.rows.clear();
+        self.avails.clear();
+    }
+
+    /// The source id of row `i` (its position among the run's distinct sources).
+    fn source_id(&mut self, s: &str) -> u32 {
+        match self.srcs.iter().position(|x| x == s) {
+            Some(k) => k as u32,
+            None => {
+                self.srcs.push(s.to_string());
+                (self.srcs.len() - 1) as u32
+            }
         }
-        crate::parquet_io::for_each_batch(&path, &cols, |a| {
-            let bad = |c: &str| DataError::Parquet {
-                path: path.clone(),
-                message: format!("column `{c}` has an unexpected type"),
-            };
-            let code = Strs::of(&a[0]).ok_or_else(|| bad("code"))?;
-            let date = a[1]
-                .as_any()
-                .downcast_ref::<Date32Array>()
-                .ok_or_else(|| bad("date"))?;
-            let src = Strs::of(&a[2]).ok_or_else(|| bad("source"))?;
-            let val = a[3]
-                .as_any()
-                .downcast_ref::<Float64Array>()
-                .ok_or_else(|| bad(field))?;
-            let avail = match a.get(4) {
-                Some(x) => Some(
-                    x.as_any()
-                        .downcast_ref::<Date32Array>()
-                        .ok_or_else(|| bad("available_at"))?,
-                ),
-                None => None,
-            };
-            let mut last_src = u32::MAX;
-            let mut last_src_key = i64::MIN;
-            let mut last_code_key = i64::MIN;
-            for i in 0..date.len() {
-                let Some(c) = code.get(i) else { continue };
-                if date.is_null(i) {
-                    continue;
-                }
-                let ck = code.key(i);
-                if ck != last_code_key || ck < 0 {
-                    last_code_key = ck;
-                    if cur.as_deref() != Some(c) {
-                        // codes must arrive in ascending runs (the store's key order)
-                        unsorted |= cur.as_deref().is_some_and(|p| p > c);
-                        finish(cur.take(), cur_keep, &mut srcs, &mut rows, &mut avails);
-                        cur = Some(c.to_string());
-                        cur_keep = wanted.as_ref().is_none_or(|w| w.contains(c));
-                        last_src = u32::MAX;
-                        last_src_key = i64::MIN;
-                    }
-                }
-                if !cur_keep {
-                    continue;
-                }
-                let sk = src.key(i);
-                let sid = if last_src != u32::MAX && sk >= 0 && sk == last_src_key {
+    }
+
+    /// One record batch of `code, date, source, field[, available_at]`.
+    fn batch(
+        &mut self,
+        path: &std::path::Path,
+        field: &str,
+        a: &[arrow_array::ArrayRef],
+    ) -> Result<()> {
+        use arrow_array::{Array, Date32Array, Float64Array};
+        let bad = |c: &str| DataError::Parquet {
+            path: path.to_path_buf(),
+            message: format!("column `{c}` has an unexpected type"),
+        };
+        let code = Strs::of(&a[0]).ok_or_else(|| bad("code"))?;
+        let date = a[1]
+            .as_any()
+            .downcast_ref::<Date32Array>()
+            .ok_or_else(|| bad("date"))?;
+        let src = Strs::of(&a[2]).ok_or_else(|| bad("source"))?;
+        let val = a[3]
+            .as_any()
+            .downcast_ref::<Float64Array>()
+            .ok_or_else(|| bad(field))?;
+        let avail = match a.get(4) {
+            Some(x) => Some(
+                x.as_any()
+                    .downcast_ref::<Date32Array>()
+                    .ok_or_else(|| bad("available_at"))?,
+            ),
+            None => None,
+        };
+        let (mut last_src, mut last_src_key, mut last_code_key) = (u32::MAX, i64::MIN, i64::MIN);
+        for i in 0..date.len() {
+            let Some(c) = code.get(i) else { continue };
+            if date.is_null(i) {
+                continue;
+            }
+            let ck = code.key(i);
+            if (ck != last_code_key || ck < 0) && self.cur.as_deref() != Some(c) {
+                // codes must arrive in ascending runs (the store's key order)
+                self.unsorted |= self.cur.as_deref().is_some_and(|p| p > c);
+                self.finish_code();
+                self.cur = Some(c.to_string());
+                self.cur_keep = self.wanted.as_ref().is_none_or(|w| w.contains(c));
+                last_src = u32::MAX;
+                last_src_key = i64::MIN;
+            }
+            last_code_key = ck;
+            if !self.cur_keep {
+                continue;
+            }
+            let sk = src.key(i);
+            let sid = if last_src != u32::MAX && sk >= 0 && sk == last_src_key {
+                last_src
+            } else {
+                last_src_key = sk;
+                let s = src.get(i).unwrap_or("");
+                if last_src != u32::MAX && self.srcs[last_src as usize] == s {
                     last_src
                 } else {
-                    let s = src.get(i).unwrap_or("");
-                    last_src_key = sk;
-                    if last_src != u32::MAX && srcs[last_src as usize] == s {
-                        last_src
-                    } else {
-                        match srcs.iter().position(|x| x == s) {
-                            Some(k) => k as u32,
-                            None => {
-                                srcs.push(s.to_string());
-                                (srcs.len() - 1) as u32
-                            }
-                        }
-                    }
-                };
-                last_src = sid;
-                let v = if val.is_null(i) {
-                    f64::NAN
-                } else {
-                    val.value(i)
-                };
-                rows.push((date.value(i), sid, v));
-                if let Some(av) = avail {
-                    // a missing available_at is treated as the row's own date
-                    avails.push(if av.is_null(i) {
-                        date.value(i)
-                    } else {
-                        av.value(i)
-                    });
+                    self.source_id(s)
                 }
+            };
+            last_src = sid;
+            let v = if val.is_null(i) {
+                f64::NAN
+            } else {
+                val.value(i)
+            };
+            self.rows.push((date.value(i), sid, v));
+            if let Some(av) = avail {
+                // a missing available_at is treated as the row's own date
+                self.avails.push(if av.is_null(i) {
+                    date.value(i)
+                } else {
+                    av.value(i)
+                });
             }
-            Ok(())
-        })?;
-    }
-    finish(cur.take(), cur_keep, &mut srcs, &mut rows, &mut avails);
-    if unsorted {
-        // a file not in key order (written by another tool): take the general path
-        return general_path(store, dataset, field, codes, preference, with_avail);
-    }
-    let assets: Vec<String> = series.keys().cloned().collect();
-    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
-    for obs in series.values() {
-        for &(d, _) in obs {
-            lo = lo.min(d);
-            hi = hi.max(d);
         }
+        Ok(())
     }
-    if lo > hi {
-        return Ok((Panel::nan(Vec::new(), assets), Vec::new()));
-    }
-    let span = (hi - lo + 1) as usize;
-    let mut row_of = vec![usize::MAX; span];
-    for obs in series.values() {
-        for &(d, _) in obs {
-            row_of[(d - lo) as usize] = 0;
+
+    /// The dense panel (dates = every date with a kept row) and its late cells.
+    fn into_panel(self) -> (Panel, Vec<LateCell>) {
+        let assets: Vec<String> = self.series.keys().cloned().collect();
+        let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+        for obs in self.series.values() {
+            for &(d, _) in obs {
+                lo = lo.min(d);
+                hi = hi.max(d);
+            }
         }
-    }
-    let mut dates = Vec::new();
-    for (k, r) in row_of.iter_mut().enumerate() {
-        if *r == 0 {
-            *r = dates.len();
-            dates.push(days_to_date(lo + k as i32));
+        if lo > hi {
+            return (Panel::nan(Vec::new(), assets), Vec::new());
         }
-    }
-    let n = assets.len();
-    let mut panel = Panel::nan(dates, assets);
-    for (j, obs) in series.values().enumerate() {
-        for &(d, v) in obs {
-            panel.values[row_of[(d - lo) as usize] * n + j] = v;
+        let span = (hi - lo + 1) as usize;
+        let mut row_of = vec![usize::MAX; span];
+        for obs in self.series.values() {
+            for &(d, _) in obs {
+                row_of[(d - lo) as usize] = 0;
+            }
         }
-    }
-    let mut cells: Vec<LateCell> = Vec::new();
-    for (j, code) in series.keys().enumerate() {
-        for &(d, a) in late.get(code).map(Vec::as_slice).unwrap_or(&[]) {
-            cells.push((row_of[(d - lo) as usize], j, a));
+        let mut dates = Vec::new();
+        for (k, r) in row_of.iter_mut().enumerate() {
+            if *r == 0 {
+                *r = dates.len();
+                dates.push(days_to_date(lo + k as i32));
+            }
         }
+        let n = assets.len();
+        let mut panel = Panel::nan(dates, assets);
+        for (j, obs) in self.series.values().enumerate() {
+            for &(d, v) in obs {
+                panel.values[row_of[(d - lo) as usize] * n + j] = v;
+            }
+        }
+        let mut cells: Vec<LateCell> = Vec::new();
+        for (j, code) in self.series.keys().enumerate() {
+            for &(d, a) in self.late.get(code).map(Vec::as_slice).unwrap_or(&[]) {
+                cells.push((row_of[(d - lo) as usize], j, a));
+            }
+        }
+        cells.sort_unstable();
+        (panel, cells)
     }
-    cells.sort_unstable();
-    Ok((panel, cells))
 }
 
 /// The path for files not in key order: the whole table in memory.

@@ -66,7 +66,7 @@ fn bad_date_inside_the_data_is_an_error_but_a_trailing_footer_is_skipped() {
     assert!(r
         .warnings
         .iter()
-        .any(|w| w.kind == "footer" && w.row == Some(4)));
+        .any(|w| w.kind == import::WarningKind::Footer && w.row == Some(4)));
 }
 
 #[test]

@@ -47,7 +47,7 @@ fn spec(
 }
 
 fn kinds(rep: &import::ImportReport) -> Vec<String> {
-    let mut k: Vec<String> = rep.warnings.iter().map(|w| w.kind.clone()).collect();
+    let mut k: Vec<String> = rep.warnings.iter().map(|w| w.kind.to_string()).collect();
     k.sort();
     k.dedup();
     k
@@ -329,7 +329,7 @@ fn whole_bundle_imports_with_documented_warnings_and_checks_clean() {
     let has = |kind: &str, series: &str| {
         chk.findings
             .iter()
-            .any(|f| f.kind == kind && f.series.starts_with(series))
+            .any(|f| f.kind.as_str() == kind && f.series.starts_with(series))
     };
     assert!(
         has("source_disagreement", "000300.SH"),

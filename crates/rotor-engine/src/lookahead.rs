@@ -226,11 +226,11 @@ fn redirect(plan: &Plan, from: &Path, to: &Path) -> Plan {
 /// A sleeve strategy's parameters with its sleeves pointed at another store.
 #[derive(Debug)]
 struct Redirected {
-    inner: std::sync::Arc<dyn crate::strategy::StrategyParams>,
-    spec: crate::sleeves::SleeveSpec,
+    inner: std::sync::Arc<dyn crate::plan::StrategyParams>,
+    spec: crate::plan::SleeveSpec,
 }
 
-impl crate::strategy::StrategyParams for Redirected {
+impl crate::plan::StrategyParams for Redirected {
     fn to_toml(&self) -> toml::Table {
         self.inner.to_toml()
     }
@@ -240,7 +240,7 @@ impl crate::strategy::StrategyParams for Redirected {
     fn build(&self, ctx: &crate::strategy::BuildCtx<'_>) -> Box<dyn crate::strategy::Strategy> {
         self.inner.build(ctx)
     }
-    fn sleeves(&self) -> Option<&crate::sleeves::SleeveSpec> {
+    fn sleeves(&self) -> Option<&crate::plan::SleeveSpec> {
         Some(&self.spec)
     }
 }

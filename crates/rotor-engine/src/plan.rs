@@ -6,9 +6,15 @@
 //! series id, a strategy's input file, …) is refused with an error naming it, because
 //! the data loaded once for the sweep would not be the data that value needs.
 
+//!
+//! The strategy parameters trait, the registry entry and the sleeves of a composite
+//! strategy live here too: a plan holds parameters, and a sleeve strategy's parameters
+//! hold plans.
+
 use crate::config::{EngineConfig, StrategyFile, UniverseConfig};
 use crate::error::{EngineError, Result};
-use crate::strategy::{find, DataNeeds, Entry, StrategyParams};
+use crate::strategy::{BuildCtx, DataNeeds, Strategy};
+use rotor_portfolio::sleeves::SleeveRebalance;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -106,4 +112,79 @@ impl Plan {
             ..self.clone()
         }
     }
+}
+
+/// A strategy's parameters (its keys of the strategy file, with defaults).
+pub trait StrategyParams: Send + Sync + std::fmt::Debug {
+    /// The resolved keys as TOML (written into every run folder).
+    fn to_toml(&self) -> toml::Table;
+    /// What to load besides the universe's closes.
+    fn needs(&self) -> DataNeeds;
+    /// Check values against each other and the engine's keys; the message names the key.
+    fn validate(&self, _engine: &EngineConfig) -> std::result::Result<(), String> {
+        Ok(())
+    }
+    /// A fresh instance for one run.
+    fn build(&self, ctx: &BuildCtx<'_>) -> Box<dyn Strategy>;
+    /// A strategy made of sleeves of other strategies returns their plan; the engine
+    /// then runs the sleeves and mixes them instead of stepping an instance.
+    fn sleeves(&self) -> Option<&SleeveSpec> {
+        None
+    }
+}
+
+/// A registry entry: `[strategy] kind = "<kind>"` → this parser.
+#[derive(Clone, Copy)]
+pub struct Entry {
+    /// Registry name.
+    pub kind: &'static str,
+    /// One line on what it does.
+    pub about: &'static str,
+    /// Parse the strategy's keys of a file.
+    pub parse: fn(&StrategyFile) -> Result<Box<dyn StrategyParams>>,
+    /// The strategy's keys of a small example on the synthetic market (used by the
+    /// store-mutation look-ahead test of every registered strategy and in docs).
+    pub example: &'static str,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry").field("kind", &self.kind).finish()
+    }
+}
+
+/// Find `kind` in a registry; the error lists the choices.
+pub fn find<'a>(registry: &'a [Entry], kind: &str) -> std::result::Result<&'a Entry, String> {
+    registry.iter().find(|e| e.kind == kind).ok_or_else(|| {
+        format!(
+            "strategy.kind = \"{kind}\" is not registered; choose one of: {}",
+            registry
+                .iter()
+                .map(|e| e.kind)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+/// One sleeve of a composite strategy.
+#[derive(Debug, Clone)]
+pub struct Sleeve {
+    /// Name (a column of the tables).
+    pub name: String,
+    /// Target weight (fraction of NAV).
+    pub weight: f64,
+    /// The sleeve's own plan.
+    pub plan: Plan,
+}
+
+/// The sleeves of a mix and its rebalance rule (run by [`crate::sleeves`]).
+#[derive(Debug, Clone)]
+pub struct SleeveSpec {
+    /// Sleeves in order.
+    pub sleeves: Vec<Sleeve>,
+    /// Daily reset or drift bands.
+    pub rebalance: SleeveRebalance,
+    /// Cost of a band rebalance per unit traded, bp.
+    pub cost_bps: f64,
 }

@@ -9,35 +9,13 @@
 
 use crate::note::{Note, NoteKind};
 use crate::perf::{Perf, SeriesKind};
-use crate::plan::Plan;
+use crate::plan::SleeveSpec;
 use crate::run::{Holding, Pick, RunOutput};
 use crate::strategy::Diagnostics;
 use chrono::NaiveDate;
 use rotor_core::frame::{Column, Frame};
-use rotor_portfolio::sleeves::{mix, SleeveRebalance};
+use rotor_portfolio::sleeves::mix;
 use std::collections::BTreeMap;
-
-/// One sleeve.
-#[derive(Debug, Clone)]
-pub struct Sleeve {
-    /// Name (a column of the tables).
-    pub name: String,
-    /// Target weight (fraction of NAV).
-    pub weight: f64,
-    /// The sleeve's own plan.
-    pub plan: Plan,
-}
-
-/// The sleeves of a mix and its rebalance rule.
-#[derive(Debug, Clone)]
-pub struct SleeveSpec {
-    /// Sleeves in order.
-    pub sleeves: Vec<Sleeve>,
-    /// Daily reset or drift bands.
-    pub rebalance: SleeveRebalance,
-    /// Cost of a band rebalance per unit traded, bp.
-    pub cost_bps: f64,
-}
 
 /// Mix the sleeves' runs (`runs[k]` is the run of `spec.sleeves[k]`).
 pub fn mix_runs(spec: &SleeveSpec, runs: &[RunOutput]) -> RunOutput {

@@ -1,6 +1,6 @@
 //! The strategy interface and the registry entry type.
 //!
-//! A strategy is two things: its **parameters** ([`StrategyParams`], parsed from the
+//! A strategy is two things: its **parameters** (`StrategyParams`, parsed from the
 //! strategy file's keys, cloned per sweep variant), which say what data it needs and
 //! build a fresh **instance** ([`Strategy`]) for each run. The engine steps the instance
 //! through the signal dates, handing it the point-in-time view at each date
@@ -9,10 +9,11 @@
 //! position — and at the end gives its [`Diagnostics`] (tables, notes, labels) for the
 //! run folder and the report.
 //!
-//! A registry ([`Entry`] list, in `rotor-strategies`) maps `[strategy] kind = "…"` to a
-//! parser. Adding a strategy = one module implementing these two traits + one entry.
+//! A registry ([`crate::plan::Entry`] list, in `rotor-strategies`) maps
+//! `[strategy] kind = "…"` to a parser of [`crate::plan::StrategyParams`]. Adding a
+//! strategy = one module implementing those two traits + one entry.
 
-use crate::config::{EngineConfig, StrategyFile};
+use crate::config::EngineConfig;
 use crate::error::Result;
 use crate::note::Note;
 use chrono::NaiveDate;
@@ -157,57 +158,4 @@ pub trait Strategy: Send {
     fn decide(&mut self, at: &AsOf<'_>) -> Result<Step>;
     /// Tables and notes after the run.
     fn finish(&mut self, run: &RunRecord<'_>) -> Diagnostics;
-}
-
-/// A strategy's parameters (its keys of the strategy file, with defaults).
-pub trait StrategyParams: Send + Sync + std::fmt::Debug {
-    /// The resolved keys as TOML (written into every run folder).
-    fn to_toml(&self) -> toml::Table;
-    /// What to load besides the universe's closes.
-    fn needs(&self) -> DataNeeds;
-    /// Check values against each other and the engine's keys; the message names the key.
-    fn validate(&self, _engine: &EngineConfig) -> std::result::Result<(), String> {
-        Ok(())
-    }
-    /// A fresh instance for one run.
-    fn build(&self, ctx: &BuildCtx<'_>) -> Box<dyn Strategy>;
-    /// A strategy made of sleeves of other strategies returns their plan; the engine
-    /// then runs the sleeves and mixes them instead of stepping an instance.
-    fn sleeves(&self) -> Option<&crate::sleeves::SleeveSpec> {
-        None
-    }
-}
-
-/// A registry entry: `[strategy] kind = "<kind>"` → this parser.
-#[derive(Clone, Copy)]
-pub struct Entry {
-    /// Registry name.
-    pub kind: &'static str,
-    /// One line on what it does.
-    pub about: &'static str,
-    /// Parse the strategy's keys of a file.
-    pub parse: fn(&StrategyFile) -> Result<Box<dyn StrategyParams>>,
-    /// The strategy's keys of a small example on the synthetic market (used by the
-    /// store-mutation look-ahead test of every registered strategy and in docs).
-    pub example: &'static str,
-}
-
-impl std::fmt::Debug for Entry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Entry").field("kind", &self.kind).finish()
-    }
-}
-
-/// Find `kind` in a registry; the error lists the choices.
-pub fn find<'a>(registry: &'a [Entry], kind: &str) -> std::result::Result<&'a Entry, String> {
-    registry.iter().find(|e| e.kind == kind).ok_or_else(|| {
-        format!(
-            "strategy.kind = \"{kind}\" is not registered; choose one of: {}",
-            registry
-                .iter()
-                .map(|e| e.kind)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })
 }

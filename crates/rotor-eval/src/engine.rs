@@ -108,8 +108,32 @@ pub struct Evaluation {
     pub factor_obs: usize,
 }
 
-/// Run the evaluation. See the module docs for the alignment rules.
-pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Evaluation, EvalError> {
+/// The aligned inputs of an evaluation.
+struct Aligned<'a> {
+    factor: &'a Panel,
+    /// Factor column of each evaluated asset.
+    fcol: Vec<usize>,
+    /// Prices of the evaluated assets, date-major, forward-filled when asked.
+    px: Vec<f64>,
+    na: usize,
+    tp: usize,
+    /// Signal dates: (factor row, price row).
+    sig: Vec<(usize, usize)>,
+}
+
+impl Aligned<'_> {
+    /// Forward return of asset `j` over `h` price rows from price row `k`.
+    #[inline]
+    fn fwd(&self, k: usize, j: usize, h: usize) -> f64 {
+        if k + h >= self.tp {
+            return f64::NAN;
+        }
+        self.px[(k + h) * self.na + j] / self.px[k * self.na + j] - 1.0
+    }
+}
+
+/// Check the config: positive horizons, at least two quantiles.
+fn check_config(cfg: &EvalConfig) -> Result<(), EvalError> {
     if cfg.periods.is_empty() || cfg.periods.contains(&0) {
         return Err(EvalError::Config(
             "periods must be positive integers, e.g. 1,5,20".into(),
@@ -118,6 +142,16 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
     if cfg.quantiles < 2 {
         return Err(EvalError::Config("quantiles must be at least 2".into()));
     }
+    Ok(())
+}
+
+/// Assets in both files, the price matrix (forward-filled row by row when asked) and the
+/// signal dates (factor dates that are price dates).
+fn align<'a>(
+    factor: &'a Panel,
+    prices: &Panel,
+    cfg: &EvalConfig,
+) -> Result<(Vec<String>, Aligned<'a>), EvalError> {
     let assets: Vec<String> = factor
         .assets
         .iter()
@@ -138,9 +172,7 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
         .iter()
         .map(|a| prices.assets.binary_search(a).expect("price asset"))
         .collect();
-    // price matrix restricted to the assets, forward-filled
-    let np_ = prices.n_assets();
-    let tp = prices.n_dates();
+    let (np_, tp) = (prices.n_assets(), prices.n_dates());
     let mut px = vec![f64::NAN; tp * na];
     for t in 0..tp {
         for (j, &c) in pcol.iter().enumerate() {
@@ -161,7 +193,6 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
             }
         }
     }
-    // signal dates: factor dates that are price dates → (factor row, price row)
     let sig: Vec<(usize, usize)> = factor
         .dates
         .iter()
@@ -174,131 +205,154 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
                 .into(),
         ));
     }
-    let fwd = |k: usize, j: usize, h: usize| -> f64 {
-        if k + h >= tp {
-            return f64::NAN;
-        }
-        px[(k + h) * na + j] / px[k * na + j] - 1.0
-    };
-    // alphalens filter_zscore: per asset and horizon over the signal dates
-    let nh = cfg.periods.len();
+    Ok((
+        assets,
+        Aligned {
+            factor,
+            fcol,
+            px,
+            na,
+            tp,
+            sig,
+        },
+    ))
+}
+
+/// alphalens' `filter_zscore`: per horizon and asset, the band `mean ± z·std` of its
+/// forward returns over the signal dates (unbounded without a z).
+fn zscore_bands(a: &Aligned<'_>, cfg: &EvalConfig) -> Vec<(f64, f64)> {
+    let (nh, na) = (cfg.periods.len(), a.na);
     let mut band = vec![(f64::NEG_INFINITY, f64::INFINITY); nh * na];
-    if let Some(z) = cfg.filter_zscore {
-        band.par_chunks_mut(na).enumerate().for_each(|(hi, b)| {
-            let h = cfg.periods[hi];
-            for (j, slot) in b.iter_mut().enumerate() {
-                let (mut n, mut s) = (0usize, 0.0);
-                for &(_, k) in &sig {
-                    let r = fwd(k, j, h);
-                    if r.is_finite() {
-                        n += 1;
-                        s += r;
-                    }
-                }
-                if n < 2 {
-                    continue;
-                }
-                let m = s / n as f64;
-                let mut ss = 0.0;
-                for &(_, k) in &sig {
-                    let r = fwd(k, j, h);
-                    if r.is_finite() {
-                        ss += (r - m) * (r - m);
-                    }
-                }
-                let sd = (ss / (n as f64 - 1.0)).sqrt();
-                *slot = (m - z * sd, m + z * sd);
+    let Some(z) = cfg.filter_zscore else {
+        return band;
+    };
+    band.par_chunks_mut(na).enumerate().for_each(|(hi, b)| {
+        let h = cfg.periods[hi];
+        for (j, slot) in b.iter_mut().enumerate() {
+            let rs: Vec<f64> = a
+                .sig
+                .iter()
+                .map(|&(_, k)| a.fwd(k, j, h))
+                .filter(|r| r.is_finite())
+                .collect();
+            let n = rs.len();
+            if n < 2 {
+                continue;
             }
-        });
+            let m = rs.iter().sum::<f64>() / n as f64;
+            let ss: f64 = rs.iter().map(|r| (r - m) * (r - m)).sum();
+            let sd = (ss / (n as f64 - 1.0)).sqrt();
+            *slot = (m - z * sd, m + z * sd);
+        }
+    });
+    band
+}
+
+/// The statistics of one signal date (None when it cannot be cut into groups).
+fn date_stats(
+    a: &Aligned<'_>,
+    cfg: &EvalConfig,
+    band: &[(f64, f64)],
+    (tf, k): (usize, usize),
+    (idx, rx, rr): &mut (Vec<usize>, Vec<f64>, Vec<f64>),
+) -> Option<DateStats> {
+    let (na, nf, nh, q) = (a.na, a.factor.n_assets(), cfg.periods.len(), cfg.quantiles);
+    let mut rows: Vec<u32> = Vec::with_capacity(na);
+    let mut x: Vec<f64> = Vec::with_capacity(na);
+    let mut r: Vec<Vec<f64>> = vec![Vec::with_capacity(na); nh];
+    let mut rj = vec![0.0; nh];
+    'asset: for (j, &c) in a.fcol.iter().enumerate() {
+        let f = a.factor.values[tf * nf + c];
+        if !f.is_finite() {
+            continue;
+        }
+        for (hi, &h) in cfg.periods.iter().enumerate() {
+            let v = a.fwd(k, j, h);
+            let (lo, up) = band[hi * na + j];
+            if !v.is_finite() || v < lo || v > up {
+                continue 'asset;
+            }
+            rj[hi] = v;
+        }
+        rows.push(j as u32);
+        x.push(f);
+        for (rh, v) in r.iter_mut().zip(&rj) {
+            rh.push(*v);
+        }
     }
+    let n = rows.len();
+    rx.resize(n, 0.0);
+    rank_avg_into(&x, rx, idx); // leaves idx = stable ascending order of x
+    let groups = assign_sorted(&x, idx, q, cfg.grouping)?;
+    let mut ranks = vec![f32::NAN; na];
+    for (p, &j) in rows.iter().enumerate() {
+        ranks[j as usize] = rx[p] as f32;
+    }
+    let mut group_count = vec![0usize; q];
+    let mut members = vec![Vec::new(); q];
+    for (p, &g) in groups.iter().enumerate() {
+        group_count[g as usize - 1] += 1;
+        members[g as usize - 1].push(rows[p]);
+    }
+    let mut ic = Vec::with_capacity(nh);
+    let mut rank_ic = Vec::with_capacity(nh);
+    let mut group_mean = Vec::with_capacity(nh);
+    let mut ew = Vec::with_capacity(nh);
+    let mut limit = Vec::with_capacity(nh);
+    for rh in &r {
+        ic.push(pearson(&x, rh, cfg.min_ic_obs));
+        rr.resize(n, 0.0);
+        rank_avg_into(rh, rr, idx);
+        rank_ic.push(pearson(rx, rr, cfg.min_ic_obs));
+        limit.push(crate::limit::decile_spread_sorted(rh, idx, 10));
+        let mut sum = vec![0.0; q];
+        for (p, &g) in groups.iter().enumerate() {
+            sum[g as usize - 1] += rh[p];
+        }
+        group_mean.push(
+            sum.iter()
+                .zip(&group_count)
+                .map(|(s, &c)| if c > 0 { s / c as f64 } else { f64::NAN })
+                .collect(),
+        );
+        ew.push(rh.iter().sum::<f64>() / n as f64);
+    }
+    Some(DateStats {
+        date: a.factor.dates[tf],
+        n,
+        ic,
+        rank_ic,
+        group_mean,
+        group_count,
+        ew,
+        members,
+        ranks,
+        limit,
+    })
+}
+
+/// Run the evaluation. See the module docs for the alignment rules.
+pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Evaluation, EvalError> {
+    check_config(cfg)?;
+    let (assets, a) = align(factor, prices, cfg)?;
+    let band = zscore_bands(&a, cfg);
     let nf = factor.n_assets();
-    let factor_obs: usize = sig
+    let factor_obs: usize = a
+        .sig
         .iter()
         .map(|&(tf, _)| {
-            fcol.iter()
+            a.fcol
+                .iter()
                 .filter(|&&c| factor.values[tf * nf + c].is_finite())
                 .count()
         })
         .sum();
-    let q = cfg.quantiles;
-    let per_date: Vec<Option<DateStats>> = sig
+    let per_date: Vec<Option<DateStats>> = a
+        .sig
         .par_iter()
         .map_init(
             || (Vec::new(), Vec::new(), Vec::new()),
-            |(idx, rx, rr), &(tf, k)| {
-                let mut rows: Vec<u32> = Vec::with_capacity(na);
-                let mut x: Vec<f64> = Vec::with_capacity(na);
-                let mut r: Vec<Vec<f64>> = vec![Vec::with_capacity(na); nh];
-                let mut rj = vec![0.0; nh];
-                'asset: for (j, &c) in fcol.iter().enumerate() {
-                    let f = factor.values[tf * nf + c];
-                    if !f.is_finite() {
-                        continue;
-                    }
-                    for (hi, &h) in cfg.periods.iter().enumerate() {
-                        let v = fwd(k, j, h);
-                        let (lo, up) = band[hi * na + j];
-                        if !v.is_finite() || v < lo || v > up {
-                            continue 'asset;
-                        }
-                        rj[hi] = v;
-                    }
-                    rows.push(j as u32);
-                    x.push(f);
-                    for (rh, v) in r.iter_mut().zip(&rj) {
-                        rh.push(*v);
-                    }
-                }
-                let n = rows.len();
-                rx.resize(n, 0.0);
-                rank_avg_into(&x, rx, idx); // leaves idx = stable ascending order of x
-                let groups = assign_sorted(&x, idx, q, cfg.grouping)?;
-                let mut ranks = vec![f32::NAN; na];
-                for (p, &j) in rows.iter().enumerate() {
-                    ranks[j as usize] = rx[p] as f32;
-                }
-                let mut group_count = vec![0usize; q];
-                let mut members = vec![Vec::new(); q];
-                for (p, &g) in groups.iter().enumerate() {
-                    group_count[g as usize - 1] += 1;
-                    members[g as usize - 1].push(rows[p]);
-                }
-                let mut ic = Vec::with_capacity(nh);
-                let mut rank_ic = Vec::with_capacity(nh);
-                let mut group_mean = Vec::with_capacity(nh);
-                let mut ew = Vec::with_capacity(nh);
-                let mut limit = Vec::with_capacity(nh);
-                for rh in &r {
-                    ic.push(pearson(&x, rh, cfg.min_ic_obs));
-                    rr.resize(n, 0.0);
-                    rank_avg_into(rh, rr, idx);
-                    rank_ic.push(pearson(rx, rr, cfg.min_ic_obs));
-                    limit.push(crate::limit::decile_spread_sorted(rh, idx, 10));
-                    let mut sum = vec![0.0; q];
-                    for (p, &g) in groups.iter().enumerate() {
-                        sum[g as usize - 1] += rh[p];
-                    }
-                    group_mean.push(
-                        sum.iter()
-                            .zip(&group_count)
-                            .map(|(s, &c)| if c > 0 { s / c as f64 } else { f64::NAN })
-                            .collect(),
-                    );
-                    ew.push(rh.iter().sum::<f64>() / n as f64);
-                }
-                Some(DateStats {
-                    date: factor.dates[tf],
-                    n,
-                    ic,
-                    rank_ic,
-                    group_mean,
-                    group_count,
-                    ew,
-                    members,
-                    ranks,
-                    limit,
-                })
-            },
+            |scratch, &sd| date_stats(&a, cfg, &band, sd, scratch),
         )
         .collect();
     let total = per_date.len();

@@ -562,17 +562,12 @@ fn factor_section(a: &RunArtifacts, f: &Frame) -> Option<Section> {
         return None;
     }
     let get = |c: &str| f.nums(c).unwrap_or(&[]).to_vec();
-    let (ic, icir, win, tmb, ic_std) = (
+    let (ic, icir, win, tmb) = (
         get("ic_mean"),
         get("icir"),
         get("win_rate"),
         get("top_minus_bottom"),
-        get("ic_std"),
     );
-    let cnt: Vec<i64> = match f.get("n") {
-        Some(Column::Int(v)) => v.clone(),
-        _ => vec![0; n],
-    };
     let find = |factor: &str, label: &str| (0..n).find(|&i| fac[i] == factor && reg[i] == label);
     let mut names: Vec<String> = Vec::new();
     for x in fac {
@@ -650,6 +645,35 @@ fn factor_section(a: &RunArtifacts, f: &Frame) -> Option<Section> {
         pv.rows.push(row);
     }
     s.blocks.push(Block::Table(pv));
+    s.blocks.push(Block::Table(factor_detail_table(f)));
+    Some(s)
+}
+
+/// The full factor-by-regime table, one row per factor and label.
+fn factor_detail_table(f: &Frame) -> Table {
+    let n = f.n_rows();
+    let texts = |c: &str| {
+        f.texts(c)
+            .map(|v| v.to_vec())
+            .unwrap_or_else(|| vec![String::new(); n])
+    };
+    let get = |c: &str| {
+        f.nums(c)
+            .map(|v| v.to_vec())
+            .unwrap_or_else(|| vec![f64::NAN; n])
+    };
+    let (fac, reg) = (texts("factor"), texts("regime"));
+    let (ic, icir, win, tmb, ic_std) = (
+        get("ic_mean"),
+        get("icir"),
+        get("win_rate"),
+        get("top_minus_bottom"),
+        get("ic_std"),
+    );
+    let cnt: Vec<i64> = match f.get("n") {
+        Some(Column::Int(v)) => v.clone(),
+        _ => vec![0; n],
+    };
     let mut t = Table::new(
         "RankIC 与五分位多空（每个信号日对下一信号日的收益；按信号日已知的环境分组）",
         "因子分环境",
@@ -677,8 +701,7 @@ fn factor_section(a: &RunArtifacts, f: &Frame) -> Option<Section> {
         ]);
     }
     t.page_rows = Some(0);
-    s.blocks.push(Block::Table(t));
-    Some(s)
+    t
 }
 
 /// 9. Quintile returns of the score by label.

@@ -73,9 +73,31 @@ pub fn report(
     let periods = &e.config.periods;
     let q = e.config.quantiles;
     let dates: Vec<NaiveDate> = e.dates.iter().map(|d| d.date).collect();
-    let mut sections = Vec::new();
+    let mut sections = vec![summary_section(e, ppy), ic_section(e, ppy, &dates)];
+    sections.extend(quantile_sections(e, ppy, &dates));
+    sections.push(long_short_section(e, ppy, labels));
+    Report {
+        title: format!("{factor_name} · 因子评估报告"),
+        subtitle: format!(
+            "{} → {} · {} 个资产 · {} 个评估日 · 持有期 {} · {} 分组",
+            dates.first().map(|d| d.to_string()).unwrap_or_default(),
+            dates.last().map(|d| d.to_string()).unwrap_or_default(),
+            e.assets.len(),
+            e.dates.len(),
+            periods
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("/"),
+            q
+        ),
+        sections,
+    }
+}
 
-    // summary
+/// IC statistics per horizon and headline figures.
+fn summary_section(e: &Evaluation, ppy: f64) -> Section {
+    let periods = &e.config.periods;
     let mut s = Section::new("summary", "IC 概览");
     let mut figs = Vec::new();
     let mut t = Table::new(
@@ -122,9 +144,12 @@ pub fn report(
     figs.push(("评估日数".into(), e.dates.len().to_string(), 0));
     s.blocks.push(Block::Figures(figs));
     s.blocks.push(Block::Table(t));
-    sections.push(s);
+    s
+}
 
-    // IC over time + histogram
+/// RankIC over time with moving averages, and its histogram.
+fn ic_section(e: &Evaluation, ppy: f64, dates: &[NaiveDate]) -> Section {
+    let periods = &e.config.periods;
     let mut s = Section::new("ic", "IC 时间序列");
     let m = ma_window(ppy);
     for (hi, h) in periods.iter().enumerate().take(1) {
@@ -135,7 +160,7 @@ pub fn report(
         let lc = LineChart {
             reference: Some(0.0),
             ..LineChart::new(
-                dates.clone(),
+                dates.to_vec(),
                 vec![
                     raw,
                     Series::new(format!("RankIC {m} 期均线"), moving_average(&ric, m))
@@ -156,7 +181,13 @@ pub fn report(
             .png(),
         ));
     }
-    // histogram: 0.05 bins over the observed range
+    s.blocks.extend(ic_histogram(e));
+    s
+}
+
+/// The RankIC histogram: 0.05 bins over the observed range, one series per horizon.
+fn ic_histogram(e: &Evaluation) -> Option<Block> {
+    let periods = &e.config.periods;
     let (lo, hi_v) = e
         .dates
         .iter()
@@ -189,15 +220,18 @@ pub fn report(
             })
             .collect();
         let bc = BarChart::new(cats, series, YFmt::Num(0));
-        s.blocks.push(Block::Chart(
+        return Some(Block::Chart(
             Chart::new("ic_hist", "RankIC 分布（区间中点，宽 0.05）", Kind::Bar(bc)).png(),
         ));
     }
-    sections.push(s);
+    None
+}
 
-    // quantile returns
-    let mut s = Section::new("quantiles", "分位数收益");
-    if let Some(&h) = periods.first() {
+/// Cumulative NAV of each quantile group (first horizon, non-overlapping periods).
+fn cumulative_chart(e: &Evaluation) -> Option<Block> {
+    let (periods, q) = (&e.config.periods, e.config.quantiles);
+    let &h = periods.first()?;
+    {
         let picked: Vec<usize> = (0..e.dates.len()).step_by(h).collect();
         let x: Vec<NaiveDate> = picked.iter().map(|&i| e.dates[i].date).collect();
         let mut series: Vec<Series> = (0..q)
@@ -249,7 +283,7 @@ pub fn report(
             height: 340.0,
             ..LineChart::new(x, series, YFmt::Num(2))
         };
-        s.blocks.push(Block::Chart(
+        Some(Block::Chart(
             Chart::new(
                 "cumulative_by_quantile",
                 format!("分位数组合累计净值（{h} 期持有，不重叠）"),
@@ -257,8 +291,16 @@ pub fn report(
             )
             .png()
             .excel(),
-        ));
+        ))
     }
+}
+
+/// Mean returns and turnover by quantile (and the turnover section).
+fn quantile_sections(e: &Evaluation, ppy: f64, dates: &[NaiveDate]) -> Vec<Section> {
+    let (periods, q) = (&e.config.periods, e.config.quantiles);
+    let m = ma_window(ppy);
+    let mut s = Section::new("quantiles", "分位数收益");
+    s.blocks.extend(cumulative_chart(e));
     let cats: Vec<String> = (1..=q).map(|g| format!("Q{g}")).collect();
     let series = periods
         .iter()
@@ -306,7 +348,7 @@ pub fn report(
         }
         if hi == 0 {
             let lc = LineChart::new(
-                dates.clone(),
+                dates.to_vec(),
                 vec![
                     Series::new(format!("Q{q}（最高组）"), moving_average(&tos[q - 1], m))
                         .color(UP),
@@ -322,14 +364,22 @@ pub fn report(
         }
     }
     s.blocks.push(Block::Table(t));
-    sections.push(s);
+    let mut v = vec![s];
     if let Some(c) = turnover_chart {
         let mut s = Section::new("turnover", "换手率");
         s.blocks.push(Block::Chart(c.png()));
-        sections.push(s);
+        v.push(s);
     }
+    v
+}
 
-    // long-short windows
+/// Long-short, long and long excess over windows, and by label.
+fn long_short_section(
+    e: &Evaluation,
+    ppy: f64,
+    labels: Option<&BTreeMap<NaiveDate, String>>,
+) -> Section {
+    let periods = &e.config.periods;
     let mut s = Section::new("long_short", "多空收益");
     let mut t = Table::new(
         "多空与多头（不重叠持有期复利；多头超额 = 多头累计 − 全市场累计）",
@@ -391,25 +441,7 @@ pub fn report(
         }
         s.blocks.push(Block::Table(t));
     }
-    sections.push(s);
-
-    Report {
-        title: format!("{factor_name} · 因子评估报告"),
-        subtitle: format!(
-            "{} → {} · {} 个资产 · {} 个评估日 · 持有期 {} · {} 分组",
-            dates.first().map(|d| d.to_string()).unwrap_or_default(),
-            dates.last().map(|d| d.to_string()).unwrap_or_default(),
-            e.assets.len(),
-            e.dates.len(),
-            periods
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join("/"),
-            q
-        ),
-        sections,
-    }
+    s
 }
 
 #[cfg(test)]

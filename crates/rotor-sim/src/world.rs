@@ -173,20 +173,15 @@ fn f(x: f64) -> Value {
     Value::F64(x)
 }
 
-/// Generate the market and write it to a store at `out` (plus `factors/control.csv` and
-/// `truth.json`). `progress` is called once per dataset written.
-pub fn write_market(
-    cfg: &SimConfig,
-    out: &Path,
-    progress: &dyn Fn(),
-) -> Result<SimSummary, SimError> {
-    if cfg.n_indices < 2 || cfg.years == 0 || cfg.years > 60 {
-        return Err(SimError::Config(format!(
-            "need n_indices ≥ 2 and 1 ≤ years ≤ 60 (got {} indices, {} years)",
-            cfg.n_indices, cfg.years
-        )));
-    }
-    let mut rng = Rng::new(cfg.seed);
+/// The trading calendar of a simulation and its months.
+struct Calendar {
+    days: Vec<NaiveDate>,
+    is_month_end: Vec<bool>,
+    months: Vec<(i32, u32)>,
+}
+
+/// Weekdays from `cfg.start` for `cfg.years`, minus the simulated holidays.
+fn trading_days(cfg: &SimConfig) -> Calendar {
     let end = NaiveDate::from_ymd_opt(cfg.start.year() + cfg.years as i32, cfg.start.month(), 1)
         .expect("date")
         - Duration::days(1);
@@ -199,11 +194,9 @@ pub fn write_market(
         x += Duration::days(1);
     }
     let nd = days.len();
-    let is_month_end: Vec<bool> = (0..nd)
+    let is_month_end = (0..nd)
         .map(|i| i + 1 == nd || days[i + 1].month() != days[i].month())
         .collect();
-
-    // ---- macro latent states, monthly -----------------------------------------------
     let mut months: Vec<(i32, u32)> = Vec::new();
     for dd in &days {
         let k = (dd.year(), dd.month());
@@ -211,14 +204,44 @@ pub fn write_market(
             months.push(k);
         }
     }
-    let nm = months.len();
+    Calendar {
+        days,
+        is_month_end,
+        months,
+    }
+}
+
+/// The latent money and credit states by month, the monthly 10Y yield level and the
+/// monthly macro series they drive.
+struct MacroPath {
+    money: Vec<bool>,
+    credit: Vec<bool>,
+    yield_level: Vec<f64>,
+    series: BTreeMap<&'static str, Vec<f64>>,
+}
+
+impl MacroPath {
+    fn regime(&self, mi: usize) -> &'static str {
+        match (self.money[mi], self.credit[mi]) {
+            (true, true) => "LL",
+            (true, false) => "LT",
+            (false, true) => "TL",
+            (false, false) => "TT",
+        }
+    }
+}
+
+/// Markov switching money / credit states and mean-reverting macro series.
+fn macro_path(rng: &mut Rng, nm: usize) -> MacroPath {
     let (mut money_loose, mut credit_loose) = (rng.uniform() < 0.5, rng.uniform() < 0.5);
-    let mut money = Vec::with_capacity(nm);
-    let mut credit = Vec::with_capacity(nm);
+    let mut p = MacroPath {
+        money: Vec::with_capacity(nm),
+        credit: Vec::with_capacity(nm),
+        yield_level: Vec::with_capacity(nm),
+        series: BTreeMap::new(),
+    };
     let (mut y, mut m2, mut tsf, mut m1, mut pmi, mut ppi, mut cpi) =
         (3.4, 13.0, 14.0, 10.0, 50.5, 1.0, 2.5);
-    let mut ym = Vec::with_capacity(nm);
-    let mut macro_m: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for _ in 0..nm {
         if rng.uniform() > 0.93 {
             money_loose = !money_loose;
@@ -226,11 +249,11 @@ pub fn write_market(
         if rng.uniform() > 0.90 {
             credit_loose = !credit_loose;
         }
-        money.push(money_loose);
-        credit.push(credit_loose);
+        p.money.push(money_loose);
+        p.credit.push(credit_loose);
         y += if money_loose { -0.07 } else { 0.07 } + 0.06 * rng.normal() + 0.03 * (3.0 - y);
         y = y.clamp(1.2, 5.0);
-        ym.push(y);
+        p.yield_level.push(y);
         let c = if credit_loose { 0.25 } else { -0.25 };
         m2 += c + 0.15 * rng.normal() + 0.04 * (10.5 - m2);
         tsf += c + 0.15 * rng.normal() + 0.04 * (11.0 - tsf);
@@ -246,67 +269,242 @@ pub fn write_market(
             ("cn.ppi_yoy", ppi),
             ("cn.cpi_yoy", cpi),
         ] {
-            macro_m
+            p.series
                 .entry(k)
                 .or_default()
                 .push((v * 100.0).round() / 100.0);
         }
         let flow =
             (20000.0 + if credit_loose { 6000.0 } else { -4000.0 } + 5000.0 * rng.normal()).round();
-        macro_m.entry("cn.tsf_flow").or_default().push(flow);
+        p.series.entry("cn.tsf_flow").or_default().push(flow);
     }
-    let regime_of = |mi: usize| match (money[mi], credit[mi]) {
-        (true, true) => "LL",
-        (true, false) => "LT",
-        (false, true) => "TL",
-        (false, false) => "TT",
-    };
+    p
+}
 
-    // ---- indices -----------------------------------------------------------------------
-    let ni = cfg.n_indices;
-    let meta: Vec<(String, String, usize)> = (0..ni).map(index_meta).collect();
-    let beta: Vec<f64> = (0..ni)
+/// The simulated indices: static traits, the state that evolves, and the daily history
+/// later steps read.
+struct Indices {
+    meta: Vec<(String, String, usize)>,
+    beta: Vec<f64>,
+    sector_load: Vec<f64>,
+    level: Vec<f64>,
+    earn: Vec<f64>,
+    growth: Vec<f64>,
+    amount_base: Vec<f64>,
+    mom: Vec<f64>,
+    flow_state: Vec<f64>,
+    drift: Vec<f64>,
+    pe_h: Vec<Vec<f64>>,
+    earn_h: Vec<Vec<f64>>,
+    inst_h: Vec<Vec<f64>>,
+    amt_h: Vec<Vec<f64>>,
+    ret_h: Vec<Vec<f64>>,
+}
+
+impl Indices {
+    fn new(rng: &mut Rng, ni: usize, nd: usize) -> Self {
+        let meta: Vec<(String, String, usize)> = (0..ni).map(index_meta).collect();
+        let beta = (0..ni)
+            .map(|j| {
+                if meta[j].2 == 99 {
+                    1.0
+                } else {
+                    rng.range(0.8, 1.2)
+                }
+            })
+            .collect();
+        let sector_load = (0..ni)
+            .map(|j| if meta[j].2 == 99 { 0.0 } else { 1.0 })
+            .collect();
+        let level: Vec<f64> = (0..ni).map(|_| rng.range(1000.0, 6000.0)).collect();
+        let earn = (0..ni).map(|j| level[j] / rng.range(10.0, 40.0)).collect();
+        let growth = (0..ni).map(|_| rng.range(0.0, 0.16)).collect();
+        let amount_base = (0..ni).map(|_| 10f64.powf(rng.range(9.0, 10.5))).collect();
+        let mom = (0..ni).map(|_| MOM_SD * rng.normal()).collect();
+        let h = || vec![Vec::with_capacity(nd); ni];
+        Indices {
+            meta,
+            beta,
+            sector_load,
+            level,
+            earn,
+            growth,
+            amount_base,
+            mom,
+            flow_state: vec![0.0; ni],
+            drift: vec![0.0; ni],
+            pe_h: h(),
+            earn_h: h(),
+            inst_h: h(),
+            amt_h: h(),
+            ret_h: h(),
+        }
+    }
+}
+
+/// The tables a simulation writes.
+struct Tables {
+    prices: Rows,
+    valuation: Rows,
+    flows: Rows,
+    macro_t: Rows,
+    fund: Rows,
+    cons: Rows,
+    etf_info: Rows,
+    etf_size: Rows,
+    membership: Rows,
+    weights: Rows,
+    control: String,
+}
+
+/// One day of every index: returns, bars, valuation and flows.
+fn index_day(rng: &mut Rng, ix: &mut Indices, t: usize, day: NaiveDate, tb: &mut Tables) {
+    let nb_cutoff = NaiveDate::from_ymd_opt(2024, 8, 16).expect("date");
+    let mkt = 0.012 * rng.normal() + 0.0002;
+    let sect: Vec<f64> = (0..6).map(|_| 0.007 * rng.normal()).collect();
+    for j in 0..ix.meta.len() {
+        let r = if t == 0 {
+            0.0
+        } else {
+            ix.beta[j] * mkt
+                + ix.sector_load[j] * sect[ix.meta[j].2 % 6]
+                + 0.006 * rng.normal()
+                + ix.drift[j] / 21.0
+        };
+        let prev = ix.level[j];
+        ix.level[j] *= 1.0 + r;
+        ix.earn[j] *= 1.0 + ix.growth[j] / 252.0 + 0.002 * rng.normal();
+        let open = prev * (1.0 + 0.3 * r + 0.002 * rng.normal());
+        let hi = open.max(ix.level[j]) * (1.0 + 0.004 * rng.normal().abs());
+        let lo = open.min(ix.level[j]) * (1.0 - 0.004 * rng.normal().abs());
+        ix.amount_base[j] *= (0.01 * rng.normal()).exp();
+        let amount = ix.amount_base[j] * (1.0 + 20.0 * r.abs());
+        ix.flow_state[j] = 0.98 * ix.flow_state[j] + 0.002 * rng.normal();
+        let inst = amount * (ix.flow_state[j] + 0.02 * rng.normal());
+        let large = amount * (0.5 * ix.flow_state[j] + 0.02 * rng.normal());
+        let nb = if day <= nb_cutoff {
+            amount * (0.3 * ix.flow_state[j] + 0.01 * rng.normal())
+        } else {
+            f64::NAN
+        };
+        let pe = ix.level[j] / ix.earn[j];
+        ix.pe_h[j].push(pe);
+        ix.earn_h[j].push(ix.earn[j]);
+        ix.inst_h[j].push(inst);
+        ix.amt_h[j].push(amount);
+        ix.ret_h[j].push(r);
+        let code = &ix.meta[j].0;
+        let r4 = |v: f64| (v * 10000.0).round() / 10000.0;
+        let lv = ix.level[j];
+        tb.prices.push(vec![
+            s(code),
+            d(day),
+            s("sim"),
+            s("index"),
+            f(r4(open)),
+            f(r4(hi)),
+            f(r4(lo)),
+            f(r4(lv)),
+            f((amount / lv * 10.0).round()),
+            f(amount.round()),
+            s("none"),
+            f(f64::NAN),
+            f(f64::NAN),
+            d(day),
+        ]);
+        tb.valuation.push(vec![
+            s(code),
+            d(day),
+            s("sim"),
+            f(r4(pe)),
+            f(r4(pe * 0.12)),
+            f(r4(30.0 / pe)),
+            f(f64::NAN),
+            f(f64::NAN),
+            d(day),
+        ]);
+        tb.flows.push(vec![
+            s(code),
+            d(day),
+            s("sim"),
+            f(nb.round()),
+            f(f64::NAN),
+            f(large.round()),
+            f(inst.round()),
+            f(amount.round()),
+            f(f64::NAN),
+            d(day),
+        ]);
+    }
+}
+
+/// At a month-end close: the planted signals visible then set next month's drift.
+fn month_end_drift(
+    rng: &mut Rng,
+    ix: &mut Indices,
+    regime: &str,
+    day: NaiveDate,
+    control: &mut String,
+) {
+    let ni = ix.meta.len();
+    let pe_pct: Vec<f64> = (0..ni)
         .map(|j| {
-            if meta[j].2 == 99 {
-                1.0
+            let h = &ix.pe_h[j];
+            if h.len() < 250 {
+                f64::NAN
             } else {
-                rng.range(0.8, 1.2)
+                ts_pct(&h[h.len().saturating_sub(1250)..])
             }
         })
         .collect();
-    let sector_load: Vec<f64> = (0..ni)
-        .map(|j| if meta[j].2 == 99 { 0.0 } else { 1.0 })
+    let inv_peg: Vec<f64> = (0..ni)
+        .map(|j| {
+            let h = &ix.earn_h[j];
+            if h.len() <= 252 {
+                return f64::NAN;
+            }
+            let g = 100.0 * (h[h.len() - 1] / h[h.len() - 253] - 1.0);
+            let pe = *ix.pe_h[j].last().expect("pe");
+            if g <= 0.0 || pe <= 0.0 {
+                -1.0
+            } else {
+                g / pe
+            }
+        })
         .collect();
-    let mut level: Vec<f64> = (0..ni).map(|_| rng.range(1000.0, 6000.0)).collect();
-    let mut earn: Vec<f64> = (0..ni).map(|j| level[j] / rng.range(10.0, 40.0)).collect();
-    let mut growth: Vec<f64> = (0..ni).map(|_| rng.range(0.0, 0.16)).collect();
-    let mut amount_base: Vec<f64> = (0..ni).map(|_| 10f64.powf(rng.range(9.0, 10.5))).collect();
-    let mut mom: Vec<f64> = (0..ni).map(|_| MOM_SD * rng.normal()).collect();
-    let mut flow_state: Vec<f64> = vec![0.0; ni];
-    let mut drift = vec![0.0; ni];
-    let mut close_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
-    let mut pe_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
-    let mut earn_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
-    let mut inst_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
-    let mut amt_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
-    let mut ret_h: Vec<Vec<f64>> = vec![Vec::with_capacity(nd); ni];
-    let mut prices = Rows::new(Dataset::Prices);
-    let mut valuation = Rows::new(Dataset::Valuation);
-    let mut flows = Rows::new(Dataset::Flows);
-    let mut macro_t = Rows::new(Dataset::Macro);
-    let mut control = String::from("date,asset,value\n");
-    let nb_cutoff = NaiveDate::from_ymd_opt(2024, 8, 16).expect("date");
+    let flow_sig: Vec<f64> = (0..ni)
+        .map(|j| {
+            let k = ix.inst_h[j].len().saturating_sub(20);
+            ix.inst_h[j][k..].iter().sum::<f64>() / ix.amt_h[j][k..].iter().sum::<f64>()
+        })
+        .collect();
+    let val = if regime == "LL" {
+        zscore(&pe_pct)
+    } else {
+        zscore(&inv_peg)
+    };
+    let fz = zscore(&flow_sig);
+    for j in 0..ni {
+        ix.mom[j] = MOM_PERSIST * ix.mom[j]
+            + (1.0 - MOM_PERSIST * MOM_PERSIST).sqrt() * MOM_SD * rng.normal();
+        ix.drift[j] = ix.mom[j] + VAL_EFFECT * val[j] + FLOW_EFFECT * fz[j];
+        ix.growth[j] = (0.9 * ix.growth[j] + 0.1 * 0.08 + 0.02 * rng.normal()).clamp(-0.3, 0.4);
+        control.push_str(&format!("{},{},{:.6}\n", day, ix.meta[j].0, rng.normal()));
+    }
+}
+
+/// The daily path of the 10Y yield and of every index, with the month-end drift updates.
+fn simulate_days(rng: &mut Rng, cal: &Calendar, mp: &MacroPath, ix: &mut Indices, tb: &mut Tables) {
     let mut mi = 0usize;
-    let mut daily_y = ym[0];
-    for t in 0..nd {
-        let day = days[t];
-        if t > 0 && days[t - 1].month() != day.month() {
+    let mut daily_y = mp.yield_level[0];
+    for (t, &day) in cal.days.iter().enumerate() {
+        if t > 0 && cal.days[t - 1].month() != day.month() {
             mi += 1;
         }
         // daily 10Y yield: glide to this month's level
-        daily_y += 0.25 * (ym[mi] - daily_y) + 0.015 * rng.normal();
+        daily_y += 0.25 * (mp.yield_level[mi] - daily_y) + 0.015 * rng.normal();
         let yv = (daily_y * 10000.0).round() / 10000.0;
-        macro_t.push(vec![
+        tb.macro_t.push(vec![
             s("cn.cgb_10y"),
             d(day),
             d(day),
@@ -314,143 +512,24 @@ pub fn write_market(
             f(yv),
             s(LagRule::SameDay.as_str()),
         ]);
-
-        let mkt = 0.012 * rng.normal() + 0.0002;
-        let sect: Vec<f64> = (0..6).map(|_| 0.007 * rng.normal()).collect();
-        for j in 0..ni {
-            let r = if t == 0 {
-                0.0
-            } else {
-                beta[j] * mkt
-                    + sector_load[j] * sect[meta[j].2 % 6]
-                    + 0.006 * rng.normal()
-                    + drift[j] / 21.0
-            };
-            let prev = level[j];
-            level[j] *= 1.0 + r;
-            earn[j] *= 1.0 + growth[j] / 252.0 + 0.002 * rng.normal();
-            let open = prev * (1.0 + 0.3 * r + 0.002 * rng.normal());
-            let hi = open.max(level[j]) * (1.0 + 0.004 * rng.normal().abs());
-            let lo = open.min(level[j]) * (1.0 - 0.004 * rng.normal().abs());
-            amount_base[j] *= (0.01 * rng.normal()).exp();
-            let amount = amount_base[j] * (1.0 + 20.0 * r.abs());
-            flow_state[j] = 0.98 * flow_state[j] + 0.002 * rng.normal();
-            let inst = amount * (flow_state[j] + 0.02 * rng.normal());
-            let large = amount * (0.5 * flow_state[j] + 0.02 * rng.normal());
-            let nb = if day <= nb_cutoff {
-                amount * (0.3 * flow_state[j] + 0.01 * rng.normal())
-            } else {
-                f64::NAN
-            };
-            let pe = level[j] / earn[j];
-            close_h[j].push(level[j]);
-            pe_h[j].push(pe);
-            earn_h[j].push(earn[j]);
-            inst_h[j].push(inst);
-            amt_h[j].push(amount);
-            ret_h[j].push(r);
-            let code = &meta[j].0;
-            let r4 = |v: f64| (v * 10000.0).round() / 10000.0;
-            prices.push(vec![
-                s(code),
-                d(day),
-                s("sim"),
-                s("index"),
-                f(r4(open)),
-                f(r4(hi)),
-                f(r4(lo)),
-                f(r4(level[j])),
-                f((amount / level[j] * 10.0).round()),
-                f(amount.round()),
-                s("none"),
-                f(f64::NAN),
-                f(f64::NAN),
-                d(day),
-            ]);
-            valuation.push(vec![
-                s(code),
-                d(day),
-                s("sim"),
-                f(r4(pe)),
-                f(r4(pe * 0.12)),
-                f(r4(30.0 / pe)),
-                f(f64::NAN),
-                f(f64::NAN),
-                d(day),
-            ]);
-            flows.push(vec![
-                s(code),
-                d(day),
-                s("sim"),
-                f(nb.round()),
-                f(f64::NAN),
-                f(large.round()),
-                f(inst.round()),
-                f(amount.round()),
-                f(f64::NAN),
-                d(day),
-            ]);
-        }
-        if is_month_end[t] {
-            // signals visible at this close → drift of next month
-            let pe_pct: Vec<f64> = (0..ni)
-                .map(|j| {
-                    let h = &pe_h[j];
-                    if h.len() < 250 {
-                        f64::NAN
-                    } else {
-                        ts_pct(&h[h.len().saturating_sub(1250)..])
-                    }
-                })
-                .collect();
-            let inv_peg: Vec<f64> = (0..ni)
-                .map(|j| {
-                    let h = &earn_h[j];
-                    if h.len() <= 252 {
-                        return f64::NAN;
-                    }
-                    let g = 100.0 * (h[h.len() - 1] / h[h.len() - 253] - 1.0);
-                    let pe = *pe_h[j].last().expect("pe");
-                    if g <= 0.0 || pe <= 0.0 {
-                        -1.0
-                    } else {
-                        g / pe
-                    }
-                })
-                .collect();
-            let flow_sig: Vec<f64> = (0..ni)
-                .map(|j| {
-                    let n = inst_h[j].len();
-                    let k = n.saturating_sub(20);
-                    inst_h[j][k..].iter().sum::<f64>() / amt_h[j][k..].iter().sum::<f64>()
-                })
-                .collect();
-            let val = if regime_of(mi) == "LL" {
-                zscore(&pe_pct)
-            } else {
-                zscore(&inv_peg)
-            };
-            let fz = zscore(&flow_sig);
-            for j in 0..ni {
-                mom[j] = MOM_PERSIST * mom[j]
-                    + (1.0 - MOM_PERSIST * MOM_PERSIST).sqrt() * MOM_SD * rng.normal();
-                drift[j] = mom[j] + VAL_EFFECT * val[j] + FLOW_EFFECT * fz[j];
-                growth[j] = (0.9 * growth[j] + 0.1 * 0.08 + 0.02 * rng.normal()).clamp(-0.3, 0.4);
-                control.push_str(&format!("{},{},{:.6}\n", day, meta[j].0, rng.normal()));
-            }
+        index_day(rng, ix, t, day, tb);
+        if cal.is_month_end[t] {
+            month_end_drift(rng, ix, mp.regime(mi), day, &mut tb.control);
         }
     }
+}
 
-    // ---- macro monthly rows ---------------------------------------------------------
-    for (k, (yy, mm)) in months.iter().enumerate() {
+/// The monthly macro rows with their publication rules.
+fn macro_rows(cal: &Calendar, mp: &MacroPath, tb: &mut Tables) {
+    for (k, (yy, mm)) in cal.months.iter().enumerate() {
         let period = last_day_of_month(*yy, *mm);
-        for (id, vals) in &macro_m {
+        for (id, vals) in &mp.series {
             let rule = if *id == "cn.pmi_mfg" {
                 LagRule::MonthEnd
             } else {
                 LagRule::NextMonthEnd
             };
-            macro_t.push(vec![
+            tb.macro_t.push(vec![
                 s(id),
                 d(period),
                 d(rule.available_at(period)),
@@ -460,17 +539,18 @@ pub fn write_market(
             ]);
         }
     }
+}
 
-    // ---- fundamentals and consensus (index level) ----------------------------------
-    let mut fund = Rows::new(Dataset::Fundamentals);
-    let mut cons = Rows::new(Dataset::Consensus);
-    for (t, day) in days.iter().enumerate() {
-        if !is_month_end[t] {
+/// Index-level quarterly statements (announced within the statutory windows) and
+/// month-end consensus snapshots.
+fn fundamentals_and_consensus(rng: &mut Rng, cal: &Calendar, ix: &Indices, tb: &mut Tables) {
+    for (t, day) in cal.days.iter().enumerate() {
+        if !cal.is_month_end[t] {
             continue;
         }
         let qend = matches!(day.month(), 3 | 6 | 9 | 12);
-        for j in 0..ni {
-            let e = earn_h[j][t] * 1e8;
+        for j in 0..ix.meta.len() {
+            let e = ix.earn_h[j][t] * 1e8;
             if qend {
                 let p = last_day_of_month(day.year(), day.month());
                 let window = match day.month() {
@@ -481,8 +561,8 @@ pub fn write_market(
                 };
                 let ann = p + Duration::days(5 + rng.below(window - 5) as i64);
                 let np = e / 4.0 * (1.0 + 0.05 * rng.normal());
-                fund.push(vec![
-                    s(&meta[j].0),
+                tb.fund.push(vec![
+                    s(&ix.meta[j].0),
                     d(p),
                     d(ann),
                     s("sim"),
@@ -495,9 +575,9 @@ pub fn write_market(
             }
             for k in 0..2 {
                 let fy = day.year() + k;
-                let np = e * (1.0 + growth[j]).powi(k + 1) * (1.0 + 0.03 * rng.normal());
-                cons.push(vec![
-                    s(&meta[j].0),
+                let np = e * (1.0 + ix.growth[j]).powi(k + 1) * (1.0 + 0.03 * rng.normal());
+                tb.cons.push(vec![
+                    s(&ix.meta[j].0),
                     d(*day),
                     f(fy as f64),
                     s("sim"),
@@ -510,12 +590,14 @@ pub fn write_market(
             }
         }
     }
+}
 
-    // ---- ETFs ---------------------------------------------------------------------------
-    let mut etf_info = Rows::new(Dataset::EtfInfo);
-    let mut etf_size = Rows::new(Dataset::EtfSize);
+/// One to three ETFs per index, listed at random dates, tracking it with a fee and
+/// noise; shares and size published the evening after.
+fn etfs(rng: &mut Rng, cal: &Calendar, ix: &Indices, tb: &mut Tables) {
+    let (days, nd) = (&cal.days, cal.days.len());
     let (mut sh, mut sz) = (0usize, 0usize);
-    for j in 0..ni {
+    for j in 0..ix.meta.len() {
         let k = 1 + rng.below(3);
         for e in 0..k {
             let code = if rng.uniform() < 0.6 {
@@ -532,33 +614,33 @@ pub fn write_market(
             };
             let name = format!(
                 "{}ETF{}",
-                meta[j].1,
+                ix.meta[j].1,
                 if e == 0 {
                     String::new()
                 } else {
                     format!("{}", e + 1)
                 }
             );
-            etf_info.push(vec![
+            tb.etf_info.push(vec![
                 s(&code),
                 s("sim"),
                 s(&name),
-                s(&meta[j].0),
+                s(&ix.meta[j].0),
                 d(days[start]),
                 d(days[start]),
             ]);
             let mut nav = 1.0;
             let mut shares = 10f64.powf(rng.range(8.0, 9.7));
-            for t in start..nd {
+            for (t, &day) in days.iter().enumerate().skip(start) {
                 if t > start {
-                    nav *= 1.0 + ret_h[j][t] - 0.005 / 252.0 + 0.0002 * rng.normal();
+                    nav *= 1.0 + ix.ret_h[j][t] - 0.005 / 252.0 + 0.0002 * rng.normal();
                     shares *= (0.01 * rng.normal()).exp();
                 }
                 let c = (nav * 1000.0).round() / 1000.0;
                 let vol = (shares * rng.range(0.005, 0.05)).round();
-                prices.push(vec![
+                tb.prices.push(vec![
                     s(&code),
-                    d(days[t]),
+                    d(day),
                     s("sim"),
                     s("etf"),
                     f(c),
@@ -570,122 +652,152 @@ pub fn write_market(
                     s("none"),
                     f(f64::NAN),
                     f(f64::NAN),
-                    d(days[t]),
+                    d(day),
                 ]);
-                etf_size.push(vec![
+                tb.etf_size.push(vec![
                     s(&code),
-                    d(days[t]),
+                    d(day),
                     s("sim"),
                     f((shares * c).round()),
                     f(shares.round()),
-                    d(days[t] + Duration::days(1)),
+                    d(day + Duration::days(1)),
                 ]);
             }
         }
     }
+}
 
-    // ---- constituents -----------------------------------------------------------------
-    let mut membership = Rows::new(Dataset::Membership);
-    let mut weights = Rows::new(Dataset::Weights);
-    if cfg.constituents {
-        let mut next_code = 0usize;
-        for j in 0..ni {
-            let n_stocks = 8 + cfg.years as usize; // one replacement per year
-            let mut codes = Vec::new();
-            let mut shares = Vec::new();
-            for _ in 0..n_stocks {
-                next_code += 1;
-                let code = if next_code % 2 == 0 {
-                    format!("{:06}.SH", 600000 + next_code)
-                } else {
-                    format!("{:06}.SZ", next_code)
-                };
-                let mut p = rng.range(5.0, 80.0);
-                for t in 0..nd {
-                    if t > 0 {
-                        p *= 1.0 + ret_h[j][t] + 0.015 * rng.normal();
-                    }
-                    let c = (p * 100.0).round() / 100.0;
-                    prices.push(vec![
-                        s(&code),
-                        d(days[t]),
-                        s("sim"),
-                        s("stock"),
-                        f(c),
-                        f(c),
-                        f(c),
-                        f(c),
-                        f(f64::NAN),
-                        f(f64::NAN),
-                        s("none"),
-                        f(f64::NAN),
-                        f(f64::NAN),
-                        d(days[t]),
-                    ]);
-                }
-                codes.push(code);
-                shares.push(10f64.powf(rng.range(8.0, 10.0)));
-            }
-            // members: 0..8 at start; each January member (y % 8) is replaced by 8+y
-            let mut members: Vec<usize> = (0..8).collect();
-            let mut in_date: Vec<NaiveDate> = vec![days[0]; n_stocks];
-            let mut last_year = days[0].year();
+/// Stocks of each index (one replacement a year), their prices, membership intervals
+/// and month-end weights.
+fn constituents(rng: &mut Rng, cfg: &SimConfig, cal: &Calendar, ix: &Indices, tb: &mut Tables) {
+    let days = &cal.days;
+    let mut next_code = 0usize;
+    for j in 0..ix.meta.len() {
+        let n_stocks = 8 + cfg.years as usize; // one replacement per year
+        let mut codes = Vec::new();
+        let mut shares = Vec::new();
+        for _ in 0..n_stocks {
+            next_code += 1;
+            let code = if next_code % 2 == 0 {
+                format!("{:06}.SH", 600000 + next_code)
+            } else {
+                format!("{next_code:06}.SZ")
+            };
+            let mut p = rng.range(5.0, 80.0);
             for (t, day) in days.iter().enumerate() {
-                if day.year() != last_year {
-                    let yidx = (day.year() - days[0].year()) as usize;
-                    let out_slot = yidx % 8;
-                    let new = 7 + yidx;
-                    if new < n_stocks {
-                        let old = members[out_slot];
-                        membership.push(vec![
-                            s(&meta[j].0),
-                            s(&codes[old]),
-                            d(in_date[old]),
-                            s("sim"),
-                            d(*day),
-                            d(in_date[old]),
-                        ]);
-                        members[out_slot] = new;
-                        in_date[new] = *day;
-                    }
-                    last_year = day.year();
+                if t > 0 {
+                    p *= 1.0 + ix.ret_h[j][t] + 0.015 * rng.normal();
                 }
-                if is_month_end[t] {
-                    let caps: Vec<f64> = members
-                        .iter()
-                        .map(|&m| shares[m] * (1.0 + 0.1 * m as f64))
-                        .collect();
-                    let tot: f64 = caps.iter().sum();
-                    for (k, &m) in members.iter().enumerate() {
-                        weights.push(vec![
-                            s(&meta[j].0),
-                            s(&codes[m]),
-                            d(*day),
-                            s("sim"),
-                            f(caps[k] / tot),
-                            d(*day),
-                        ]);
-                    }
-                }
-            }
-            for &m in &members {
-                membership.push(vec![
-                    s(&meta[j].0),
-                    s(&codes[m]),
-                    d(in_date[m]),
+                let c = (p * 100.0).round() / 100.0;
+                tb.prices.push(vec![
+                    s(&code),
+                    d(*day),
                     s("sim"),
-                    Value::Date(None),
-                    d(in_date[m]),
+                    s("stock"),
+                    f(c),
+                    f(c),
+                    f(c),
+                    f(c),
+                    f(f64::NAN),
+                    f(f64::NAN),
+                    s("none"),
+                    f(f64::NAN),
+                    f(f64::NAN),
+                    d(*day),
+                ]);
+            }
+            codes.push(code);
+            shares.push(10f64.powf(rng.range(8.0, 10.0)));
+        }
+        membership_and_weights(cal, &ix.meta[j].0, &codes, &shares, n_stocks, tb);
+    }
+}
+
+/// Members 0..8 at the start; each January member `y % 8` is replaced by `8 + y`.
+fn membership_and_weights(
+    cal: &Calendar,
+    index: &str,
+    codes: &[String],
+    shares: &[f64],
+    n_stocks: usize,
+    tb: &mut Tables,
+) {
+    let days = &cal.days;
+    let mut members: Vec<usize> = (0..8).collect();
+    let mut in_date: Vec<NaiveDate> = vec![days[0]; n_stocks];
+    let mut last_year = days[0].year();
+    for (t, day) in days.iter().enumerate() {
+        if day.year() != last_year {
+            let yidx = (day.year() - days[0].year()) as usize;
+            let out_slot = yidx % 8;
+            let new = 7 + yidx;
+            if new < n_stocks {
+                let old = members[out_slot];
+                tb.membership.push(vec![
+                    s(index),
+                    s(&codes[old]),
+                    d(in_date[old]),
+                    s("sim"),
+                    d(*day),
+                    d(in_date[old]),
+                ]);
+                members[out_slot] = new;
+                in_date[new] = *day;
+            }
+            last_year = day.year();
+        }
+        if cal.is_month_end[t] {
+            let caps: Vec<f64> = members
+                .iter()
+                .map(|&m| shares[m] * (1.0 + 0.1 * m as f64))
+                .collect();
+            let tot: f64 = caps.iter().sum();
+            for (k, &m) in members.iter().enumerate() {
+                tb.weights.push(vec![
+                    s(index),
+                    s(&codes[m]),
+                    d(*day),
+                    s("sim"),
+                    f(caps[k] / tot),
+                    d(*day),
                 ]);
             }
         }
     }
+    for &m in &members {
+        tb.membership.push(vec![
+            s(index),
+            s(&codes[m]),
+            d(in_date[m]),
+            s("sim"),
+            Value::Date(None),
+            d(in_date[m]),
+        ]);
+    }
+}
 
-    // ---- write ---------------------------------------------------------------------------
+/// Write the store, the control factor and `truth.json`.
+fn write_all(
+    cfg: &SimConfig,
+    out: &Path,
+    tb: Tables,
+    cal: &Calendar,
+    mp: &MacroPath,
+    progress: &dyn Fn(),
+) -> Result<SimSummary, SimError> {
     let store = Store::open(out)?;
     let mut rows = BTreeMap::new();
     for r in [
-        prices, valuation, fund, cons, flows, macro_t, etf_info, etf_size, membership, weights,
+        tb.prices,
+        tb.valuation,
+        tb.fund,
+        tb.cons,
+        tb.flows,
+        tb.macro_t,
+        tb.etf_info,
+        tb.etf_size,
+        tb.membership,
+        tb.weights,
     ] {
         rows.insert(r.t.dataset.name().to_string(), r.t.len());
         if !r.t.is_empty() {
@@ -700,8 +812,8 @@ pub fn write_market(
     let fdir = out.join("factors");
     std::fs::create_dir_all(&fdir).map_err(|e| io(&fdir, e))?;
     let cpath = fdir.join("control.csv");
-    rows.insert("factors/control.csv".into(), control.lines().count() - 1);
-    std::fs::write(&cpath, control).map_err(|e| io(&cpath, e))?;
+    rows.insert("factors/control.csv".into(), tb.control.lines().count() - 1);
+    std::fs::write(&cpath, tb.control).map_err(|e| io(&cpath, e))?;
     let truth = serde_json::json!({
         "config": cfg,
         "effects": {
@@ -712,7 +824,7 @@ pub fn write_market(
             "momentum_sd": MOM_SD,
             "control": 0.0
         },
-        "regimes": months.iter().enumerate().map(|(k, (yy, mm))| serde_json::json!({"month": format!("{yy}-{mm:02}"), "regime": regime_of(k)})).collect::<Vec<_>>(),
+        "regimes": cal.months.iter().enumerate().map(|(k, (yy, mm))| serde_json::json!({"month": format!("{yy}-{mm:02}"), "regime": mp.regime(k)})).collect::<Vec<_>>(),
     });
     let tpath = out.join("truth.json");
     std::fs::write(&tpath, serde_json::to_string_pretty(&truth).expect("json"))
@@ -720,8 +832,49 @@ pub fn write_market(
     Ok(SimSummary {
         seed: cfg.seed,
         rows,
-        days: nd,
+        days: cal.days.len(),
     })
+}
+
+/// Generate the market and write it to a store at `out` (plus `factors/control.csv` and
+/// `truth.json`). `progress` is called once per dataset written. The steps draw from one
+/// random stream in a fixed order, so a seed gives the same market byte for byte.
+pub fn write_market(
+    cfg: &SimConfig,
+    out: &Path,
+    progress: &dyn Fn(),
+) -> Result<SimSummary, SimError> {
+    if cfg.n_indices < 2 || cfg.years == 0 || cfg.years > 60 {
+        return Err(SimError::Config(format!(
+            "need n_indices ≥ 2 and 1 ≤ years ≤ 60 (got {} indices, {} years)",
+            cfg.n_indices, cfg.years
+        )));
+    }
+    let mut rng = Rng::new(cfg.seed);
+    let cal = trading_days(cfg);
+    let mp = macro_path(&mut rng, cal.months.len());
+    let mut ix = Indices::new(&mut rng, cfg.n_indices, cal.days.len());
+    let mut tb = Tables {
+        prices: Rows::new(Dataset::Prices),
+        valuation: Rows::new(Dataset::Valuation),
+        flows: Rows::new(Dataset::Flows),
+        macro_t: Rows::new(Dataset::Macro),
+        fund: Rows::new(Dataset::Fundamentals),
+        cons: Rows::new(Dataset::Consensus),
+        etf_info: Rows::new(Dataset::EtfInfo),
+        etf_size: Rows::new(Dataset::EtfSize),
+        membership: Rows::new(Dataset::Membership),
+        weights: Rows::new(Dataset::Weights),
+        control: String::from("date,asset,value\n"),
+    };
+    simulate_days(&mut rng, &cal, &mp, &mut ix, &mut tb);
+    macro_rows(&cal, &mp, &mut tb);
+    fundamentals_and_consensus(&mut rng, &cal, &ix, &mut tb);
+    etfs(&mut rng, &cal, &ix, &mut tb);
+    if cfg.constituents {
+        constituents(&mut rng, cfg, &cal, &ix, &mut tb);
+    }
+    write_all(cfg, out, tb, &cal, &mp, progress)
 }
 
 #[cfg(test)]

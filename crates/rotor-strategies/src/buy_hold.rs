@@ -17,8 +17,9 @@
 
 use rotor_data::view::AsOf;
 use rotor_engine::config::{EngineConfig, StrategyFile};
+use rotor_engine::plan::StrategyParams;
 use rotor_engine::strategy::{
-    BuildCtx, DataNeeds, Decision, Diagnostics, RunRecord, Step, Strategy, StrategyParams,
+    BuildCtx, DataNeeds, Decision, Diagnostics, RunRecord, Step, Strategy,
 };
 use rotor_engine::Result;
 use serde::{Deserialize, Serialize};

@@ -20,7 +20,7 @@ pub mod buy_hold;
 pub mod rotation;
 pub mod sleeves;
 
-use rotor_engine::strategy::Entry;
+use rotor_engine::plan::Entry;
 
 /// Every registered strategy.
 pub static REGISTRY: [Entry; 3] = [

@@ -24,10 +24,8 @@
 use rotor_data::view::AsOf;
 use rotor_engine::config::{EngineConfig, StrategyFile};
 use rotor_engine::plan::Plan;
-use rotor_engine::sleeves::{Sleeve, SleeveSpec};
-use rotor_engine::strategy::{
-    BuildCtx, DataNeeds, Diagnostics, RunRecord, Step, Strategy, StrategyParams,
-};
+use rotor_engine::plan::{Sleeve, SleeveSpec, StrategyParams};
+use rotor_engine::strategy::{BuildCtx, DataNeeds, Diagnostics, RunRecord, Step, Strategy};
 use rotor_engine::{EngineError, Result};
 use rotor_portfolio::sleeves::SleeveRebalance;
 use serde::{Deserialize, Serialize};

@@ -28,13 +28,60 @@ use rotor_core::dates::last_day_of_month;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// What an import warning is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// Trailing rows without a date (vendor footers) skipped.
+    Footer,
+    /// No code column: the file name is the code.
+    CodeFromFilename,
+    /// Numbers written as `=123.45` parsed.
+    EqPrefix,
+    /// Dates in descending order, sorted.
+    Descending,
+    /// Percentiles given in percent, divided by 100.
+    PercentScale,
+    /// Repeated keys, the first kept.
+    Duplicate,
+    /// Weekend / 1 January rows repeating the next trading day dropped.
+    HolidayRow,
+    /// Non-positive prices set to missing.
+    NonPositive,
+    /// A persistent shift of a unit-bearing series (a change of units?).
+    UnitJump,
+}
+
+impl WarningKind {
+    /// The label written in reports (`footer`, `unit_jump`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::Footer => "footer",
+            WarningKind::CodeFromFilename => "code_from_filename",
+            WarningKind::EqPrefix => "eq_prefix",
+            WarningKind::Descending => "descending",
+            WarningKind::PercentScale => "percent_scale",
+            WarningKind::Duplicate => "duplicate",
+            WarningKind::HolidayRow => "holiday_row",
+            WarningKind::NonPositive => "non_positive",
+            WarningKind::UnitJump => "unit_jump",
+        }
+    }
+}
+
+impl std::fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A data-quality finding of an import.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Warning {
     /// File.
     pub file: String,
-    /// Short kind label (`footer`, `descending`, `holiday_row`, `duplicate`, `unit_jump`, …).
-    pub kind: String,
+    /// What it is about.
+    pub kind: WarningKind,
     /// 1-based row, when one row is concerned.
     pub row: Option<usize>,
     /// Column, when one column is concerned.
@@ -62,8 +109,8 @@ struct General {
 enum Plan {
     /// A per-file constant text (source, asset type, adjustment).
     Const(Text),
-    /// The lag rule (a cell when the file has one, else the file's rule).
-    LagRule,
+    /// The lag rule (a cell when the file has one, else the file's rule, given).
+    LagRule(Text),
     /// The series label of a wide macro file, else a plain column.
     SeriesId(General),
     /// A macro series cell of a wide macro file, else a plain column.
@@ -102,10 +149,16 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn warn(&mut self, kind: &str, row: Option<usize>, column: Option<&str>, message: String) {
+    fn warn(
+        &mut self,
+        kind: WarningKind,
+        row: Option<usize>,
+        column: Option<&str>,
+        message: String,
+    ) {
         self.warnings.push(Warning {
             file: self.file.clone(),
-            kind: kind.into(),
+            kind,
             row,
             column: column.map(String::from),
             message,
@@ -230,9 +283,37 @@ fn preset_scale(
     }
 }
 
-/// Convert a raw file into rows of the spec's dataset.
+/// What a file's headers decide once, before its rows are converted.
+struct Decisions {
+    /// Name of the dataset's own date column.
+    pd: Option<&'static str>,
+    /// Header index of the row date.
+    date_j: Option<usize>,
+    /// Header index of the code.
+    code_j: Option<usize>,
+    /// The code of every row when the file has no code column.
+    fixed_code: Option<Text>,
+    /// Macro in column-per-series form: (header index, series id).
+    macro_series: Vec<(usize, String)>,
+    /// Wide files: the header indices that are codes.
+    wide_codes: Vec<usize>,
+    /// Wide files: the field the cells fill, and its column.
+    wide_field: String,
+    wide_col: Option<usize>,
+    /// Macro periodicity and the publication-lag rule.
+    period: Period,
+    lag: LagRule,
+    /// A `lag_rule` header, when the file has one.
+    rule_j: Option<usize>,
+    /// What feeds each output column.
+    plans: Vec<Plan>,
+    asset: AssetType,
+}
+
+/// Convert a raw file into rows of the spec's dataset: the file's layout is decided
+/// once ([`decide`]), every row is converted ([`convert_rows`]), then the table is
+/// checked ([`check_single_code`]) and cleaned ([`clean_table`]).
 pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)> {
-    let ds = spec.dataset;
     let mut cx = Ctx {
         raw,
         spec,
@@ -240,195 +321,110 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
         warnings: Vec::new(),
         eq_cells: 0,
     };
-    let layout_err = |m: String| DataError::Layout {
+    let date_j = date_column(&cx)?;
+    let n_rows = drop_footers(&mut cx, date_j)?;
+    let rows = &raw.rows[..n_rows];
+    let dec = decide(&mut cx, rows, date_j)?;
+    let (out, order) = convert_rows(&mut cx, &dec, rows)?;
+    if cx.eq_cells > 0 {
+        let n = cx.eq_cells;
+        cx.warn(
+            WarningKind::EqPrefix,
+            None,
+            None,
+            format!("{n} numbers written as `=123.45` (spreadsheet formula style) were parsed"),
+        );
+    }
+    if order.0 > order.1 {
+        cx.warn(
+            WarningKind::Descending,
+            None,
+            None,
+            "dates are in descending order; sorted ascending".into(),
+        );
+    }
+    check_single_code(&cx, &dec, &out)?;
+    let mut warnings = std::mem::take(&mut cx.warnings);
+    let table = clean_table(out, &cx.file, &mut warnings);
+    Ok((table, warnings))
+}
+
+fn layout_err(raw: &RawTable, m: String) -> DataError {
+    DataError::Layout {
         file: raw.path.clone(),
         message: m,
-    };
-    let asset = spec.asset_type.unwrap_or(AssetType::Index);
-    let source = spec.source_label();
-
-    // --- the row date column -------------------------------------------------------
-    let pd = primary_date(ds);
-    let date_j = match pd {
-        None => None,
-        Some(pd_name) => {
-            let by_name = match find_column(raw, spec, pd_name)? {
-                Some(x) => Some(x.0),
-                None => find_column(raw, spec, "date")?.map(|x| x.0),
-            };
-            let j = match by_name {
-                Some(j) => j,
-                // pandas writes its index with a blank header
-                None if raw.headers.first().is_some_and(|h| h.trim().is_empty())
-                    && raw.rows.first().is_some_and(|r| cx.date(r, 0).is_some()) =>
-                {
-                    0
-                }
-                None => {
-                    return Err(layout_err(format!(
-                    "no date column for `{pd_name}` (expected a header such as {}; headers: {})",
-                    aliases_of("date").join(", "),
-                    raw.headers.join(", ")
-                )))
-                }
-            };
-            Some(j)
-        }
-    };
-
-    // --- footers: trailing rows whose date does not parse ----------------------------
-    let mut n_rows = raw.rows.len();
-    if let Some(j) = date_j {
-        while n_rows > 0 && cx.date(&raw.rows[n_rows - 1], j).is_none() {
-            let r = &raw.rows[n_rows - 1];
-            cx.warn(
-                "footer",
-                Some(r.line),
-                None,
-                format!("skipped footer row: `{}`", r.describe()),
-            );
-            n_rows -= 1;
-        }
-        if n_rows == 0 {
-            return Err(layout_err(
-                "no data rows with a valid date (expected dates like 2024-01-31)".into(),
-            ));
-        }
     }
-    let rows = &raw.rows[..n_rows];
+}
 
-    // --- which columns feed which fields ----------------------------------------------
-    let specs = ds.columns();
+/// The header of the row date (by mapping, alias, or pandas' blank index header).
+fn date_column(cx: &Ctx<'_>) -> Result<Option<usize>> {
+    let (raw, spec) = (cx.raw, cx.spec);
+    let Some(pd_name) = primary_date(spec.dataset) else {
+        return Ok(None);
+    };
+    let by_name = match find_column(raw, spec, pd_name)? {
+        Some(x) => Some(x.0),
+        None => find_column(raw, spec, "date")?.map(|x| x.0),
+    };
+    match by_name {
+        Some(j) => Ok(Some(j)),
+        // pandas writes its index with a blank header
+        None if raw.headers.first().is_some_and(|h| h.trim().is_empty())
+            && raw.rows.first().is_some_and(|r| cx.date(r, 0).is_some()) =>
+        {
+            Ok(Some(0))
+        }
+        None => Err(layout_err(
+            raw,
+            format!(
+                "no date column for `{pd_name}` (expected a header such as {}; headers: {})",
+                aliases_of("date").join(", "),
+                raw.headers.join(", ")
+            ),
+        )),
+    }
+}
+
+/// Skip trailing rows whose date does not parse (vendor footers); the rows kept.
+fn drop_footers(cx: &mut Ctx<'_>, date_j: Option<usize>) -> Result<usize> {
+    let raw = cx.raw;
+    let mut n = raw.rows.len();
+    let Some(j) = date_j else { return Ok(n) };
+    while n > 0 && cx.date(&raw.rows[n - 1], j).is_none() {
+        let r = &raw.rows[n - 1];
+        cx.warn(
+            WarningKind::Footer,
+            Some(r.line),
+            None,
+            format!("skipped footer row: `{}`", r.describe()),
+        );
+        n -= 1;
+    }
+    if n == 0 {
+        return Err(layout_err(
+            raw,
+            "no data rows with a valid date (expected dates like 2024-01-31)".into(),
+        ));
+    }
+    Ok(n)
+}
+
+/// Decide the layout of a file: code, series, fields, periodicity, lag, plans.
+fn decide(cx: &mut Ctx<'_>, rows: &[RawRow], date_j: Option<usize>) -> Result<Decisions> {
+    let (raw, spec) = (cx.raw, cx.spec);
+    let ds = spec.dataset;
+    let asset = spec.asset_type.unwrap_or(AssetType::Index);
     let stem = raw
         .path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("")
         .to_string();
-    let mut out = Table::new(ds);
-    out.reserve(rows.len());
-    let code_j =
-        if ds.column_index("code").is_some() && spec.code.is_none() && !spec.code_from_filename {
-            find_column(raw, spec, "code")?.map(|x| x.0)
-        } else {
-            None
-        };
-    let fixed_code = spec.code.clone().or_else(|| {
-        (ds.column_index("code").is_some() && code_j.is_none() && spec.layout == Layout::Long)
-            .then(|| stem.clone())
-    });
-    if code_j.is_none()
-        && spec.code.is_none()
-        && !spec.code_from_filename
-        && ds.column_index("code").is_some()
-        && spec.layout == Layout::Long
-    {
-        cx.warn(
-            "code_from_filename",
-            None,
-            None,
-            format!(
-                "no code column; using the file name: {}",
-                normalize_code(&stem, Some(asset))
-            ),
-        );
-    }
-
-    // macro: columns → series (unless a long series_id column exists)
-    let macro_series: Vec<(usize, String)> = if ds == Dataset::Macro
-        && find_column(raw, spec, "series_id")?.is_none()
-    {
-        let prefix = spec.series_prefix.clone().unwrap_or_default();
-        if !spec.series.is_empty() {
-            let mut v = Vec::new();
-            for (h, id) in &spec.series {
-                let want = norm_header(h);
-                let j = raw
-                    .headers
-                    .iter()
-                    .position(|x| norm_header(x) == want)
-                    .ok_or_else(|| {
-                        layout_err(format!(
-                            "mapping names series column `{h}`, not in headers: {}",
-                            raw.headers.join(", ")
-                        ))
-                    })?;
-                v.push((j, id.replace("{stem}", &stem.to_ascii_lowercase())));
-            }
-            v
-        } else {
-            let ignored: Vec<String> = spec.ignore.iter().map(|h| norm_header(h)).collect();
-            (0..raw.headers.len())
-                .filter(|&j| Some(j) != date_j && !ignored.contains(&norm_header(&raw.headers[j])))
-                .filter(|&j| rows.iter().any(|r| matches!(r.cell(j), CellRef::Num(_)) || matches!(r.cell(j), CellRef::Text(s) if parse_number(s).ok().flatten().is_some())))
-                .map(|j| (j, format!("{prefix}{}", raw.headers[j].trim())))
-                .collect()
-        }
-    } else {
-        Vec::new()
-    };
-
-    // field → (column index, multiplier)
-    let mut fields: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
-    // macro in column-per-series form: a release-date column gives `available_at`
-    let mut macro_series = macro_series;
-    if !macro_series.is_empty() {
-        if let Some((j, _)) = find_column(raw, spec, "available_at")? {
-            macro_series.retain(|(k, _)| *k != j);
-            fields.insert("available_at", (j, 1.0));
-        }
-    }
-    if spec.layout == Layout::Long && macro_series.is_empty() {
-        for c in specs {
-            if META.contains(&c.name) || Some(c.name) == pd || c.name == "code" {
-                continue;
-            }
-            if let Some((j, s)) = find_column(raw, spec, c.name)? {
-                let mult = s
-                    * preset_scale(spec, raw, c.name, &raw.headers[j], asset)
-                    * spec.scale.get(c.name).copied().unwrap_or(1.0);
-                fields.insert(c.name, (j, mult));
-            } else if c.required && c.name != "available_at" {
-                return Err(layout_err(format!(
-                    "no column for required field `{}` ({}) — expected a header such as {}, or map it with `columns = {{ {} = \"<header>\" }}` (headers: {})",
-                    c.name,
-                    c.doc,
-                    aliases_of(c.name).join(", "),
-                    c.name,
-                    raw.headers.join(", ")
-                )));
-            }
-        }
-    }
-
-    // periodicity for macro (other datasets keep their dates as they are)
-    let period = spec.period.unwrap_or_else(|| {
-        if ds != Dataset::Macro {
-            return Period::Day;
-        }
-        let j = date_j.unwrap_or(0);
-        let ds_: Vec<NaiveDate> = rows.iter().filter_map(|r| cx.date(r, j)).collect();
-        let all_first = !ds_.is_empty() && ds_.iter().all(|d| d.day() == 1);
-        if all_first {
-            Period::Month
-        } else {
-            Period::Day
-        }
-    });
-    let lag = spec.lag.unwrap_or(match (ds, period) {
-        (Dataset::Macro, Period::Day) => LagRule::SameDay,
-        (Dataset::Macro, _) => LagRule::NextMonthEnd,
-        (Dataset::Fundamentals, _) => LagRule::StatutoryDeadline,
-        (Dataset::EtfSize, _) => LagRule::NextDay,
-        _ => LagRule::SameDay,
-    });
-
-    let rule_j = raw
-        .headers
-        .iter()
-        .position(|h| norm_header(h) == "lag_rule");
-
-    // --- rows ------------------------------------------------------------------------------
+    let (code_j, fixed_code) = code_source(cx, asset, &stem)?;
+    let mut macro_series = macro_series_columns(raw, spec, rows, date_j, &stem)?;
+    let pd = primary_date(ds);
+    let fields = field_columns(raw, spec, pd, asset, &mut macro_series)?;
+    let (period, lag) = period_and_lag(cx, rows, date_j);
     let wide_codes: Vec<usize> = if spec.layout == Layout::Wide && ds != Dataset::Macro {
         (0..raw.headers.len())
             .filter(|&j| Some(j) != date_j && !raw.headers[j].trim().is_empty())
@@ -437,16 +433,12 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
         Vec::new()
     };
     let wide_field = spec.wide_value.clone().unwrap_or_else(|| "close".into());
-    if spec.layout == Layout::Wide && ds != Dataset::Macro && ds.column_index(&wide_field).is_none()
-    {
-        return Err(layout_err(format!(
-            "wide_value `{wide_field}` is not a column of dataset {ds}"
-        )));
+    if !wide_codes.is_empty() && ds.column_index(&wide_field).is_none() {
+        return Err(layout_err(
+            raw,
+            format!("wide_value `{wide_field}` is not a column of dataset {ds}"),
+        ));
     }
-    // per-file constant text cells, shared by every row (no per-row allocation)
-    let source_t: Text = Text::from(source.as_str());
-    let asset_t: Text = Text::from(asset.as_str());
-    let adj_t: Text = Text::from(spec.adjust.unwrap_or(AdjKind::None).as_str());
     let lag_t: Text = Text::from(
         if fields.contains_key("available_at") {
             LagRule::Reported
@@ -455,26 +447,209 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
         }
         .as_str(),
     );
-    let fixed_code_t: Option<Text> = fixed_code
+    let plans = plans(spec, &fields, &wide_codes, &wide_field, pd, asset, lag_t);
+    Ok(Decisions {
+        pd,
+        date_j,
+        code_j,
+        fixed_code: fixed_code
+            .or_else(|| Some(stem.clone()))
+            .map(|c| Text::from(normalize_code(&c, Some(asset)))),
+        macro_series,
+        wide_col: ds.column_index(&wide_field),
+        wide_codes,
+        wide_field,
+        period,
+        lag,
+        rule_j: raw
+            .headers
+            .iter()
+            .position(|h| norm_header(h) == "lag_rule"),
+        plans,
+        asset,
+    })
+}
+
+/// Where codes come from: a column, the mapping's fixed code, or the file name (noted).
+fn code_source(
+    cx: &mut Ctx<'_>,
+    asset: AssetType,
+    stem: &str,
+) -> Result<(Option<usize>, Option<String>)> {
+    let (raw, spec) = (cx.raw, cx.spec);
+    let ds = spec.dataset;
+    let has_code = ds.column_index("code").is_some();
+    let code_j = if has_code && spec.code.is_none() && !spec.code_from_filename {
+        find_column(raw, spec, "code")?.map(|x| x.0)
+    } else {
+        None
+    };
+    let long = spec.layout == Layout::Long;
+    let fixed = spec
+        .code
         .clone()
-        .or_else(|| Some(stem.clone()))
-        .map(|c| Text::from(normalize_code(&c, Some(asset))));
-    // what feeds each output column, decided once per file (the row loop below then
-    // matches an enum instead of comparing column names and looking up fields per cell)
-    let plans: Vec<Plan> = specs
+        .or_else(|| (has_code && code_j.is_none() && long).then(|| stem.to_string()));
+    if code_j.is_none() && spec.code.is_none() && !spec.code_from_filename && has_code && long {
+        cx.warn(
+            WarningKind::CodeFromFilename,
+            None,
+            None,
+            format!(
+                "no code column; using the file name: {}",
+                normalize_code(stem, Some(asset))
+            ),
+        );
+    }
+    Ok((code_j, fixed))
+}
+
+/// A macro file in column-per-series form: its series columns (unless it has a long
+/// `series_id` column).
+fn macro_series_columns(
+    raw: &RawTable,
+    spec: &FileSpec,
+    rows: &[RawRow],
+    date_j: Option<usize>,
+    stem: &str,
+) -> Result<Vec<(usize, String)>> {
+    if spec.dataset != Dataset::Macro || find_column(raw, spec, "series_id")?.is_some() {
+        return Ok(Vec::new());
+    }
+    let prefix = spec.series_prefix.clone().unwrap_or_default();
+    if spec.series.is_empty() {
+        let ignored: Vec<String> = spec.ignore.iter().map(|h| norm_header(h)).collect();
+        let numeric = |j: usize| {
+            rows.iter().any(|r| {
+                matches!(r.cell(j), CellRef::Num(_))
+                    || matches!(r.cell(j), CellRef::Text(s) if parse_number(s).ok().flatten().is_some())
+            })
+        };
+        return Ok((0..raw.headers.len())
+            .filter(|&j| Some(j) != date_j && !ignored.contains(&norm_header(&raw.headers[j])))
+            .filter(|&j| numeric(j))
+            .map(|j| (j, format!("{prefix}{}", raw.headers[j].trim())))
+            .collect());
+    }
+    let mut v = Vec::new();
+    for (h, id) in &spec.series {
+        let want = norm_header(h);
+        let j = raw
+            .headers
+            .iter()
+            .position(|x| norm_header(x) == want)
+            .ok_or_else(|| {
+                layout_err(
+                    raw,
+                    format!(
+                        "mapping names series column `{h}`, not in headers: {}",
+                        raw.headers.join(", ")
+                    ),
+                )
+            })?;
+        v.push((j, id.replace("{stem}", &stem.to_ascii_lowercase())));
+    }
+    Ok(v)
+}
+
+/// Field → (header index, unit multiplier), checking required fields.
+fn field_columns(
+    raw: &RawTable,
+    spec: &FileSpec,
+    pd: Option<&str>,
+    asset: AssetType,
+    macro_series: &mut Vec<(usize, String)>,
+) -> Result<BTreeMap<&'static str, (usize, f64)>> {
+    let mut fields: BTreeMap<&'static str, (usize, f64)> = BTreeMap::new();
+    // macro in column-per-series form: a release-date column gives `available_at`
+    if !macro_series.is_empty() {
+        if let Some((j, _)) = find_column(raw, spec, "available_at")? {
+            macro_series.retain(|(k, _)| *k != j);
+            fields.insert("available_at", (j, 1.0));
+        }
+    }
+    if spec.layout != Layout::Long || !macro_series.is_empty() {
+        return Ok(fields);
+    }
+    for c in spec.dataset.columns() {
+        if META.contains(&c.name) || Some(c.name) == pd || c.name == "code" {
+            continue;
+        }
+        if let Some((j, s)) = find_column(raw, spec, c.name)? {
+            let mult = s
+                * preset_scale(spec, raw, c.name, &raw.headers[j], asset)
+                * spec.scale.get(c.name).copied().unwrap_or(1.0);
+            fields.insert(c.name, (j, mult));
+        } else if c.required && c.name != "available_at" {
+            return Err(layout_err(
+                raw,
+                format!(
+                    "no column for required field `{}` ({}) — expected a header such as {}, or map it with `columns = {{ {} = \"<header>\" }}` (headers: {})",
+                    c.name,
+                    c.doc,
+                    aliases_of(c.name).join(", "),
+                    c.name,
+                    raw.headers.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(fields)
+}
+
+/// Macro periodicity (monthly when every date is the 1st) and the publication-lag rule.
+fn period_and_lag(cx: &Ctx<'_>, rows: &[RawRow], date_j: Option<usize>) -> (Period, LagRule) {
+    let ds = cx.spec.dataset;
+    let period = cx.spec.period.unwrap_or_else(|| {
+        if ds != Dataset::Macro {
+            return Period::Day;
+        }
+        let j = date_j.unwrap_or(0);
+        let dates: Vec<NaiveDate> = rows.iter().filter_map(|r| cx.date(r, j)).collect();
+        if !dates.is_empty() && dates.iter().all(|d| d.day() == 1) {
+            Period::Month
+        } else {
+            Period::Day
+        }
+    });
+    let lag = cx.spec.lag.unwrap_or(match (ds, period) {
+        (Dataset::Macro, Period::Day) => LagRule::SameDay,
+        (Dataset::Macro, _) => LagRule::NextMonthEnd,
+        (Dataset::Fundamentals, _) => LagRule::StatutoryDeadline,
+        (Dataset::EtfSize, _) => LagRule::NextDay,
+        _ => LagRule::SameDay,
+    });
+    (period, lag)
+}
+
+/// What feeds each output column, decided once per file (the row loop then matches an
+/// enum instead of comparing column names and looking up fields per cell).
+fn plans(
+    spec: &FileSpec,
+    fields: &BTreeMap<&'static str, (usize, f64)>,
+    wide_codes: &[usize],
+    wide_field: &str,
+    pd: Option<&str>,
+    asset: AssetType,
+    lag_t: Text,
+) -> Vec<Plan> {
+    let ds = spec.dataset;
+    // per-file constant text cells, shared by every row (no per-row allocation)
+    let source_t: Text = Text::from(spec.source_label().as_str());
+    let asset_t: Text = Text::from(asset.as_str());
+    let adj_t: Text = Text::from(spec.adjust.unwrap_or(AdjKind::None).as_str());
+    ds.columns()
         .iter()
         .map(|c| {
-            let wide_hit = !wide_codes.is_empty() && c.name == wide_field;
             let general = General {
                 kind: c.kind,
                 src: fields.get(c.name).copied(),
-                wide_hit,
+                wide_hit: !wide_codes.is_empty() && c.name == wide_field,
             };
             match c.name {
                 "source" => Plan::Const(source_t.clone()),
                 "asset_type" => Plan::Const(asset_t.clone()),
                 "adj_kind" => Plan::Const(adj_t.clone()),
-                "lag_rule" => Plan::LagRule,
+                "lag_rule" => Plan::LagRule(lag_t.clone()),
                 "series_id" => Plan::SeriesId(general),
                 "value" if ds == Dataset::Macro => Plan::MacroValue(general),
                 "code" => Plan::Code,
@@ -483,161 +658,79 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
                 _ => Plan::General(general),
             }
         })
-        .collect();
-    let wide_col = ds.column_index(&wide_field);
-    let mut vals: Vec<Value> = Vec::with_capacity(specs.len());
+        .collect()
+}
+
+/// The row date of a row (an error naming the cell when it does not parse).
+fn row_date(cx: &Ctx<'_>, row: &RawRow, date_j: Option<usize>) -> Result<Option<NaiveDate>> {
+    let Some(j) = date_j else { return Ok(None) };
+    match cx.date(row, j) {
+        Some(d) => Ok(Some(d)),
+        None => Err(cx.cell_err(row, j, "a date such as 2024-01-31, 2024/1/31 or 20240131")),
+    }
+}
+
+/// The output units of a row: one per series (macro), per code (wide) or the row.
+fn units(dec: &Decisions, spec: &FileSpec, raw: &RawTable) -> Vec<OutUnit> {
+    if !dec.macro_series.is_empty() {
+        let m = spec.scale.get("value").copied().unwrap_or(1.0);
+        dec.macro_series
+            .iter()
+            .map(|(j, id)| (Some(id.clone()), Some((*j, m))))
+            .collect()
+    } else if !dec.wide_codes.is_empty() {
+        let m = spec
+            .scale
+            .get(dec.wide_field.as_str())
+            .copied()
+            .unwrap_or(1.0);
+        dec.wide_codes
+            .iter()
+            .map(|&j| (Some(raw.headers[j].clone()), Some((j, m))))
+            .collect()
+    } else {
+        SINGLE_UNIT.to_vec()
+    }
+}
+
+/// Convert every row; returns the table and (descending, ascending) date steps.
+fn convert_rows(
+    cx: &mut Ctx<'_>,
+    dec: &Decisions,
+    rows: &[RawRow],
+) -> Result<(Table, (usize, usize))> {
+    let ds = cx.spec.dataset;
+    let mut out = Table::new(ds);
+    out.reserve(rows.len());
+    let units = units(dec, cx.spec, cx.raw);
+    let mut vals: Vec<Value> = Vec::with_capacity(dec.plans.len());
     let mut code_cells: std::collections::HashMap<String, Text> = Default::default();
-    let mut order_desc = 0usize;
-    let mut order_asc = 0usize;
+    let (mut desc, mut asc) = (0usize, 0usize);
     let mut prev: Option<NaiveDate> = None;
     for row in rows {
-        let d = match date_j {
-            Some(j) => {
-                let Some(d) = cx.date(row, j) else {
-                    return Err(cx.cell_err(
-                        row,
-                        j,
-                        "a date such as 2024-01-31, 2024/1/31 or 20240131",
-                    ));
-                };
-                if let Some(p) = prev {
-                    if d < p {
-                        order_desc += 1
-                    } else if d > p {
-                        order_asc += 1
-                    }
-                }
-                prev = Some(d);
-                Some(d)
-            }
-            None => None,
-        };
-        let pdate = d.map(|d| match (ds, period) {
+        let d = row_date(cx, row, dec.date_j)?;
+        if let (Some(d), Some(p)) = (d, prev) {
+            desc += (d < p) as usize;
+            asc += (d > p) as usize;
+        }
+        prev = d.or(prev);
+        let pdate = d.map(|d| match (ds, dec.period) {
             (Dataset::Macro, Period::Month | Period::Quarter) => {
                 last_day_of_month(d.year(), d.month())
             }
             _ => d,
         });
-        // one output row per (series | wide code | the row)
-        let many: Vec<OutUnit>;
-        let units: &[OutUnit] = if !macro_series.is_empty() {
-            many = macro_series
-                .iter()
-                .map(|(j, id)| {
-                    (
-                        Some(id.clone()),
-                        Some((*j, spec.scale.get("value").copied().unwrap_or(1.0))),
-                    )
-                })
-                .collect();
-            &many
-        } else if !wide_codes.is_empty() {
-            many = wide_codes
-                .iter()
-                .map(|&j| {
-                    (
-                        Some(raw.headers[j].clone()),
-                        Some((
-                            j,
-                            spec.scale.get(wide_field.as_str()).copied().unwrap_or(1.0),
-                        )),
-                    )
-                })
-                .collect();
-            &many
-        } else {
-            &SINGLE_UNIT
-        };
-        for (label, cellsrc) in units {
-            let cellsrc = *cellsrc;
+        for unit in &units {
             vals.clear();
             let mut skip = false;
-            for plan in &plans {
-                let v = match plan {
-                    Plan::Const(t) => Value::Str(Some(t.clone())),
-                    Plan::LagRule => match rule_j.and_then(|j| cx.text(row, j)) {
-                        Some(r) => Value::Str(Some(r.into())),
-                        None => Value::Str(Some(lag_t.clone())),
-                    },
-                    Plan::SeriesId(_) if label.is_some() => {
-                        Value::Str(label.as_deref().map(Text::from))
-                    }
-                    Plan::MacroValue(_) if label.is_some() => {
-                        let (j, m) = cellsrc.expect("series cell");
-                        let x = cx.number(row, j)? * m;
-                        if x.is_nan() {
-                            skip = true;
-                        }
-                        Value::F64(x)
-                    }
-                    Plan::Code => {
-                        let rawc =
-                            if let Some(l) = label.as_ref().filter(|_| !wide_codes.is_empty()) {
-                                Some(l.clone())
-                            } else if let Some(j) = code_j {
-                                match cx.text(row, j) {
-                                    Some(t) => Some(t),
-                                    None => return Err(cx.cell_err(row, j, "a security code")),
-                                }
-                            } else {
-                                None
-                            };
-                        match rawc {
-                            // one shared cell per distinct code: a date-major file of
-                            // 3000 stocks allocates 3000 strings, not one per row
-                            Some(c) => match code_cells.get(&c) {
-                                Some(t) => Value::Str(Some(t.clone())),
-                                None => {
-                                    let t = Text::from(normalize_code(&c, Some(asset)));
-                                    code_cells.insert(c, t.clone());
-                                    Value::Str(Some(t))
-                                }
-                            },
-                            None => Value::Str(fixed_code_t.clone()),
-                        }
-                    }
-                    Plan::PeriodDate => Value::Date(pdate),
-                    Plan::AvailableAt(src) => match src {
-                        Some((j, _)) => match cx.date(row, *j) {
-                            Some(a) => Value::Date(Some(a)),
-                            None => {
-                                return Err(cx.cell_err(row, *j, "a release/announcement date"))
-                            }
-                        },
-                        None => match (ds, pdate) {
-                            (Dataset::EtfInfo, _) => Value::Date(None),
-                            (_, Some(p)) => Value::Date(Some(lag.available_at(p))),
-                            (_, None) => Value::Date(None),
-                        },
-                    },
-                    Plan::SeriesId(g) | Plan::MacroValue(g) | Plan::General(g) => {
-                        let src = if g.wide_hit { cellsrc } else { g.src };
-                        match (g.kind, src) {
-                            (ColumnKind::F64, Some((j, m))) => Value::F64(cx.number(row, j)? * m),
-                            (ColumnKind::F64, None) => Value::F64(f64::NAN),
-                            (ColumnKind::Str, Some((j, _))) => {
-                                Value::Str(cx.text(row, j).map(Text::from))
-                            }
-                            (ColumnKind::Str, None) => Value::Str(None),
-                            (ColumnKind::Date, Some((j, _))) => match row.cell(j) {
-                                CellRef::Empty => Value::Date(None),
-                                _ => match cx.date(row, j) {
-                                    Some(x) => Value::Date(Some(x)),
-                                    None => return Err(cx.cell_err(row, j, "a date")),
-                                },
-                            },
-                            (ColumnKind::Date, None) => Value::Date(None),
-                        }
-                    }
-                };
+            for plan in &dec.plans {
+                let v = cell_value(cx, dec, plan, row, unit, pdate, &mut code_cells, &mut skip)?;
                 vals.push(v);
             }
             // wide: a blank cell is no observation
-            if !wide_codes.is_empty() {
-                if let Some(Value::F64(x)) = wide_col.map(|i| &vals[i]) {
-                    if x.is_nan() {
-                        skip = true;
-                    }
+            if !dec.wide_codes.is_empty() {
+                if let Some(Value::F64(x)) = dec.wide_col.map(|i| &vals[i]) {
+                    skip |= x.is_nan();
                 }
             }
             if !skip {
@@ -645,134 +738,261 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
             }
         }
     }
-    if cx.eq_cells > 0 {
-        let n = cx.eq_cells;
-        cx.warn(
-            "eq_prefix",
-            None,
-            None,
-            format!("{n} numbers written as `=123.45` (spreadsheet formula style) were parsed"),
-        );
-    }
-    if order_desc > order_asc {
-        cx.warn(
-            "descending",
-            None,
-            None,
-            "dates are in descending order; sorted ascending".into(),
-        );
-    }
-    // One code for the whole file but many rows per date: the code column was missed.
-    // Only for datasets keyed (code, date, source) — consensus (fiscal year) and
-    // membership / weights (index code) legitimately repeat a date under one code.
+    Ok((out, (desc, asc)))
+}
+
+/// The value of one output column for one unit of a row.
+#[allow(clippy::too_many_arguments)]
+fn cell_value(
+    cx: &mut Ctx<'_>,
+    dec: &Decisions,
+    plan: &Plan,
+    row: &RawRow,
+    (label, cellsrc): &OutUnit,
+    pdate: Option<NaiveDate>,
+    code_cells: &mut std::collections::HashMap<String, Text>,
+    skip: &mut bool,
+) -> Result<Value> {
+    let cellsrc = *cellsrc;
+    Ok(match plan {
+        Plan::Const(t) => Value::Str(Some(t.clone())),
+        Plan::LagRule(default) => match dec.rule_j.and_then(|j| cx.text(row, j)) {
+            Some(r) => Value::Str(Some(r.into())),
+            None => Value::Str(Some(default.clone())),
+        },
+        Plan::SeriesId(_) if label.is_some() => Value::Str(label.as_deref().map(Text::from)),
+        Plan::MacroValue(_) if label.is_some() => {
+            let (j, m) = cellsrc.expect("series cell");
+            let x = cx.number(row, j)? * m;
+            *skip |= x.is_nan();
+            Value::F64(x)
+        }
+        Plan::Code => code_value(cx, dec, row, label, code_cells)?,
+        Plan::PeriodDate => Value::Date(pdate),
+        Plan::AvailableAt(Some((j, _))) => match cx.date(row, *j) {
+            Some(a) => Value::Date(Some(a)),
+            None => return Err(cx.cell_err(row, *j, "a release/announcement date")),
+        },
+        Plan::AvailableAt(None) => match (cx.spec.dataset, pdate) {
+            (Dataset::EtfInfo, _) | (_, None) => Value::Date(None),
+            (_, Some(p)) => Value::Date(Some(dec.lag.available_at(p))),
+        },
+        Plan::SeriesId(g) | Plan::MacroValue(g) | Plan::General(g) => {
+            let src = if g.wide_hit { cellsrc } else { g.src };
+            general_value(cx, row, g.kind, src)?
+        }
+    })
+}
+
+/// A security code: the wide header, the code cell, or the file's fixed code; one
+/// shared text per distinct code (a date-major file of 3000 stocks allocates 3000
+/// strings, not one per row).
+fn code_value(
+    cx: &Ctx<'_>,
+    dec: &Decisions,
+    row: &RawRow,
+    label: &Option<String>,
+    code_cells: &mut std::collections::HashMap<String, Text>,
+) -> Result<Value> {
+    let rawc = if let Some(l) = label.as_ref().filter(|_| !dec.wide_codes.is_empty()) {
+        Some(l.clone())
+    } else if let Some(j) = dec.code_j {
+        match cx.text(row, j) {
+            Some(t) => Some(t),
+            None => return Err(cx.cell_err(row, j, "a security code")),
+        }
+    } else {
+        None
+    };
+    Ok(match rawc {
+        Some(c) => match code_cells.get(&c) {
+            Some(t) => Value::Str(Some(t.clone())),
+            None => {
+                let t = Text::from(normalize_code(&c, Some(dec.asset)));
+                code_cells.insert(c, t.clone());
+                Value::Str(Some(t))
+            }
+        },
+        None => Value::Str(dec.fixed_code.clone()),
+    })
+}
+
+/// A plain column's value from its source cell.
+fn general_value(
+    cx: &mut Ctx<'_>,
+    row: &RawRow,
+    kind: ColumnKind,
+    src: Option<(usize, f64)>,
+) -> Result<Value> {
+    Ok(match (kind, src) {
+        (ColumnKind::F64, Some((j, m))) => Value::F64(cx.number(row, j)? * m),
+        (ColumnKind::F64, None) => Value::F64(f64::NAN),
+        (ColumnKind::Str, Some((j, _))) => Value::Str(cx.text(row, j).map(Text::from)),
+        (ColumnKind::Str, None) => Value::Str(None),
+        (ColumnKind::Date, Some((j, _))) => match row.cell(j) {
+            CellRef::Empty => Value::Date(None),
+            _ => match cx.date(row, j) {
+                Some(x) => Value::Date(Some(x)),
+                None => return Err(cx.cell_err(row, j, "a date")),
+            },
+        },
+        (ColumnKind::Date, None) => Value::Date(None),
+    })
+}
+
+/// One code for the whole file but many rows per date: the code column was missed.
+/// Only for datasets keyed (code, date, source) — consensus (fiscal year) and
+/// membership / weights (index code) legitimately repeat a date under one code.
+fn check_single_code(cx: &Ctx<'_>, dec: &Decisions, out: &Table) -> Result<()> {
+    let (raw, spec) = (cx.raw, cx.spec);
+    let ds = spec.dataset;
     let key_names: Vec<&str> = ds
         .key_indices()
         .iter()
         .map(|&i| ds.columns()[i].name)
         .collect();
-    let keyed_by_code_date = pd.is_some_and(|p| key_names == ["code", p, "source"]);
-    if code_j.is_none() && wide_codes.is_empty() && keyed_by_code_date {
-        let pi = ds
-            .column_index(pd.expect("primary date"))
-            .expect("date column");
-        if let Column::Date(dv) = &out.columns[pi] {
-            let mut distinct: Vec<i32> = dv.iter().flatten().copied().collect();
-            distinct.sort_unstable();
-            distinct.dedup();
-            if out.len() >= 4 && distinct.len() * 2 <= out.len() {
-                let origin = if spec.code.is_some() {
-                    "--code / `code =`"
-                } else {
-                    "the file name"
-                };
-                return Err(layout_err(format!(
-                    "{} rows share only {} distinct dates, but every row gets the single code `{}` (from {origin}), so most would be dropped as duplicates; expected a code column such as {} (or map it with `columns = {{ code = \"<header>\" }}`; headers: {})",
-                    out.len(),
-                    distinct.len(),
-                    fixed_code_t.as_deref().unwrap_or(""),
-                    aliases_of("code").join(", "),
-                    raw.headers.join(", ")
-                )));
-            }
-        }
+    let keyed_by_code_date = dec.pd.is_some_and(|p| key_names == ["code", p, "source"]);
+    if dec.code_j.is_some() || !dec.wide_codes.is_empty() || !keyed_by_code_date {
+        return Ok(());
     }
-    let mut warnings = std::mem::take(&mut cx.warnings);
-    let table = clean_table(out, &cx.file, &mut warnings);
-    Ok((table, warnings))
+    let pi = ds
+        .column_index(dec.pd.expect("primary date"))
+        .expect("date column");
+    let Column::Date(dv) = &out.columns[pi] else {
+        return Ok(());
+    };
+    let mut distinct: Vec<i32> = dv.iter().flatten().copied().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if out.len() < 4 || distinct.len() * 2 > out.len() {
+        return Ok(());
+    }
+    let origin = if spec.code.is_some() {
+        "--code / `code =`"
+    } else {
+        "the file name"
+    };
+    Err(layout_err(
+        raw,
+        format!(
+            "{} rows share only {} distinct dates, but every row gets the single code `{}` (from {origin}), so most would be dropped as duplicates; expected a code column such as {} (or map it with `columns = {{ code = \"<header>\" }}`; headers: {})",
+            out.len(),
+            distinct.len(),
+            dec.fixed_code.as_deref().unwrap_or(""),
+            aliases_of("code").join(", "),
+            raw.headers.join(", ")
+        ),
+    ))
 }
 
-/// Post-parse defect handling on a converted table (see the module docs).
-fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
-    let ds = table.dataset;
-    let mut warn = |kind: &str, column: Option<&str>, message: String| {
-        warnings.push(Warning {
-            file: file.into(),
-            kind: kind.into(),
+/// A warning sink for one file's table-level findings.
+struct Findings<'a> {
+    file: &'a str,
+    out: &'a mut Vec<Warning>,
+}
+
+impl Findings<'_> {
+    fn warn(&mut self, kind: WarningKind, column: Option<&str>, message: String) {
+        self.out.push(Warning {
+            file: self.file.into(),
+            kind,
             row: None,
             column: column.map(String::from),
             message,
-        })
+        });
+    }
+}
+
+/// Post-parse defect handling on a converted table (see the module docs): sorted by
+/// key, percentiles in percent rescaled, repeated keys and fake holiday rows dropped,
+/// non-positive prices made missing, unit changes flagged.
+fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
+    let ds = table.dataset;
+    let mut f = Findings {
+        file,
+        out: warnings,
     };
     let mut t = table.sorted();
-    // percentiles in percent
+    rescale_percentiles(&mut t, &mut f);
+    if !matches!(ds, Dataset::Prices | Dataset::Valuation | Dataset::Flows) {
+        return drop_repeated_keys(t, &mut f);
+    }
+    let mut t = drop_repeats_and_holiday_rows(t, &mut f);
+    if ds == Dataset::Prices {
+        blank_non_positive_prices(&mut t, &mut f);
+        flag_unit_jumps(&t, &mut f);
+    }
+    t
+}
+
+/// Percentiles given in percent (max > 1) are divided by 100.
+fn rescale_percentiles(t: &mut Table, f: &mut Findings<'_>) {
     for name in ["pe_pct", "pb_pct"] {
-        if let Some(i) = ds.column_index(name) {
-            if let Column::F64(v) = &mut t.columns[i] {
-                let mx = v
-                    .iter()
-                    .copied()
-                    .filter(|x| !x.is_nan())
-                    .fold(f64::NEG_INFINITY, f64::max);
-                if mx > 1.0 {
-                    v.iter_mut().for_each(|x| *x /= 100.0);
-                    warn(
-                        "percent_scale",
-                        Some(name),
-                        format!("{name} given in percent (max {mx:.2}); divided by 100"),
-                    );
-                }
-            }
+        let Some(i) = t.dataset.column_index(name) else {
+            continue;
+        };
+        let Column::F64(v) = &mut t.columns[i] else {
+            continue;
+        };
+        let mx = v
+            .iter()
+            .copied()
+            .filter(|x| !x.is_nan())
+            .fold(f64::NEG_INFINITY, f64::max);
+        if mx > 1.0 {
+            v.iter_mut().for_each(|x| *x /= 100.0);
+            f.warn(
+                WarningKind::PercentScale,
+                Some(name),
+                format!("{name} given in percent (max {mx:.2}); divided by 100"),
+            );
         }
     }
-    if !matches!(ds, Dataset::Prices | Dataset::Valuation | Dataset::Flows) {
-        let dups = t.duplicate_keys();
-        if !dups.is_empty() {
-            warn(
-                "duplicate",
-                None,
-                format!(
-                    "{} repeated key(s), first kept; first: {}",
-                    dups.len(),
-                    t.key_string(dups[0].1)
-                ),
-            );
-            let drop: std::collections::HashSet<usize> = dups.iter().map(|d| d.1).collect();
-            t = t.filter(|i| !drop.contains(&i));
-        }
+}
+
+/// Repeated keys of a non-daily dataset: the first row is kept.
+fn drop_repeated_keys(t: Table, f: &mut Findings<'_>) -> Table {
+    let dups = t.duplicate_keys();
+    if dups.is_empty() {
         return t;
     }
+    f.warn(
+        WarningKind::Duplicate,
+        None,
+        format!(
+            "{} repeated key(s), first kept; first: {}",
+            dups.len(),
+            t.key_string(dups[0].1)
+        ),
+    );
+    let drop: std::collections::HashSet<usize> = dups.iter().map(|d| d.1).collect();
+    t.filter(|i| !drop.contains(&i))
+}
+
+/// Daily datasets: a repeated (code, date) keeps its first row; a row dated on a
+/// weekend or 1 January whose values repeat the next trading day's is dropped.
+fn drop_repeats_and_holiday_rows(t: Table, f: &mut Findings<'_>) -> Table {
     let codes = t.str_col("code").to_vec();
     let dates = t.date_col("date").to_vec();
-    let num_cols: Vec<usize> = ds
+    let num_cols: Vec<usize> = t
+        .dataset
         .columns()
         .iter()
         .enumerate()
         .filter(|(_, c)| c.kind == ColumnKind::F64)
         .map(|(i, _)| i)
         .collect();
-    let same_values = |t: &Table, a: usize, b: usize| {
+    let same_values = |a: usize, b: usize| {
         num_cols.iter().all(|&c| match &t.columns[c] {
             Column::F64(v) => (v[a].is_nan() && v[b].is_nan()) || v[a] == v[b],
             _ => true,
         })
     };
     let mut drop = vec![false; t.len()];
-    let mut n_holiday = 0;
-    let mut n_dup = 0;
+    let (mut n_holiday, mut n_dup) = (0, 0);
     let mut first_holiday = None;
     for i in 0..t.len() {
-        let next_same_code = i + 1 < t.len() && same_code(&codes[i + 1], &codes[i]);
-        if !next_same_code {
+        if !(i + 1 < t.len() && same_code(&codes[i + 1], &codes[i])) {
             continue;
         }
         if dates[i] == dates[i + 1] {
@@ -783,70 +1003,79 @@ fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
         let d = days_to_date(dates[i].expect("date"));
         let holiday =
             matches!(d.weekday(), Weekday::Sat | Weekday::Sun) || (d.month() == 1 && d.day() == 1);
-        // find next kept row of same code
+        // the next kept row of the same code
         let mut k = i + 1;
         while k < t.len() && codes[k] == codes[i] && dates[k] == dates[i] {
             k += 1;
         }
-        if holiday && k < t.len() && codes[k] == codes[i] && same_values(&t, i, k) {
+        if holiday && k < t.len() && codes[k] == codes[i] && same_values(i, k) {
             drop[i] = true;
             n_holiday += 1;
             first_holiday.get_or_insert(format!("{} {}", codes[i].clone().unwrap_or_default(), d));
         }
     }
     if n_dup > 0 {
-        warn(
-            "duplicate",
+        f.warn(
+            WarningKind::Duplicate,
             None,
             format!("{n_dup} repeated (code, date) row(s); the first was kept"),
         );
     }
     if n_holiday > 0 {
-        warn(
-            "holiday_row",
+        f.warn(
+            WarningKind::HolidayRow,
             None,
-            format!("dropped {n_holiday} row(s) dated on a weekend/1 January that repeat the next trading day's values (first: {})", first_holiday.unwrap_or_default()),
+            format!(
+                "dropped {n_holiday} row(s) dated on a weekend/1 January that repeat the next trading day's values (first: {})",
+                first_holiday.unwrap_or_default()
+            ),
         );
     }
     if drop.iter().any(|&d| d) {
-        t = t.filter(|i| !drop[i]);
+        t.filter(|i| !drop[i])
+    } else {
+        t
     }
-    if ds == Dataset::Prices {
-        for name in ["open", "high", "low", "close"] {
-            let i = ds.column_index(name).expect("price column");
-            if let Column::F64(v) = &mut t.columns[i] {
-                let bad = v.iter().filter(|x| **x <= 0.0).count();
-                if bad > 0 {
-                    v.iter_mut()
-                        .filter(|x| **x <= 0.0)
-                        .for_each(|x| *x = f64::NAN);
-                    warn(
-                        "non_positive",
-                        Some(name),
-                        format!("{bad} non-positive {name} value(s) set to missing"),
-                    );
-                }
-            }
-        }
-        let codes = t.str_col("code");
-        let dates = t.date_col("date");
-        for (name, v, factor) in unit_series(&t) {
-            for (code, at, ratio) in unit_jumps(codes, &v, factor) {
-                let d = dates[at]
-                    .map(days_to_date)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default();
-                warn(
-                    "unit_jump",
-                    Some(name),
-                    format!(
-                        "{code}: {name} shifts by ×{ratio:.3e} from {d} on (a change of units?)"
-                    ),
-                );
-            }
+}
+
+/// Non-positive open / high / low / close become missing.
+fn blank_non_positive_prices(t: &mut Table, f: &mut Findings<'_>) {
+    for name in ["open", "high", "low", "close"] {
+        let i = Dataset::Prices.column_index(name).expect("price column");
+        let Column::F64(v) = &mut t.columns[i] else {
+            continue;
+        };
+        let bad = v.iter().filter(|x| **x <= 0.0).count();
+        if bad > 0 {
+            v.iter_mut()
+                .filter(|x| **x <= 0.0)
+                .for_each(|x| *x = f64::NAN);
+            f.warn(
+                WarningKind::NonPositive,
+                Some(name),
+                format!("{bad} non-positive {name} value(s) set to missing"),
+            );
         }
     }
-    t
+}
+
+/// Persistent shifts of a unit-bearing series (see [`unit_series`]).
+fn flag_unit_jumps(t: &Table, f: &mut Findings<'_>) {
+    let codes = t.str_col("code");
+    let dates = t.date_col("date");
+    for (name, v, factor) in unit_series(t) {
+        for (code, at, ratio) in unit_jumps(codes, &v, factor) {
+            let d = dates[at]
+                .map(days_to_date)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            f.warn(
+                WarningKind::UnitJump,
+                Some(name),
+                format!("{code}: {name} shifts by ×{ratio:.3e} from {d} on (a change of units?)"),
+            );
+        }
+    }
 }
 
 /// The series checked for unit changes, with their thresholds: the implied price

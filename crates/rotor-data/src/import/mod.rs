@@ -9,7 +9,7 @@ pub mod convert;
 pub mod reader;
 pub mod spec;
 
-pub use convert::{convert, Warning};
+pub use convert::{convert, Warning, WarningKind};
 pub use spec::{FileSpec, Layout, MappingFile, Period, Preset};
 
 use crate::error::{DataError, Result};

@@ -62,19 +62,8 @@ impl LineChart {
         super::finite_points(&self.series)
     }
 
-    pub(crate) fn svg(&self, id: &str, t: &str) -> String {
-        let h = self.height;
-        let band_legend = !self.bands.is_empty();
-        let (ml, mr, mt) = (64.0, 18.0, 44.0);
-        let mb = if band_legend { 50.0 } else { 28.0 };
-        let (px0, px1, py0, py1) = (ml, WIDTH - mr, h - mb, mt);
-        let mut s = open(id, h, self.points());
-        let title_at = s.len();
-        let (Some(&a), Some(&b)) = (self.x.first(), self.x.last()) else {
-            s.push_str(&title(t));
-            s.push_str("<g class=\"data\"></g><text x=\"480\" y=\"150\" text-anchor=\"middle\" fill=\"#999\">无数据 no data</text></svg>");
-            return s;
-        };
+    /// The data range (with the reference line and, for area charts, zero).
+    fn range(&self) -> (f64, f64) {
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for v in self.series.iter().flat_map(|s| s.values.iter()) {
             if v.is_finite() {
@@ -90,15 +79,28 @@ impl LineChart {
             lo = lo.min(0.0);
             hi = hi.max(0.0);
         }
+        (lo, hi)
+    }
+
+    pub(crate) fn svg(&self, id: &str, t: &str) -> String {
+        let h = self.height;
+        let band_legend = !self.bands.is_empty();
+        let (ml, mr, mt) = (64.0, 18.0, 44.0);
+        let mb = if band_legend { 50.0 } else { 28.0 };
+        let (px0, px1, py0, py1) = (ml, WIDTH - mr, h - mb, mt);
+        let mut s = open(id, h, self.points());
+        let (Some(&a), Some(&b)) = (self.x.first(), self.x.last()) else {
+            s.push_str(&title(t));
+            s.push_str("<g class=\"data\"></g><text x=\"480\" y=\"150\" text-anchor=\"middle\" fill=\"#999\">无数据 no data</text></svg>");
+            return s;
+        };
+        let (lo, hi) = self.range();
         let log = self.log && !self.fill && lo > 0.0 && hi / lo > 4.0;
-        s.insert_str(
-            title_at,
-            &title(&if log {
-                format!("{t}（对数坐标）")
-            } else {
-                t.to_string()
-            }),
-        );
+        s.push_str(&title(&if log {
+            format!("{t}（对数坐标）")
+        } else {
+            t.to_string()
+        }));
         let (ticks, step) = if log {
             (log_ticks(lo, hi), f64::NAN)
         } else {
@@ -123,25 +125,8 @@ impl LineChart {
             p1: px1,
             log: false,
         };
-        // bands
         if band_legend {
-            s.push_str("<g class=\"bands\">");
-            for bd in &self.bands {
-                let (u, v) = (xs.at(day(bd.from).max(x0)), xs.at(day(bd.to).min(x1)));
-                if v > u {
-                    let _ = write!(
-                        s,
-                        "<rect x=\"{u:.1}\" y=\"{py1:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{}\"><title>{} {} → {}</title></rect>",
-                        v - u,
-                        py0 - py1,
-                        bd.color,
-                        esc(&bd.label),
-                        bd.from,
-                        bd.to
-                    );
-                }
-            }
-            s.push_str("</g>");
+            self.draw_bands(&mut s, &xs, (x0, x1), (py0, py1));
         }
         // grid and y labels
         for &tv in &ticks {
@@ -164,12 +149,43 @@ impl LineChart {
             let y = ys.at(r);
             let _ = write!(s, "<line x1=\"{px0}\" x2=\"{px1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>");
         }
-        // data
+        self.draw_lines(&mut s, &xs, &ys);
+        s.push_str(&series_legend(&self.series, 20.0, WIDTH - mr));
+        if band_legend {
+            self.band_legend(&mut s, px0, h - 12.0);
+        }
+        s.push_str("</svg>");
+        s
+    }
+
+    /// The label bands behind the plot.
+    fn draw_bands(&self, s: &mut String, xs: &Scale, (x0, x1): (f64, f64), (py0, py1): (f64, f64)) {
+        s.push_str("<g class=\"bands\">");
+        for bd in &self.bands {
+            let (u, v) = (xs.at(day(bd.from).max(x0)), xs.at(day(bd.to).min(x1)));
+            if v > u {
+                let _ = write!(
+                    s,
+                    "<rect x=\"{u:.1}\" y=\"{py1:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{}\"><title>{} {} → {}</title></rect>",
+                    v - u,
+                    py0 - py1,
+                    bd.color,
+                    esc(&bd.label),
+                    bd.from,
+                    bd.to
+                );
+            }
+        }
+        s.push_str("</g>");
+    }
+
+    /// The series as paths (areas under them for filled charts), in `g.data`.
+    fn draw_lines(&self, s: &mut String, xs: &Scale, ys: &Scale) {
         s.push_str("<g class=\"data\" fill=\"none\">");
         let xp: Vec<f64> = self.x.iter().map(|d| xs.at(day(*d))).collect();
         for (k, se) in self.series.iter().enumerate() {
             let c = se.colour(k);
-            let segs = segments(&xp, &se.values, &ys);
+            let segs = segments(&xp, &se.values, ys);
             if segs.is_empty() {
                 continue;
             }
@@ -198,39 +214,31 @@ impl LineChart {
                 s,
                 "<path d=\"{d}\" stroke=\"{c}\" stroke-width=\"{}\"{} stroke-linejoin=\"round\"><title>{}</title></path>",
                 se.width,
-                if se.dashed {
-                    " stroke-dasharray=\"5 3\""
-                } else {
-                    ""
-                },
+                if se.dashed { " stroke-dasharray=\"5 3\"" } else { "" },
                 esc(&se.name)
             );
         }
         s.push_str("</g>");
-        // legends
-        s.push_str(&series_legend(&self.series, 20.0, WIDTH - mr));
-        if band_legend {
-            let mut seen: Vec<(String, String)> = Vec::new();
-            for bd in &self.bands {
-                if !seen.iter().any(|(l, _)| *l == bd.label) {
-                    seen.push((bd.label.clone(), bd.color.clone()));
-                }
-            }
-            let mut x = px0;
-            let y = h - 12.0;
-            for (l, c) in seen {
-                let _ = write!(
-                    s,
-                    "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{c}\" stroke=\"#bbb\"/><text x=\"{:.1}\" y=\"{y:.1}\" fill=\"#444\">{}</text>",
-                    y - 9.0,
-                    x + 18.0,
-                    esc(&l)
-                );
-                x += 32.0 + text_w(&l, 12.0);
+    }
+
+    /// One legend entry per distinct band label.
+    fn band_legend(&self, s: &mut String, mut x: f64, y: f64) {
+        let mut seen: Vec<(String, String)> = Vec::new();
+        for bd in &self.bands {
+            if !seen.iter().any(|(l, _)| *l == bd.label) {
+                seen.push((bd.label.clone(), bd.color.clone()));
             }
         }
-        s.push_str("</svg>");
-        s
+        for (l, c) in seen {
+            let _ = write!(
+                s,
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"14\" height=\"10\" fill=\"{c}\" stroke=\"#bbb\"/><text x=\"{:.1}\" y=\"{y:.1}\" fill=\"#444\">{}</text>",
+                y - 9.0,
+                x + 18.0,
+                esc(&l)
+            );
+            x += 32.0 + text_w(&l, 12.0);
+        }
     }
 }
 

@@ -9,19 +9,37 @@
 //! * `factor_availability.csv`: per date and family, how many indices have a value;
 //! * `quantiles_by_regime.csv`: the composite's quintile mean returns by regime.
 
-use super::signal::Rotation;
-use super::SignalKind;
+use super::{RotationParams, SignalKind};
+use chrono::NaiveDate;
 use rotor_core::frame::{Column, Frame};
 use rotor_core::Panel;
 use rotor_engine::note::{Note, NoteKind};
 use rotor_engine::strategy::{Diagnostics, RecoExtras, RunRecord};
 use rotor_eval::signal::{ic_by_label, period_stats, quantiles_by_label};
+use rotor_factors::{FactorHistory, Presence};
 use rotor_factors::{FactorSet, Family};
-use rotor_regime::{Regime, RegimeRow, State};
+use rotor_regime::RegimeRow;
+use rotor_regime::{Regime, State};
+use rotor_selection::CompositeAt;
 use std::collections::BTreeMap;
 
+/// What a rotation run recorded, for its diagnostics.
+pub(super) struct Record<'a> {
+    pub p: &'a RotationParams,
+    pub universe: &'a [String],
+    pub presence: Option<Presence>,
+    /// Whether the yield, M2 and TSF-stock series were loaded.
+    pub macro_present: (bool, bool, bool),
+    pub history: &'a FactorHistory,
+    pub composites: &'a [CompositeAt],
+    pub regimes: &'a [RegimeRow],
+    pub scores: &'a [Vec<f64>],
+    pub dates: &'a [NaiveDate],
+    pub file_matched: usize,
+}
+
 /// Everything [`Diagnostics`] holds for a rotation run.
-pub(super) fn diagnostics(r: &Rotation, run: &RunRecord<'_>) -> Diagnostics {
+pub(super) fn diagnostics(r: &Record<'_>, run: &RunRecord<'_>) -> Diagnostics {
     let mut d = Diagnostics {
         label_title: Some("宏观环境".into()),
         label_names: Regime::ALL
@@ -35,7 +53,7 @@ pub(super) fn diagnostics(r: &Rotation, run: &RunRecord<'_>) -> Diagnostics {
     let fs = (r.p.signal.kind == SignalKind::Composite)
         .then(|| {
             r.presence
-                .map(|p| r.history.finish(&r.universe, &p, &r.p.factors))
+                .map(|p| r.history.finish(r.universe, &p, &r.p.factors))
         })
         .flatten();
     if let Some(fs) = &fs {
@@ -72,9 +90,9 @@ pub(super) fn diagnostics(r: &Rotation, run: &RunRecord<'_>) -> Diagnostics {
         ));
     }
     if !r.regimes.is_empty() {
-        d.frames.push(regime_frame(&r.regimes));
+        d.frames.push(regime_frame(r.regimes));
     }
-    let score = panel(&r.dates, &r.universe, &r.scores);
+    let score = panel(r.dates, r.universe, r.scores);
     d.frames
         .push(factor_by_regime_frame(r, fs.as_ref(), &score, run));
     d.frames.push(quantiles_frame(&score, run));
@@ -83,7 +101,7 @@ pub(super) fn diagnostics(r: &Rotation, run: &RunRecord<'_>) -> Diagnostics {
 }
 
 /// Notes on the regime inputs.
-fn regime_notes(r: &Rotation) -> Vec<Note> {
+fn regime_notes(r: &Record<'_>) -> Vec<Note> {
     let ids = &r.p.macro_series;
     let (y, m2, tsf) = r.macro_present;
     let mut v = Vec::new();
@@ -188,7 +206,7 @@ fn regime_order() -> Vec<String> {
 
 /// RankIC and quintile spread by regime of every sub-factor, family and the composite.
 fn factor_by_regime_frame(
-    r: &Rotation,
+    r: &Record<'_>,
     fs: Option<&FactorSet>,
     score: &Panel,
     run: &RunRecord<'_>,
@@ -211,7 +229,7 @@ fn factor_by_regime_frame(
                 .collect();
             factors.push((
                 format!("family:{}", f.name()),
-                panel(&r.dates, &r.universe, &rows),
+                panel(r.dates, r.universe, &rows),
             ));
         }
     }
@@ -281,7 +299,7 @@ fn quantiles_frame(score: &Panel, run: &RunRecord<'_>) -> Frame {
 }
 
 /// Family scores and the sub-factors used at the last signal date.
-fn reco(r: &Rotation) -> RecoExtras {
+fn reco(r: &Record<'_>) -> RecoExtras {
     let Some(c) = r.composites.last() else {
         return RecoExtras::default();
     };

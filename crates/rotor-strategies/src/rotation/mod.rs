@@ -29,7 +29,8 @@ pub use diagnostics::regime_frame;
 
 use rotor_data::view::Field;
 use rotor_engine::config::{resolve_path, EngineConfig, StrategyFile};
-use rotor_engine::strategy::{BuildCtx, DataNeeds, Strategy, StrategyParams};
+use rotor_engine::plan::StrategyParams;
+use rotor_engine::strategy::{BuildCtx, DataNeeds, Strategy};
 use rotor_engine::Result;
 use rotor_factors::{FactorConfig, Family};
 use rotor_regime::{RegimeConfig, RegimeSeries};

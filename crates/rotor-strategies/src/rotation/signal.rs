@@ -22,20 +22,20 @@ struct Previous {
 
 /// A running rotation.
 pub struct Rotation {
-    pub(super) p: RotationParams,
-    pub(super) universe: Vec<String>,
+    p: RotationParams,
+    universe: Vec<String>,
     price: Field,
     classifier: Classifier,
     /// Set at the first date (presence is a property of the loaded view).
     selector: Option<Selector>,
-    pub(super) presence: Option<Presence>,
-    pub(super) macro_present: (bool, bool, bool),
-    pub(super) history: FactorHistory,
-    pub(super) composites: Vec<CompositeAt>,
-    pub(super) regimes: Vec<RegimeRow>,
-    pub(super) scores: Vec<Vec<f64>>,
-    pub(super) dates: Vec<NaiveDate>,
-    pub(super) file_matched: usize,
+    presence: Option<Presence>,
+    macro_present: (bool, bool, bool),
+    history: FactorHistory,
+    composites: Vec<CompositeAt>,
+    regimes: Vec<RegimeRow>,
+    scores: Vec<Vec<f64>>,
+    dates: Vec<NaiveDate>,
+    file_matched: usize,
     prev: Option<Previous>,
 }
 
@@ -227,6 +227,18 @@ impl Strategy for Rotation {
     }
 
     fn finish(&mut self, run: &RunRecord<'_>) -> Diagnostics {
-        super::diagnostics::diagnostics(self, run)
+        let record = super::diagnostics::Record {
+            p: &self.p,
+            universe: &self.universe,
+            presence: self.presence,
+            macro_present: self.macro_present,
+            history: &self.history,
+            composites: &self.composites,
+            regimes: &self.regimes,
+            scores: &self.scores,
+            dates: &self.dates,
+            file_matched: self.file_matched,
+        };
+        super::diagnostics::diagnostics(&record, run)
     }
 }
