@@ -587,8 +587,17 @@ fn finish_run(
         labels: &labels,
         fwd: &fwd,
     };
-    let diagnostics = strategy.finish(&record);
+    let mut diagnostics = strategy.finish(&record);
     notes.extend(diagnostics.notes.iter().cloned());
+    if book
+        .steps
+        .iter()
+        .any(|s| matches!(s.decision, Decision::Scores(_)))
+    {
+        diagnostics
+            .frames
+            .extend(score_evaluation(&score, &fwd, &labels, &diagnostics));
+    }
     let last_etf = match (dates.last(), etf_map.is_empty()) {
         (Some(&t), false) => {
             let at = ld.view.at(t);
@@ -615,6 +624,64 @@ fn finish_run(
         diagnostics,
         notes,
     })
+}
+
+/// The driving score of a scores strategy evaluated at its signal dates, overall and by
+/// label ([`rotor_eval::signal`]): `score_by_label` (RankIC statistics and the mean
+/// top-minus-bottom quintile return) and `score_quantiles_by_label` (quintile means).
+fn score_evaluation(
+    score: &Panel,
+    fwd: &Panel,
+    labels: &[Option<String>],
+    d: &Diagnostics,
+) -> Vec<rotor_core::frame::Frame> {
+    use rotor_core::frame::{Column, Frame};
+    use rotor_eval::signal::{ic_by_label, period_stats, quantiles_by_label};
+    let mut order: Vec<String> = d.label_names.keys().cloned().collect();
+    for l in labels.iter().flatten() {
+        if !order.contains(l) {
+            order.push(l.clone());
+        }
+    }
+    let stats = period_stats(score, fwd, 5);
+    let ic = ic_by_label(&stats, labels, &order);
+    let q = quantiles_by_label(&stats, labels, &order);
+    let by = Frame::new("score_by_label")
+        .with(
+            "label",
+            Column::Text(ic.iter().map(|x| x.label.clone()).collect()),
+        )
+        .with("n", Column::Int(ic.iter().map(|x| x.n as i64).collect()))
+        .with(
+            "ic_mean",
+            Column::Num(ic.iter().map(|x| x.ic_mean).collect()),
+        )
+        .with("ic_std", Column::Num(ic.iter().map(|x| x.ic_std).collect()))
+        .with("icir", Column::Num(ic.iter().map(|x| x.icir).collect()))
+        .with(
+            "win_rate",
+            Column::Num(ic.iter().map(|x| x.win_rate).collect()),
+        )
+        .with(
+            "top_minus_bottom",
+            Column::Num(ic.iter().map(|x| x.top_minus_bottom).collect()),
+        );
+    let mut qf = Frame::new("score_quantiles_by_label")
+        .with(
+            "label",
+            Column::Text(q.iter().map(|x| x.label.clone()).collect()),
+        )
+        .with(
+            "dates",
+            Column::Int(q.iter().map(|x| x.dates as i64).collect()),
+        );
+    for k in 0..5 {
+        qf.push(
+            format!("q{}", k + 1),
+            Column::Num(q.iter().map(|x| x.means[k]).collect()),
+        );
+    }
+    vec![by, qf]
 }
 
 /// Is `last` the last trading day of its month? Yes when the next calendar day is in

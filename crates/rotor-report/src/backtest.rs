@@ -32,7 +32,12 @@ use std::collections::BTreeMap;
 
 /// Strategy tables the report shows in sections of their own (the rest get a generic
 /// table section, except the ones listed as tables only).
-const OWN_SECTIONS: [&str; 3] = ["factor_by_regime", "quantiles_by_regime", "regime"];
+const OWN_SECTIONS: [&str; 4] = [
+    "factor_by_regime",
+    "score_quantiles_by_label",
+    "regime",
+    "score_by_label",
+];
 const TABLES_ONLY: [&str; 1] = ["factor_availability"];
 
 fn sign(x: f64) -> i8 {
@@ -94,8 +99,11 @@ pub fn report(a: &RunArtifacts) -> Report {
         a.frame("factor_by_regime")
             .and_then(|f| factor_section(a, f)),
     );
+    if a.frame("factor_by_regime").is_none() {
+        sections.extend(a.frame("score_by_label").and_then(|f| score_section(a, f)));
+    }
     sections.extend(
-        a.frame("quantiles_by_regime")
+        a.frame("score_quantiles_by_label")
             .and_then(|f| quantile_section(a, f)),
     );
     sections.push(recommendation_section(a));
@@ -704,9 +712,58 @@ fn factor_detail_table(f: &Frame) -> Table {
     t
 }
 
+/// 8'. For a strategy without a factor table: the score's RankIC by label.
+fn score_section(a: &RunArtifacts, f: &Frame) -> Option<Section> {
+    let labels = f.texts("label")?;
+    if labels.is_empty() {
+        return None;
+    }
+    let get = |c: &str| f.nums(c).map(|v| v.to_vec()).unwrap_or_default();
+    let (ic, icir, win, tmb) = (
+        get("ic_mean"),
+        get("icir"),
+        get("win_rate"),
+        get("top_minus_bottom"),
+    );
+    let n: Vec<i64> = match f.get("n") {
+        Some(Column::Int(v)) => v.clone(),
+        _ => vec![0; labels.len()],
+    };
+    let mut t = Table::new(
+        "得分的 RankIC（每个信号日对下一信号日的收益，按信号日的标签分组）",
+        "得分评估",
+        &[
+            "标签",
+            "期数",
+            "RankIC 均值",
+            "ICIR",
+            "IC 胜率",
+            "Q5−Q1 每期",
+        ],
+    );
+    for (i, l) in labels.iter().enumerate() {
+        let name = if l == "All" {
+            "全样本".to_string()
+        } else {
+            a.label_name(l)
+        };
+        t.rows.push(vec![
+            Cell::text(name),
+            Cell::Int(n[i]),
+            Cell::Num(ic[i], 4),
+            Cell::Num(icir[i], 3),
+            Cell::PctPlain(win[i]),
+            Cell::Pct(tmb[i]),
+        ]);
+    }
+    let mut s = Section::new("factors", "得分评估");
+    s.blocks.push(Block::Table(t));
+    Some(s)
+}
+
 /// 9. Quintile returns of the score by label.
 fn quantile_section(a: &RunArtifacts, f: &Frame) -> Option<Section> {
-    let labels = f.texts("regime")?;
+    let labels = f.texts("label")?;
     if labels.is_empty() {
         return None;
     }

@@ -6,8 +6,10 @@
 //!   each signal date against the index return to the next signal date, grouped by the
 //!   regime known at the signal date, with the mean top-minus-bottom quintile return
 //!   ([`rotor_eval::signal`]);
-//! * `factor_availability.csv`: per date and family, how many indices have a value;
-//! * `quantiles_by_regime.csv`: the composite's quintile mean returns by regime.
+//! * `factor_availability.csv`: per date and family, how many indices have a value.
+//!
+//! (The engine adds the evaluation of the composite itself by regime for every scores
+//! strategy: `score_by_label.csv`, `score_quantiles_by_label.csv`.)
 
 use super::{RotationParams, SignalKind};
 use chrono::NaiveDate;
@@ -15,7 +17,7 @@ use rotor_core::frame::{Column, Frame};
 use rotor_core::Panel;
 use rotor_engine::note::{Note, NoteKind};
 use rotor_engine::strategy::{Diagnostics, RecoExtras, RunRecord};
-use rotor_eval::signal::{ic_by_label, period_stats, quantiles_by_label};
+use rotor_eval::signal::{ic_by_label, period_stats};
 use rotor_factors::{FactorHistory, Presence};
 use rotor_factors::{FactorSet, Family};
 use rotor_regime::RegimeRow;
@@ -95,7 +97,6 @@ pub(super) fn diagnostics(r: &Record<'_>, run: &RunRecord<'_>) -> Diagnostics {
     let score = panel(r.dates, r.universe, r.scores);
     d.frames
         .push(factor_by_regime_frame(r, fs.as_ref(), &score, run));
-    d.frames.push(quantiles_frame(&score, run));
     d.reco = reco(r);
     d
 }
@@ -271,31 +272,6 @@ fn factor_by_regime_frame(
             "top_minus_bottom",
             Column::Num(rows.iter().map(|x| x.1.top_minus_bottom).collect()),
         )
-}
-
-/// The score's quintile mean returns by regime.
-fn quantiles_frame(score: &Panel, run: &RunRecord<'_>) -> Frame {
-    let q = quantiles_by_label(
-        &period_stats(score, run.fwd, 5),
-        run.labels,
-        &regime_order(),
-    );
-    let mut f = Frame::new("quantiles_by_regime")
-        .with(
-            "regime",
-            Column::Text(q.iter().map(|x| x.label.clone()).collect()),
-        )
-        .with(
-            "dates",
-            Column::Int(q.iter().map(|x| x.dates as i64).collect()),
-        );
-    for k in 0..5 {
-        f.push(
-            format!("q{}", k + 1),
-            Column::Num(q.iter().map(|x| x.means[k]).collect()),
-        );
-    }
-    f
 }
 
 /// Family scores and the sub-factors used at the last signal date.
