@@ -206,12 +206,23 @@ impl RunArtifacts {
 
     /// The display name of a series (Chinese, as in the source report).
     pub fn series_name(&self, k: SeriesKind) -> String {
+        let s = strategy_label(&self.kind);
         match k {
-            SeriesKind::Strategy => "轮动组合（扣费）".into(),
-            SeriesKind::StrategyGross => "轮动组合（费前）".into(),
+            SeriesKind::Strategy => format!("{s}（扣费）"),
+            SeriesKind::StrategyGross => format!("{s}（费前）"),
             SeriesKind::EqualWeight => "等权组合".into(),
             SeriesKind::Benchmark => self.benchmark.1.clone(),
         }
+    }
+}
+
+/// The strategy's name in Chinese headers: 轮动组合 (the source report's) for the rotation,
+/// 策略组合 for any other kind.
+pub fn strategy_label(kind: &str) -> &'static str {
+    if kind == "rotation" {
+        "轮动组合"
+    } else {
+        "策略组合"
     }
 }
 
@@ -310,8 +321,9 @@ pub fn summary(name: &str, kind: &str, out: &RunOutput) -> Summary {
     s
 }
 
-/// The yearly table (see the module docs).
-pub fn yearly(p: &Perf, last_month_whole: bool, bench_label: &str) -> Yearly {
+/// The yearly table (see the module docs); `strategy` names the strategy's column
+/// ([`strategy_label`]).
+pub fn yearly(p: &Perf, last_month_whole: bool, bench_label: &str, strategy: &str) -> Yearly {
     let (md, m) = monthly(p);
     let mut series: Vec<&[f64]> = Vec::new();
     let mut zh: Vec<String> = vec!["年份".into()];
@@ -321,7 +333,7 @@ pub fn yearly(p: &Perf, last_month_whole: bool, bench_label: &str) -> Yearly {
     for (k, name_zh, name_en) in [
         (
             SeriesKind::Strategy,
-            "轮动组合收益率".to_string(),
+            format!("{strategy}收益率"),
             "rotation",
         ),
         (
@@ -341,11 +353,17 @@ pub fn yearly(p: &Perf, last_month_whole: bool, bench_label: &str) -> Yearly {
         en.push(name_en.into());
         match k {
             SeriesKind::EqualWeight => {
-                ex_zh.push("轮动超等权收益率".to_string());
+                ex_zh.push(format!(
+                    "{}超等权收益率",
+                    &strategy[..strategy.len() - "组合".len()]
+                ));
                 ex_en.push("excess_vs_equal_weight".to_string());
             }
             SeriesKind::Benchmark => {
-                ex_zh.push(format!("轮动超{bench_label}收益率"));
+                ex_zh.push(format!(
+                    "{}超{bench_label}收益率",
+                    &strategy[..strategy.len() - "组合".len()]
+                ));
                 ex_en.push("excess_vs_benchmark".to_string());
             }
             _ => {}
@@ -442,7 +460,14 @@ pub fn build(plan: &Plan, fingerprint: &BTreeMap<String, String>, out: &RunOutpu
     let yearly = out
         .perf
         .as_ref()
-        .map(|p| yearly(p, out.last_month_whole, &bl))
+        .map(|p| {
+            yearly(
+                p,
+                out.last_month_whole,
+                &bl,
+                strategy_label(&plan.engine.strategy.kind),
+            )
+        })
         .unwrap_or_default();
     let d = &out.diagnostics;
     RunArtifacts {

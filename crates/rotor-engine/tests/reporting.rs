@@ -84,7 +84,7 @@ fn summary_wiring_and_yearly_headers() {
     );
     assert!((ex(SeriesKind::Benchmark).monthly_win_rate - 2.0 / 3.0).abs() < 1e-12);
     // the yearly headers name the benchmark (沪深300 for the CSI 300 codes)
-    let y = yearly(&p, true, "沪深300");
+    let y = yearly(&p, true, "沪深300", "轮动组合");
     assert_eq!(y.zh[3], "沪深300收益率");
     assert_eq!(y.zh[5], "轮动超沪深300收益率");
     assert_eq!(y.en[3], "benchmark");
@@ -96,6 +96,8 @@ fn summary_wiring_and_yearly_headers() {
     assert_eq!(y.rows[0].label, "2020 (2–4月)");
     assert_eq!(y.rows[0].label_en, "2020 (Feb–Apr)");
     assert!(y.rows[0].partial);
-    let y = yearly(&p, true, "000905.SH");
+    let y = yearly(&p, true, "000905.SH", "策略组合");
+    assert_eq!(y.zh[1], "策略组合收益率");
+    assert_eq!(y.zh[4], "策略超等权收益率");
     assert_eq!(y.zh[3], "000905.SH收益率");
 }

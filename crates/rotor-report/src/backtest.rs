@@ -25,7 +25,7 @@ use crate::doc::{Block, Cell, Report, Section, Table};
 use crate::labels::{bands, bar_color};
 use chrono::{Datelike, NaiveDate};
 use rotor_core::frame::{Column, Frame};
-use rotor_engine::artifacts::RunArtifacts;
+use rotor_engine::artifacts::{strategy_label, RunArtifacts};
 use rotor_engine::perf::SeriesKind;
 use rotor_metrics::stats::drawdown::{drawdown_path, nav_path};
 use std::collections::BTreeMap;
@@ -242,10 +242,14 @@ fn nav_section(a: &RunArtifacts, p: &rotor_engine::perf::Perf, bands: &[Band]) -
     let nav = |k: SeriesKind| p.returns(k).map(nav_path);
     let mut series = Vec::new();
     if let Some(v) = nav(SeriesKind::Strategy) {
-        series.push(Series::new("轮动组合", v).color(PALETTE[0]));
+        series.push(Series::new(strategy_label(&a.kind), v).color(PALETTE[0]));
     }
     if let Some(v) = nav(SeriesKind::StrategyGross) {
-        series.push(Series::new("轮动组合（费前）", v).color("#e08c8a").dashed());
+        series.push(
+            Series::new(format!("{}（费前）", strategy_label(&a.kind)), v)
+                .color("#e08c8a")
+                .dashed(),
+        );
     }
     if let Some(v) = nav(SeriesKind::EqualWeight) {
         series.push(Series::new("等权组合", v).color(PALETTE[1]));
@@ -274,7 +278,7 @@ fn drawdown_section(a: &RunArtifacts, p: &rotor_engine::perf::Perf) -> Section {
     let dd = |k: SeriesKind| p.returns(k).map(|r| drawdown_path(&nav_path(r)));
     let mut series = Vec::new();
     if let Some(v) = dd(SeriesKind::Strategy) {
-        series.push(Series::new("轮动组合", v).color(PALETTE[0]));
+        series.push(Series::new(strategy_label(&a.kind), v).color(PALETTE[0]));
     }
     if let Some(v) = dd(SeriesKind::Benchmark) {
         series.push(Series::new(a.benchmark.1.clone(), v).color(PALETTE[2]));
@@ -300,12 +304,12 @@ fn relative_section(
     for (k, name, color) in [
         (
             SeriesKind::EqualWeight,
-            "轮动 / 等权".to_string(),
+            format!("{} / 等权", strategy_label(&a.kind)),
             PALETTE[1],
         ),
         (
             SeriesKind::Benchmark,
-            format!("轮动 / {}", a.benchmark.1),
+            format!("{} / {}", strategy_label(&a.kind), a.benchmark.1),
             PALETTE[2],
         ),
     ] {
