@@ -16,6 +16,12 @@
 //! | `source_disagreement` | warning | two sources of one unadjusted code differ by more than 0.1 % on a common date |
 //! | `ends_early` | info | a price series ends > 60 trading days before the calendar |
 //!
+//! Besides the datasets, the store's layout is checked ([`LayoutFinding`]): a file inside
+//! a dataset folder other than `data.parquet` is an error (it breaks
+//! `pd.read_parquet("store/<dataset>")`), anything else at the root that rotor did not
+//! write is a warning, and what an import that did not finish left behind (never seen by
+//! readers, removed by the next import) is information.
+//!
 //! `data check` exits non-zero only when an error is found.
 
 use crate::calendar::TradingCalendar;
@@ -132,6 +138,19 @@ pub struct CheckReport {
     pub coverage: Vec<Coverage>,
     /// Findings, errors first.
     pub findings: Vec<Finding>,
+    /// Files and folders in the store that rotor did not write.
+    pub layout: Vec<LayoutFinding>,
+}
+
+/// A foreign file or folder in the store.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LayoutFinding {
+    /// Error inside a dataset folder (pandas would read it), warning elsewhere.
+    pub severity: Severity,
+    /// Path relative to the store root.
+    pub path: String,
+    /// Text.
+    pub message: String,
 }
 
 impl CheckReport {
@@ -141,6 +160,11 @@ impl CheckReport {
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count()
+            + self
+                .layout
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .count()
     }
     /// Number of warnings.
     pub fn warnings(&self) -> usize {
@@ -148,6 +172,11 @@ impl CheckReport {
             .iter()
             .filter(|f| f.severity == Severity::Warning)
             .count()
+            + self
+                .layout
+                .iter()
+                .filter(|f| f.severity == Severity::Warning)
+                .count()
     }
 }
 
@@ -283,7 +312,49 @@ pub fn check(store: &Store, calendar: Option<(&str, &TradingCalendar)>) -> Resul
             .then(a.series.cmp(&b.series))
             .then(a.kind.cmp(&b.kind))
     });
+    rep.layout = layout_findings(store);
     Ok(rep)
+}
+
+/// Foreign entries of the store and a crashed writer's remains (see the module docs).
+fn layout_findings(store: &Store) -> Vec<LayoutFinding> {
+    let remains = store.remains().into_iter().map(|p| {
+        let path = p
+            .strip_prefix(store.root())
+            .unwrap_or(&p)
+            .display()
+            .to_string();
+        LayoutFinding {
+            severity: Severity::Info,
+            message: format!(
+                "`{path}` was left by an import that did not finish; readers do not see it \
+                 and the next import removes it"
+            ),
+            path,
+        }
+    });
+    let foreign = store.foreign_entries().into_iter().map(|p| {
+        let rel = p.strip_prefix(store.root()).unwrap_or(&p);
+        let in_dataset = rel.components().count() > 1;
+        let path = rel.display().to_string();
+        if in_dataset {
+            LayoutFinding {
+                severity: Severity::Error,
+                message: format!(
+                    "`{path}` is not rotor's: it sits in a dataset folder, where pandas / \
+                         pyarrow readers of the folder would read it; remove it"
+                ),
+                path,
+            }
+        } else {
+            LayoutFinding {
+                severity: Severity::Warning,
+                message: format!("`{path}` is not part of the store (rotor did not write it)"),
+                path,
+            }
+        }
+    });
+    foreign.chain(remains).collect()
 }
 
 fn groups(keys: &[String]) -> Vec<(usize, usize)> {

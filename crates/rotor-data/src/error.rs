@@ -9,8 +9,19 @@ pub type Result<T, E = DataError> = std::result::Result<T, E>;
 /// Errors of importing, storing and reading data.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
+    /// Another process is writing the store and waiting was not asked for.
+    #[error("store {} is being written by {holder}; try again when it has finished (or wait for it)", store.display())]
+    Locked {
+        /// Store root.
+        store: PathBuf,
+        /// Who holds the lock.
+        holder: String,
+    },
     /// A cell could not be parsed.
-    #[error("{file}: row {row}, column `{column}`: expected {expected}, found `{found}`")]
+    #[error(
+        "{file}: row {row}, column `{column}`{}: expected {expected}, found `{found}`",
+        cell_ref(.cell)
+    )]
     Cell {
         /// Input file.
         file: PathBuf,
@@ -18,6 +29,8 @@ pub enum DataError {
         row: usize,
         /// Column header.
         column: String,
+        /// The spreadsheet cell (`Sheet1!F17`) for XLSX input.
+        cell: Option<Box<str>>,
         /// What was expected.
         expected: String,
         /// What was found (truncated).
@@ -79,4 +92,11 @@ impl DataError {
             source,
         }
     }
+}
+
+/// ` (cell Sheet1!F17)` for spreadsheet errors, nothing otherwise.
+fn cell_ref(cell: &Option<Box<str>>) -> String {
+    cell.as_ref()
+        .map(|c| format!(" (cell {c})"))
+        .unwrap_or_default()
 }

@@ -1,21 +1,35 @@
-//! The on-disk store: one folder per dataset holding `data.parquet` (sorted by key), plus
-//! `manifest.json` listing every imported file with its fingerprint.
+//! The on-disk store: one dataset per folder, each a single sorted `data.parquet`, plus
+//! `manifest.json` listing every imported file with its fingerprint — readable by pandas,
+//! polars or DuckDB as it is (`pd.read_parquet("store/prices")`).
 //!
 //! ```text
 //! store/
-//!   manifest.json
-//!   prices/data.parquet      <- pandas.read_parquet("store/prices") works
-//!   macro/data.parquet
-//!   ...
+//!   prices        -> .current/prices           fixed links: what readers open
+//!   macro         -> .current/macro
+//!   manifest.json -> .current/manifest.json
+//!   .current      -> .gen/000007               the one pointer a commit switches
+//!   .gen/000007/prices/data.parquet            generation 7 (unchanged files hard-linked)
+//!   .gen/000006/...                            kept for readers still on it
+//!   .lock                                      held by the writer
 //! ```
 //!
-//! **Atomicity.** An import merges every touched dataset in memory, writes each result
-//! to `data.parquet.tmp` beside the target, and only when all were written renames them
-//! into place (a rename within one folder is atomic on POSIX). A parse error, a conflict
-//! under `--on-conflict error`, or a crash before the renames leaves the store unchanged.
+//! **Atomic commits.** A commit takes the store's exclusive lock (a second writer waits,
+//! saying so, or fails clearly with [`Store::set_wait`] off), reads the *current*
+//! generation, merges, writes every changed dataset and the manifest into a new
+//! generation staged under `.gen/.tmp-…` (unchanged datasets hard-linked), renames it into
+//! place, and then switches `.current` with one atomic rename. A crash at any instant
+//! leaves either the old store or the new one, never a mix; work files never sit where
+//! readers look (`.gen` and `.tmp-` names start with a dot, which pyarrow ignores, and
+//! the dataset links resolve to a finished generation). The next writer removes crashed
+//! staging and orphaned generations. Readers pin the generation current when they open
+//! the store, so a load of several datasets is one consistent snapshot; the two
+//! generations before the current one are kept for readers still on them.
 //!
 //! **Idempotence.** Rows are merged by the dataset key ([`crate::schema`]); re-importing
-//! a file adds nothing and rewrites nothing.
+//! a file adds nothing and rewrites nothing (no new generation).
+//!
+//! A store written by an earlier rotor (real `prices/data.parquet` folders) is moved into
+//! generation 1 by its first commit; until then it is read as it is.
 
 use crate::error::{DataError, Result};
 use crate::parquet_io::{read_table, write_table};
@@ -24,8 +38,9 @@ use crate::table::{Conflict, ConflictPolicy, MergeStats, Table};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// FNV-1a 64-bit hash of bytes, as 16 hex digits: a cheap, dependency-free
 /// fingerprint of input files (not cryptographic).
@@ -69,18 +84,135 @@ pub struct CommitReport {
     pub conflicts: BTreeMap<Dataset, Vec<Conflict>>,
 }
 
+/// The pointer to the current generation.
+const CURRENT: &str = ".current";
+/// Generations.
+const GENS: &str = ".gen";
+/// The writer's lock.
+const LOCK: &str = ".lock";
+/// Prefix of a link being replaced (`.tmp-link-prices`), renamed over the link.
+const LINK_TMP: &str = ".tmp-link-";
+/// Prefix of a generation being staged (`.gen/.tmp-000007-<pid>`).
+const STAGE_TMP: &str = ".tmp-";
+/// Generations kept besides the current one (for readers still on them).
+const KEEP_PREVIOUS: u64 = 2;
+
+/// A test hook: the process aborts at the named commit step when `ROTOR_CRASH_AT` names
+/// it (`staged:<dataset>`, `staged:manifest`, `renamed`, `switched`, `linked`), so tests
+/// can kill a commit at every step.
+fn crash_point(step: &str) {
+    if std::env::var("ROTOR_CRASH_AT").is_ok_and(|v| v == step) {
+        std::process::abort();
+    }
+}
+
+/// Something to tell the user while waiting for another writer's lock.
+pub type WaitNotice = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// A store rooted at a folder.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Store {
     root: PathBuf,
+    /// The generation this handle reads (None: a store of the earlier layout, or empty).
+    gen: Arc<Mutex<Option<PathBuf>>>,
+    wait: bool,
+    notice: Option<WaitNotice>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("root", &self.root).finish()
+    }
+}
+
+/// The held writer's lock (released when dropped).
+struct WriterLock {
+    file: fs::File,
+}
+
+impl Drop for WriterLock {
+    fn drop(&mut self) {
+        // the holder's pid is only for a waiting writer's message: a store at rest has an
+        // empty lock file (byte-identical stores wherever they are made)
+        let _ = self.file.set_len(0);
+    }
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> DataError + '_ {
+    move |e| DataError::io(path, e)
+}
+
+/// fsync a file or folder (so a crash after the rename cannot lose the data renamed).
+fn sync(path: &Path) -> Result<()> {
+    fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(io(path))
+}
+
+/// The generation number of a `.gen/000007` path.
+fn gen_number(p: &Path) -> Option<u64> {
+    p.file_name()?.to_str()?.parse().ok()
+}
+
+/// Point `link` at `target`, atomically (a symlink renamed over the old one).
+fn relink(root: &Path, link: &str, target: &Path) -> Result<()> {
+    let tmp = root.join(format!("{LINK_TMP}{link}"));
+    let _ = fs::remove_file(&tmp);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(target, &tmp).map_err(io(&tmp))?;
+    #[cfg(not(unix))]
+    fs::write(&tmp, target.to_string_lossy().as_bytes()).map_err(io(&tmp))?;
+    let dst = root.join(link);
+    fs::rename(&tmp, &dst).map_err(io(&dst))
+}
+
+/// Where a link points (a symlink, or on other systems a pointer file).
+fn read_link(p: &Path) -> Option<PathBuf> {
+    match fs::symlink_metadata(p) {
+        Ok(m) if m.file_type().is_symlink() => fs::read_link(p).ok(),
+        Ok(m) if m.is_file() => fs::read_to_string(p).ok().map(|s| PathBuf::from(s.trim())),
+        _ => None,
+    }
 }
 
 impl Store {
-    /// Open (and create if needed) a store at `root`.
+    /// Open (and create if needed) a store at `root`, pinned to its current generation.
     pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
         let root = root.into();
-        fs::create_dir_all(&root).map_err(|e| DataError::io(&root, e))?;
-        Ok(Store { root })
+        fs::create_dir_all(&root).map_err(io(&root))?;
+        let s = Store {
+            gen: Arc::new(Mutex::new(None)),
+            root,
+            wait: true,
+            notice: None,
+        };
+        s.refresh();
+        Ok(s)
+    }
+
+    /// Wait for another writer's lock (true, the default) or fail at once.
+    pub fn set_wait(&mut self, wait: bool) {
+        self.wait = wait;
+    }
+
+    /// Called with a message when a commit has to wait for another writer.
+    pub fn on_wait(&mut self, f: WaitNotice) {
+        self.notice = Some(f);
+    }
+
+    /// Re-pin this handle to the store's current generation.
+    pub fn refresh(&self) {
+        let g = read_link(&self.root.join(CURRENT)).map(|t| self.root.join(t));
+        *self.gen.lock().expect("store pin") = g;
+    }
+
+    /// The generation this handle reads (None before the first commit of this layout).
+    pub fn generation(&self) -> Option<u64> {
+        self.gen
+            .lock()
+            .expect("store pin")
+            .as_deref()
+            .and_then(gen_number)
     }
 
     /// Root folder.
@@ -88,9 +220,12 @@ impl Store {
         &self.root
     }
 
-    /// Path of a dataset's Parquet file.
+    /// Path of a dataset's Parquet file in the pinned generation.
     pub fn path(&self, dataset: Dataset) -> PathBuf {
-        self.root.join(dataset.name()).join("data.parquet")
+        match self.gen.lock().expect("store pin").as_ref() {
+            Some(g) => g.join(dataset.name()).join("data.parquet"),
+            None => self.root.join(dataset.name()).join("data.parquet"),
+        }
     }
 
     /// Does the dataset hold any file?
@@ -114,15 +249,58 @@ impl Store {
 
     /// The manifest (empty when absent).
     pub fn manifest(&self) -> Result<Manifest> {
-        let p = self.root.join("manifest.json");
+        let p = match self.gen.lock().expect("store pin").as_ref() {
+            Some(g) => g.join("manifest.json"),
+            None => self.root.join("manifest.json"),
+        };
         if !p.exists() {
             return Ok(Manifest::default());
         }
-        let s = fs::read_to_string(&p).map_err(|e| DataError::io(&p, e))?;
+        let s = fs::read_to_string(&p).map_err(io(&p))?;
         serde_json::from_str(&s).map_err(|e| DataError::Layout {
             file: p,
             message: format!("corrupt manifest: {e}"),
         })
+    }
+
+    /// Take the writer's lock, waiting (with a notice) or failing per [`Self::set_wait`].
+    fn lock(&self) -> Result<WriterLock> {
+        let path = self.root.join(LOCK);
+        let mut f = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(io(&path))?;
+        match f.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let holder = fs::read_to_string(&path).unwrap_or_default();
+                let who = if holder.trim().is_empty() {
+                    "another rotor process".to_string()
+                } else {
+                    format!("rotor process {}", holder.trim())
+                };
+                if !self.wait {
+                    return Err(DataError::Locked {
+                        store: self.root.clone(),
+                        holder: who,
+                    });
+                }
+                if let Some(n) = &self.notice {
+                    n(&format!(
+                        "store {} is being written by {who}; waiting…",
+                        self.root.display()
+                    ));
+                }
+                f.lock().map_err(io(&path))?;
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(DataError::io(&path, e)),
+        }
+        f.set_len(0).map_err(io(&path))?;
+        write!(f, "{}", std::process::id()).map_err(io(&path))?;
+        Ok(WriterLock { file: f })
     }
 
     /// Merge `incoming` tables into the store and record `entries` in the manifest,
@@ -133,34 +311,23 @@ impl Store {
         entries: Vec<ManifestEntry>,
         policy: ConflictPolicy,
     ) -> Result<CommitReport> {
-        let mut rows: BTreeMap<Dataset, usize> = BTreeMap::new();
-        for t in &incoming {
-            *rows.entry(t.dataset).or_default() += t.len();
-        }
+        let _lock = self.lock()?;
+        self.recover()?;
+        self.refresh();
         let mut by_ds: BTreeMap<Dataset, Table> = BTreeMap::new();
         for t in incoming {
-            by_ds
-                .entry(t.dataset)
-                .or_insert_with(|| {
-                    let mut all = Table::new(t.dataset);
-                    all.reserve(rows[&t.dataset]); // one allocation per column
-                    all
-                })
-                .append(t);
+            match by_ds.get_mut(&t.dataset) {
+                Some(all) => all.append(t),
+                None => {
+                    by_ds.insert(t.dataset, t);
+                }
+            }
         }
         let mut report = CommitReport::default();
-        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-        let cleanup = |staged: &[(PathBuf, PathBuf)]| {
-            for (tmp, _) in staged {
-                let _ = fs::remove_file(tmp);
-            }
-        };
+        let mut changed: BTreeMap<Dataset, Table> = BTreeMap::new();
         for (ds, new) in by_ds {
-            let ds = &ds;
-            let old = self.read(*ds)?;
-            let (merged, stats, conflicts) = old.merge(new, policy);
+            let (merged, stats, conflicts) = self.read(ds)?.merge(new, policy);
             let Some(merged) = merged else {
-                cleanup(&staged);
                 return Err(DataError::Conflicts {
                     dataset: ds.name().into(),
                     count: conflicts.len(),
@@ -175,65 +342,279 @@ impl Store {
                         .unwrap_or_default(),
                 });
             };
-            let changed = stats.added > 0 || stats.replaced > 0 || stats.filled > 0;
-            report.stats.insert(*ds, stats);
+            if stats.added > 0 || stats.replaced > 0 || stats.filled > 0 {
+                changed.insert(ds, merged);
+            }
+            report.stats.insert(ds, stats);
             if !conflicts.is_empty() {
-                report.conflicts.insert(*ds, conflicts);
+                report.conflicts.insert(ds, conflicts);
             }
-            if !changed {
-                continue;
-            }
-            let target = self.path(*ds);
-            let dir = target.parent().expect("dataset folder");
-            if let Err(e) = fs::create_dir_all(dir) {
-                cleanup(&staged);
-                return Err(DataError::io(dir, e));
-            }
-            let tmp = dir.join("data.parquet.tmp");
-            let res = fs::File::create(&tmp)
-                .map_err(|e| DataError::io(&tmp, e))
-                .and_then(|f| write_table(&merged, BufWriter::new(f), &tmp));
-            if let Err(e) = res {
-                let _ = fs::remove_file(&tmp);
-                cleanup(&staged);
-                return Err(e);
-            }
-            staged.push((tmp, target));
         }
-        // manifest
         let mut manifest = self.manifest()?;
+        let new_entries = !entries.is_empty();
         for e in entries {
             let v = manifest.files.entry(e.file.clone()).or_default();
             v.retain(|x| x.dataset != e.dataset);
             v.push(e);
             v.sort_by_key(|x| x.dataset);
         }
-        let mpath = self.root.join("manifest.json");
-        let mtmp = self.root.join("manifest.json.tmp");
-        let json = serde_json::to_string_pretty(&manifest).expect("manifest serialises");
-        if let Err(e) = fs::write(&mtmp, json) {
-            cleanup(&staged);
-            return Err(DataError::io(&mtmp, e));
-        }
-        staged.push((mtmp, mpath));
-        for (tmp, target) in &staged {
-            fs::rename(tmp, target).map_err(|e| DataError::io(target, e))?;
+        if !changed.is_empty() || (new_entries && manifest != self.manifest()?) {
+            self.publish(&changed, &manifest)?;
         }
         Ok(report)
     }
 
-    /// Replace a dataset wholesale (used by the simulator), atomically.
+    /// Replace the given datasets wholesale (each table sorted by key), in one commit.
+    pub fn replace(&self, tables: Vec<Table>) -> Result<()> {
+        let _lock = self.lock()?;
+        self.recover()?;
+        self.refresh();
+        let manifest = self.manifest()?;
+        let changed: BTreeMap<Dataset, Table> = tables
+            .into_iter()
+            .map(|t| (t.dataset, t.sorted()))
+            .collect();
+        self.publish(&changed, &manifest)
+    }
+
+    /// Replace one dataset wholesale (see [`Self::replace`]).
     pub fn write(&self, table: &Table) -> Result<()> {
-        let target = self.path(table.dataset);
-        let dir = target.parent().expect("dataset folder");
-        fs::create_dir_all(dir).map_err(|e| DataError::io(dir, e))?;
-        let tmp = dir.join("data.parquet.tmp");
-        let f = fs::File::create(&tmp).map_err(|e| DataError::io(&tmp, e))?;
-        if let Err(e) = write_table(&table.sorted(), BufWriter::new(f), &tmp) {
-            let _ = fs::remove_file(&tmp);
-            return Err(e);
+        self.replace(vec![table.clone()])
+    }
+
+    /// Under the lock: stage a new generation with `changed` datasets written and the rest
+    /// linked from the current one, then switch to it.
+    fn publish(&self, changed: &BTreeMap<Dataset, Table>, manifest: &Manifest) -> Result<()> {
+        let gens = self.root.join(GENS);
+        fs::create_dir_all(&gens).map_err(io(&gens))?;
+        let n = self.generation().unwrap_or(0) + 1;
+        let stage = gens.join(format!("{STAGE_TMP}{n:06}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&stage);
+        fs::create_dir_all(&stage).map_err(io(&stage))?;
+        let res = self.stage(&stage, changed, manifest).and_then(|()| {
+            let dst = gens.join(format!("{n:06}"));
+            fs::rename(&stage, &dst).map_err(io(&dst))?;
+            sync(&gens)?;
+            crash_point("renamed");
+            relink(
+                &self.root,
+                CURRENT,
+                &Path::new(GENS).join(format!("{n:06}")),
+            )?;
+            sync(&self.root)?;
+            crash_point("switched");
+            Ok(())
+        });
+        if res.is_err() {
+            let _ = fs::remove_dir_all(&stage);
         }
-        fs::rename(&tmp, &target).map_err(|e| DataError::io(&target, e))
+        res?;
+        self.refresh();
+        self.link_datasets()?;
+        crash_point("linked");
+        self.collect_garbage(n)
+    }
+
+    /// Write or link every dataset and the manifest into the staging folder.
+    fn stage(
+        &self,
+        stage: &Path,
+        changed: &BTreeMap<Dataset, Table>,
+        manifest: &Manifest,
+    ) -> Result<()> {
+        for ds in Dataset::ALL {
+            let dir = stage.join(ds.name());
+            let target = dir.join("data.parquet");
+            if let Some(t) = changed.get(&ds) {
+                fs::create_dir_all(&dir).map_err(io(&dir))?;
+                let f = fs::File::create(&target).map_err(io(&target))?;
+                let mut w = BufWriter::new(f);
+                write_table(t, &mut w, &target)?;
+                let f = w
+                    .into_inner()
+                    .map_err(|e| DataError::io(&target, e.into_error()))?;
+                f.sync_all().map_err(io(&target))?;
+                crash_point(&format!("staged:{}", ds.name()));
+            } else if self.has(ds) {
+                fs::create_dir_all(&dir).map_err(io(&dir))?;
+                let old = self.path(ds);
+                if fs::hard_link(&old, &target).is_err() {
+                    fs::copy(&old, &target).map_err(io(&target))?;
+                }
+            }
+        }
+        let mpath = stage.join("manifest.json");
+        let json = serde_json::to_string_pretty(manifest).expect("manifest serialises");
+        fs::write(&mpath, json).map_err(io(&mpath))?;
+        sync(&mpath)?;
+        crash_point("staged:manifest");
+        sync(stage)
+    }
+
+    /// The fixed links readers open (`prices -> .current/prices`, …), created once for
+    /// each dataset the current generation holds (no dangling link for absent ones).
+    fn link_datasets(&self) -> Result<()> {
+        let names = Dataset::ALL
+            .iter()
+            .filter(|d| self.has(**d))
+            .map(|d| d.name())
+            .chain(["manifest.json"]);
+        for name in names {
+            let p = self.root.join(name);
+            if fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
+                continue;
+            }
+            if p.exists() {
+                // an earlier layout's real folder or file: its content is in generation 1
+                let old = self.root.join(format!(".old-{name}"));
+                let _ = fs::remove_dir_all(&old);
+                let _ = fs::remove_file(&old);
+                fs::rename(&p, &old).map_err(io(&p))?;
+                relink(&self.root, name, &Path::new(CURRENT).join(name))?;
+                if old.is_dir() {
+                    fs::remove_dir_all(&old).map_err(io(&old))?;
+                } else {
+                    fs::remove_file(&old).map_err(io(&old))?;
+                }
+            } else {
+                relink(&self.root, name, &Path::new(CURRENT).join(name))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Under the lock: the remains of a writer that crashed — staging folders, a
+    /// generation it renamed but never switched to, an earlier layout half linked, old
+    /// `.tmp` files — are cleaned, and an earlier layout is moved into generation 1.
+    fn recover(&self) -> Result<()> {
+        let gens = self.root.join(GENS);
+        let current = read_link(&self.root.join(CURRENT)).and_then(|p| gen_number(&p));
+        if let Ok(rd) = fs::read_dir(&gens) {
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let orphan = name
+                    .parse::<u64>()
+                    .is_ok_and(|k| current.is_none_or(|c| k > c));
+                if name.starts_with(STAGE_TMP) || orphan {
+                    fs::remove_dir_all(e.path()).map_err(io(&e.path()))?;
+                }
+            }
+        }
+        if let Ok(rd) = fs::read_dir(&self.root) {
+            for e in rd.flatten() {
+                if e.file_name().to_string_lossy().starts_with(LINK_TMP) {
+                    fs::remove_file(e.path()).map_err(io(&e.path()))?;
+                }
+            }
+        }
+        for ds in Dataset::ALL {
+            let _ = fs::remove_file(self.root.join(ds.name()).join("data.parquet.tmp"));
+        }
+        let _ = fs::remove_file(self.root.join("manifest.json.tmp"));
+        if current.is_none() && self.earlier_layout() {
+            // generation 1 = the earlier layout's files, linked
+            self.refresh();
+            let manifest = self.manifest()?;
+            self.publish(&BTreeMap::new(), &manifest)?;
+        } else if current.is_some() {
+            self.link_datasets()?;
+        }
+        Ok(())
+    }
+
+    /// Does the root hold real dataset folders of the earlier layout?
+    fn earlier_layout(&self) -> bool {
+        Dataset::ALL.iter().any(|d| {
+            let p = self.root.join(d.name());
+            fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir()) && p.join("data.parquet").exists()
+        })
+    }
+
+    /// Remove generations older than the current minus [`KEEP_PREVIOUS`].
+    fn collect_garbage(&self, current: u64) -> Result<()> {
+        let gens = self.root.join(GENS);
+        let Ok(rd) = fs::read_dir(&gens) else {
+            return Ok(());
+        };
+        for e in rd.flatten() {
+            let old = e
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u64>().ok())
+                .is_some_and(|k| k + KEEP_PREVIOUS < current);
+            if old {
+                fs::remove_dir_all(e.path()).map_err(io(&e.path()))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What a writer that crashed left behind — a staging folder, a generation never
+    /// switched to, a half-replaced link — which readers never see and the next writer
+    /// removes (for `data check`).
+    pub fn remains(&self) -> Vec<PathBuf> {
+        let current = read_link(&self.root.join(CURRENT)).and_then(|p| gen_number(&p));
+        let mut out = Vec::new();
+        if let Ok(rd) = fs::read_dir(self.root.join(GENS)) {
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let orphan = name
+                    .parse::<u64>()
+                    .is_ok_and(|k| current.is_none_or(|c| k > c));
+                if name.starts_with(STAGE_TMP) || orphan {
+                    out.push(e.path());
+                }
+            }
+        }
+        if let Ok(rd) = fs::read_dir(&self.root) {
+            for e in rd.flatten() {
+                if e.file_name().to_string_lossy().starts_with(LINK_TMP) {
+                    out.push(e.path());
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Files and folders in the store that rotor did not write (for `data check`).
+    pub fn foreign_entries(&self) -> Vec<PathBuf> {
+        let known: Vec<String> = Dataset::ALL
+            .iter()
+            .map(|d| d.name().to_string())
+            .chain([CURRENT, GENS, LOCK, "manifest.json"].map(String::from))
+            .collect();
+        let mut out = Vec::new();
+        if let Ok(rd) = fs::read_dir(&self.root) {
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !known.contains(&name)
+                    && !name.starts_with(".old-")
+                    && !name.starts_with(LINK_TMP)
+                {
+                    out.push(e.path());
+                }
+            }
+        }
+        let pinned = self.gen.lock().expect("store pin").clone();
+        let dirs: Vec<PathBuf> = match &pinned {
+            Some(g) => Dataset::ALL.iter().map(|d| g.join(d.name())).collect(),
+            None => Dataset::ALL
+                .iter()
+                .map(|d| self.root.join(d.name()))
+                .collect(),
+        };
+        for d in dirs {
+            if let Ok(rd) = fs::read_dir(&d) {
+                for e in rd.flatten() {
+                    if e.file_name() != "data.parquet" {
+                        out.push(e.path());
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
     }
 }
 

@@ -32,6 +32,7 @@ pub fn mutate_store(src: &Path, dst: &Path, t: NaiveDate, late_code: bool) -> Re
     let from = Store::open(src)?;
     let to = Store::open(dst)?;
     let mut changed = 0;
+    let mut tables = Vec::new();
     for ds in Dataset::ALL {
         if !from.has(ds) {
             continue;
@@ -41,8 +42,9 @@ pub fn mutate_store(src: &Path, dst: &Path, t: NaiveDate, late_code: bool) -> Re
         if ds == Dataset::Prices && late_code {
             changed += add_late_code(&mut table, t);
         }
-        to.write(&table)?;
+        tables.push(table);
     }
+    to.replace(tables)?;
     Ok(changed)
 }
 

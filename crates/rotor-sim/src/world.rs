@@ -678,7 +678,7 @@ fn constituents(rng: &mut Rng, cfg: &SimConfig, cal: &Calendar, ix: &Indices, tb
         let mut shares = Vec::new();
         for _ in 0..n_stocks {
             next_code += 1;
-            let code = if next_code % 2 == 0 {
+            let code = if next_code.is_multiple_of(2) {
                 format!("{:06}.SH", 600000 + next_code)
             } else {
                 format!("{next_code:06}.SZ")
@@ -787,6 +787,7 @@ fn write_all(
 ) -> Result<SimSummary, SimError> {
     let store = Store::open(out)?;
     let mut rows = BTreeMap::new();
+    let mut tables = Vec::new();
     for r in [
         tb.prices,
         tb.valuation,
@@ -801,10 +802,12 @@ fn write_all(
     ] {
         rows.insert(r.t.dataset.name().to_string(), r.t.len());
         if !r.t.is_empty() {
-            store.write(&r.t)?;
+            tables.push(r.t);
         }
         progress();
     }
+    // one commit: the whole market appears at once
+    store.replace(tables)?;
     let io = |p: &Path, e| SimError::Io {
         path: p.display().to_string(),
         source: e,
