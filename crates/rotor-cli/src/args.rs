@@ -214,6 +214,9 @@ pub struct ImportArgs {
     /// Write the import report (warnings, counts) as JSON to this file.
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Fail at once when another process is writing the store (default: wait for it, saying so).
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 /// `rotor data check`

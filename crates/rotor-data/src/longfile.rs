@@ -77,8 +77,33 @@ fn pick(path: &Path, headers: &[String], value_col: Option<&str>) -> Result<(usi
             let rest: Vec<usize> = (0..headers.len()).filter(|&j| j != d && j != a).collect();
             match rest.as_slice() {
                 [only] => *only,
-                _ => find(VALUE_NAMES).ok_or_else(|| {
-                    lay(path, format!("several candidate value columns; choose one with --value-col (headers: {})", headers.join(", ")))
+                [] => {
+                    return Err(lay(
+                        path,
+                        format!(
+                            "no value column: besides the date (`{}`) and asset (`{}`) columns \
+                             the file has none (headers: {})",
+                            headers[d],
+                            headers[a],
+                            headers.join(", ")
+                        ),
+                    ))
+                }
+                several => find(VALUE_NAMES).ok_or_else(|| {
+                    let names: Vec<String> = several
+                        .iter()
+                        .map(|&j| format!("`{}`", headers[j]))
+                        .collect();
+                    lay(
+                        path,
+                        format!(
+                            "{} candidate value columns ({}); name the one to read (in \
+                             `rotor eval`: --factor-col for the factor file, --price-col for \
+                             the price file)",
+                            several.len(),
+                            names.join(", ")
+                        ),
+                    )
                 })?,
             }
         }
@@ -161,6 +186,7 @@ impl Acc {
             if seen[k] {
                 return Err(DataError::Cell {
                     file: path.to_path_buf(),
+                    cell: None,
                     row: row_of(i),
                     column: "date, asset".into(),
                     expected: "one row per (date, asset)".into(),
@@ -248,13 +274,19 @@ fn read_long_csv(path: &Path, value_col: Option<&str>) -> Result<Panel> {
         let cell = |j: usize| rec.get(j).unwrap_or("").trim();
         let err = |col: &str, expected: &str, found: &str| DataError::Cell {
             file: path.to_path_buf(),
+            cell: None,
             row,
             column: col.to_string(),
             expected: expected.into(),
             found: found.into(),
         };
-        let d = parse_date(cell(dj), None)
-            .ok_or_else(|| err(&headers[dj], "a date such as 2024-01-31", cell(dj)))?;
+        let d = parse_date(cell(dj), None).ok_or_else(|| {
+            err(
+                &headers[dj],
+                &format!("a date such as 2024-01-31 {}", crate::table::DATE_RANGE),
+                cell(dj),
+            )
+        })?;
         let a = cell(aj);
         if a.is_empty() {
             return Err(err(&headers[aj], "an asset code", ""));
@@ -300,6 +332,19 @@ fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
                 .clone()
         };
         let days = cols.days(&col(cols.date), row0)?;
+        if let Some(i) = days
+            .iter()
+            .position(|d| d.is_some_and(|d| !crate::table::day_in_range(d)))
+        {
+            return Err(cell_err(
+                path,
+                row0 + i + 1,
+                cols.date,
+                &format!("a date {}", crate::table::DATE_RANGE),
+                format!("day {} after 1970-01-01", days[i].unwrap_or_default()),
+            ));
+        }
+        let days: Vec<Option<i32>> = days.into_iter().map(|d| d.map(|d| d as i32)).collect();
         let vals = cols.values(&col(cols.value))?;
         let ids = cols.assets(&col(cols.asset), &mut acc)?;
         for i in 0..n {
@@ -336,6 +381,7 @@ fn pq(path: &Path, e: &dyn std::fmt::Display) -> DataError {
 fn cell_err(path: &Path, row: usize, col: &str, expected: &str, found: String) -> DataError {
     DataError::Cell {
         file: path.to_path_buf(),
+        cell: None,
         row,
         column: col.to_string(),
         expected: expected.into(),
@@ -398,7 +444,7 @@ struct LongCols<'a> {
 
 impl LongCols<'_> {
     /// Dates (date32, timestamps of any unit, or text) → day numbers.
-    fn days(&self, dc: &arrow_array::ArrayRef, row0: usize) -> Result<Vec<Option<i32>>> {
+    fn days(&self, dc: &arrow_array::ArrayRef, row0: usize) -> Result<Vec<Option<i64>>> {
         use arrow_array::cast::AsArray;
         use arrow_array::types::*;
         use arrow_array::Array;
@@ -408,7 +454,7 @@ impl LongCols<'_> {
             DataType::Date32 => {
                 let a = dc.as_primitive::<Date32Type>();
                 (0..n)
-                    .map(|i| (!a.is_null(i)).then(|| a.value(i)))
+                    .map(|i| (!a.is_null(i)).then(|| a.value(i) as i64))
                     .collect()
             }
             DataType::Timestamp(unit, _) => {
@@ -437,7 +483,7 @@ impl LongCols<'_> {
                     ),
                 };
                 raw.into_iter()
-                    .map(|v| v.map(|v| v.div_euclid(k) as i32))
+                    .map(|v| v.map(|v| v.div_euclid(k)))
                     .collect()
             }
             DataType::Utf8 | DataType::LargeUtf8 => {
@@ -448,9 +494,15 @@ impl LongCols<'_> {
                         None => dc.as_string::<i64>().value(i),
                     };
                     let d = parse_date(s, None).ok_or_else(|| {
-                        cell_err(self.path, row0 + i + 1, self.date, "a date", s.to_string())
+                        cell_err(
+                            self.path,
+                            row0 + i + 1,
+                            self.date,
+                            &format!("a date such as 2024-01-31 {}", crate::table::DATE_RANGE),
+                            s.to_string(),
+                        )
                     })?;
-                    days.push(Some(date_to_days(d)));
+                    days.push(Some(date_to_days(d) as i64));
                 }
                 days
             }
@@ -570,6 +622,7 @@ pub fn read_labels(path: &Path) -> Result<std::collections::BTreeMap<NaiveDate, 
         let s = rec.get(dj).unwrap_or("").trim();
         let err = |expected: &str, found: String| DataError::Cell {
             file: path.to_path_buf(),
+            cell: None,
             row,
             column: headers[dj].clone(),
             expected: expected.into(),

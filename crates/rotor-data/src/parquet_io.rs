@@ -163,7 +163,24 @@ pub fn read_table(dataset: Dataset, path: &Path, only: Option<&[&str]>) -> Resul
                     let a = a.as_any().downcast_ref::<Date32Array>().ok_or_else(|| {
                         pq_err(path, format!("column `{}` is not Date32", spec.name))
                     })?;
+                    let from = v.len();
                     v.extend((0..rows).map(|i| if a.is_null(i) { None } else { Some(a.value(i)) }));
+                    if let Some(k) = v[from..]
+                        .iter()
+                        .position(|d| d.is_some_and(|d| !crate::table::day_in_range(d as i64)))
+                    {
+                        return Err(pq_err(
+                            path,
+                            format!(
+                                "row {}: column `{}` holds day {} after 1970-01-01, not a date {} \
+                                 (rotor never writes one: the file was changed outside rotor)",
+                                n + k + 1,
+                                spec.name,
+                                v[from + k].unwrap_or_default(),
+                                crate::table::DATE_RANGE
+                            ),
+                        ));
+                    }
                 }
                 (Column::Str(v), Some(a)) => {
                     let a = a.as_any().downcast_ref::<StringArray>().ok_or_else(|| {

@@ -52,9 +52,40 @@ pub fn date_to_days(d: NaiveDate) -> i32 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
 }
 
-/// The date `days` after the Unix epoch.
+/// The earliest date rotor accepts anywhere (1900-01-01), as days since the epoch.
+pub const MIN_DAY: i32 = -25_567;
+/// The latest date rotor accepts anywhere (2200-12-31), as days since the epoch.
+pub const MAX_DAY: i32 = 84_370;
+/// The accepted date range, as said in error messages.
+pub const DATE_RANGE: &str = "between 1900-01-01 and 2200-12-31";
+
+/// Is a day number within [`MIN_DAY`]..=[`MAX_DAY`]? Every reader of dates (importers,
+/// long files, the store) refuses days outside it, so no later date arithmetic can
+/// overflow.
+pub fn day_in_range(days: i64) -> bool {
+    (MIN_DAY as i64..=MAX_DAY as i64).contains(&days)
+}
+
+/// Is a date within the accepted range (see [`day_in_range`])?
+pub fn date_in_range(d: NaiveDate) -> bool {
+    day_in_range(date_to_days_i64(d))
+}
+
+fn date_to_days_i64(d: NaiveDate) -> i64 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days()
+}
+
+/// The date `days` after the Unix epoch (saturating at chrono's limits; readers refuse
+/// days outside [`MIN_DAY`]..=[`MAX_DAY`] before they get here).
 pub fn days_to_date(days: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + chrono::Duration::days(days as i64)
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    epoch
+        .checked_add_signed(chrono::Duration::days(days as i64))
+        .unwrap_or(if days < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
 }
 
 /// Values of one column.
@@ -618,6 +649,16 @@ mod tests {
     fn date_round_trip() {
         let x: NaiveDate = "2024-02-29".parse().unwrap();
         assert_eq!(days_to_date(date_to_days(x)), x);
+        assert_eq!(
+            days_to_date(MIN_DAY),
+            NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()
+        );
+        assert_eq!(
+            days_to_date(MAX_DAY),
+            NaiveDate::from_ymd_opt(2200, 12, 31).unwrap()
+        );
+        assert!(day_in_range(0) && !day_in_range(MAX_DAY as i64 + 1));
+        assert_eq!(days_to_date(i32::MAX), NaiveDate::MAX, "no overflow panic");
         assert_eq!(date_to_days("1970-01-02".parse().unwrap()), 1);
     }
 }

@@ -296,3 +296,214 @@ fn error_rows_count_blank_lines_like_an_editor() {
         "{e}"
     );
 }
+
+/// Write `date` (Date32 day numbers), `code`, `close` to a Parquet file.
+fn parquet_with_days(path: &Path, days: &[i32]) {
+    use arrow_array::{ArrayRef, Date32Array, Float64Array, RecordBatch, StringArray};
+    use std::sync::Arc;
+    let n = days.len();
+    let batch = RecordBatch::try_from_iter([
+        (
+            "date",
+            Arc::new(Date32Array::from(days.to_vec())) as ArrayRef,
+        ),
+        (
+            "code",
+            Arc::new(StringArray::from(vec!["510300.SH"; n])) as ArrayRef,
+        ),
+        (
+            "close",
+            Arc::new(Float64Array::from(vec![1.0; n])) as ArrayRef,
+        ),
+    ])
+    .unwrap();
+    let f = std::fs::File::create(path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(f, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+}
+
+#[test]
+fn dates_outside_1900_to_2200_are_refused_by_every_reader() {
+    let d = tempfile::tempdir().unwrap();
+    let range = "between 1900-01-01 and 2200-12-31";
+    // text dates, in the 8-digit and the dashed form
+    for (name, bad) in [("a.csv", "00530101"), ("b.csv", "2201-01-01")] {
+        let f = write(
+            d.path(),
+            name,
+            &format!("date,close\n2024-01-02,10\n{bad},10\n2024-01-04,11\n"),
+        );
+        let mut s = FileSpec::new(f, Dataset::Prices);
+        s.code = Some("510300.SH".into());
+        let e = run(d.path(), vec![s]).unwrap_err().to_string();
+        assert!(
+            e.contains("row 3") && e.contains("`date`") && e.contains(range),
+            "{e}"
+        );
+    }
+    // Parquet Date32: year 262071 and the largest day number (chrono overflows there)
+    for (name, day) in [
+        ("c.parquet", (262_071 - 1970) * 365),
+        ("d.parquet", i32::MAX),
+    ] {
+        let p = d.path().join(name);
+        parquet_with_days(&p, &[19_000, 19_001, day]);
+        let e = run(
+            d.path(),
+            vec![FileSpec::new(p.display().to_string(), Dataset::Prices)],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains(name) && e.contains("row 4") && e.contains(range),
+            "{e}"
+        );
+        // the long-file reader of `rotor eval`
+        let e = rotor_data::longfile::read_long(&p, Some("close"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(name) && e.contains("row 3") && e.contains(range),
+            "{e}"
+        );
+    }
+    assert!(!Store::open(d.path().join("store"))
+        .unwrap()
+        .has(Dataset::Prices));
+}
+
+#[test]
+fn a_store_file_with_an_impossible_date_is_an_error_not_a_panic() {
+    let d = tempfile::tempdir().unwrap();
+    let store = Store::open(d.path().join("store")).unwrap();
+    let f = write(d.path(), "a.csv", "date,close\n2024-01-02,10\n");
+    let mut s = FileSpec::new(f, Dataset::Prices);
+    s.code = Some("510300.SH".into());
+    let files = import::plan(&[s], d.path()).unwrap();
+    import::run(&store, &files, ConflictPolicy::Keep, &|| {}).unwrap();
+    // a file changed outside rotor: same schema, a day number no calendar has
+    let path = store.path(Dataset::Prices);
+    let mut t = store.read(Dataset::Prices).unwrap();
+    let j = Dataset::Prices.column_index("date").unwrap();
+    let rotor_data::table::Column::Date(v) = &mut t.columns[j] else {
+        panic!("date column")
+    };
+    v[0] = Some(i32::MAX);
+    std::fs::remove_file(&path).unwrap();
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    rotor_data::parquet_io::write_table(&t, &mut w, &path).unwrap();
+    drop(w);
+    let e = store.read(Dataset::Prices).unwrap_err().to_string();
+    assert!(
+        e.contains("row 1") && e.contains("between 1900-01-01 and 2200-12-31"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_date_column_in_another_form_names_the_column_the_values_and_date_format() {
+    let d = tempfile::tempdir().unwrap();
+    let cases = [
+        ("dmy.csv", "01/07/2019", "%d/%m/%Y"),
+        ("cn.csv", "2019年7月1日", "%Y年%m月%d日"),
+        ("serial.csv", "43647", "Excel serial"),
+    ];
+    for (name, v, hint) in cases {
+        let f = write(d.path(), name, &format!("日期,close\n{v},1\n{v},2\n"));
+        let mut s = FileSpec::new(f, Dataset::Prices);
+        s.code = Some("510300.SH".into());
+        let e = run(d.path(), vec![s]).unwrap_err().to_string();
+        assert!(
+            e.contains(name) && e.contains("`日期`") && e.contains(v) && e.contains(hint),
+            "{e}"
+        );
+    }
+    // and with the suggested format it imports
+    let f = write(
+        d.path(),
+        "dmy2.csv",
+        "date,close\n01/07/2019,1\n02/07/2019,2\n",
+    );
+    let mut s = FileSpec::new(f, Dataset::Prices);
+    s.code = Some("510300.SH".into());
+    s.date_format = Some("%d/%m/%Y".into());
+    assert_eq!(run(d.path(), vec![s]).unwrap().rows, 2);
+}
+
+#[test]
+fn suspicious_numbers_and_headers_import_with_a_warning() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "a.csv",
+        "date,close,close,pe_ttm,pb\n\
+         2024-01-02,10,11,5%,\n\
+         2024-01-03,inf,11,6%,\n\
+         2024-01-04,1e400,11,7,\n",
+    );
+    let mut s = FileSpec::new(f, Dataset::Valuation);
+    s.code = Some("510300.SH".into());
+    let r = run(d.path(), vec![s]).unwrap();
+    let kinds: Vec<&str> = r.warnings.iter().map(|w| w.kind.as_str()).collect();
+    for k in ["duplicate_header", "percent_sign", "empty_column"] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+    let pct = r
+        .warnings
+        .iter()
+        .find(|w| w.kind.as_str() == "percent_sign")
+        .unwrap();
+    assert!(
+        pct.message.contains("2 cell(s)") && pct.row == Some(2),
+        "{pct:?}"
+    );
+    let empty = r
+        .warnings
+        .iter()
+        .find(|w| w.kind.as_str() == "empty_column")
+        .unwrap();
+    assert_eq!(empty.column.as_deref(), Some("pb"));
+
+    let g = write(
+        d.path(),
+        "b.csv",
+        "date,close\n2024-01-02,10\n2024-01-03,inf\n2024-01-04,1e400\n",
+    );
+    let mut s = FileSpec::new(g, Dataset::Prices);
+    s.code = Some("510300.SH".into());
+    let r = run(d.path(), vec![s]).unwrap();
+    let nf = r
+        .warnings
+        .iter()
+        .find(|w| w.kind.as_str() == "non_finite")
+        .unwrap();
+    assert!(
+        nf.message.contains("2 cell(s)") && nf.row == Some(3),
+        "{nf:?}"
+    );
+}
+
+#[test]
+fn xlsx_value_errors_give_the_cell_reference() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("w.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("行情").unwrap();
+    // the table starts at C3, as vendor sheets with a title block do
+    ws.write(2, 2, "date").unwrap();
+    ws.write(2, 3, "close").unwrap();
+    ws.write(3, 2, "2024-01-02").unwrap();
+    ws.write(3, 3, 10.0).unwrap();
+    ws.write(4, 2, "2024-01-03").unwrap();
+    ws.write(4, 3, "ten").unwrap();
+    wb.save(&p).unwrap();
+    let mut s = FileSpec::new(p.display().to_string(), Dataset::Prices);
+    s.code = Some("510300.SH".into());
+    let e = run(d.path(), vec![s]).unwrap_err().to_string();
+    assert!(
+        e.contains("row 5") && e.contains("`close`") && e.contains("cell 行情!D5"),
+        "{e}"
+    );
+}

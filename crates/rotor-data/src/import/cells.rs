@@ -79,8 +79,15 @@ pub fn parse_number(s: &str) -> Result<Option<f64>, ()> {
     }
 }
 
-/// Parse a date in one of the accepted forms (or with `fmt` when given).
+/// Parse a date in one of the accepted forms (or with `fmt` when given), within
+/// 1900-01-01..=2200-12-31 (see [`crate::table::date_in_range`]); a date outside that
+/// range is `None` here and named by [`parse_date_unbounded`] in error messages.
 pub fn parse_date(s: &str, fmt: Option<&str>) -> Option<NaiveDate> {
+    parse_date_unbounded(s, fmt).filter(|d| crate::table::date_in_range(*d))
+}
+
+/// [`parse_date`] without the range check (to say "out of range" instead of "not a date").
+pub fn parse_date_unbounded(s: &str, fmt: Option<&str>) -> Option<NaiveDate> {
     let (t, _) = clean(s);
     if t.is_empty() {
         return None;
@@ -108,13 +115,18 @@ pub fn parse_date(s: &str, fmt: Option<&str>) -> Option<NaiveDate> {
         return None;
     };
     let mut it = day.split(sep);
-    let y: i32 = it.next()?.parse().ok()?;
+    // the year comes first and has four digits (`07/01/19` is some other form)
+    let ys = it.next()?;
+    if ys.len() != 4 {
+        return None;
+    }
+    let y: i32 = ys.parse().ok()?;
     let m: u32 = it.next()?.parse().ok()?;
     let d: u32 = match it.next() {
         Some(x) => x.parse().ok()?,
         None => 1,
     };
-    if it.next().is_some() || !(1900..=2200).contains(&y) {
+    if it.next().is_some() {
         return None;
     }
     NaiveDate::from_ymd_opt(y, m, d)
@@ -164,6 +176,16 @@ mod tests {
         );
         assert_eq!(parse_date("2024-01", None), Some(d("2024-01-01")));
         assert_eq!(parse_date("数据来源：Wind", None), None);
+        // outside 1900–2200: not a date for rotor, but recognised as one for the message
+        assert_eq!(parse_date("0053-01-01", None), None);
+        assert_eq!(parse_date("18991231", None), None);
+        assert_eq!(
+            parse_date_unbounded("0053-01-01", None),
+            Some(d("0053-01-01"))
+        );
+        assert_eq!(parse_date("2200-12-31", None), Some(d("2200-12-31")));
+        assert_eq!(parse_date("2201-01-01", None), None);
+        assert_eq!(parse_date_unbounded("07/01/19", None), None);
         assert_eq!(parse_date("2024-02-30", None), None);
         assert_eq!(
             parse_date("02/01/2024", Some("%d/%m/%Y")),

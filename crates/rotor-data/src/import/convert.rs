@@ -14,7 +14,7 @@
 //!   change of units) are flagged;
 //! * percentiles given in percent (max > 1) are divided by 100.
 
-use super::cells::{clean, parse_date, parse_number};
+use super::cells::{clean, parse_date_unbounded, parse_number};
 use super::reader::{CellRef, RawRow, RawTable};
 use super::spec::{
     aliases_of, norm_header, normalize_code, FileSpec, Layout, Period, Preset, ALIASES,
@@ -22,7 +22,7 @@ use super::spec::{
 use crate::error::{DataError, Result};
 use crate::pit::LagRule;
 use crate::schema::{AdjKind, AssetType, ColumnKind, Dataset};
-use crate::table::{days_to_date, Column, Table, Text, Value};
+use crate::table::{date_in_range, days_to_date, Column, Table, Text, Value, DATE_RANGE};
 use chrono::{Datelike, NaiveDate, Weekday};
 use rotor_core::dates::last_day_of_month;
 use serde::Serialize;
@@ -50,6 +50,14 @@ pub enum WarningKind {
     NonPositive,
     /// A persistent shift of a unit-bearing series (a change of units?).
     UnitJump,
+    /// Numbers written with a `%` sign, read as percent numbers (`5%` → 5).
+    PercentSign,
+    /// Infinite or overflowing numbers (`inf`, `1e400`), stored as missing.
+    NonFinite,
+    /// A numeric column read without a single number in it.
+    EmptyColumn,
+    /// Two columns with the same header; the first is read.
+    DuplicateHeader,
 }
 
 impl WarningKind {
@@ -65,6 +73,10 @@ impl WarningKind {
             WarningKind::HolidayRow => "holiday_row",
             WarningKind::NonPositive => "non_positive",
             WarningKind::UnitJump => "unit_jump",
+            WarningKind::PercentSign => "percent_sign",
+            WarningKind::NonFinite => "non_finite",
+            WarningKind::EmptyColumn => "empty_column",
+            WarningKind::DuplicateHeader => "duplicate_header",
         }
     }
 }
@@ -146,6 +158,24 @@ struct Ctx<'a> {
     file: String,
     warnings: Vec<Warning>,
     eq_cells: usize,
+    /// Per source column: what its number cells held.
+    numbers: Vec<NumberStats>,
+}
+
+/// What the cells of one column read as numbers held.
+#[derive(Debug, Clone, Copy, Default)]
+struct NumberStats {
+    /// Cells read as numbers (blank ones included).
+    cells: usize,
+    /// Finite numbers found.
+    finite: usize,
+    /// Texts with a `%` sign.
+    percent: usize,
+    /// Infinite or overflowing numbers (`inf`, `1e400`).
+    non_finite: usize,
+    /// First row of each of percent / non-finite, for the message.
+    first_percent: Option<usize>,
+    first_non_finite: Option<usize>,
 }
 
 impl Ctx<'_> {
@@ -169,11 +199,15 @@ impl Ctx<'_> {
         let found = match row.cell(j) {
             CellRef::Text(s) => s.chars().take(40).collect(),
             CellRef::Num(x) => x.to_string(),
+            CellRef::Date(d) if d == NaiveDate::MIN || d == NaiveDate::MAX => {
+                "a date beyond any calendar".into()
+            }
             CellRef::Date(d) => d.to_string(),
             CellRef::Empty => String::new(),
         };
         DataError::Cell {
             file: self.raw.path.clone(),
+            cell: self.raw.cell_ref(row.line, j).map(String::into_boxed_str),
             row: row.line,
             column: self
                 .raw
@@ -187,38 +221,141 @@ impl Ctx<'_> {
     }
 
     fn number(&mut self, row: &RawRow, j: usize) -> Result<f64> {
+        let x = self.parse_number_cell(row, j)?;
+        if self.numbers.len() <= j {
+            self.numbers.resize(j + 1, NumberStats::default());
+        }
+        let st = &mut self.numbers[j];
+        st.cells += 1;
+        st.finite += x.is_finite() as usize;
+        Ok(x)
+    }
+
+    /// A cell as a number (NaN for blank), counting `%` signs and non-finite values.
+    fn parse_number_cell(&mut self, row: &RawRow, j: usize) -> Result<f64> {
         match row.cell(j) {
             CellRef::Empty => Ok(f64::NAN),
-            CellRef::Num(x) => Ok(if x.is_finite() { x } else { f64::NAN }),
+            CellRef::Num(x) if x.is_finite() => Ok(x),
+            CellRef::Num(_) => {
+                self.note_non_finite(row, j);
+                Ok(f64::NAN)
+            }
             CellRef::Date(_) => Err(self.cell_err(row, j, "a number")),
             CellRef::Text(s) => {
-                if clean(s).1 {
+                let (t, eq) = clean(s);
+                if eq {
                     self.eq_cells += 1;
                 }
-                parse_number(s).map(|v| v.unwrap_or(f64::NAN)).map_err(|_| {
+                let v = parse_number(s).map_err(|_| {
                     self.cell_err(
                         row,
                         j,
                         "a number (e.g. 3641.54, =5772.65, 1,234.5; blank for missing)",
                     )
-                })
+                })?;
+                if v.is_none() && !super::cells::is_blank(t) {
+                    self.note_non_finite(row, j);
+                }
+                if v.is_some() && t.ends_with('%') {
+                    if self.numbers.len() <= j {
+                        self.numbers.resize(j + 1, NumberStats::default());
+                    }
+                    let st = &mut self.numbers[j];
+                    st.percent += 1;
+                    st.first_percent.get_or_insert(row.line);
+                }
+                Ok(v.unwrap_or(f64::NAN))
             }
         }
     }
 
+    fn note_non_finite(&mut self, row: &RawRow, j: usize) {
+        if self.numbers.len() <= j {
+            self.numbers.resize(j + 1, NumberStats::default());
+        }
+        let st = &mut self.numbers[j];
+        st.non_finite += 1;
+        st.first_non_finite.get_or_insert(row.line);
+    }
+
+    /// Warnings from the number counts: `%` signs, non-finite values, numeric columns
+    /// without a number.
+    fn warn_number_stats(&mut self, rows: usize) {
+        let stats = std::mem::take(&mut self.numbers);
+        for (j, st) in stats.iter().enumerate() {
+            let col = self
+                .raw
+                .headers
+                .get(j)
+                .cloned()
+                .unwrap_or_else(|| format!("#{}", j + 1));
+            if st.percent > 0 {
+                self.warn(
+                    WarningKind::PercentSign,
+                    st.first_percent,
+                    Some(&col),
+                    format!(
+                        "{} cell(s) of `{col}` carry a % sign and were read as percent numbers \
+                         (5% → 5); if the column means fractions, scale it (scale.{col} = 0.01)",
+                        st.percent
+                    ),
+                );
+            }
+            if st.non_finite > 0 {
+                self.warn(
+                    WarningKind::NonFinite,
+                    st.first_non_finite,
+                    Some(&col),
+                    format!(
+                        "{} cell(s) of `{col}` hold infinite or overflowing numbers (inf, \
+                         1e400); stored as missing",
+                        st.non_finite
+                    ),
+                );
+            }
+            if st.cells > 0 && st.finite == 0 && rows > 0 {
+                self.warn(
+                    WarningKind::EmptyColumn,
+                    None,
+                    Some(&col),
+                    format!(
+                        "column `{col}` has no number in any of its {} row(s): every value is \
+                         stored as missing",
+                        st.cells
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The date in a cell, within 1900–2200 (see [`crate::table::day_in_range`]).
     fn date(&self, row: &RawRow, j: usize) -> Option<NaiveDate> {
+        self.date_unbounded(row, j).filter(|d| date_in_range(*d))
+    }
+
+    /// The date in a cell, whatever its year (to tell "out of range" from "not a date").
+    fn date_unbounded(&self, row: &RawRow, j: usize) -> Option<NaiveDate> {
         match row.cell(j) {
             CellRef::Date(d) => Some(d),
-            CellRef::Text(s) => parse_date(s, self.spec.date_format.as_deref()),
+            CellRef::Text(s) => parse_date_unbounded(s, self.spec.date_format.as_deref()),
             CellRef::Num(x) => {
                 let s = format!("{x:.0}");
                 if (x - x.round()).abs() < 1e-9 && s.len() == 8 {
-                    parse_date(&s, None)
+                    parse_date_unbounded(&s, None)
                 } else {
                     None
                 }
             }
             CellRef::Empty => None,
+        }
+    }
+
+    /// The error for a cell that should hold a date: out of range when it holds one
+    /// outside 1900–2200, else "expected `what`".
+    fn date_err(&self, row: &RawRow, j: usize, what: &str) -> DataError {
+        match self.date_unbounded(row, j) {
+            Some(d) if !date_in_range(d) => self.cell_err(row, j, &format!("a date {DATE_RANGE}")),
+            _ => self.cell_err(row, j, what),
         }
     }
 
@@ -320,12 +457,15 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
         file: raw.path.display().to_string(),
         warnings: Vec::new(),
         eq_cells: 0,
+        numbers: Vec::new(),
     };
+    warn_duplicate_headers(&mut cx);
     let date_j = date_column(&cx)?;
     let n_rows = drop_footers(&mut cx, date_j)?;
     let rows = &raw.rows[..n_rows];
     let dec = decide(&mut cx, rows, date_j)?;
     let (out, order) = convert_rows(&mut cx, &dec, rows)?;
+    cx.warn_number_stats(rows.len());
     if cx.eq_cells > 0 {
         let n = cx.eq_cells;
         cx.warn(
@@ -347,6 +487,36 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
     let mut warnings = std::mem::take(&mut cx.warnings);
     let table = clean_table(out, &cx.file, &mut warnings);
     Ok((table, warnings))
+}
+
+/// Headers that appear twice (after trimming and case folding): the first is read.
+fn warn_duplicate_headers(cx: &mut Ctx<'_>) {
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    let mut dups = Vec::new();
+    for (j, h) in cx.raw.headers.iter().enumerate() {
+        let key = norm_header(h);
+        if key.is_empty() {
+            continue;
+        }
+        match seen.get(&key) {
+            Some(&first) => dups.push((h.clone(), first, j)),
+            None => {
+                seen.insert(key, j);
+            }
+        }
+    }
+    for (h, first, j) in dups {
+        cx.warn(
+            WarningKind::DuplicateHeader,
+            None,
+            Some(&h),
+            format!(
+                "header `{h}` appears in columns {} and {}; only the first is read",
+                first + 1,
+                j + 1
+            ),
+        );
+    }
 }
 
 fn layout_err(raw: &RawTable, m: String) -> DataError {
@@ -390,7 +560,8 @@ fn drop_footers(cx: &mut Ctx<'_>, date_j: Option<usize>) -> Result<usize> {
     let raw = cx.raw;
     let mut n = raw.rows.len();
     let Some(j) = date_j else { return Ok(n) };
-    while n > 0 && cx.date(&raw.rows[n - 1], j).is_none() {
+    // a footer holds no date at all; a date outside 1900–2200 is data, refused later
+    while n > 0 && cx.date_unbounded(&raw.rows[n - 1], j).is_none() {
         let r = &raw.rows[n - 1];
         cx.warn(
             WarningKind::Footer,
@@ -401,12 +572,73 @@ fn drop_footers(cx: &mut Ctx<'_>, date_j: Option<usize>) -> Result<usize> {
         n -= 1;
     }
     if n == 0 {
-        return Err(layout_err(
-            raw,
-            "no data rows with a valid date (expected dates like 2024-01-31)".into(),
-        ));
+        return Err(no_valid_dates(cx, j));
     }
     Ok(n)
+}
+
+/// The error for a file none of whose rows has a date the importer reads: names the
+/// column, shows the first values found and suggests `date_format` for the form seen.
+fn no_valid_dates(cx: &Ctx<'_>, j: usize) -> DataError {
+    let raw = cx.raw;
+    let col = raw
+        .headers
+        .get(j)
+        .cloned()
+        .unwrap_or_else(|| format!("#{}", j + 1));
+    let found: Vec<String> = raw
+        .rows
+        .iter()
+        .filter_map(|r| match r.cell(j) {
+            CellRef::Text(s) => Some(s.chars().take(30).collect::<String>()),
+            CellRef::Num(x) => Some(x.to_string()),
+            CellRef::Date(d) => Some(d.to_string()),
+            CellRef::Empty => None,
+        })
+        .take(3)
+        .collect();
+    let hint = date_format_hint(&found);
+    layout_err(
+        raw,
+        format!(
+            "no row has a date rotor reads in column `{col}` (found {}); expected dates such \
+             as 2024-01-31, 2024/1/31 or 20240131 {DATE_RANGE}{hint}",
+            if found.is_empty() {
+                "only empty cells".to_string()
+            } else {
+                found
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ),
+    )
+}
+
+/// A `date_format` suggestion for values of a recognisable other form.
+fn date_format_hint(found: &[String]) -> String {
+    let Some(v) = found.first().map(|s| s.trim()) else {
+        return String::new();
+    };
+    let fmt = if v.contains('年') {
+        Some("%Y年%m月%d日")
+    } else if v.split('/').count() == 3 && v.split('/').next_back().is_some_and(|y| y.len() == 4) {
+        Some("%d/%m/%Y (or %m/%d/%Y)")
+    } else if v.split('.').count() == 3 && v.split('.').next_back().is_some_and(|y| y.len() == 4) {
+        Some("%d.%m.%Y")
+    } else if v
+        .parse::<f64>()
+        .is_ok_and(|x| (1.0..2_958_466.0).contains(&x))
+    {
+        return "; numbers like these may be Excel serial days: save the column as dates in \
+                Excel, or convert them before import"
+            .into();
+    } else {
+        None
+    };
+    fmt.map(|f| format!("; set `date_format = \"{f}\"` in the mapping"))
+        .unwrap_or_default()
 }
 
 /// Decide the layout of a file: code, series, fields, periodicity, lag, plans.
@@ -666,7 +898,11 @@ fn row_date(cx: &Ctx<'_>, row: &RawRow, date_j: Option<usize>) -> Result<Option<
     let Some(j) = date_j else { return Ok(None) };
     match cx.date(row, j) {
         Some(d) => Ok(Some(d)),
-        None => Err(cx.cell_err(row, j, "a date such as 2024-01-31, 2024/1/31 or 20240131")),
+        None => Err(cx.date_err(
+            row,
+            j,
+            "a date such as 2024-01-31, 2024/1/31 or 20240131 (other forms: set `date_format`)",
+        )),
     }
 }
 
@@ -771,7 +1007,7 @@ fn cell_value(
         Plan::PeriodDate => Value::Date(pdate),
         Plan::AvailableAt(Some((j, _))) => match cx.date(row, *j) {
             Some(a) => Value::Date(Some(a)),
-            None => return Err(cx.cell_err(row, *j, "a release/announcement date")),
+            None => return Err(cx.date_err(row, *j, "a release/announcement date")),
         },
         Plan::AvailableAt(None) => match (cx.spec.dataset, pdate) {
             (Dataset::EtfInfo, _) | (_, None) => Value::Date(None),
@@ -833,7 +1069,7 @@ fn general_value(
             CellRef::Empty => Value::Date(None),
             _ => match cx.date(row, j) {
                 Some(x) => Value::Date(Some(x)),
-                None => return Err(cx.cell_err(row, j, "a date")),
+                None => return Err(cx.date_err(row, j, "a date")),
             },
         },
         (ColumnKind::Date, None) => Value::Date(None),

@@ -140,14 +140,98 @@ pub struct RawTable {
     pub rows: Vec<RawRow>,
     /// The exact bytes' fingerprint.
     pub fingerprint: String,
+    /// The sheet read (spreadsheets), for cell references in errors.
+    pub sheet: Option<String>,
+    /// The spreadsheet column of the first header (0 = column A).
+    pub col0: usize,
+}
+
+impl RawTable {
+    fn new(path: &Path, headers: Vec<String>, rows: Vec<RawRow>, fingerprint: String) -> Self {
+        RawTable {
+            path: path.to_path_buf(),
+            headers,
+            rows,
+            fingerprint,
+            sheet: None,
+            col0: 0,
+        }
+    }
+
+    /// The spreadsheet reference of cell `j` of a row at file row `line` (`Sheet1!F17`),
+    /// or None for files that are not spreadsheets.
+    pub fn cell_ref(&self, line: usize, j: usize) -> Option<String> {
+        self.sheet
+            .as_ref()
+            .map(|s| format!("{s}!{}{line}", column_letters(self.col0 + j)))
+    }
+}
+
+/// Spreadsheet column letters of a 0-based column (0 → A, 27 → AB).
+pub fn column_letters(mut j: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (j % 26) as u8);
+        if j < 26 {
+            break;
+        }
+        j = j / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ascii")
+}
+
+/// Size limits of the readers (the defaults are [`MAX_CELL_BYTES`] and
+/// [`MAX_SHEET_CELLS`]; tests pass smaller ones).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Longest cell, in bytes.
+    pub max_cell_bytes: usize,
+    /// Most cells read from one sheet, empty ones included.
+    pub max_sheet_cells: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_cell_bytes: MAX_CELL_BYTES,
+            max_sheet_cells: MAX_SHEET_CELLS,
+        }
+    }
+}
+
+/// The longest cell (CSV field or spreadsheet text) an import accepts: no price, date or
+/// code comes near it, and a longer one means a broken file (an unclosed quote, a binary
+/// blob).
+pub const MAX_CELL_BYTES: usize = 1 << 20;
+/// The most cells (empty ones included) read from one spreadsheet sheet: 1,048,576 rows
+/// × 28 columns. Larger tables belong in CSV or Parquet.
+pub const MAX_SHEET_CELLS: u64 = 30_000_000;
+
+fn cell_too_long(path: &Path, line: usize, column: String, len: usize, max: usize) -> DataError {
+    DataError::Layout {
+        file: path.to_path_buf(),
+        message: format!(
+            "row {line}, column {column}: a cell of {len} bytes; cells may hold at most {max} \
+             bytes (is a quote left open?)"
+        ),
+    }
 }
 
 /// Read a file by extension (`csv`/`txt`, `xlsx`/`xls`/`xlsm`, `parquet`/`pq`).
 pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
+    read_file_limited(path, sheet, Limits::default())
+}
+
+/// [`read_file`] with explicit size limits.
+pub fn read_file_limited(path: &Path, sheet: Option<&str>, limits: Limits) -> Result<RawTable> {
     let ext = extension(path);
     match ext.as_str() {
-        "csv" | "txt" | "tsv" => read_csv(path),
-        "xlsx" | "xls" | "xlsm" | "xlsb" => read_xlsx(path, sheet),
+        "csv" | "txt" | "tsv" => {
+            let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+            parse_csv_limited(path, &bytes, limits)
+        }
+        "xlsx" | "xls" | "xlsm" | "xlsb" => read_xlsx(path, sheet, limits),
         "parquet" | "pq" => read_parquet(path),
         "json" => read_series_json(path),
         _ => Err(DataError::Layout {
@@ -203,6 +287,11 @@ pub(crate) fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 
 /// Read CSV bytes (exposed for fuzzing and tests).
 pub fn parse_csv_bytes(path: &Path, bytes: &[u8]) -> Result<RawTable> {
+    parse_csv_limited(path, bytes, Limits::default())
+}
+
+/// [`parse_csv_bytes`] with explicit size limits.
+pub fn parse_csv_limited(path: &Path, bytes: &[u8], limits: Limits) -> Result<RawTable> {
     let fp = crate::store::fingerprint(bytes);
     let text = decode(bytes);
     let delim = if path.extension().is_some_and(|e| e == "tsv") {
@@ -249,100 +338,82 @@ pub fn parse_csv_bytes(path: &Path, bytes: &[u8]) -> Result<RawTable> {
         }
         rows.push(RawRow {
             line,
-            cells: Cells::Csv(rec.clone()),
+            cells: Cells::Csv(compact_record(
+                path,
+                line,
+                headers.as_deref(),
+                &rec,
+                limits,
+            )?),
         });
     }
     let headers = headers.ok_or_else(|| DataError::Layout {
         file: path.to_path_buf(),
         message: "empty file: expected a header row and data rows".into(),
     })?;
-    Ok(RawTable {
-        path: path.to_path_buf(),
-        headers,
-        rows,
-        fingerprint: fp,
-    })
+    Ok(RawTable::new(path, headers, rows, fp))
 }
 
-fn read_csv(path: &Path) -> Result<RawTable> {
-    let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
-    parse_csv_bytes(path, &bytes)
+/// A copy of `rec` holding only its fields' bytes. (A clone would carry the reader's
+/// buffer, grown by the longest row so far, into every later row: one 1 MB cell would
+/// make each following row cost 1 MB.) Refuses cells over [`MAX_CELL_BYTES`].
+fn compact_record(
+    path: &Path,
+    line: usize,
+    headers: Option<&[String]>,
+    rec: &csv::StringRecord,
+    limits: Limits,
+) -> Result<csv::StringRecord> {
+    let max = limits.max_cell_bytes;
+    if rec.as_slice().len() > max {
+        if let Some((j, f)) = rec.iter().enumerate().max_by_key(|(_, f)| f.len()) {
+            if f.len() > max {
+                let name = headers
+                    .and_then(|h| h.get(j))
+                    .map_or_else(|| format!("#{}", j + 1), |h| format!("`{h}`"));
+                return Err(cell_too_long(path, line, name, f.len(), max));
+            }
+        }
+    }
+    let mut out = csv::StringRecord::with_capacity(rec.as_slice().len(), rec.len());
+    out.extend(rec.iter());
+    Ok(out)
 }
 
-fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
-    use calamine::{open_workbook_auto, Data, Reader};
+fn read_xlsx(path: &Path, sheet: Option<&str>, limits: Limits) -> Result<RawTable> {
     let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
     let fp = crate::store::fingerprint(&bytes);
     let lay = |m: String| DataError::Layout {
         file: path.to_path_buf(),
         message: m,
     };
-    let mut wb = open_workbook_auto(path).map_err(|e| lay(format!("cannot open workbook: {e}")))?;
-    let names = wb.sheet_names().to_vec();
-    let mut candidates: Vec<String> = match sheet {
-        Some(s) => {
-            if !names.iter().any(|n| n == s) {
-                return Err(lay(format!(
-                    "no sheet `{s}` (sheets: {})",
-                    names.join(", ")
-                )));
-            }
-            vec![s.to_string()]
-        }
-        None => names.clone(),
+    let ext = extension(path);
+    let mut wb: Box<dyn SheetSource> = if ext == "xlsx" || ext == "xlsm" {
+        let wb: calamine::Xlsx<_> =
+            calamine::open_workbook(path).map_err(|e| lay(format!("cannot open workbook: {e}")))?;
+        Box::new(wb)
+    } else {
+        let wb = calamine::open_workbook_auto(path)
+            .map_err(|e| lay(format!("cannot open workbook: {e}")))?;
+        Box::new(wb)
     };
-    for name in candidates.drain(..) {
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| lay(format!("sheet `{name}`: {e}")))?;
-        let (r0, _) = range.start().unwrap_or((0, 0));
-        let mut headers: Option<Vec<String>> = None;
-        let mut rows = Vec::new();
-        for (i, r) in range.rows().enumerate() {
-            let cells: Vec<Cell> = r
-                .iter()
-                .map(|c| match c {
-                    Data::Empty | Data::Error(_) => Cell::Empty,
-                    Data::String(s) if s.trim().is_empty() => Cell::Empty,
-                    Data::String(s) => Cell::Text(s.clone()),
-                    Data::Float(x) => Cell::Num(*x),
-                    Data::Int(x) => Cell::Num(*x as f64),
-                    Data::Bool(b) => Cell::Text(b.to_string()),
-                    Data::DateTime(x) => {
-                        excel_serial_to_date(x.as_f64()).map_or(Cell::Empty, Cell::Date)
-                    }
-                    Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-                })
-                .collect();
-            let row = RawRow {
-                line: r0 as usize + i + 1,
-                cells: Cells::Typed(cells),
-            };
-            if row.is_empty() {
-                continue;
-            }
-            if headers.is_none() {
-                headers = Some(
-                    (0..r.len())
-                        .map(|j| match row.cell(j) {
-                            CellRef::Text(s) => s.trim().to_string(),
-                            CellRef::Num(x) => x.to_string(),
-                            CellRef::Date(d) => d.to_string(),
-                            CellRef::Empty => String::new(),
-                        })
-                        .collect(),
-                );
-                continue;
-            }
-            rows.push(row);
+    let names = wb.names();
+    let candidates: Vec<String> = match sheet {
+        Some(s) if !names.iter().any(|n| n == s) => {
+            return Err(lay(format!(
+                "no sheet `{s}` (sheets: {})",
+                names.join(", ")
+            )))
         }
-        if let Some(headers) = headers {
-            return Ok(RawTable {
-                path: path.to_path_buf(),
-                headers,
-                rows,
-                fingerprint: fp,
-            });
+        Some(s) => vec![s.to_string()],
+        None => names,
+    };
+    for name in candidates {
+        let cells = wb.cells(path, &name, limits)?;
+        if let Some(mut t) = table_of_cells(path, cells) {
+            t.fingerprint = fp;
+            t.sheet = Some(name);
+            return Ok(t);
         }
         if sheet.is_some() {
             break;
@@ -351,6 +422,182 @@ fn read_xlsx(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     Err(lay(
         "workbook has no non-empty sheet: expected a header row and data rows".into(),
     ))
+}
+
+/// The non-empty cells of one sheet: (0-based row, 0-based column, cell), any order.
+type SheetCells = Vec<(u32, u32, Cell)>;
+
+/// A workbook whose sheets can be read as their non-empty cells.
+trait SheetSource {
+    fn names(&self) -> Vec<String>;
+    /// The sheet's non-empty cells, refusing sheets over `limits.max_sheet_cells` cells
+    /// and texts over `limits.max_cell_bytes`.
+    fn cells(&mut self, path: &Path, sheet: &str, limits: Limits) -> Result<SheetCells>;
+}
+
+fn sheet_err(path: &Path, sheet: &str, e: impl std::fmt::Display) -> DataError {
+    DataError::Layout {
+        file: path.to_path_buf(),
+        message: format!("sheet `{sheet}`: {e}"),
+    }
+}
+
+fn too_many_cells(path: &Path, sheet: &str, max: u64) -> DataError {
+    sheet_err(
+        path,
+        sheet,
+        format!(
+            "more than {max} cells (empty ones included); save a table this large \
+             as CSV or Parquet, or delete the unused rows and columns"
+        ),
+    )
+}
+
+/// A spreadsheet value as a cell (checking the text length).
+fn cell_of(
+    path: &Path,
+    sheet: &str,
+    (r, c): (u32, u32),
+    v: calamine::DataRef<'_>,
+    max_cell_bytes: usize,
+) -> Result<Cell> {
+    use calamine::DataRef as D;
+    let text = |s: &str| {
+        if s.len() > max_cell_bytes {
+            Err(cell_too_long(
+                path,
+                r as usize + 1,
+                format!("{} of sheet `{sheet}`", column_letters(c as usize)),
+                s.len(),
+                max_cell_bytes,
+            ))
+        } else if s.trim().is_empty() {
+            Ok(Cell::Empty)
+        } else {
+            Ok(Cell::Text(s.to_string()))
+        }
+    };
+    Ok(match v {
+        D::Empty | D::Error(_) => Cell::Empty,
+        D::String(s) => text(&s)?,
+        D::SharedString(s) => text(s)?,
+        D::Float(x) => Cell::Num(x),
+        D::Int(x) => Cell::Num(x as f64),
+        D::Bool(b) => Cell::Text(b.to_string()),
+        D::DateTime(x) => excel_serial_to_date(x.as_f64()).map_or(Cell::Empty, Cell::Date),
+        D::DateTimeIso(s) | D::DurationIso(s) => text(&s)?,
+    })
+}
+
+/// A borrowed view of a range's value.
+fn data_ref(v: &calamine::Data) -> calamine::DataRef<'_> {
+    use calamine::{Data as D, DataRef as R};
+    match v {
+        D::Int(x) => R::Int(*x),
+        D::Float(x) => R::Float(*x),
+        D::String(s) => R::SharedString(s),
+        D::Bool(b) => R::Bool(*b),
+        D::DateTime(x) => R::DateTime(*x),
+        D::DateTimeIso(s) => R::DateTimeIso(s.clone()),
+        D::DurationIso(s) => R::DurationIso(s.clone()),
+        D::Error(e) => R::Error(e.clone()),
+        D::Empty => R::Empty,
+    }
+}
+
+/// XLSX: cells streamed from the sheet's XML (memory ∝ the non-empty cells).
+impl<RS: std::io::Read + std::io::Seek> SheetSource for calamine::Xlsx<RS> {
+    fn names(&self) -> Vec<String> {
+        calamine::Reader::sheet_names(self).to_vec()
+    }
+
+    fn cells(&mut self, path: &Path, sheet: &str, limits: Limits) -> Result<SheetCells> {
+        let mut rdr = self
+            .worksheet_cells_reader(sheet)
+            .map_err(|e| sheet_err(path, sheet, e))?;
+        let mut out = Vec::new();
+        let mut seen = 0u64;
+        while let Some(c) = rdr.next_cell().map_err(|e| sheet_err(path, sheet, e))? {
+            seen += 1;
+            if seen > limits.max_sheet_cells {
+                return Err(too_many_cells(path, sheet, limits.max_sheet_cells));
+            }
+            let pos = c.get_position();
+            let cell = cell_of(
+                path,
+                sheet,
+                pos,
+                c.get_value().clone(),
+                limits.max_cell_bytes,
+            )?;
+            if cell != Cell::Empty {
+                out.push((pos.0, pos.1, cell));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// XLS, XLSB, ODS: the sheet's range, refused above [`MAX_SHEET_CELLS`] cells.
+impl<RS: std::io::Read + std::io::Seek> SheetSource for calamine::Sheets<RS> {
+    fn names(&self) -> Vec<String> {
+        calamine::Reader::sheet_names(self).to_vec()
+    }
+
+    fn cells(&mut self, path: &Path, sheet: &str, limits: Limits) -> Result<SheetCells> {
+        let range = calamine::Reader::worksheet_range(self, sheet)
+            .map_err(|e| sheet_err(path, sheet, e))?;
+        let (h, w) = range.get_size();
+        if (h as u64) * (w as u64) > limits.max_sheet_cells {
+            return Err(too_many_cells(path, sheet, limits.max_sheet_cells));
+        }
+        let mut out = Vec::new();
+        for (r, c, v) in range.used_cells() {
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            let pos = (r0 + r as u32, c0 + c as u32);
+            let cell = cell_of(path, sheet, pos, data_ref(v), limits.max_cell_bytes)?;
+            if cell != Cell::Empty {
+                out.push((pos.0, pos.1, cell));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Rows of a sheet's cells: the first non-empty row is the header; columns start at the
+/// leftmost non-empty cell. None for a sheet without cells.
+fn table_of_cells(path: &Path, mut cells: SheetCells) -> Option<RawTable> {
+    if !cells.is_sorted_by_key(|c| (c.0, c.1)) {
+        cells.sort_by_key(|c| (c.0, c.1));
+    }
+    let col0 = cells.iter().map(|c| c.1).min()?;
+    let width = cells.iter().map(|c| c.1).max()? - col0 + 1;
+    let mut rows: Vec<RawRow> = Vec::new();
+    let mut it = cells.into_iter().peekable();
+    while let Some((r, c, cell)) = it.next() {
+        let mut v = vec![Cell::Empty; (c - col0) as usize];
+        v.push(cell);
+        while let Some((_, c, cell)) = it.next_if(|x| x.0 == r) {
+            v.resize((c - col0) as usize, Cell::Empty);
+            v.push(cell);
+        }
+        rows.push(RawRow {
+            line: r as usize + 1,
+            cells: Cells::Typed(v),
+        });
+    }
+    let header = rows.remove(0);
+    let headers = (0..width as usize)
+        .map(|j| match header.cell(j) {
+            CellRef::Text(s) => s.trim().to_string(),
+            CellRef::Num(x) => x.to_string(),
+            CellRef::Date(d) => d.to_string(),
+            CellRef::Empty => String::new(),
+        })
+        .collect();
+    let mut t = RawTable::new(path, headers, rows, String::new());
+    t.col0 = col0 as usize;
+    Some(t)
 }
 
 /// Read a macro-dashboard JSON file: `{"series": {ID: {"meta": {"release_schedule": …},
@@ -397,6 +644,7 @@ pub fn read_series_json(path: &Path) -> Result<RawTable> {
             let Some(d) = d.as_str().and_then(|d| super::cells::parse_date(d, None)) else {
                 return Err(DataError::Cell {
                     file: path.to_path_buf(),
+                    cell: None,
                     row: line,
                     column: format!("{id}.chart.dates"),
                     expected: "a date string".into(),
@@ -434,12 +682,7 @@ pub fn read_series_json(path: &Path) -> Result<RawTable> {
     let headers = ["series_id", "period", "available_at", "value", "lag_rule"]
         .map(String::from)
         .to_vec();
-    Ok(RawTable {
-        path: path.to_path_buf(),
-        headers,
-        rows,
-        fingerprint: fp,
-    })
+    Ok(RawTable::new(path, headers, rows, fp))
 }
 
 fn read_parquet(path: &Path) -> Result<RawTable> {
@@ -481,12 +724,7 @@ fn read_parquet(path: &Path) -> Result<RawTable> {
             });
         }
     }
-    Ok(RawTable {
-        path: path.to_path_buf(),
-        headers,
-        rows,
-        fingerprint: fp,
-    })
+    Ok(RawTable::new(path, headers, rows, fp))
 }
 
 fn arrow_supported(t: &DataType) -> bool {
@@ -515,10 +753,13 @@ fn arrow_cell(a: &dyn Array, i: usize) -> CellRef<'_> {
         return CellRef::Empty;
     }
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    // a day beyond chrono's calendar reads as its limit, which the importer refuses as
+    // out of range (1900–2200) rather than taking it for an empty cell or a footer
+    let beyond = |neg: bool| CellRef::Date(if neg { NaiveDate::MIN } else { NaiveDate::MAX });
     let day = |secs: i64| {
         epoch
             .checked_add_signed(chrono::Duration::seconds(secs))
-            .map_or(CellRef::Empty, CellRef::Date)
+            .map_or_else(|| beyond(secs < 0), CellRef::Date)
     };
     match a.data_type() {
         DataType::Utf8 => CellRef::Text(a.as_string::<i32>().value(i)),
@@ -531,11 +772,12 @@ fn arrow_cell(a: &dyn Array, i: usize) -> CellRef<'_> {
         DataType::Int16 => CellRef::Num(a.as_primitive::<Int16Type>().value(i) as f64),
         DataType::UInt32 => CellRef::Num(a.as_primitive::<UInt32Type>().value(i) as f64),
         DataType::UInt64 => CellRef::Num(a.as_primitive::<UInt64Type>().value(i) as f64),
-        DataType::Date32 => epoch
-            .checked_add_signed(chrono::Duration::days(
-                a.as_primitive::<Date32Type>().value(i) as i64,
-            ))
-            .map_or(CellRef::Empty, CellRef::Date),
+        DataType::Date32 => {
+            let d = a.as_primitive::<Date32Type>().value(i) as i64;
+            epoch
+                .checked_add_signed(chrono::Duration::days(d))
+                .map_or_else(|| beyond(d < 0), CellRef::Date)
+        }
         DataType::Timestamp(unit, _) => {
             let v = match unit {
                 TimeUnit::Second => a.as_primitive::<TimestampSecondType>().value(i),
