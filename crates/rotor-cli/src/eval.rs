@@ -31,8 +31,8 @@ fn resolve(a: &EvalArgs) -> Result<EvalConfig> {
         "qcut" => Grouping::Qcut,
         g => bail!("--grouping `{g}`: expected rank-floor, remainder-last or qcut"),
     };
-    if a.quantiles < 2 {
-        bail!("--quantiles {}: expected at least 2", a.quantiles);
+    if !(2..=1000).contains(&a.quantiles) {
+        bail!("--quantiles {}: expected 2 to 1000", a.quantiles);
     }
     Ok(EvalConfig {
         periods,
@@ -89,6 +89,8 @@ struct Summary {
     assets: usize,
     dates_evaluated: usize,
     dates_dropped: usize,
+    /// Why the dropped dates were dropped.
+    drops: rotor_eval::DropCounts,
     factor_obs: usize,
     rows_used: usize,
     periods_per_year: f64,
@@ -124,10 +126,20 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
     drop((factor, prices));
     if e.dates.is_empty() {
         bail!(
-            "no signal date has a full cross-section: {} dates dropped (forward returns need {} later price rows)",
+            "no signal date could be evaluated: of {} signal date(s), {}",
             e.dropped_dates,
-            cfg.periods.iter().max().unwrap_or(&1)
+            e.drops
+                .describe(cfg.quantiles, *cfg.periods.iter().max().unwrap_or(&1))
         );
+    }
+    if e.dropped_dates > 0 {
+        ui.note(format!(
+            "note: {} of {} signal date(s) not evaluated: {}",
+            e.dropped_dates,
+            e.dropped_dates + e.dates.len(),
+            e.drops
+                .describe(cfg.quantiles, *cfg.periods.iter().max().unwrap_or(&1))
+        ));
     }
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
     let (summary, json) = write_outputs(&a, &cfg, &e, labels.as_ref())?;
@@ -143,7 +155,7 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
         vec![rotor_report::write(&a.out, "report", &r, true)?]
     };
     if ui.json {
-        println!("{json}");
+        out!("{json}");
     } else if !ui.quiet {
         print_summary(&summary, &a.out, t0.elapsed().as_secs_f64());
     }
@@ -174,6 +186,7 @@ fn write_outputs(
         assets: e.assets.len(),
         dates_evaluated: e.dates.len(),
         dates_dropped: e.dropped_dates,
+        drops: e.drops,
         factor_obs: e.factor_obs,
         rows_used: e.dates.iter().map(|d| d.n).sum(),
         periods_per_year: ppy,

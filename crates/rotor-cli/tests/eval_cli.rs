@@ -149,3 +149,65 @@ fn eval_bad_inputs_name_file_row_and_expectation() {
         assert!(want.iter().all(|w| e.contains(w)), "{e}");
     }
 }
+
+/// Settings the data cannot support are errors that say which and why — not a wrapped
+/// horizon evaluated in silence, not "forward returns" blamed for an empty factor.
+#[test]
+fn eval_settings_beyond_the_data_are_named() {
+    let d = tempfile::tempdir().unwrap();
+    let o = d.path().join("o");
+    let mut px = String::from("date,asset,close\n");
+    let mut ok = String::from("date,asset,value\n");
+    let mut nan = String::from("date,asset,value\n");
+    let mut two = String::from("date,asset,value\n");
+    for day in 1..=28 {
+        for (k, a) in ["A", "B", "C", "D", "E", "F"].iter().enumerate() {
+            let date = format!("2024-02-{day:02}");
+            px.push_str(&format!(
+                "{date},{a},{}\n",
+                10.0 + (day * (k + 1) % 7) as f64
+            ));
+            ok.push_str(&format!("{date},{a},{}\n", (day + k) % 5));
+            nan.push_str(&format!("{date},{a},NaN\n"));
+            if k < 2 {
+                two.push_str(&format!("{date},{a},{k}\n"));
+            }
+        }
+    }
+    let file = |name: &str, body: &str| {
+        let p = d.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        p
+    };
+    let px = file("px.csv", &px);
+    let cases: [(&str, &str, &[&str], &[&str]); 5] = [
+        (
+            "ok.csv",
+            &ok,
+            &["--periods", "18446744073709551615"],
+            &["period 18446744073709551615", "shorter than", "28 dates"],
+        ),
+        (
+            "ok.csv",
+            &ok,
+            &["--quantiles", "1001"],
+            &["--quantiles 1001", "2 to 1000"][..],
+        ),
+        (
+            "ok.csv",
+            &ok,
+            &["--quantiles", "10"],
+            &["quantiles 10", "more groups than the 6 asset"],
+        ),
+        ("two.csv", &two, &[], &["quantiles 5", "the 2 asset"]),
+        ("nan.csv", &nan, &[], &["28 without any factor value"]),
+    ];
+    for (name, body, extra, want) in cases {
+        let f = file(name, body);
+        let out = eval(&f, &px, &o, &[&["-q"][..], extra].concat());
+        let e = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{name} {extra:?}: {e}");
+        assert!(want.iter().all(|w| e.contains(w)), "{name} {extra:?}: {e}");
+        assert!(!e.contains("forward return"), "{e}");
+    }
+}

@@ -104,8 +104,79 @@ pub struct Evaluation {
     pub dates: Vec<DateStats>,
     /// Signal dates without a usable cross-section (no forward return yet, or no cut).
     pub dropped_dates: usize,
+    /// Why those dates were dropped.
+    pub drops: DropCounts,
     /// Factor observations (finite) on signal dates.
     pub factor_obs: usize,
+}
+
+/// Why a signal date has no statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropReason {
+    /// No asset has a finite factor value on the date.
+    NoFactor,
+    /// Factor values exist but no asset has every horizon's forward return (the last
+    /// `max(h)` price rows, suspended assets, filtered outliers).
+    NoForwardReturn,
+    /// Fewer usable assets than quantiles.
+    TooFewAssets,
+    /// Quantile edges tie (`qcut` on repeated values).
+    TiedEdges,
+}
+
+/// Dropped signal dates by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DropCounts {
+    /// No finite factor value.
+    pub no_factor: usize,
+    /// No forward return for any asset with a factor value.
+    pub no_forward_return: usize,
+    /// Fewer usable assets than quantiles.
+    pub too_few_assets: usize,
+    /// Tied quantile edges.
+    pub tied_edges: usize,
+}
+
+impl DropCounts {
+    fn add(&mut self, r: DropReason) {
+        match r {
+            DropReason::NoFactor => self.no_factor += 1,
+            DropReason::NoForwardReturn => self.no_forward_return += 1,
+            DropReason::TooFewAssets => self.too_few_assets += 1,
+            DropReason::TiedEdges => self.tied_edges += 1,
+        }
+    }
+
+    /// The reasons in words, largest first (`"12 without any factor value, 3 …"`).
+    pub fn describe(&self, quantiles: usize, max_h: usize) -> String {
+        let mut v = vec![
+            (
+                self.no_factor,
+                "without any factor value (all NaN or missing)".to_string(),
+            ),
+            (
+                self.no_forward_return,
+                format!(
+                    "without a forward return for any asset (the last {max_h} price row(s) \
+                     have none)"
+                ),
+            ),
+            (
+                self.too_few_assets,
+                format!("with fewer usable assets than the {quantiles} quantiles"),
+            ),
+            (
+                self.tied_edges,
+                "with tied quantile edges (qcut)".to_string(),
+            ),
+        ];
+        v.retain(|x| x.0 > 0);
+        v.sort_by_key(|x| std::cmp::Reverse(x.0));
+        v.iter()
+            .map(|(n, w)| format!("{n} {w}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// The aligned inputs of an evaluation.
@@ -125,7 +196,7 @@ impl Aligned<'_> {
     /// Forward return of asset `j` over `h` price rows from price row `k`.
     #[inline]
     fn fwd(&self, k: usize, j: usize, h: usize) -> f64 {
-        if k + h >= self.tp {
+        if h >= self.tp - k {
             return f64::NAN;
         }
         self.px[(k + h) * self.na + j] / self.px[k * self.na + j] - 1.0
@@ -139,8 +210,33 @@ fn check_config(cfg: &EvalConfig) -> Result<(), EvalError> {
             "periods must be positive integers, e.g. 1,5,20".into(),
         ));
     }
-    if cfg.quantiles < 2 {
-        return Err(EvalError::Config("quantiles must be at least 2".into()));
+    if cfg.quantiles < 2 || cfg.quantiles > u16::MAX as usize {
+        return Err(EvalError::Config(format!(
+            "quantiles {}: expected 2 to {}",
+            cfg.quantiles,
+            u16::MAX
+        )));
+    }
+    Ok(())
+}
+
+/// Check the config against the data: every horizon shorter than the price calendar,
+/// no more quantiles than assets.
+fn check_against_data(
+    cfg: &EvalConfig,
+    n_assets: usize,
+    n_price_dates: usize,
+) -> Result<(), EvalError> {
+    if let Some(&h) = cfg.periods.iter().find(|&&h| h >= n_price_dates) {
+        return Err(EvalError::Config(format!(
+            "period {h}: a horizon must be shorter than the price file's {n_price_dates} dates"
+        )));
+    }
+    if cfg.quantiles > n_assets {
+        return Err(EvalError::Config(format!(
+            "quantiles {}: more groups than the {n_assets} asset(s) in both files",
+            cfg.quantiles
+        )));
     }
     Ok(())
 }
@@ -248,24 +344,26 @@ fn zscore_bands(a: &Aligned<'_>, cfg: &EvalConfig) -> Vec<(f64, f64)> {
     band
 }
 
-/// The statistics of one signal date (None when it cannot be cut into groups).
+/// The statistics of one signal date, or why it has none.
 fn date_stats(
     a: &Aligned<'_>,
     cfg: &EvalConfig,
     band: &[(f64, f64)],
     (tf, k): (usize, usize),
     (idx, rx, rr): &mut (Vec<usize>, Vec<f64>, Vec<f64>),
-) -> Option<DateStats> {
+) -> Result<DateStats, DropReason> {
     let (na, nf, nh, q) = (a.na, a.factor.n_assets(), cfg.periods.len(), cfg.quantiles);
     let mut rows: Vec<u32> = Vec::with_capacity(na);
     let mut x: Vec<f64> = Vec::with_capacity(na);
     let mut r: Vec<Vec<f64>> = vec![Vec::with_capacity(na); nh];
     let mut rj = vec![0.0; nh];
+    let mut with_factor = 0usize;
     'asset: for (j, &c) in a.fcol.iter().enumerate() {
         let f = a.factor.values[tf * nf + c];
         if !f.is_finite() {
             continue;
         }
+        with_factor += 1;
         for (hi, &h) in cfg.periods.iter().enumerate() {
             let v = a.fwd(k, j, h);
             let (lo, up) = band[hi * na + j];
@@ -281,9 +379,18 @@ fn date_stats(
         }
     }
     let n = rows.len();
+    if with_factor == 0 {
+        return Err(DropReason::NoFactor);
+    }
+    if n == 0 {
+        return Err(DropReason::NoForwardReturn);
+    }
+    if n < q {
+        return Err(DropReason::TooFewAssets);
+    }
     rx.resize(n, 0.0);
     rank_avg_into(&x, rx, idx); // leaves idx = stable ascending order of x
-    let groups = assign_sorted(&x, idx, q, cfg.grouping)?;
+    let groups = assign_sorted(&x, idx, q, cfg.grouping).ok_or(DropReason::TiedEdges)?;
     let mut ranks = vec![f32::NAN; na];
     for (p, &j) in rows.iter().enumerate() {
         ranks[j as usize] = rx[p] as f32;
@@ -317,7 +424,7 @@ fn date_stats(
         );
         ew.push(rh.iter().sum::<f64>() / n as f64);
     }
-    Some(DateStats {
+    Ok(DateStats {
         date: a.factor.dates[tf],
         n,
         ic,
@@ -335,6 +442,7 @@ fn date_stats(
 pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Evaluation, EvalError> {
     check_config(cfg)?;
     let (assets, a) = align(factor, prices, cfg)?;
+    check_against_data(cfg, assets.len(), a.tp)?;
     let band = zscore_bands(&a, cfg);
     let nf = factor.n_assets();
     let factor_obs: usize = a
@@ -347,7 +455,7 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
                 .count()
         })
         .sum();
-    let per_date: Vec<Option<DateStats>> = a
+    let per_date: Vec<Result<DateStats, DropReason>> = a
         .sig
         .par_iter()
         .map_init(
@@ -356,11 +464,19 @@ pub fn evaluate(factor: &Panel, prices: &Panel, cfg: &EvalConfig) -> Result<Eval
         )
         .collect();
     let total = per_date.len();
-    let dates: Vec<DateStats> = per_date.into_iter().flatten().collect();
+    let mut drops = DropCounts::default();
+    let mut dates = Vec::with_capacity(total);
+    for r in per_date {
+        match r {
+            Ok(d) => dates.push(d),
+            Err(why) => drops.add(why),
+        }
+    }
     Ok(Evaluation {
         config: cfg.clone(),
         assets,
         dropped_dates: total - dates.len(),
+        drops,
         dates,
         factor_obs,
     })

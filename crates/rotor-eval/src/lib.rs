@@ -44,6 +44,6 @@ pub mod quantile;
 pub mod signal;
 pub mod summary;
 
-pub use engine::{evaluate, DateStats, EvalConfig, EvalError, Evaluation};
+pub use engine::{evaluate, DateStats, DropCounts, DropReason, EvalConfig, EvalError, Evaluation};
 pub use quantile::Grouping;
 pub use summary::{IcSummary, WindowRow};
