@@ -83,7 +83,14 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
     .expect("given");
     let (specs, root) = resolve_specs(&a)?;
     let files = import::plan(&specs, &root)?;
-    let store = Store::open(&a.store)?;
+    let mut store = Store::open(&a.store)?;
+    store.set_wait(!a.no_wait);
+    let quiet = ui.quiet;
+    store.on_wait(std::sync::Arc::new(move |m: &str| {
+        if !quiet {
+            eprintln!("{m}");
+        }
+    }));
     let bar = ui.bar(files.len() as u64, "importing");
     let t0 = std::time::Instant::now();
     let rep = import::run(&store, &files, policy, &|| bar.inc(1))?;
@@ -93,7 +100,7 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
             .with_context(|| format!("writing {}", p.display()))?;
     }
     if ui.json {
-        println!("{}", serde_json::to_string_pretty(&rep)?);
+        out!("{}", serde_json::to_string_pretty(&rep)?);
         return Ok(0);
     }
     let rows: Vec<Vec<String>> = rep
@@ -111,7 +118,7 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
             ]
         })
         .collect();
-    println!(
+    out!(
         "{}",
         table(
             &[
@@ -125,7 +132,7 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
             &rows
         )
     );
-    println!(
+    out!(
         "\n{} file(s), {} row(s) parsed in {:.2}s into {}",
         rep.files,
         rep.rows,
@@ -133,32 +140,35 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
         store.root().display()
     );
     if !rep.warnings.is_empty() {
-        println!("\n{} warning(s):", rep.warnings.len());
+        out!("\n{} warning(s):", rep.warnings.len());
         let mut by_kind = std::collections::BTreeMap::<&str, Vec<&import::Warning>>::new();
         for w in &rep.warnings {
             by_kind.entry(w.kind.as_str()).or_default().push(w);
         }
         for (k, ws) in by_kind {
-            println!("  [{k}] {} file(s)", ws.len());
+            out!("  [{k}] {} file(s)", ws.len());
             for w in ws.iter().take(3) {
                 let row = w.row.map(|r| format!(" row {r}")).unwrap_or_default();
-                println!("    {}{row}: {}", w.file, w.message);
+                out!("    {}{row}: {}", w.file, w.message);
             }
             if ws.len() > 3 {
-                println!("    … {} more (see --report FILE)", ws.len() - 3);
+                out!("    … {} more (see --report FILE)", ws.len() - 3);
             }
         }
     }
     for (d, cs) in &rep.commit.conflicts {
-        println!(
+        out!(
             "\n{} conflict(s) in {d} (policy {:?}); first:",
             cs.len(),
             policy
         );
         for c in cs.iter().take(3) {
-            println!(
+            out!(
                 "  {} `{}`: stored {} vs incoming {}",
-                c.key, c.column, c.stored, c.incoming
+                c.key,
+                c.column,
+                c.stored,
+                c.incoming
             );
         }
     }
@@ -182,68 +192,101 @@ pub fn check(ui: &Ui, a: CheckArgs) -> Result<i32> {
     };
     let rep = rotor_data::check::check(&store, cal.as_ref().map(|c| (a.calendar.as_str(), c)))?;
     if let Some(p) = &a.csv {
-        let mut w = String::from("severity,dataset,series,kind,message\n");
-        for f in &rep.findings {
-            w.push_str(&format!(
-                "{:?},{},{},{},\"{}\"\n",
-                f.severity,
-                f.dataset,
-                f.series,
-                f.kind,
-                f.message.replace('"', "'")
-            ));
-        }
-        std::fs::write(p, w).with_context(|| format!("writing {}", p.display()))?;
+        write_check_csv(&rep, p)?;
     }
     if ui.json {
-        println!("{}", serde_json::to_string_pretty(&rep)?);
+        out!("{}", serde_json::to_string_pretty(&rep)?);
     } else {
-        let rows: Vec<Vec<String>> = rep
-            .coverage
-            .iter()
-            .map(|c| {
-                vec![
-                    c.dataset.to_string(),
-                    c.rows.to_string(),
-                    c.series.to_string(),
-                    c.first.clone().unwrap_or_default(),
-                    c.last.clone().unwrap_or_default(),
-                    c.sources.join(" "),
-                ]
-            })
-            .collect();
-        println!(
-            "{}",
-            table(
-                &["dataset", "rows", "series", "first", "last", "sources"],
-                &rows
-            )
-        );
-        if let Some((c, n)) = &rep.calendar {
-            println!("\ncalendar: {n} trading days of {c}");
-        }
-        println!("\n{} error(s), {} warning(s)", rep.errors(), rep.warnings());
-        let rows: Vec<Vec<String>> = rep
-            .findings
-            .iter()
-            .map(|f| {
-                vec![
-                    format!("{:?}", f.severity).to_lowercase(),
-                    f.dataset.to_string(),
-                    f.series.clone(),
-                    f.kind.to_string(),
-                    f.message.clone(),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            println!(
-                "{}",
-                table(&["severity", "dataset", "series", "kind", "message"], &rows)
-            );
-        }
+        print_check(&rep);
     }
     Ok(if rep.errors() > 0 { 1 } else { 0 })
+}
+
+/// The check report as CSV, one finding per row (layout findings as dataset `store`).
+fn write_check_csv(rep: &rotor_data::check::CheckReport, p: &Path) -> Result<()> {
+    let mut w = String::from("severity,dataset,series,kind,message\n");
+    for f in &rep.findings {
+        w.push_str(&format!(
+            "{:?},{},{},{},\"{}\"\n",
+            f.severity,
+            f.dataset,
+            f.series,
+            f.kind,
+            f.message.replace('"', "'")
+        ));
+    }
+    for f in &rep.layout {
+        w.push_str(&format!(
+            "{:?},store,{},foreign,\"{}\"\n",
+            f.severity,
+            f.path,
+            f.message.replace('"', "'")
+        ));
+    }
+    std::fs::write(p, w).with_context(|| format!("writing {}", p.display()))
+}
+
+/// The check report as text tables: coverage, findings, store layout.
+fn print_check(rep: &rotor_data::check::CheckReport) {
+    let rows: Vec<Vec<String>> = rep
+        .coverage
+        .iter()
+        .map(|c| {
+            vec![
+                c.dataset.to_string(),
+                c.rows.to_string(),
+                c.series.to_string(),
+                c.first.clone().unwrap_or_default(),
+                c.last.clone().unwrap_or_default(),
+                c.sources.join(" "),
+            ]
+        })
+        .collect();
+    out!(
+        "{}",
+        table(
+            &["dataset", "rows", "series", "first", "last", "sources"],
+            &rows
+        )
+    );
+    if let Some((c, n)) = &rep.calendar {
+        out!("\ncalendar: {n} trading days of {c}");
+    }
+    out!("\n{} error(s), {} warning(s)", rep.errors(), rep.warnings());
+    let rows: Vec<Vec<String>> = rep
+        .findings
+        .iter()
+        .map(|f| {
+            vec![
+                format!("{:?}", f.severity).to_lowercase(),
+                f.dataset.to_string(),
+                f.series.clone(),
+                f.kind.to_string(),
+                f.message.clone(),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        out!(
+            "{}",
+            table(&["severity", "dataset", "series", "kind", "message"], &rows)
+        );
+    }
+    let rows: Vec<Vec<String>> = rep
+        .layout
+        .iter()
+        .map(|f| {
+            vec![
+                format!("{:?}", f.severity).to_lowercase(),
+                f.path.clone(),
+                f.message.clone(),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        out!("\nstore layout:");
+        out!("{}", table(&["severity", "path", "message"], &rows));
+    }
 }
 
 /// The dataset, its key column, date column and the field `data show` prints.
@@ -343,7 +386,7 @@ pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
         .collect();
     if ui.json {
         let v: Vec<_> = series.iter().map(|(d, x)| serde_json::json!({"date": d, field.clone(): if x.is_finite() { Some(*x) } else { None }})).collect();
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(
                 &serde_json::json!({"series": a.code, "source": src, "rows": v})
@@ -352,7 +395,7 @@ pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
         return Ok(0);
     }
     let v: Vec<f64> = series.iter().map(|s| s.1).collect();
-    println!(
+    out!(
         "{} {} ({ds}, source {src}; all sources: {})",
         a.code,
         field,
@@ -362,13 +405,13 @@ pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    println!(
+    out!(
         "{} .. {}, {} rows",
         series.first().map_or("", |s| &s.0),
         series.last().map_or("", |s| &s.0),
         series.len()
     );
-    println!("{}", sparkline(&v, 60));
+    out!("{}", sparkline(&v, 60));
     let rows: Vec<Vec<String>> = series
         .iter()
         .rev()
@@ -385,6 +428,6 @@ pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
             ]
         })
         .collect();
-    println!("{}", table(&["date", &field], &rows));
+    out!("{}", table(&["date", &field], &rows));
     Ok(0)
 }

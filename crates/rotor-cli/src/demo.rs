@@ -57,14 +57,14 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             .iter()
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
-        println!("months per regime: {}", c.join(", "));
+        out!("months per regime: {}", c.join(", "));
     }
     ui.note("\n4/4 rotation backtest (SPEC §2–§5) and this month's list");
     let dir = a.out.join("run");
     rotor_engine::write::write_run(&dir, &art)?;
     let written = crate::strategy::write_reports(ui, &art, &dir)?;
     if ui.json {
-        println!("{}", serde_json::to_string_pretty(&art.summary)?);
+        out!("{}", serde_json::to_string_pretty(&art.summary)?);
     } else {
         crate::strategy::print_run(ui, &art, &dir);
     }

@@ -2,6 +2,16 @@
 //! into raw arguments ([`args`]), validated into typed settings in each command module,
 //! and errors are reported with `anyhow` context.
 
+/// `println!` that ends quietly on a closed pipe (see [`ui::write_stdout`]).
+macro_rules! out {
+    () => {
+        $crate::ui::write_stdout(format_args!(""))
+    };
+    ($($t:tt)*) => {
+        $crate::ui::write_stdout(format_args!($($t)*))
+    };
+}
+
 mod args;
 mod data;
 mod demo;

@@ -16,7 +16,7 @@ pub fn run(ui: &Ui, a: SimArgs) -> Result<rotor_sim::SimSummary> {
     let s = rotor_sim::write_market(&cfg, &a.out, &|| bar.inc(1))?;
     bar.finish_and_clear();
     if ui.json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        out!("{}", serde_json::to_string_pretty(&s)?);
     } else {
         ui.note(format!(
             "synthetic market (seed {}) written to {}",
@@ -28,7 +28,7 @@ pub fn run(ui: &Ui, a: SimArgs) -> Result<rotor_sim::SimSummary> {
             .iter()
             .map(|(d, n)| vec![d.clone(), n.to_string()])
             .collect();
-        println!("{}", crate::ui::table(&["dataset", "rows"], &rows));
+        out!("{}", crate::ui::table(&["dataset", "rows"], &rows));
     }
     Ok(s)
 }

@@ -83,7 +83,7 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
         None => Vec::new(),
     };
     if ui.json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        out!("{}", serde_json::to_string_pretty(&rows)?);
         print_written(ui, &written);
         return Ok(());
     }
@@ -127,7 +127,7 @@ fn print_regime(rows: &[rotor_regime::RegimeRow], last: usize, k_m: usize) {
         "Δc",
         "credit basis",
     ];
-    println!("{}", table(&h, &body));
+    out!("{}", table(&h, &body));
     let mut counts = std::collections::BTreeMap::new();
     for r in rows {
         *counts.entry(r.regime).or_insert(0usize) += 1;
@@ -136,13 +136,13 @@ fn print_regime(rows: &[rotor_regime::RegimeRow], last: usize, k_m: usize) {
         .iter()
         .map(|(r, n)| vec![r.code().into(), r.zh().into(), n.to_string()])
         .collect();
-    println!(
+    out!(
         "\nmonths per regime ({} month-ends)\n{}",
         rows.len(),
         table(&["regime", "环境", "months"], &c)
     );
     if let Some(r) = rows.last() {
-        println!(
+        out!(
             "\ncurrent ({}): {} {} — money {:?} (10Y avg {} , Δy {} pp over {k_m} months), credit {:?} (month {}, c {} , Δc {} pp, {}), inputs published by {}",
             r.date,
             r.regime.code(),
@@ -174,7 +174,7 @@ pub fn print_run(ui: &Ui, a: &RunArtifacts, dir: &Path) {
             })
             .collect();
         let h: Vec<&str> = a.yearly.zh.iter().map(String::as_str).collect();
-        println!("年度表现 / yearly performance\n{}", table(&h, &body));
+        out!("年度表现 / yearly performance\n{}", table(&h, &body));
     }
     let s = &a.summary;
     let body: Vec<Vec<String>> = s
@@ -191,7 +191,7 @@ pub fn print_run(ui: &Ui, a: &RunArtifacts, dir: &Path) {
             ]
         })
         .collect();
-    println!(
+    out!(
         "\n{} → {} ({} months, {} rebalances, avg turnover {})\n{}",
         s.start.map(|d| d.to_string()).unwrap_or_default(),
         s.end.map(|d| d.to_string()).unwrap_or_default(),
@@ -226,14 +226,14 @@ pub fn print_run(ui: &Ui, a: &RunArtifacts, dir: &Path) {
             "IR",
             "monthly win",
         ];
-        println!("{}", table(&h, &body));
+        out!("{}", table(&h, &body));
     }
     if let Some(r) = a
         .perf
         .as_ref()
         .and_then(|p| p.returns(SeriesKind::Strategy))
     {
-        println!(
+        out!(
             "NAV {}",
             sparkline(&rotor_metrics::stats::drawdown::nav_path(r), 60)
         );
@@ -289,9 +289,9 @@ fn print_reco(a: &RunArtifacts, n: usize) {
         ),
         _ => String::new(),
     };
-    println!("\nrecommendation as of {d}{label}\n{}", table(&h, &body));
+    out!("\nrecommendation as of {d}{label}\n{}", table(&h, &body));
     for line in &reco.text {
-        println!("  {line}");
+        out!("  {line}");
     }
 }
 
@@ -319,7 +319,7 @@ pub fn backtest(ui: &Ui, a: RunArgs) -> Result<()> {
         write_reports(ui, &art, &dir)?
     };
     if ui.json {
-        println!("{}", serde_json::to_string_pretty(&art.summary)?);
+        out!("{}", serde_json::to_string_pretty(&art.summary)?);
     } else {
         print_run(ui, &art, &dir);
     }
@@ -381,7 +381,7 @@ pub fn recommend(ui: &Ui, a: RecommendArgs) -> Result<()> {
         )?;
     }
     if ui.json {
-        println!("{}", serde_json::to_string_pretty(&art.recommendation)?);
+        out!("{}", serde_json::to_string_pretty(&art.recommendation)?);
     } else {
         print_reco(&art, art.recommendation.rows.len());
         print_notes(ui, &art.recommendation.notes);
@@ -412,7 +412,7 @@ pub fn sweep(ui: &Ui, a: SweepArgs) -> Result<()> {
     let files = rotor_engine::sweep::write_sweep(&dir, &axes, &rows)?;
     write_file(&dir, "config.toml", &plan.to_toml())?;
     if ui.json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        out!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());
     }
     let mut best: Vec<&rotor_engine::sweep::VariantRow> = rows.iter().collect();
@@ -435,7 +435,7 @@ pub fn sweep(ui: &Ui, a: SweepArgs) -> Result<()> {
             ]
         })
         .collect();
-    println!(
+    out!(
         "best by Sharpe ({} variants in {:.2} s)\n{}",
         rows.len(),
         t0.elapsed().as_secs_f64(),

@@ -3,6 +3,26 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+/// Write one line to stdout (the [`out!`] macro). A closed pipe (`rotor … | head -1`)
+/// ends the process quietly with status 0, as `cat` or `rg` do; any other write error
+/// ends it with status 2 and a message. Every command prints through this, never
+/// `println!` (which panics on a closed pipe; clippy's `disallowed-macros` keeps it out).
+pub fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let res = out
+        .write_fmt(args)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    if let Err(e) = res {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to stdout: {e}");
+        std::process::exit(2);
+    }
+}
+
 /// Output settings shared by all commands.
 pub struct Ui {
     /// Suppress progress and summaries on stderr.
@@ -138,7 +158,7 @@ pub fn print_written(ui: &Ui, written: &[rotor_report::Written]) {
             if ui.json {
                 ui.note(l);
             } else {
-                println!("{l}");
+                out!("{l}");
             }
         }
     }

@@ -147,3 +147,104 @@ fn check_flags_lookahead_as_an_error_with_nonzero_exit() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("lookahead"));
 }
+
+/// `rotor … | head -1`: a reader that closes the pipe early ends the command quietly
+/// with status 0 (it used to panic with status 101 on the broken pipe).
+#[test]
+fn a_closed_stdout_pipe_ends_commands_quietly() {
+    let d = tempfile::tempdir().unwrap();
+    let store = d.path().join("s");
+    let out = rotor()
+        .args(["-q", "sim", "--years", "2", "--indices", "5", "--out"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let s = store.to_str().unwrap();
+    let commands: [&[&str]; 4] = [
+        &["data", "check", "--store", s],
+        &["--json", "data", "check", "--store", s],
+        &["data", "show", "000300.SH", "--store", s],
+        &["--json", "data", "show", "000300.SH", "--store", s],
+    ];
+    for args in commands {
+        let mut child = rotor()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // close the read end before the command writes (as `head` does after a line)
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.code() == Some(0) && !e.contains("panicked"),
+            "{args:?}: {:?} {e}",
+            out.status
+        );
+    }
+}
+
+/// All files under `d` (relative path → bytes), charts included.
+fn tree_bytes(d: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &std::path::Path, d: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().display().to_string();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    let mut v = Vec::new();
+    walk(d, d, &mut v);
+    v.sort();
+    v
+}
+
+/// The demo run into two different places gives byte-identical run folders (no
+/// absolute path, no timing inside), and the recorded config.toml re-runs from the run
+/// folder to the same bytes.
+#[test]
+fn demo_run_folders_are_identical_wherever_they_are_made_and_rerun_from_their_config() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let out_a = a.path().join("x/demo");
+    let out_b = b.path().join("somewhere/else/demo");
+    for out in [&out_a, &out_b] {
+        let o = rotor()
+            .args(["-q", "demo", "--out"])
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let run_a = tree_bytes(&out_a.join("run"));
+    assert!(
+        run_a.len() > 10,
+        "{:?}",
+        run_a.iter().map(|x| &x.0).collect::<Vec<_>>()
+    );
+    assert!(run_a.iter().any(|(n, _)| n == "report.html"));
+    assert_eq!(run_a, tree_bytes(&out_b.join("run")), "run folders differ");
+    for (name, bytes) in &run_a {
+        let text = String::from_utf8_lossy(bytes);
+        let root = a.path().to_string_lossy();
+        assert!(
+            !text.contains(&*root),
+            "{name} holds the absolute path {root}"
+        );
+    }
+    let cfg = std::fs::read_to_string(out_a.join("run/config.toml")).unwrap();
+    assert!(cfg.contains("store = \"../store\""), "{cfg}");
+    let o = rotor()
+        .args(["-q", "backtest", "--config"])
+        .arg(out_a.join("run/config.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(run_a, tree_bytes(&out_a.join("run")), "the re-run differs");
+}

@@ -59,7 +59,7 @@ pub fn raw(m: &BTreeMap<i32, QuarterObs>, q: i32, id: usize, clip: f64) -> f64 {
             _ => f64::NAN,
         }
     };
-    let lag = if id % 2 == 0 { 4 } else { 1 };
+    let lag = if id.is_multiple_of(2) { 4 } else { 1 };
     match id {
         0 | 1 => match (get(q), get(q - lag)) {
             (Some(a), Some(b)) => guarded_growth(a.np, b.np, clip),

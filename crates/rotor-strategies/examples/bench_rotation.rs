@@ -1,5 +1,7 @@
 //! Stage timings of the rotation workload (bench/run.sh rotation):
 //! `cargo run --release -p rotor-strategies --example bench_rotation -- STRATEGY.toml`
+#![allow(clippy::disallowed_macros)] // an example prints its result
+
 use rotor_engine::perf::SeriesKind;
 use rotor_engine::plan::Plan;
 use rotor_engine::run::{run, RunOptions};

@@ -1,4 +1,6 @@
-//! Helpers shared by the integration tests that run the `rotor` binary.
+//! Helpers shared by the integration tests that run the `rotor` binary (each test
+//! file uses some of them).
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::{Command, Output};
