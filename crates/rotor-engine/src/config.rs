@@ -160,6 +160,17 @@ pub enum Rebalance {
     Daily,
 }
 
+impl Rebalance {
+    /// The spelling in strategy files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rebalance::Monthly => "monthly",
+            Rebalance::Weekly => "weekly",
+            Rebalance::Daily => "daily",
+        }
+    }
+}
+
 /// Index mode (index returns) or ETF mode (the mapped ETF's returns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -329,6 +340,43 @@ fn resolve(e: &mut EngineConfig, base: &Path) {
     }
 }
 
+/// `target` as a path relative to the folder `from`, both first made absolute against
+/// the current directory (lexically: `..` and `.` folded, symlinks not followed). Run
+/// folders record their inputs this way, so identical runs in different places write
+/// identical bytes and a run's `config.toml` re-runs from its own folder.
+pub fn relative_to(target: &Path, from: &Path) -> PathBuf {
+    let abs = |p: &Path| -> Vec<std::ffi::OsString> {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let mut v: Vec<std::ffi::OsString> = Vec::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    v.pop();
+                }
+                c => v.push(c.as_os_str().to_os_string()),
+            }
+        }
+        v
+    };
+    let (t, f) = (abs(target), abs(from));
+    let common = t.iter().zip(&f).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return target.to_path_buf();
+    }
+    let mut out = PathBuf::new();
+    for _ in common..f.len() {
+        out.push("..");
+    }
+    for c in &t[common..] {
+        out.push(c);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
 /// Resolve a strategy's own relative path against the file's folder.
 pub fn resolve_path(p: &mut PathBuf, base: &Path) {
     if p.is_relative() {
@@ -414,6 +462,19 @@ impl PortfolioConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_between_folders() {
+        let r = |t: &str, f: &str| relative_to(Path::new(t), Path::new(f));
+        assert_eq!(r("/a/b/store", "/a/b/runs/demo"), Path::new("../../store"));
+        assert_eq!(r("/a/b/runs", "/a/b/runs/demo"), Path::new(".."));
+        assert_eq!(
+            r("/a/b/runs/demo/x.csv", "/a/b/runs/demo"),
+            Path::new("x.csv")
+        );
+        assert_eq!(r("/a/b", "/a/b"), Path::new("."));
+        assert_eq!(r("/a/./c/../b/s", "/a/b/r"), Path::new("../s"));
+    }
 
     #[test]
     fn a_file_splits_into_engine_and_strategy_keys_and_paths_follow_the_file() {

@@ -57,10 +57,23 @@ impl Loaded {
     }
 }
 
-fn file_fp(path: &Path, fp: &mut BTreeMap<String, String>) -> Result<()> {
+/// Record a file's fingerprint under `key` (never a machine-specific path: the run
+/// folder must be byte-identical wherever it is made).
+fn file_fp(path: &Path, key: String, fp: &mut BTreeMap<String, String>) -> Result<()> {
     let bytes = std::fs::read(path).map_err(|e| EngineError::io(path, e))?;
-    fp.insert(path.display().to_string(), fingerprint(&bytes));
+    fp.insert(key, fingerprint(&bytes));
     Ok(())
+}
+
+/// The fingerprint key of an input file: `file:<name>`.
+fn file_key(path: &Path) -> String {
+    format!(
+        "file:{}",
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned()
+        )
+    )
 }
 
 /// Load per the spec.
@@ -75,7 +88,7 @@ pub fn load(spec: &LoadSpec) -> Result<Loaded> {
         }
     };
     for (field, path) in &spec.needs.files {
-        file_fp(path, &mut ld.fingerprint)?;
+        file_fp(path, file_key(path), &mut ld.fingerprint)?;
         let p = rotor_data::longfile::read_long(path, None)?;
         ld.view.insert_daily(*field, &p, &[]);
     }
@@ -98,7 +111,7 @@ fn data_end(view: &PitView, universe: &[String]) -> Option<NaiveDate> {
 fn load_price_file(spec: &LoadSpec, pf: &Path) -> Result<Loaded> {
     let mut notes = Vec::new();
     let mut fp = BTreeMap::new();
-    file_fp(pf, &mut fp)?;
+    file_fp(pf, file_key(pf), &mut fp)?;
     let p = rotor_data::longfile::read_long(pf, None)?;
     let u = &spec.universe;
     let universe: Vec<String> = p
@@ -238,19 +251,37 @@ fn calendar(close: &Panel, reference: &str, notes: &mut Vec<Note>) -> TradingCal
     }
 }
 
+/// Every source named in `universe.sources` must be a source of the store's prices (a
+/// misspelt one would silently fall back to another source).
+fn check_sources(store: &Store, wanted: &[String]) -> Result<()> {
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let t = store.read_columns(Dataset::Prices, Some(&["source"]))?;
+    let have: BTreeSet<&str> = t.str_col("source").iter().flatten().map(|s| &**s).collect();
+    if let Some(bad) = wanted.iter().find(|w| !have.contains(w.as_str())) {
+        return Err(EngineError::Missing(format!(
+            "universe.sources: `{bad}` is not a source of the store's prices (sources: {})",
+            have.into_iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(())
+}
+
 fn load_store(spec: &LoadSpec, root: &Path) -> Result<Loaded> {
-    if !root.join("prices").join("data.parquet").exists() {
+    let store = Store::open(root)?;
+    if !store.has(Dataset::Prices) {
         return Err(EngineError::Missing(format!(
             "store {} has no prices (import data or run `rotor sim`)",
             root.display()
         )));
     }
-    let store = Store::open(root)?;
+    check_sources(&store, &spec.universe.sources)?;
     let mut notes = Vec::new();
     let mut fp = BTreeMap::new();
     for d in Dataset::ALL {
         if store.has(d) {
-            file_fp(&store.path(d), &mut fp)?;
+            file_fp(&store.path(d), format!("store:{}", d.name()), &mut fp)?;
         }
     }
     let pref = &spec.universe.sources;

@@ -15,7 +15,7 @@ use crate::config::{EngineConfig, StrategyFile, UniverseConfig};
 use crate::error::{EngineError, Result};
 use crate::strategy::{BuildCtx, DataNeeds, Strategy};
 use rotor_portfolio::sleeves::SleeveRebalance;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What a run loads.
@@ -87,7 +87,8 @@ impl Plan {
         }
     }
 
-    /// The whole resolved file as a TOML table (engine keys + strategy keys).
+    /// The whole resolved file as a TOML table (engine keys + strategy keys), paths as
+    /// resolved (relative to the current folder, or absolute).
     pub fn to_table(&self) -> toml::Table {
         let mut t = match toml::Value::try_from(&self.engine) {
             Ok(toml::Value::Table(t)) => t,
@@ -100,9 +101,15 @@ impl Plan {
     }
 
     /// The resolved config as TOML text (written beside every run's outputs).
+    ///
+    /// Paths are written relative to the run folder (`store = "../../store"`; see
+    /// [`crate::config::relative_to`]): every absolute path among the values — the
+    /// engine's `store`, `prices_file`, `out` and a strategy's own files — so the file
+    /// re-runs from the run folder and carries no machine-specific path.
     pub fn to_toml(&self) -> String {
-        toml::to_string(&self.to_table())
-            .unwrap_or_else(|e| format!("# could not serialise: {e}\n"))
+        let mut t = self.to_table();
+        relativize(&mut t, &self.engine.run_dir(""));
+        toml::to_string(&t).unwrap_or_else(|e| format!("# could not serialise: {e}\n"))
     }
 
     /// The same plan with a changed engine (the strategy's parameters kept).
@@ -110,6 +117,34 @@ impl Plan {
         Plan {
             engine,
             ..self.clone()
+        }
+    }
+}
+
+/// Rewrite the path values of a table relative to `run_dir`: the values of path keys
+/// (`store`, `prices_file`, `out`, `file`), which parsing resolved against the strategy
+/// file's folder, and any other absolute path.
+fn relativize(t: &mut toml::Table, run_dir: &Path) {
+    for (k, v) in t.iter_mut() {
+        match v {
+            toml::Value::String(s) => {
+                let p = Path::new(s.as_str());
+                let path_key = matches!(k.as_str(), "store" | "prices_file" | "out" | "file");
+                if p.is_absolute() || (path_key && !s.is_empty()) {
+                    *s = crate::config::relative_to(p, run_dir)
+                        .to_string_lossy()
+                        .into_owned();
+                }
+            }
+            toml::Value::Table(sub) => relativize(sub, run_dir),
+            toml::Value::Array(a) => {
+                for x in a.iter_mut() {
+                    if let toml::Value::Table(sub) = x {
+                        relativize(sub, run_dir);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -245,6 +245,42 @@ struct Book {
     unmapped: usize,
 }
 
+/// The run's signal dates (see [`schedule`]) and the window's end; no signal date at all
+/// is an error naming the window, except for a run cut at a recommendation date
+/// (`until`), where it is a note.
+fn signal_dates(
+    plan: &Plan,
+    ld: &Loaded,
+    opts: RunOptions,
+    notes: &mut Vec<Note>,
+) -> Result<(Vec<NaiveDate>, Option<NaiveDate>)> {
+    let e = &plan.engine;
+    let days = ld.view.calendar().days();
+    let stop = window_end(plan, ld, opts.until, notes);
+    let dates = match stop {
+        Some(s) => schedule(days, e.portfolio.rebalance, e.start, s, opts.until),
+        None => Vec::new(),
+    };
+    if dates.is_empty() {
+        let msg = format!(
+            "no signal date: the data run {} → {}, the run asks for {} → {} with rebalance = \"{}\"",
+            days.first().map_or("—".into(), |d| d.to_string()),
+            days.last().map_or("—".into(), |d| d.to_string()),
+            e.start.map_or("the start".into(), |d| d.to_string()),
+            e.end.map_or("the end".into(), |d| d.to_string()),
+            e.portfolio.rebalance.as_str(),
+        );
+        if opts.until.is_none() {
+            // a window outside the data is a mistake in the file, not a result
+            return Err(plan.file.error(format!(
+                "start / end: {msg}; move start or end inside the data"
+            )));
+        }
+        notes.push(Note::new(NoteKind::Window, msg));
+    }
+    Ok((dates, stop))
+}
+
 /// Run a plan on loaded data.
 pub fn run(plan: &Plan, ld: &Loaded, opts: RunOptions) -> Result<RunOutput> {
     let e = &plan.engine;
@@ -262,23 +298,7 @@ pub fn run(plan: &Plan, ld: &Loaded, opts: RunOptions) -> Result<RunOutput> {
         ));
     }
     let days = ld.view.calendar().days();
-    let stop = window_end(plan, ld, opts.until, &mut notes);
-    let dates = match stop {
-        Some(s) => schedule(days, e.portfolio.rebalance, e.start, s, opts.until),
-        None => Vec::new(),
-    };
-    if dates.is_empty() {
-        notes.push(Note::new(
-            NoteKind::Window,
-            format!(
-                "no signal date: the data run {} → {}, the run asks for {} → {}",
-                days.first().map_or("—".into(), |d| d.to_string()),
-                days.last().map_or("—".into(), |d| d.to_string()),
-                e.start.map_or("the start".into(), |d| d.to_string()),
-                e.end.map_or("the end".into(), |d| d.to_string()),
-            ),
-        ));
-    }
+    let (dates, stop) = signal_dates(plan, ld, opts, &mut notes)?;
     let universe = &ld.universe;
     let ctx = BuildCtx {
         universe,

@@ -22,7 +22,7 @@
 //! ```
 
 use rotor_data::view::AsOf;
-use rotor_engine::config::{EngineConfig, StrategyFile};
+use rotor_engine::config::{resolve_path, EngineConfig, StrategyFile};
 use rotor_engine::plan::Plan;
 use rotor_engine::plan::{Sleeve, SleeveSpec, StrategyParams};
 use rotor_engine::strategy::{BuildCtx, DataNeeds, Diagnostics, RunRecord, Step, Strategy};
@@ -121,7 +121,13 @@ pub fn parse(file: &StrategyFile) -> Result<Box<dyn StrategyParams>> {
     let keys: Keys = toml::Value::Table(file.params.clone())
         .try_into()
         .map_err(|e: toml::de::Error| file.error(e.to_string()))?;
-    let cfg = keys.sleeves;
+    let mut cfg = keys.sleeves;
+    for s in &mut cfg.sleeve {
+        // like every path of a strategy file: relative to the file's folder
+        if let Some(f) = s.file.as_mut() {
+            resolve_path(f, &file.base);
+        }
+    }
     let bad = |m: String| EngineError::config(&file.path, m);
     if cfg.sleeve.is_empty() {
         return Err(bad(
@@ -173,16 +179,22 @@ pub fn parse(file: &StrategyFile) -> Result<Box<dyn StrategyParams>> {
 /// A sleeve's plan from its file or inline table.
 fn sleeve_plan(parent: &StrategyFile, s: &SleeveDef) -> Result<Plan> {
     match (&s.file, &s.config) {
-        (Some(f), None) => {
-            let path = if f.is_relative() {
-                parent.base.join(f)
-            } else {
-                f.clone()
-            };
-            Plan::load(&path, crate::registry())
-        }
+        (Some(f), None) => Plan::load(f, crate::registry()),
         (None, Some(inline)) => {
-            let mut t = match toml::Value::try_from(&parent.engine) {
+            // the inherited paths are already resolved: made absolute so that resolving
+            // the inline table against the parent's folder leaves them as they are
+            let mut engine = parent.engine.clone();
+            for p in [
+                engine.store.as_mut(),
+                engine.prices_file.as_mut(),
+                Some(&mut engine.out),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                *p = std::path::absolute(&*p).unwrap_or_else(|_| p.clone());
+            }
+            let mut t = match toml::Value::try_from(&engine) {
                 Ok(toml::Value::Table(t)) => t,
                 _ => toml::Table::new(),
             };
