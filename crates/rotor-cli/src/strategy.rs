@@ -389,6 +389,41 @@ pub fn recommend(ui: &Ui, a: RecommendArgs) -> Result<()> {
     Ok(())
 }
 
+/// `sweep.partial.csv`: each variant's row appended as it finishes (completion order),
+/// so a long sweep shows results before it ends; removed once `sweep.csv` is written.
+struct PartialResults {
+    path: PathBuf,
+    file: std::sync::Mutex<std::fs::File>,
+}
+
+impl PartialResults {
+    fn create(dir: &Path, axes: &[rotor_engine::sweep::Axis]) -> Result<Self> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let path = dir.join("sweep.partial.csv");
+        let mut f =
+            std::fs::File::create(&path).with_context(|| format!("writing {}", path.display()))?;
+        use std::io::Write;
+        writeln!(f, "{}", rotor_engine::sweep::csv_header(axes))
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(PartialResults {
+            path,
+            file: std::sync::Mutex::new(f),
+        })
+    }
+
+    /// Append one finished variant (a failed write only loses the partial view).
+    fn push(&self, axes: &[rotor_engine::sweep::Axis], r: &rotor_engine::sweep::VariantRow) {
+        use std::io::Write;
+        if let Ok(mut f) = self.file.lock() {
+            let _ = writeln!(f, "{}", rotor_engine::sweep::csv_line(axes, r));
+        }
+    }
+
+    fn remove(self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 pub fn sweep(ui: &Ui, a: SweepArgs) -> Result<()> {
     let plan = load_plan(&a.config)?;
     if plan.params.sleeves().is_some() {
@@ -406,11 +441,16 @@ pub fn sweep(ui: &Ui, a: SweepArgs) -> Result<()> {
     let ld = rotor_engine::load::load(&plan.load_spec())?;
     let t0 = std::time::Instant::now();
     let pb = ui.bar(n as u64, "sweep");
-    let rows = rotor_engine::sweep::run_sweep(&plan, &ld, &axes, registry(), &|| pb.inc(1))?;
-    pb.finish_and_clear();
     let dir: PathBuf = a.out.unwrap_or_else(|| plan.engine.run_dir("-sweep"));
+    let partial = PartialResults::create(&dir, &axes)?;
+    let rows = rotor_engine::sweep::run_sweep(&plan, &ld, &axes, registry(), &|r| {
+        partial.push(&axes, r);
+        pb.inc(1);
+    })?;
+    pb.finish_and_clear();
     let files = rotor_engine::sweep::write_sweep(&dir, &axes, &rows)?;
-    write_file(&dir, "config.toml", &plan.to_toml())?;
+    partial.remove();
+    write_file(&dir, "config.toml", &plan.to_toml_at(&dir))?;
     if ui.json {
         out!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(());

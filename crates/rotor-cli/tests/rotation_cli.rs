@@ -172,6 +172,12 @@ fn recommend_regime_and_sweep() {
     ]));
     let t = fs::read_to_string(sw.join("sweep.csv")).unwrap();
     assert_eq!(t.lines().count(), 1 + 6);
+    assert!(
+        !sw.join("sweep.partial.csv").exists(),
+        "the partial results go once the sweep is written"
+    );
+    let cfg_rec = fs::read_to_string(sw.join("config.toml")).unwrap();
+    assert!(cfg_rec.contains("store = \"../store\""), "{cfg_rec}");
     assert!(t.starts_with("portfolio.top_n,factors.mc_window,total_return"));
     let h = fs::read_to_string(sw.join("heatmap_sharpe.csv")).unwrap();
     assert_eq!(h.lines().count(), 4);

@@ -107,8 +107,13 @@ impl Plan {
     /// engine's `store`, `prices_file`, `out` and a strategy's own files — so the file
     /// re-runs from the run folder and carries no machine-specific path.
     pub fn to_toml(&self) -> String {
+        self.to_toml_at(&self.engine.run_dir(""))
+    }
+
+    /// [`Self::to_toml`] for a file written in `dir` (a sweep's folder, say).
+    pub fn to_toml_at(&self, dir: &Path) -> String {
         let mut t = self.to_table();
-        relativize(&mut t, &self.engine.run_dir(""));
+        relativize(&mut t, dir);
         toml::to_string(&t).unwrap_or_else(|e| format!("# could not serialise: {e}\n"))
     }
 

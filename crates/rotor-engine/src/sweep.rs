@@ -271,7 +271,7 @@ pub fn run_sweep(
     ld: &Loaded,
     axes: &[Axis],
     registry: &[Entry],
-    progress: &(dyn Fn() + Sync),
+    progress: &(dyn Fn(&VariantRow) + Sync),
 ) -> Result<Vec<VariantRow>> {
     let plans: Vec<(Vec<(String, toml::Value)>, Plan)> = combinations(axes)
         .into_iter()
@@ -280,11 +280,38 @@ pub fn run_sweep(
     plans
         .par_iter()
         .map(|(sets, p)| {
-            let r = variant_row(p, ld, sets);
-            progress();
-            r
+            let r = variant_row(p, ld, sets)?;
+            progress(&r);
+            Ok(r)
         })
         .collect()
+}
+
+type Get = fn(&VariantRow) -> f64;
+
+/// The metric columns of `sweep.csv`, in order.
+const METRICS: [(&str, Get); 8] = [
+    ("total_return", |r| r.total_return),
+    ("cagr", |r| r.cagr),
+    ("volatility", |r| r.volatility),
+    ("sharpe", |r| r.sharpe),
+    ("max_drawdown", |r| r.max_drawdown),
+    ("excess_vs_equal_weight", |r| r.excess_vs_equal_weight),
+    ("excess_vs_benchmark", |r| r.excess_vs_benchmark),
+    ("avg_turnover", |r| r.avg_turnover),
+];
+
+/// The header line of `sweep.csv` (and of the partial results written while a sweep
+/// runs).
+pub fn csv_header(axes: &[Axis]) -> String {
+    let csv = sweep_frame(axes, &[]).to_csv();
+    csv.lines().next().unwrap_or_default().to_string()
+}
+
+/// One variant as a line under [`csv_header`] (for partial results).
+pub fn csv_line(axes: &[Axis], r: &VariantRow) -> String {
+    let csv = sweep_frame(axes, std::slice::from_ref(r)).to_csv();
+    csv.lines().nth(1).unwrap_or_default().to_string()
 }
 
 fn value_str(v: &toml::Value) -> String {
@@ -303,18 +330,7 @@ pub fn sweep_frame(axes: &[Axis], rows: &[VariantRow]) -> Frame {
             Column::Text(rows.iter().map(|r| r.params[i].1.clone()).collect()),
         );
     }
-    type Get = fn(&VariantRow) -> f64;
-    let cols: [(&str, Get); 8] = [
-        ("total_return", |r| r.total_return),
-        ("cagr", |r| r.cagr),
-        ("volatility", |r| r.volatility),
-        ("sharpe", |r| r.sharpe),
-        ("max_drawdown", |r| r.max_drawdown),
-        ("excess_vs_equal_weight", |r| r.excess_vs_equal_weight),
-        ("excess_vs_benchmark", |r| r.excess_vs_benchmark),
-        ("avg_turnover", |r| r.avg_turnover),
-    ];
-    for (name, g) in cols {
+    for (name, g) in METRICS {
         f.push(name, Column::Num(rows.iter().map(g).collect()));
     }
     f

@@ -28,7 +28,7 @@ fn main() {
         10_000,
     )
     .unwrap();
-    let rows = sweep::run_sweep(&plan, &ld, &axes, rotor_strategies::registry(), &|| {}).unwrap();
+    let rows = sweep::run_sweep(&plan, &ld, &axes, rotor_strategies::registry(), &|_| {}).unwrap();
     let t5 = Instant::now();
     let tr = a
         .summary

@@ -103,6 +103,31 @@ fn strategy_values_are_checked_with_the_key_and_the_choices() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("family_weights.nope"), "{e}");
+    // every family disabled used to panic in the composite
+    let e = try_plan(
+        "store = \"s\"\n[selection]\ndisabled_families = [\"valuation\", \"fundamental\", \"analyst\", \"flow\", \"momentum\"]\n",
+        base,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("selection.disabled_families") && e.contains("leaves 0 of the 5"),
+        "{e}"
+    );
+    let e = try_plan(
+        "store = \"s\"\n[selection]\nmin_families = 2\ndisabled_families = [\"valuation\", \"fundamental\", \"analyst\", \"flow\"]\n",
+        base,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("min_families = 2"), "{e}");
+    let e = try_plan(
+        "store = \"s\"\n[selection]\nmin_families = 1\ndisabled_families = [\"valuation\", \"fundamental\", \"analyst\", \"flow\"]\n[selection.family_weights]\nmomentum = 0.0\n",
+        base,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("weight 0"), "{e}");
     let e = try_plan("store = \"s\"\n[factors]\nmc_strip = nan\n", base)
         .unwrap_err()
         .to_string();

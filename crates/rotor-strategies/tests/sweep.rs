@@ -6,7 +6,9 @@ mod common;
 use common::{plan_at, sim};
 use rotor_engine::load::load;
 use rotor_engine::plan::Plan;
-use rotor_engine::sweep::{apply, parse_grid, run_sweep, variant_row, VariantRow};
+use rotor_engine::sweep::{
+    apply, csv_header, csv_line, parse_grid, run_sweep, sweep_frame, variant_row, VariantRow,
+};
 use rotor_strategies::registry;
 use std::path::Path;
 
@@ -182,7 +184,19 @@ fn a_sweep_over_ascending_gives_what_direct_runs_give() {
     let plan = plan_at(text, dir.path());
     let ld = load(&plan.load_spec()).unwrap();
     let axes = parse_grid("signal.ascending=false,true", &plan, 100).unwrap();
-    let rows = run_sweep(&plan, &ld, &axes, registry(), &|| {}).unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let rows = run_sweep(&plan, &ld, &axes, registry(), &|r| {
+        seen.lock().unwrap().push(csv_line(&axes, r))
+    })
+    .unwrap();
+    // the partial results are the lines of sweep.csv, in completion order
+    let mut partial = seen.into_inner().unwrap();
+    partial.sort();
+    let full = sweep_frame(&axes, &rows).to_csv();
+    let mut lines: Vec<String> = full.lines().skip(1).map(String::from).collect();
+    lines.sort();
+    assert_eq!(partial, lines);
+    assert_eq!(full.lines().next().unwrap(), csv_header(&axes));
     assert_ne!(
         rows[0].cagr, rows[1].cagr,
         "both values gave {}",

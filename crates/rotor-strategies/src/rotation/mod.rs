@@ -181,6 +181,18 @@ fn validate(p: &RotationParams, engine: &EngineConfig) -> std::result::Result<()
             ));
         }
     }
+    let enabled = Family::ALL
+        .iter()
+        .filter(|f| !p.selection.disabled_families.iter().any(|d| d == f.name()))
+        .count();
+    if s.kind == SignalKind::Composite && enabled < p.selection.min_families.max(1) {
+        return Err(format!(
+            "selection.disabled_families leaves {enabled} of the {} families enabled, fewer \
+             than selection.min_families = {}: no asset could ever be scored",
+            Family::ALL.len(),
+            p.selection.min_families
+        ));
+    }
     for (k, w) in &p.selection.family_weights {
         if Family::parse(k).is_none() {
             return Err(format!(
@@ -193,6 +205,23 @@ fn validate(p: &RotationParams, engine: &EngineConfig) -> std::result::Result<()
                 "selection.family_weights.{k} = {w}: expected a finite weight ≥ 0"
             ));
         }
+    }
+    let weighted = Family::ALL
+        .iter()
+        .filter(|f| !p.selection.disabled_families.iter().any(|d| d == f.name()))
+        .filter(|f| {
+            p.selection
+                .family_weights
+                .get(f.name())
+                .is_none_or(|w| *w > 0.0)
+        })
+        .count();
+    if s.kind == SignalKind::Composite && weighted == 0 {
+        return Err(
+            "selection.family_weights: every enabled family has weight 0, so no composite \
+             score exists; give one a positive weight"
+                .into(),
+        );
     }
     finite_keys(p)
 }
