@@ -217,6 +217,9 @@ pub struct ImportArgs {
     /// Fail at once when another process is writing the store (default: wait for it, saying so).
     #[arg(long)]
     pub no_wait: bool,
+    /// Accept losing more than 1 % of a file's rows, and columns without a value, as warnings (default: an error).
+    #[arg(long)]
+    pub allow_drops: bool,
 }
 
 /// `rotor data check`

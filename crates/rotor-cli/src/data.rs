@@ -32,8 +32,25 @@ fn parse_serde<T: serde::de::DeserializeOwned>(
         .transpose()
 }
 
+/// What the flags or the mapping file ask to import.
+struct Resolved {
+    specs: Vec<FileSpec>,
+    root: PathBuf,
+    aliases: std::collections::BTreeMap<String, String>,
+}
+
 /// Resolve flags into file specs and a data root.
-fn resolve_specs(a: &ImportArgs) -> Result<(Vec<FileSpec>, PathBuf)> {
+fn resolve_specs(a: &ImportArgs) -> Result<Resolved> {
+    let mut r = resolve_sources(a)?;
+    if a.allow_drops {
+        for s in &mut r.specs {
+            s.allow_drops = true;
+        }
+    }
+    Ok(r)
+}
+
+fn resolve_sources(a: &ImportArgs) -> Result<Resolved> {
     if let Some(m) = &a.mapping {
         if !a.files.is_empty() {
             bail!("give either FILES with flags or --mapping, not both");
@@ -45,7 +62,11 @@ fn resolve_specs(a: &ImportArgs) -> Result<(Vec<FileSpec>, PathBuf)> {
             (None, Some(r)) => base.join(r),
             (None, None) => base.to_path_buf(),
         };
-        return Ok((mf.imports, root));
+        return Ok(Resolved {
+            specs: mf.imports,
+            root,
+            aliases: mf.aliases,
+        });
     }
     if a.files.is_empty() {
         bail!("nothing to import: give FILES (with --dataset) or --mapping FILE");
@@ -71,7 +92,11 @@ fn resolve_specs(a: &ImportArgs) -> Result<(Vec<FileSpec>, PathBuf)> {
         s.lag = parse_flag("lag", &a.lag)?;
         specs.push(s);
     }
-    Ok((specs, a.root.clone().unwrap_or_else(|| PathBuf::from("."))))
+    Ok(Resolved {
+        specs,
+        root: a.root.clone().unwrap_or_else(|| PathBuf::from(".")),
+        aliases: Default::default(),
+    })
 }
 
 pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
@@ -81,8 +106,8 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
         "keep, replace, error",
     )?
     .expect("given");
-    let (specs, root) = resolve_specs(&a)?;
-    let files = import::plan(&specs, &root)?;
+    let r = resolve_specs(&a)?;
+    let files = import::plan(&r.specs, &r.root)?;
     let mut store = Store::open(&a.store)?;
     store.set_wait(!a.no_wait);
     let quiet = ui.quiet;
@@ -93,7 +118,7 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
     }));
     let bar = ui.bar(files.len() as u64, "importing");
     let t0 = std::time::Instant::now();
-    let rep = import::run(&store, &files, policy, &|| bar.inc(1))?;
+    let rep = import::run_with(&store, &files, policy, &r.aliases, &|| bar.inc(1))?;
     bar.finish_and_clear();
     if let Some(p) = &a.report {
         std::fs::write(p, serde_json::to_string_pretty(&rep)?)
@@ -103,6 +128,80 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
         out!("{}", serde_json::to_string_pretty(&rep)?);
         return Ok(0);
     }
+    print_accounts(&rep);
+    print_import(&rep, t0, &store, policy);
+    Ok(0)
+}
+
+/// Where the rows went, per dataset, and the files that lost any.
+fn print_accounts(rep: &import::ImportReport) {
+    let mut by_ds: std::collections::BTreeMap<Dataset, [usize; 5]> = Default::default();
+    for a in &rep.accounts {
+        let e = by_ds.entry(a.dataset).or_default();
+        e[0] += 1;
+        e[1] += a.rows;
+        e[2] += a.footer;
+        e[3] += a.dropped.values().sum::<usize>();
+        e[4] += a.kept;
+    }
+    let rows: Vec<Vec<String>> = by_ds
+        .iter()
+        .map(|(d, e)| {
+            vec![
+                d.to_string(),
+                e[0].to_string(),
+                e[1].to_string(),
+                e[2].to_string(),
+                e[3].to_string(),
+                e[4].to_string(),
+            ]
+        })
+        .collect();
+    out!(
+        "{}",
+        table(
+            &[
+                "dataset",
+                "files",
+                "rows read",
+                "footers",
+                "dropped",
+                "rows kept"
+            ],
+            &rows
+        )
+    );
+    let lossy: Vec<&import::RowAccount> = rep.accounts.iter().filter(|a| a.lost() > 0).collect();
+    if !lossy.is_empty() {
+        out!("\nrows not kept, by file:");
+        for a in lossy.iter().take(10) {
+            let mut why: Vec<String> = Vec::new();
+            if a.footer > 0 {
+                why.push(format!("{} footer", a.footer));
+            }
+            why.extend(a.dropped.iter().map(|(k, n)| format!("{n} {k}")));
+            out!(
+                "  {}: {} of {} ({})",
+                a.file,
+                a.lost(),
+                a.rows,
+                why.join(", ")
+            );
+        }
+        if lossy.len() > 10 {
+            out!("  … {} more (see --report FILE)", lossy.len() - 10);
+        }
+    }
+    out!("");
+}
+
+/// The merge counts, the totals, the warnings by kind and the conflicts.
+fn print_import(
+    rep: &import::ImportReport,
+    t0: std::time::Instant,
+    store: &Store,
+    policy: ConflictPolicy,
+) {
     let rows: Vec<Vec<String>> = rep
         .commit
         .stats
@@ -172,7 +271,6 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
             );
         }
     }
-    Ok(0)
 }
 
 pub fn check(ui: &Ui, a: CheckArgs) -> Result<i32> {

@@ -108,7 +108,7 @@ fn bundle(dir: &Path, tag: &str, prefix: &str, series: &str) -> (PathBuf, [usize
 [[import]]
 path = "p_{tag}.csv"
 dataset = "prices"
-asset_type = "index"
+asset_type = "etf"
 source = "test"
 
 [[import]]

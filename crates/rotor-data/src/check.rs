@@ -10,11 +10,14 @@
 //! | `high_below_low` | error | a bar with high < low |
 //! | `gaps` | warning | trading days (of the calendar) missing inside a price series' span |
 //! | `outlier_return` | warning | a daily close-to-close move beyond ±25 % |
-//! | `unit_jump` | warning | `amount/(volume·close)` shifts ×10, or volume/amount levels shift ×1000, persistently (see `import::convert::unit_series`) |
+//! | `unit_jump` | warning | `amount/(volume·close)` shifts ×10, or volume/amount levels shift ×1000, persistently (see `import::clean::unit_series`) |
 //! | `stale` | warning | the same close on ≥ 10 consecutive rows |
 //! | `outlier_value` | warning | a daily macro value more than 10 robust deviations (MAD·1.4826) from the median of its 21-day neighbourhood |
 //! | `source_disagreement` | warning | two sources of one unadjusted code differ by more than 0.1 % on a common date |
 //! | `ends_early` | info | a price series ends > 60 trading days before the calendar |
+//! | `level_mismatch` | error | a price level that looks like another unit: amount / volume no trade price, or a source ×3.16 or more from another on common dates (`import::levels`) |
+//! | `weight_unit` | error | index weights not in fractions (`import::weights`) |
+//! | `incomplete_snapshot` | warning | a weight snapshot summing outside 100 % ± 5 % or short of members |
 //!
 //! Besides the datasets, the store's layout is checked ([`LayoutFinding`]): a file inside
 //! a dataset folder other than `data.parquet` is an error (it breaks
@@ -70,6 +73,12 @@ pub enum FindingKind {
     SourceDisagreement,
     /// A series ends well before the calendar.
     EndsEarly,
+    /// A price level that looks like another unit (within a source or across sources).
+    LevelMismatch,
+    /// Index weights not in fractions.
+    WeightUnit,
+    /// An index weight snapshot that sums far from 100 % or lacks members.
+    IncompleteSnapshot,
 }
 
 impl FindingKind {
@@ -87,6 +96,9 @@ impl FindingKind {
             FindingKind::OutlierValue => "outlier_value",
             FindingKind::SourceDisagreement => "source_disagreement",
             FindingKind::EndsEarly => "ends_early",
+            FindingKind::LevelMismatch => "level_mismatch",
+            FindingKind::WeightUnit => "weight_unit",
+            FindingKind::IncompleteSnapshot => "incomplete_snapshot",
         }
     }
 }
@@ -234,74 +246,12 @@ pub fn check(store: &Store, calendar: Option<(&str, &TradingCalendar)>) -> Resul
             }
         };
         let keys = series_key(&t);
-        let mut sources: Vec<String> = t
-            .str_col("source")
-            .iter()
-            .flatten()
-            .map(|s| s.to_string())
-            .collect();
-        sources.sort();
-        sources.dedup();
-        let mut ser = keys.clone();
-        ser.sort();
-        ser.dedup();
-        let dn = row_date_name(ds);
-        let (first, last) = dn
-            .map(|n| {
-                let v: Vec<i32> = t.date_col(n).iter().flatten().copied().collect();
-                (
-                    v.iter().min().map(|d| days_to_date(*d).to_string()),
-                    v.iter().max().map(|d| days_to_date(*d).to_string()),
-                )
-            })
-            .unwrap_or((None, None));
-        rep.coverage.push(Coverage {
-            dataset: ds,
-            rows: t.len(),
-            series: ser.len(),
-            sources,
-            first,
-            last,
-        });
-
-        // PIT integrity
-        let avail = t.date_col("available_at");
-        let missing = avail.iter().filter(|a| a.is_none()).count();
-        if missing > 0 && ds != Dataset::EtfInfo {
-            rep.findings.push(Finding {
-                severity: Severity::Error,
-                dataset: ds,
-                series: String::new(),
-                kind: FindingKind::MissingAvailableAt,
-                message: format!("{missing} row(s) without available_at"),
-            });
-        }
-        if let Some(n) = dn {
-            let own = t.date_col(n);
-            let mut first_bad = None;
-            let bad = (0..t.len())
-                .filter(|&i| matches!((own[i], avail[i]), (Some(d), Some(a)) if a < d))
-                .inspect(|&i| {
-                    first_bad.get_or_insert(i);
-                })
-                .count();
-            if bad > 0 {
-                let i = first_bad.unwrap_or(0);
-                rep.findings.push(Finding {
-                    severity: Severity::Error,
-                    dataset: ds,
-                    series: keys[i].clone(),
-                    kind: FindingKind::Lookahead,
-                    message: format!(
-                        "{bad} row(s) known before their own {n} (first: {})",
-                        t.key_string(i)
-                    ),
-                });
-            }
-        }
+        rep.coverage.push(coverage(&t, &keys));
+        pit_findings(&t, &keys, &mut rep.findings);
         match ds {
             Dataset::Prices => check_prices(&t, &keys, calendar.map(|c| c.1), &mut rep.findings),
             Dataset::Macro => check_macro(&t, &keys, &mut rep.findings),
+            Dataset::Weights => check_weights(&t, &mut rep.findings),
             _ => {}
         }
     }
@@ -314,6 +264,77 @@ pub fn check(store: &Store, calendar: Option<(&str, &TradingCalendar)>) -> Resul
     });
     rep.layout = layout_findings(store);
     Ok(rep)
+}
+
+/// Rows, series, sources and date range of one dataset.
+fn coverage(t: &Table, keys: &[String]) -> Coverage {
+    let ds = t.dataset;
+    let mut sources: Vec<String> = t
+        .str_col("source")
+        .iter()
+        .flatten()
+        .map(|s| s.to_string())
+        .collect();
+    sources.sort();
+    sources.dedup();
+    let mut ser = keys.to_vec();
+    ser.sort();
+    ser.dedup();
+    let (first, last) = row_date_name(ds)
+        .map(|n| {
+            let v: Vec<i32> = t.date_col(n).iter().flatten().copied().collect();
+            (
+                v.iter().min().map(|d| days_to_date(*d).to_string()),
+                v.iter().max().map(|d| days_to_date(*d).to_string()),
+            )
+        })
+        .unwrap_or((None, None));
+    Coverage {
+        dataset: ds,
+        rows: t.len(),
+        series: ser.len(),
+        sources,
+        first,
+        last,
+    }
+}
+
+/// Point-in-time integrity: every row has `available_at`, none before its own date.
+fn pit_findings(t: &Table, keys: &[String], out: &mut Vec<Finding>) {
+    let ds = t.dataset;
+    let avail = t.date_col("available_at");
+    let missing = avail.iter().filter(|a| a.is_none()).count();
+    if missing > 0 && ds != Dataset::EtfInfo {
+        out.push(Finding {
+            severity: Severity::Error,
+            dataset: ds,
+            series: String::new(),
+            kind: FindingKind::MissingAvailableAt,
+            message: format!("{missing} row(s) without available_at"),
+        });
+    }
+    let Some(n) = row_date_name(ds) else { return };
+    let own = t.date_col(n);
+    let mut first_bad = None;
+    let bad = (0..t.len())
+        .filter(|&i| matches!((own[i], avail[i]), (Some(d), Some(a)) if a < d))
+        .inspect(|&i| {
+            first_bad.get_or_insert(i);
+        })
+        .count();
+    if bad > 0 {
+        let i = first_bad.unwrap_or(0);
+        out.push(Finding {
+            severity: Severity::Error,
+            dataset: ds,
+            series: keys[i].clone(),
+            kind: FindingKind::Lookahead,
+            message: format!(
+                "{bad} row(s) known before their own {n} (first: {})",
+                t.key_string(i)
+            ),
+        });
+    }
 }
 
 /// Foreign entries of the store and a crashed writer's remains (see the module docs).
@@ -392,6 +413,74 @@ fn check_prices(t: &Table, keys: &[String], cal: Option<&TradingCalendar>, out: 
     }
     unit_jump_findings(&t, &keys, &mut f);
     source_disagreements(&t, &mut f);
+    level_findings(&t, &mut f);
+}
+
+/// Price levels per source (implied trade price) and across sources (close of
+/// unadjusted rows, amount, volume): see [`crate::import::levels`].
+fn level_findings(t: &Table, f: &mut Sink<'_>) {
+    use crate::import::levels;
+    let src = t.str_col("source");
+    let mut sources: Vec<&str> = src.iter().flatten().map(|s| &**s).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let parts: Vec<Table> = sources
+        .iter()
+        .map(|s| t.filter(|i| src[i].as_deref() == Some(*s)))
+        .collect();
+    let index = levels::SourceIndex::build(&parts.iter().collect::<Vec<_>>());
+    for (k, part) in parts.iter().enumerate() {
+        let mut issues = levels::file_levels(part);
+        // each pair once: against the sources after this one
+        issues.extend(
+            index
+                .check(part)
+                .into_iter()
+                .filter(|i| sources[k] < i.other.as_str()),
+        );
+        for i in issues {
+            f(
+                Severity::Error,
+                &format!("{}@{}", i.code, sources[k]),
+                FindingKind::LevelMismatch,
+                i.message,
+            );
+        }
+    }
+}
+
+/// Weights stored in a unit other than fractions, and incomplete snapshots.
+fn check_weights(t: &Table, out: &mut Vec<Finding>) {
+    use crate::import::weights;
+    let snaps = weights::snapshots(t);
+    match weights::unit(&snaps) {
+        Ok(1.0) => {}
+        Ok(_) => out.push(Finding {
+            severity: Severity::Error,
+            dataset: Dataset::Weights,
+            series: String::new(),
+            kind: FindingKind::WeightUnit,
+            message: "weights are stored in percent (snapshots sum to about 100); the data \
+                      model's unit is fractions — re-import the file"
+                .into(),
+        }),
+        Err(m) => out.push(Finding {
+            severity: Severity::Error,
+            dataset: Dataset::Weights,
+            series: String::new(),
+            kind: FindingKind::WeightUnit,
+            message: m,
+        }),
+    }
+    for s in weights::incomplete(&snaps) {
+        out.push(Finding {
+            severity: Severity::Warning,
+            dataset: Dataset::Weights,
+            series: format!("{}@{}", s.index, s.source),
+            kind: FindingKind::IncompleteSnapshot,
+            message: weights::describe(&[s], 1),
+        });
+    }
 }
 
 /// A finding sink: severity, series, kind, message.
@@ -508,15 +597,15 @@ fn calendar_findings(ds: &[chrono::NaiveDate], s: &str, cal: &TradingCalendar, f
     }
 }
 
-/// Persistent shifts of unit-bearing series (see `import::convert::unit_series`).
+/// Persistent shifts of unit-bearing series (see `import::clean::unit_series`).
 fn unit_jump_findings(t: &Table, keys: &[String], f: &mut Sink<'_>) {
     let dates = t.date_col("date");
     let mut codes: Vec<Option<crate::table::Text>> = Vec::with_capacity(keys.len());
     for k in keys {
         crate::table::push_text(&mut codes, Some(k));
     }
-    for (name, v, factor) in crate::import::convert::unit_series(t) {
-        for (code, at, ratio) in crate::import::convert::unit_jumps(&codes, &v, factor) {
+    for (name, v, factor) in crate::import::clean::unit_series(t) {
+        for (code, at, ratio) in crate::import::clean::unit_jumps(&codes, &v, factor) {
             f(
                 Severity::Warning,
                 &code,

@@ -82,6 +82,23 @@ pub enum DataError {
     /// Asked-for data is not in the store.
     #[error("{0}")]
     Missing(String),
+    /// Several files of one import failed (nothing was written).
+    #[error("{} of {files} file(s) failed; nothing was written:\n{}", errors.len(), list_errors(errors))]
+    Files {
+        /// Files in the import.
+        files: usize,
+        /// Each failure.
+        errors: Vec<DataError>,
+    },
+}
+
+/// `  - <error>` lines, the first 20.
+fn list_errors(errors: &[DataError]) -> String {
+    let mut s: Vec<String> = errors.iter().take(20).map(|e| format!("  - {e}")).collect();
+    if errors.len() > 20 {
+        s.push(format!("  … {} more", errors.len() - 20));
+    }
+    s.join("\n")
 }
 
 impl DataError {

@@ -90,6 +90,8 @@ const CURRENT: &str = ".current";
 const GENS: &str = ".gen";
 /// The writer's lock.
 const LOCK: &str = ".lock";
+/// The code aliases of a generation (beside its manifest).
+const ALIASES_FILE: &str = "aliases.json";
 /// Prefix of a link being replaced (`.tmp-link-prices`), renamed over the link.
 const LINK_TMP: &str = ".tmp-link-";
 /// Prefix of a generation being staged (`.gen/.tmp-000007-<pid>`).
@@ -303,6 +305,22 @@ impl Store {
         Ok(WriterLock { file: f })
     }
 
+    /// The code aliases the store records (`aliases.json`; empty when absent).
+    pub fn aliases(&self) -> Result<crate::import::Aliases> {
+        let p = match self.gen.lock().expect("store pin").as_ref() {
+            Some(g) => g.join(ALIASES_FILE),
+            None => self.root.join(ALIASES_FILE),
+        };
+        if !p.exists() {
+            return Ok(Default::default());
+        }
+        let s = fs::read_to_string(&p).map_err(io(&p))?;
+        serde_json::from_str(&s).map_err(|e| DataError::Layout {
+            file: p,
+            message: format!("corrupt aliases: {e}"),
+        })
+    }
+
     /// Merge `incoming` tables into the store and record `entries` in the manifest,
     /// atomically (see the module docs).
     pub fn commit(
@@ -310,6 +328,17 @@ impl Store {
         incoming: Vec<Table>,
         entries: Vec<ManifestEntry>,
         policy: ConflictPolicy,
+    ) -> Result<CommitReport> {
+        self.commit_with(incoming, entries, policy, None)
+    }
+
+    /// [`Self::commit`], also recording new code `aliases` in the same generation.
+    pub fn commit_with(
+        &self,
+        incoming: Vec<Table>,
+        entries: Vec<ManifestEntry>,
+        policy: ConflictPolicy,
+        aliases: Option<&crate::import::Aliases>,
     ) -> Result<CommitReport> {
         let _lock = self.lock()?;
         self.recover()?;
@@ -358,8 +387,15 @@ impl Store {
             v.push(e);
             v.sort_by_key(|x| x.dataset);
         }
-        if !changed.is_empty() || (new_entries && manifest != self.manifest()?) {
-            self.publish(&changed, &manifest)?;
+        let aliases = match aliases {
+            Some(a) if *a != self.aliases()? => Some(a),
+            _ => None,
+        };
+        if !changed.is_empty()
+            || aliases.is_some()
+            || (new_entries && manifest != self.manifest()?)
+        {
+            self.publish(&changed, &manifest, aliases)?;
         }
         Ok(report)
     }
@@ -374,7 +410,7 @@ impl Store {
             .into_iter()
             .map(|t| (t.dataset, t.sorted()))
             .collect();
-        self.publish(&changed, &manifest)
+        self.publish(&changed, &manifest, None)
     }
 
     /// Replace one dataset wholesale (see [`Self::replace`]).
@@ -384,27 +420,34 @@ impl Store {
 
     /// Under the lock: stage a new generation with `changed` datasets written and the rest
     /// linked from the current one, then switch to it.
-    fn publish(&self, changed: &BTreeMap<Dataset, Table>, manifest: &Manifest) -> Result<()> {
+    fn publish(
+        &self,
+        changed: &BTreeMap<Dataset, Table>,
+        manifest: &Manifest,
+        aliases: Option<&crate::import::Aliases>,
+    ) -> Result<()> {
         let gens = self.root.join(GENS);
         fs::create_dir_all(&gens).map_err(io(&gens))?;
         let n = self.generation().unwrap_or(0) + 1;
         let stage = gens.join(format!("{STAGE_TMP}{n:06}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&stage);
         fs::create_dir_all(&stage).map_err(io(&stage))?;
-        let res = self.stage(&stage, changed, manifest).and_then(|()| {
-            let dst = gens.join(format!("{n:06}"));
-            fs::rename(&stage, &dst).map_err(io(&dst))?;
-            sync(&gens)?;
-            crash_point("renamed");
-            relink(
-                &self.root,
-                CURRENT,
-                &Path::new(GENS).join(format!("{n:06}")),
-            )?;
-            sync(&self.root)?;
-            crash_point("switched");
-            Ok(())
-        });
+        let res = self
+            .stage(&stage, changed, manifest, aliases)
+            .and_then(|()| {
+                let dst = gens.join(format!("{n:06}"));
+                fs::rename(&stage, &dst).map_err(io(&dst))?;
+                sync(&gens)?;
+                crash_point("renamed");
+                relink(
+                    &self.root,
+                    CURRENT,
+                    &Path::new(GENS).join(format!("{n:06}")),
+                )?;
+                sync(&self.root)?;
+                crash_point("switched");
+                Ok(())
+            });
         if res.is_err() {
             let _ = fs::remove_dir_all(&stage);
         }
@@ -421,6 +464,7 @@ impl Store {
         stage: &Path,
         changed: &BTreeMap<Dataset, Table>,
         manifest: &Manifest,
+        aliases: Option<&crate::import::Aliases>,
     ) -> Result<()> {
         for ds in Dataset::ALL {
             let dir = stage.join(ds.name());
@@ -442,6 +486,16 @@ impl Store {
                     fs::copy(&old, &target).map_err(io(&target))?;
                 }
             }
+        }
+        let apath = stage.join(ALIASES_FILE);
+        let aliases = match aliases {
+            Some(a) => Some(a.clone()),
+            None => Some(self.aliases()?).filter(|a| *a != Default::default()),
+        };
+        if let Some(a) = aliases {
+            let json = serde_json::to_string_pretty(&a).expect("aliases serialise");
+            fs::write(&apath, json).map_err(io(&apath))?;
+            sync(&apath)?;
         }
         let mpath = stage.join("manifest.json");
         let json = serde_json::to_string_pretty(manifest).expect("manifest serialises");
@@ -515,7 +569,7 @@ impl Store {
             // generation 1 = the earlier layout's files, linked
             self.refresh();
             let manifest = self.manifest()?;
-            self.publish(&BTreeMap::new(), &manifest)?;
+            self.publish(&BTreeMap::new(), &manifest, None)?;
         } else if current.is_some() {
             self.link_datasets()?;
         }

@@ -148,9 +148,9 @@ fn conflicts_are_reported_and_kept_replaced_or_refused() {
         "date,close\n2024-01-02,10.5\n2024-01-03,11\n",
     );
     let mut sa = FileSpec::new(a, Dataset::Prices);
-    sa.code = Some("000300".into());
+    sa.code = Some("000300.SH".into());
     let mut sb = FileSpec::new(b, Dataset::Prices);
-    sb.code = Some("000300".into());
+    sb.code = Some("000300.SH".into());
     run(d.path(), vec![sa]).unwrap();
     let store = Store::open(d.path().join("store")).unwrap();
     let files = import::plan(&[sb], d.path()).unwrap();
@@ -444,6 +444,13 @@ fn suspicious_numbers_and_headers_import_with_a_warning() {
     );
     let mut s = FileSpec::new(f, Dataset::Valuation);
     s.code = Some("510300.SH".into());
+    // a column without a single value is an error unless allowed
+    let e = run(d.path(), vec![s.clone()]).unwrap_err().to_string();
+    assert!(
+        e.contains("column `pb` has no value") && e.contains("ignore = [\"pb\"]"),
+        "{e}"
+    );
+    s.allow_drops = true;
     let r = run(d.path(), vec![s]).unwrap();
     let kinds: Vec<&str> = r.warnings.iter().map(|w| w.kind.as_str()).collect();
     for k in ["duplicate_header", "percent_sign", "empty_column"] {

@@ -303,7 +303,15 @@ fn exercise(
                 }
                 match import::convert(&raw, &s) {
                     Err(e) => named(&e)?,
-                    Ok((t, _)) => {
+                    Ok(c) => {
+                        let t = c.table;
+                        if c.account.kept != t.len() {
+                            return Err(format!(
+                                "account kept {} of {} rows",
+                                c.account.kept,
+                                t.len()
+                            ));
+                        }
                         reach.converted += 1;
                         if let (Some(st), true) = (store, r.chance(0.3)) {
                             reach.committed += 1;

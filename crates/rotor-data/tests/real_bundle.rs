@@ -82,6 +82,8 @@ fn csi300_closes_from_three_sources_agree() {
         "tushare",
     );
     a.code = None;
+    // the re-export's amounts are ×10 (found by the level check against csindex)
+    a.scale.insert("amount".into(), 0.1);
     let mut b = spec(
         "ai_theme_monitor/000300.csv",
         Dataset::Prices,
@@ -132,13 +134,14 @@ fn csi300_closes_from_three_sources_agree() {
 #[test]
 fn csi300_yearly_returns_match_the_source_report() {
     let Some(root) = raw() else { return };
-    let a = spec(
+    let mut a = spec(
         "quantsplaybook/alligator_index_rotation/daily.parquet",
         Dataset::Prices,
         Preset::Tushare,
         Some(AssetType::Index),
         "tushare",
     );
+    a.scale.insert("amount".into(), 0.1);
     let mut b = spec(
         "ai_theme_monitor/000300.csv",
         Dataset::Prices,
@@ -190,7 +193,7 @@ fn lixinger_eq_cells_descending_dates_and_footer() {
         "style_rotation_lixinger/*PE-TTM*.csv",
         Dataset::Valuation,
         Preset::Lixinger,
-        None,
+        Some(AssetType::Index),
         "lixinger",
     );
     s.code = Some("000922".into());
@@ -339,7 +342,12 @@ fn whole_bundle_imports_with_documented_warnings_and_checks_clean() {
         has("outlier_value", "cn.cgb_30y"),
         "the absurd 30Y values of April 2002"
     );
-    assert!(has("unit_jump", "000300.SH@gupiao"));
+    // gupiao's last two amounts are in 千元: left out at import, not stored
+    assert!(rep.warnings.iter().any(|w| w.kind.as_str() == "unit_jump"
+        && w.file.ends_with("gupiao/000300.SH.csv")
+        && w.message
+            .contains("amount set to missing on the 2 row(s) 2026-03-17")));
+    assert!(!has("level_mismatch", ""), "levels agree across sources");
     // re-import adds nothing
     let files = import::plan(&import::load_mapping(&mapping).unwrap().imports, &root).unwrap();
     let again = import::run(&store, &files, ConflictPolicy::Keep, &|| {}).unwrap();

@@ -1,106 +1,30 @@
 //! Turning a [`RawTable`] into dataset rows, per a [`FileSpec`].
 //!
-//! Defects are handled here and reported as [`Warning`]s, never silently:
+//! Defects met while converting are reported as [`Warning`]s, never silently:
 //! * trailing rows whose date does not parse (vendor footers such as
 //!   `数据来源：Wind` / `数据来源于：理杏仁网站`) are skipped — a non-date row *inside* the
 //!   data is an error naming file, row and column;
-//! * `=`-prefixed numbers are parsed;
-//! * descending files are sorted (the store is always sorted by key);
-//! * a row dated on a weekend or 1 January whose values repeat the next row's (a fake
-//!   holiday row) is dropped;
-//! * a repeated (code, date) keeps the first row;
-//! * non-positive prices become missing;
-//! * jumps of ×100 or more in volume/amount against the previous 20 rows' median (a
-//!   change of units) are flagged;
-//! * percentiles given in percent (max > 1) are divided by 100.
+//! * `=`-prefixed numbers are parsed, `%` signs and infinite values reported;
+//! * descending files are noted.
+//!
+//! The converted table is then cleaned by [`super::clean`].
 
 use super::cells::{clean, parse_date_unbounded, parse_number};
+use super::clean::clean_table;
+use super::codes::{implied_asset_type, normalize, Aliases, CodeKind};
 use super::reader::{CellRef, RawRow, RawTable};
-use super::spec::{
-    aliases_of, norm_header, normalize_code, FileSpec, Layout, Period, Preset, ALIASES,
-};
+use super::spec::{aliases_of, norm_header, spellings, FileSpec, Layout, Period, Preset};
+pub use super::warning::{RowAccount, Warning, WarningKind};
 use crate::error::{DataError, Result};
 use crate::pit::LagRule;
 use crate::schema::{AdjKind, AssetType, ColumnKind, Dataset};
-use crate::table::{date_in_range, days_to_date, Column, Table, Text, Value, DATE_RANGE};
-use chrono::{Datelike, NaiveDate, Weekday};
+use crate::table::{date_in_range, Column, Table, Text, Value, DATE_RANGE};
+use chrono::{Datelike, NaiveDate};
 use rotor_core::dates::last_day_of_month;
-use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// What an import warning is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WarningKind {
-    /// Trailing rows without a date (vendor footers) skipped.
-    Footer,
-    /// No code column: the file name is the code.
-    CodeFromFilename,
-    /// Numbers written as `=123.45` parsed.
-    EqPrefix,
-    /// Dates in descending order, sorted.
-    Descending,
-    /// Percentiles given in percent, divided by 100.
-    PercentScale,
-    /// Repeated keys, the first kept.
-    Duplicate,
-    /// Weekend / 1 January rows repeating the next trading day dropped.
-    HolidayRow,
-    /// Non-positive prices set to missing.
-    NonPositive,
-    /// A persistent shift of a unit-bearing series (a change of units?).
-    UnitJump,
-    /// Numbers written with a `%` sign, read as percent numbers (`5%` → 5).
-    PercentSign,
-    /// Infinite or overflowing numbers (`inf`, `1e400`), stored as missing.
-    NonFinite,
-    /// A numeric column read without a single number in it.
-    EmptyColumn,
-    /// Two columns with the same header; the first is read.
-    DuplicateHeader,
-}
-
-impl WarningKind {
-    /// The label written in reports (`footer`, `unit_jump`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WarningKind::Footer => "footer",
-            WarningKind::CodeFromFilename => "code_from_filename",
-            WarningKind::EqPrefix => "eq_prefix",
-            WarningKind::Descending => "descending",
-            WarningKind::PercentScale => "percent_scale",
-            WarningKind::Duplicate => "duplicate",
-            WarningKind::HolidayRow => "holiday_row",
-            WarningKind::NonPositive => "non_positive",
-            WarningKind::UnitJump => "unit_jump",
-            WarningKind::PercentSign => "percent_sign",
-            WarningKind::NonFinite => "non_finite",
-            WarningKind::EmptyColumn => "empty_column",
-            WarningKind::DuplicateHeader => "duplicate_header",
-        }
-    }
-}
-
-impl std::fmt::Display for WarningKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A data-quality finding of an import.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Warning {
-    /// File.
-    pub file: String,
-    /// What it is about.
-    pub kind: WarningKind,
-    /// 1-based row, when one row is concerned.
-    pub row: Option<usize>,
-    /// Column, when one column is concerned.
-    pub column: Option<String>,
-    /// Human-readable text.
-    pub message: String,
-}
+/// Resolved codes of one kind: cell text → (stored code, implied asset type).
+type CodeCache = std::collections::HashMap<String, (Text, Option<AssetType>)>;
 
 /// One output row of an input row: a series/code label and the cell feeding its value.
 type OutUnit = (Option<String>, Option<(usize, f64)>);
@@ -129,6 +53,10 @@ enum Plan {
     MacroValue(General),
     /// The security code (cell, wide header or file name).
     Code,
+    /// A text column holding codes of `kind` (an index code, a tracked index).
+    CodeText(Option<(usize, f64)>, CodeKind),
+    /// The asset type: the spec's, else implied by the row's code (else index).
+    AssetType(Option<Text>),
     /// The dataset's primary date (period end for macro).
     PeriodDate,
     /// Release / announcement date: a cell, or the lag rule applied to the period.
@@ -155,6 +83,13 @@ fn primary_date(ds: Dataset) -> Option<&'static str> {
 struct Ctx<'a> {
     raw: &'a RawTable,
     spec: &'a FileSpec,
+    aliases: &'a Aliases,
+    /// Codes rewritten to their canonical code: (alias, canonical) → distinct cells.
+    rewrites: BTreeMap<(String, String), usize>,
+    /// Resolved codes by kind, then cell text.
+    codes: Vec<(CodeKind, CodeCache)>,
+    /// Code cells written without their leading zeros (`300` → `000300`).
+    padded: usize,
     file: String,
     warnings: Vec<Warning>,
     eq_cells: usize,
@@ -162,12 +97,12 @@ struct Ctx<'a> {
     numbers: Vec<NumberStats>,
 }
 
-/// What the cells of one column read as numbers held.
+/// What the cells of one column held (numbers, texts or dates read from it).
 #[derive(Debug, Clone, Copy, Default)]
 struct NumberStats {
-    /// Cells read as numbers (blank ones included).
+    /// Cells read (blank ones included).
     cells: usize,
-    /// Finite numbers found.
+    /// Cells with a value (a finite number, a text, a date).
     finite: usize,
     /// Texts with a `%` sign.
     percent: usize,
@@ -222,13 +157,18 @@ impl Ctx<'_> {
 
     fn number(&mut self, row: &RawRow, j: usize) -> Result<f64> {
         let x = self.parse_number_cell(row, j)?;
+        self.note_cell(j, x.is_finite());
+        Ok(x)
+    }
+
+    /// Count a read cell of column `j` (`value`: it held one).
+    fn note_cell(&mut self, j: usize, value: bool) {
         if self.numbers.len() <= j {
             self.numbers.resize(j + 1, NumberStats::default());
         }
         let st = &mut self.numbers[j];
         st.cells += 1;
-        st.finite += x.is_finite() as usize;
-        Ok(x)
+        st.finite += value as usize;
     }
 
     /// A cell as a number (NaN for blank), counting `%` signs and non-finite values.
@@ -278,10 +218,87 @@ impl Ctx<'_> {
         st.first_non_finite.get_or_insert(row.line);
     }
 
+    /// A code as stored: normalised for `kind`, then canonical (alias rewrites counted),
+    /// with the asset type it implies; cached per distinct (code, kind).
+    fn resolve_code(
+        &mut self,
+        raw: &str,
+        kind: CodeKind,
+    ) -> std::result::Result<(Text, Option<AssetType>), super::codes::CodeError> {
+        let k = match self.codes.iter().position(|c| c.0 == kind) {
+            Some(k) => k,
+            None => {
+                self.codes.push((kind, CodeCache::default()));
+                self.codes.len() - 1
+            }
+        };
+        if let Some(hit) = self.codes[k].1.get(raw) {
+            return Ok(hit.clone());
+        }
+        // integer codes that lost their leading zeros in Excel or pandas
+        let padded;
+        let raw_code =
+            if !raw.is_empty() && raw.len() < 6 && raw.bytes().all(|b| b.is_ascii_digit()) {
+                self.padded += 1;
+                padded = format!("{raw:0>6}");
+                padded.as_str()
+            } else {
+                raw
+            };
+        let n = normalize(raw_code, kind)?;
+        let c = self.aliases.canonical(&n).into_owned();
+        if c != n {
+            *self.rewrites.entry((n.clone(), c.clone())).or_default() += 1;
+        }
+        let out = (Text::from(c.as_str()), implied_asset_type(&c));
+        self.codes[k].1.insert(raw.to_string(), out.clone());
+        Ok(out)
+    }
+
+    /// A code cell's text, borrowed when it is text; integers (codes read as numbers)
+    /// without a fraction.
+    fn code_text<'r>(&self, row: &'r RawRow, j: usize) -> Option<std::borrow::Cow<'r, str>> {
+        use std::borrow::Cow;
+        match row.cell(j) {
+            CellRef::Empty => None,
+            CellRef::Text(s) => Some(Cow::Borrowed(clean(s).0)).filter(|t| !t.is_empty()),
+            CellRef::Num(x) if x.fract() == 0.0 && x.abs() < 1e15 => {
+                Some(Cow::Owned(format!("{x:.0}")))
+            }
+            CellRef::Num(x) => Some(Cow::Owned(x.to_string())),
+            CellRef::Date(d) => Some(Cow::Owned(d.to_string())),
+        }
+    }
+
+    /// One warning per alias rewritten to its canonical code, and one for padded codes.
+    fn warn_rewrites(&mut self) {
+        if self.padded > 0 {
+            let n = self.padded;
+            self.warn(
+                WarningKind::Alias,
+                None,
+                None,
+                format!(
+                    "{n} distinct code(s) written without leading zeros (a number column in \
+                     Excel or pandas) were padded to six digits (300 → 000300)"
+                ),
+            );
+        }
+        let rw = std::mem::take(&mut self.rewrites);
+        for ((a, c), _) in rw {
+            self.warn(
+                WarningKind::Alias,
+                None,
+                None,
+                format!("`{a}` is stored as `{c}` (the same instrument's canonical code)"),
+            );
+        }
+    }
+
     /// Warnings from the number counts: `%` signs, non-finite values, numeric columns
     /// without a number.
-    fn warn_number_stats(&mut self, rows: usize) {
-        let stats = std::mem::take(&mut self.numbers);
+    fn warn_number_stats(&mut self) {
+        let stats = self.numbers.clone();
         for (j, st) in stats.iter().enumerate() {
             let col = self
                 .raw
@@ -310,18 +327,6 @@ impl Ctx<'_> {
                         "{} cell(s) of `{col}` hold infinite or overflowing numbers (inf, \
                          1e400); stored as missing",
                         st.non_finite
-                    ),
-                );
-            }
-            if st.cells > 0 && st.finite == 0 && rows > 0 {
-                self.warn(
-                    WarningKind::EmptyColumn,
-                    None,
-                    Some(&col),
-                    format!(
-                        "column `{col}` has no number in any of its {} row(s): every value is \
-                         stored as missing",
-                        st.cells
                     ),
                 );
             }
@@ -391,13 +396,10 @@ fn find_column(raw: &RawTable, spec: &FileSpec, field: &str) -> Result<Option<(u
             }),
         };
     }
-    for (f, alias, scale) in ALIASES {
-        if *f != field {
-            continue;
-        }
+    for (alias, scale) in spellings(spec.dataset, field) {
         let a = norm_header(alias);
         if let Some(j) = normed.iter().position(|n| *n == a && !ignored.contains(n)) {
-            return Ok(Some((j, *scale)));
+            return Ok(Some((j, scale)));
         }
     }
     Ok(None)
@@ -415,6 +417,8 @@ fn preset_scale(
     match (spec.preset, field) {
         (Preset::Tushare, "volume") if h == "vol" => 100.0,
         (Preset::Tushare, "amount") if has_vol && h == "amount" => 1000.0,
+        (Preset::Csindex, "amount") if h == "成交金额" => 1e8,
+        (Preset::Csindex, "volume") if h == "成交量" => 1e6,
         (Preset::Akshare, "volume") if asset != AssetType::Index => 100.0,
         _ => 1.0,
     }
@@ -428,8 +432,8 @@ struct Decisions {
     date_j: Option<usize>,
     /// Header index of the code.
     code_j: Option<usize>,
-    /// The code of every row when the file has no code column.
-    fixed_code: Option<Text>,
+    /// The code of every row when the file has no code column, with its implied type.
+    fixed_code: Option<(Text, Option<AssetType>)>,
     /// Macro in column-per-series form: (header index, series id).
     macro_series: Vec<(usize, String)>,
     /// Wide files: the header indices that are codes.
@@ -444,16 +448,37 @@ struct Decisions {
     rule_j: Option<usize>,
     /// What feeds each output column.
     plans: Vec<Plan>,
-    asset: AssetType,
+    /// What the code column holds.
+    code_kind: CodeKind,
 }
 
 /// Convert a raw file into rows of the spec's dataset: the file's layout is decided
 /// once ([`decide`]), every row is converted ([`convert_rows`]), then the table is
 /// checked ([`check_single_code`]) and cleaned ([`clean_table`]).
-pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)> {
+pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<Converted> {
+    convert_with(raw, spec, &Aliases::default())
+}
+
+/// A converted file: its rows, what was found on the way, where every row went.
+#[derive(Debug, Clone)]
+pub struct Converted {
+    /// Rows of the spec's dataset, sorted by key.
+    pub table: Table,
+    /// Warnings.
+    pub warnings: Vec<Warning>,
+    /// Row accounting.
+    pub account: RowAccount,
+}
+
+/// [`convert`] with the store's code aliases (codes are stored canonical).
+pub fn convert_with(raw: &RawTable, spec: &FileSpec, aliases: &Aliases) -> Result<Converted> {
     let mut cx = Ctx {
         raw,
         spec,
+        aliases,
+        rewrites: BTreeMap::new(),
+        codes: Vec::new(),
+        padded: 0,
         file: raw.path.display().to_string(),
         warnings: Vec::new(),
         eq_cells: 0,
@@ -465,7 +490,8 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
     let rows = &raw.rows[..n_rows];
     let dec = decide(&mut cx, rows, date_j)?;
     let (out, order) = convert_rows(&mut cx, &dec, rows)?;
-    cx.warn_number_stats(rows.len());
+    cx.warn_number_stats();
+    cx.warn_rewrites();
     if cx.eq_cells > 0 {
         let n = cx.eq_cells;
         cx.warn(
@@ -484,9 +510,264 @@ pub fn convert(raw: &RawTable, spec: &FileSpec) -> Result<(Table, Vec<Warning>)>
         );
     }
     check_single_code(&cx, &dec, &out)?;
+    check_empty_columns(&mut cx)?;
+    check_some_value(&cx, &dec, &out)?;
+    let observations = out.len();
     let mut warnings = std::mem::take(&mut cx.warnings);
-    let table = clean_table(out, &cx.file, &mut warnings);
-    Ok((table, warnings))
+    let (mut table, dropped, blanked) = clean_table(out, &cx.file, &mut warnings);
+    if spec.dataset == Dataset::Weights {
+        check_weight_snapshots(raw, &mut table, &cx.file, &mut warnings)?;
+    }
+    if spec.dataset == Dataset::Prices {
+        let issues = super::levels::file_levels(&table);
+        level_issues(raw, spec, &cx.file, &issues, &mut warnings)?;
+    }
+    let account = RowAccount {
+        file: cx.file.clone(),
+        dataset: spec.dataset,
+        rows: raw.rows.len(),
+        footer: raw.rows.len() - n_rows,
+        observations,
+        dropped,
+        blanked,
+        kept: table.len(),
+    };
+    check_losses(raw, spec, &account, &mut warnings)?;
+    Ok(Converted {
+        table,
+        warnings,
+        account,
+    })
+}
+
+/// Weights in percent are divided by 100; a unit neither fraction nor percent is an
+/// error; incomplete snapshots are named (see [`super::weights`]).
+fn check_weight_snapshots(
+    raw: &RawTable,
+    t: &mut Table,
+    file: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
+    use super::weights;
+    let snaps = weights::snapshots(t);
+    let unit = weights::unit(&snaps).map_err(|m| layout_err(raw, m))?;
+    let warn = |w: &mut Vec<Warning>, kind, message| {
+        w.push(Warning {
+            file: file.to_string(),
+            kind,
+            row: None,
+            column: Some("weight".into()),
+            message,
+        })
+    };
+    if unit != 1.0 {
+        weights::rescale(t, unit);
+        warn(
+            warnings,
+            WarningKind::PercentScale,
+            "weights given in percent (snapshots sum to about 100); divided by 100".into(),
+        );
+    }
+    let snaps = weights::snapshots(t);
+    let bad = weights::incomplete(&snaps);
+    if !bad.is_empty() {
+        warn(
+            warnings,
+            WarningKind::IncompleteSnapshot,
+            format!(
+                "{} of {} weight snapshot(s) look incomplete (sum outside 100 % ± 5 % or fewer \
+                 than 90 % of the usual members): {}",
+                bad.len(),
+                snaps.len(),
+                weights::describe(&bad, 5)
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// Level findings of a file: an error naming the first (and how many), or warnings
+/// when the mapping allows them (`allow_level_mismatch = true`).
+pub fn level_issues(
+    raw_or_path: &RawTable,
+    spec: &FileSpec,
+    file: &str,
+    issues: &[super::levels::LevelIssue],
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
+    level_issues_at(&raw_or_path.path, spec, file, issues, warnings)
+}
+
+/// [`level_issues`] for a file known by path.
+pub fn level_issues_at(
+    path: &std::path::Path,
+    spec: &FileSpec,
+    file: &str,
+    issues: &[super::levels::LevelIssue],
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
+    if issues.is_empty() {
+        return Ok(());
+    }
+    if spec.allow_level_mismatch {
+        for i in issues {
+            warnings.push(Warning {
+                file: file.to_string(),
+                kind: WarningKind::LevelMismatch,
+                row: None,
+                column: Some(i.column.clone()),
+                message: i.message.clone(),
+            });
+        }
+        return Ok(());
+    }
+    let more = if issues.len() > 1 {
+        format!(" (and {} more)", issues.len() - 1)
+    } else {
+        String::new()
+    };
+    Err(DataError::Layout {
+        file: path.to_path_buf(),
+        message: format!(
+            "{}{more}. Fix the unit with `scale` (docs/mapping.md), or accept it with \
+             `allow_level_mismatch = true`",
+            issues[0].message
+        ),
+    })
+}
+
+/// The share of a file's rows an import may lose (footers, repeated keys, holiday and
+/// carried-forward rows) before it is an error: 1 %, and never fewer than 3 rows.
+pub const MAX_LOST_SHARE: f64 = 0.01;
+
+/// Losing more than [`MAX_LOST_SHARE`] of a file is an error (a misread column makes
+/// rows collide, a changed date format turns data into "footers") unless the mapping
+/// allows it (`allow_drops = true`, `--allow-drops`); then it is a warning.
+fn check_losses(
+    raw: &RawTable,
+    spec: &FileSpec,
+    a: &RowAccount,
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
+    let lost = a.lost();
+    if lost < 3 || a.lost_share() <= MAX_LOST_SHARE {
+        return Ok(());
+    }
+    let mut why: Vec<String> = Vec::new();
+    if a.footer > 0 {
+        why.push(format!("{} trailing row(s) without a date", a.footer));
+    }
+    for (k, n) in &a.dropped {
+        why.push(format!("{n} {k}"));
+    }
+    let msg = format!(
+        "{lost} of {} row(s) ({:.1} %) would be lost: {}; this usually means a misread column \
+         (rows of different codes colliding, a date column in another form) — check the \
+         mapping (docs/mapping.md), or accept the loss with `allow_drops = true` (--allow-drops)",
+        a.rows,
+        100.0 * a.lost_share(),
+        why.join(", ")
+    );
+    if spec.allow_drops {
+        warnings.push(Warning {
+            file: a.file.clone(),
+            kind: WarningKind::Loss,
+            row: None,
+            column: None,
+            message: msg,
+        });
+        Ok(())
+    } else {
+        Err(layout_err(raw, msg))
+    }
+}
+
+/// A mapped column without a single value is an error (its header matched, but nothing
+/// in it is read) unless `allow_drops` is set: leave it out with `ignore`.
+fn check_empty_columns(cx: &mut Ctx<'_>) -> Result<()> {
+    let empty: Vec<(String, usize)> = cx
+        .numbers
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| st.cells > 0 && st.finite == 0)
+        .map(|(j, st)| {
+            (
+                cx.raw
+                    .headers
+                    .get(j)
+                    .cloned()
+                    .unwrap_or_else(|| format!("#{}", j + 1)),
+                st.cells,
+            )
+        })
+        .collect();
+    for (col, cells) in empty {
+        let msg = format!(
+            "column `{col}` has no value in any of its {cells} row(s), so nothing of it would \
+             be stored; leave it out with `ignore = [\"{col}\"]`, map another column, or \
+             accept it with `allow_drops = true`"
+        );
+        if cx.spec.allow_drops {
+            cx.warn(WarningKind::EmptyColumn, None, Some(&col), msg);
+        } else {
+            return Err(layout_err(cx.raw, msg));
+        }
+    }
+    Ok(())
+}
+
+/// A file whose rows carry no value at all (every value column empty) stores nothing
+/// but keys: an error naming the columns looked for.
+fn check_some_value(cx: &Ctx<'_>, dec: &Decisions, out: &Table) -> Result<()> {
+    let ds = cx.spec.dataset;
+    if out.is_empty() {
+        return Ok(());
+    }
+    let keys = ds.key_indices();
+    let value_cols: Vec<usize> = (0..ds.columns().len())
+        .filter(|i| !keys.contains(i))
+        .filter(|&i| {
+            let n = ds.columns()[i].name;
+            !META.contains(&n) && n != "available_at" && Some(n) != dec.pd
+        })
+        .collect();
+    if value_cols.is_empty() {
+        return Ok(());
+    }
+    let any = value_cols.iter().any(|&i| match &out.columns[i] {
+        Column::F64(v) => v.iter().any(|x| !x.is_nan()),
+        Column::Str(v) => v.iter().any(Option::is_some),
+        Column::Date(v) => v.iter().any(Option::is_some),
+    });
+    if any {
+        return Ok(());
+    }
+    let names: Vec<String> = value_cols
+        .iter()
+        .map(|&i| {
+            let n = ds.columns()[i].name;
+            format!(
+                "{n} ({})",
+                spellings(ds, n)
+                    .iter()
+                    .map(|a| a.0)
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            )
+        })
+        .collect();
+    Err(layout_err(
+        cx.raw,
+        format!(
+            "{} row(s) but not one value for dataset {ds}: none of its columns was found or \
+             filled — {}; map the file's headers with `columns = {{ name = \"<header>\" }}` \
+             (headers: {})",
+            out.len(),
+            names.join(", "),
+            cx.raw.headers.join(", ")
+        ),
+    ))
 }
 
 /// Headers that appear twice (after trimming and case folding): the first is read.
@@ -645,17 +926,39 @@ fn date_format_hint(found: &[String]) -> String {
 fn decide(cx: &mut Ctx<'_>, rows: &[RawRow], date_j: Option<usize>) -> Result<Decisions> {
     let (raw, spec) = (cx.raw, cx.spec);
     let ds = spec.dataset;
-    let asset = spec.asset_type.unwrap_or(AssetType::Index);
+    let code_kind = code_kind_of(ds, spec.asset_type);
     let stem = raw
         .path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("")
         .to_string();
-    let (code_j, fixed_code) = code_source(cx, asset, &stem)?;
+    let (code_j, fixed_code) = code_source(cx, &stem)?;
+    let fixed_code = match fixed_code {
+        Some(c) => Some(cx.resolve_code(&c, code_kind).map_err(|e| {
+            layout_err(
+                raw,
+                format!(
+                    "{e} (the code of every row, from {})",
+                    if spec.code.is_some() {
+                        "`code =` / --code"
+                    } else {
+                        "the file name"
+                    }
+                ),
+            )
+        })?),
+        None => None,
+    };
+    // the asset type the vendor's unit conventions depend on
+    let asset = spec
+        .asset_type
+        .or_else(|| fixed_code.as_ref().and_then(|c| c.1))
+        .unwrap_or(AssetType::Index);
     let mut macro_series = macro_series_columns(raw, spec, rows, date_j, &stem)?;
     let pd = primary_date(ds);
     let fields = field_columns(raw, spec, pd, asset, &mut macro_series)?;
+    check_daily_units(cx, rows, date_j, &fields)?;
     let (period, lag) = period_and_lag(cx, rows, date_j);
     let wide_codes: Vec<usize> = if spec.layout == Layout::Wide && ds != Dataset::Macro {
         (0..raw.headers.len())
@@ -679,14 +982,12 @@ fn decide(cx: &mut Ctx<'_>, rows: &[RawRow], date_j: Option<usize>) -> Result<De
         }
         .as_str(),
     );
-    let plans = plans(spec, &fields, &wide_codes, &wide_field, pd, asset, lag_t);
+    let plans = plans(spec, &fields, &wide_codes, &wide_field, pd, lag_t);
     Ok(Decisions {
         pd,
         date_j,
         code_j,
-        fixed_code: fixed_code
-            .or_else(|| Some(stem.clone()))
-            .map(|c| Text::from(normalize_code(&c, Some(asset)))),
+        fixed_code,
         macro_series,
         wide_col: ds.column_index(&wide_field),
         wide_codes,
@@ -698,16 +999,74 @@ fn decide(cx: &mut Ctx<'_>, rows: &[RawRow], date_j: Option<usize>) -> Result<De
             .iter()
             .position(|h| norm_header(h) == "lag_rule"),
         plans,
-        asset,
+        code_kind,
     })
 }
 
+/// The Tushare preset's units are its daily endpoints': a file whose dates are more
+/// than a day or two apart (weekly, monthly) with `vol` / `amount` scaled by the preset
+/// is refused unless the mapping's `scale` names those units.
+fn check_daily_units(
+    cx: &Ctx<'_>,
+    rows: &[RawRow],
+    date_j: Option<usize>,
+    fields: &BTreeMap<&'static str, (usize, f64)>,
+) -> Result<()> {
+    let spec = cx.spec;
+    if spec.preset != Preset::Tushare {
+        return Ok(());
+    }
+    let preset_scaled: Vec<&str> = ["volume", "amount"]
+        .into_iter()
+        .filter(|f| {
+            fields.get(f).is_some_and(|(j, _)| {
+                preset_scale(spec, cx.raw, f, &cx.raw.headers[*j], AssetType::Index) != 1.0
+            }) && !spec.scale.contains_key(*f)
+        })
+        .collect();
+    let Some(j) = date_j else { return Ok(()) };
+    if preset_scaled.is_empty() {
+        return Ok(());
+    }
+    let mut d: Vec<NaiveDate> = rows.iter().filter_map(|r| cx.date(r, j)).collect();
+    d.sort_unstable();
+    d.dedup();
+    let mut gaps: Vec<i64> = d.windows(2).map(|w| (w[1] - w[0]).num_days()).collect();
+    if gaps.len() < 3 {
+        return Ok(());
+    }
+    gaps.sort_unstable();
+    let g = gaps[gaps.len() / 2];
+    if g <= 3 {
+        return Ok(());
+    }
+    Err(layout_err(
+        cx.raw,
+        format!(
+            "the tushare preset scales {} as Tushare's daily endpoints do (vol in 手 ×100, \
+             amount in 千元 ×1000), but this file's dates are {g} days apart (median): \
+             Tushare's weekly and monthly exports are not in those units in every version. \
+             Name the units with `scale = {{ volume = 1, amount = 1 }}` (or 100 / 1000) after \
+             checking one row against a daily source",
+            preset_scaled.join(" and ")
+        ),
+    ))
+}
+
+/// What the `code` column of a dataset holds: the spec's asset type, else the
+/// dataset's own kind (members of an index are stocks, `etf_info` holds funds), else
+/// unknown (a bare code must then be unambiguous).
+fn code_kind_of(ds: Dataset, asset: Option<AssetType>) -> CodeKind {
+    match (ds, asset) {
+        (_, Some(a)) => CodeKind::of(Some(a)),
+        (Dataset::Membership | Dataset::Weights, None) => CodeKind::Stock,
+        (Dataset::EtfInfo | Dataset::EtfSize, None) => CodeKind::Etf,
+        _ => CodeKind::Unknown,
+    }
+}
+
 /// Where codes come from: a column, the mapping's fixed code, or the file name (noted).
-fn code_source(
-    cx: &mut Ctx<'_>,
-    asset: AssetType,
-    stem: &str,
-) -> Result<(Option<usize>, Option<String>)> {
+fn code_source(cx: &mut Ctx<'_>, stem: &str) -> Result<(Option<usize>, Option<String>)> {
     let (raw, spec) = (cx.raw, cx.spec);
     let ds = spec.dataset;
     let has_code = ds.column_index("code").is_some();
@@ -726,10 +1085,7 @@ fn code_source(
             WarningKind::CodeFromFilename,
             None,
             None,
-            format!(
-                "no code column; using the file name: {}",
-                normalize_code(stem, Some(asset))
-            ),
+            format!("no code column; using the file name `{stem}` as the code"),
         );
     }
     Ok((code_j, fixed))
@@ -807,9 +1163,12 @@ fn field_columns(
             continue;
         }
         if let Some((j, s)) = find_column(raw, spec, c.name)? {
-            let mult = s
-                * preset_scale(spec, raw, c.name, &raw.headers[j], asset)
-                * spec.scale.get(c.name).copied().unwrap_or(1.0);
+            // an explicit scale names the file's unit outright: it replaces the unit the
+            // header or the preset implies
+            let mult = match spec.scale.get(c.name) {
+                Some(m) => *m,
+                None => s * preset_scale(spec, raw, c.name, &raw.headers[j], asset),
+            };
             fields.insert(c.name, (j, mult));
         } else if c.required && c.name != "available_at" {
             return Err(layout_err(
@@ -861,13 +1220,12 @@ fn plans(
     wide_codes: &[usize],
     wide_field: &str,
     pd: Option<&str>,
-    asset: AssetType,
     lag_t: Text,
 ) -> Vec<Plan> {
     let ds = spec.dataset;
     // per-file constant text cells, shared by every row (no per-row allocation)
     let source_t: Text = Text::from(spec.source_label().as_str());
-    let asset_t: Text = Text::from(asset.as_str());
+    let asset_t: Option<Text> = spec.asset_type.map(|a| Text::from(a.as_str()));
     let adj_t: Text = Text::from(spec.adjust.unwrap_or(AdjKind::None).as_str());
     ds.columns()
         .iter()
@@ -879,7 +1237,10 @@ fn plans(
             };
             match c.name {
                 "source" => Plan::Const(source_t.clone()),
-                "asset_type" => Plan::Const(asset_t.clone()),
+                "asset_type" => Plan::AssetType(asset_t.clone()),
+                "index_code" | "tracking_index" => {
+                    Plan::CodeText(fields.get(c.name).copied(), CodeKind::Index)
+                }
                 "adj_kind" => Plan::Const(adj_t.clone()),
                 "lag_rule" => Plan::LagRule(lag_t.clone()),
                 "series_id" => Plan::SeriesId(general),
@@ -940,7 +1301,6 @@ fn convert_rows(
     out.reserve(rows.len());
     let units = units(dec, cx.spec, cx.raw);
     let mut vals: Vec<Value> = Vec::with_capacity(dec.plans.len());
-    let mut code_cells: std::collections::HashMap<String, Text> = Default::default();
     let (mut desc, mut asc) = (0usize, 0usize);
     let mut prev: Option<NaiveDate> = None;
     for row in rows {
@@ -958,18 +1318,18 @@ fn convert_rows(
         });
         for unit in &units {
             vals.clear();
-            let mut skip = false;
+            let mut st = RowState::default();
             for plan in &dec.plans {
-                let v = cell_value(cx, dec, plan, row, unit, pdate, &mut code_cells, &mut skip)?;
+                let v = cell_value(cx, dec, plan, row, unit, pdate, &mut st)?;
                 vals.push(v);
             }
             // wide: a blank cell is no observation
             if !dec.wide_codes.is_empty() {
                 if let Some(Value::F64(x)) = dec.wide_col.map(|i| &vals[i]) {
-                    skip |= x.is_nan();
+                    st.skip |= x.is_nan();
                 }
             }
-            if !skip {
+            if !st.skip {
                 out.push_row_drain(&mut vals);
             }
         }
@@ -977,8 +1337,17 @@ fn convert_rows(
     Ok((out, (desc, asc)))
 }
 
+/// What the columns already filled of one output row tell the later ones.
+#[derive(Default)]
+struct RowState {
+    /// No observation (a blank series or wide cell).
+    skip: bool,
+    /// The asset type the row's code implies (filled by the code column, which comes
+    /// before `asset_type` in every schema).
+    implied: Option<AssetType>,
+}
+
 /// The value of one output column for one unit of a row.
-#[allow(clippy::too_many_arguments)]
 fn cell_value(
     cx: &mut Ctx<'_>,
     dec: &Decisions,
@@ -986,8 +1355,7 @@ fn cell_value(
     row: &RawRow,
     (label, cellsrc): &OutUnit,
     pdate: Option<NaiveDate>,
-    code_cells: &mut std::collections::HashMap<String, Text>,
-    skip: &mut bool,
+    st: &mut RowState,
 ) -> Result<Value> {
     let cellsrc = *cellsrc;
     Ok(match plan {
@@ -1000,10 +1368,27 @@ fn cell_value(
         Plan::MacroValue(_) if label.is_some() => {
             let (j, m) = cellsrc.expect("series cell");
             let x = cx.number(row, j)? * m;
-            *skip |= x.is_nan();
+            st.skip |= x.is_nan();
             Value::F64(x)
         }
-        Plan::Code => code_value(cx, dec, row, label, code_cells)?,
+        Plan::Code => {
+            let (v, implied) = code_value(cx, dec, row, label)?;
+            st.implied = implied;
+            v
+        }
+        Plan::CodeText(src, kind) => {
+            match src.and_then(|(j, _)| cx.code_text(row, j).map(|t| (j, t.into_owned()))) {
+                None => Value::Str(None),
+                Some((j, t)) => match cx.resolve_code(&t, *kind) {
+                    Ok((c, _)) => Value::Str(Some(c)),
+                    Err(e) => return Err(cx.cell_err(row, j, &code_expectation(&e))),
+                },
+            }
+        }
+        Plan::AssetType(Some(t)) => Value::Str(Some(t.clone())),
+        Plan::AssetType(None) => Value::Str(Some(Text::from(
+            st.implied.unwrap_or(AssetType::Index).as_str(),
+        ))),
         Plan::PeriodDate => Value::Date(pdate),
         Plan::AvailableAt(Some((j, _))) => match cx.date(row, *j) {
             Some(a) => Value::Date(Some(a)),
@@ -1020,37 +1405,40 @@ fn cell_value(
     })
 }
 
-/// A security code: the wide header, the code cell, or the file's fixed code; one
-/// shared text per distinct code (a date-major file of 3000 stocks allocates 3000
-/// strings, not one per row).
+/// A security code: the wide header, the code cell, or the file's fixed code, resolved
+/// once per distinct cell text (a date-major file of 3000 stocks resolves 3000 codes,
+/// not one per row); with the asset type it implies.
 fn code_value(
-    cx: &Ctx<'_>,
+    cx: &mut Ctx<'_>,
     dec: &Decisions,
     row: &RawRow,
     label: &Option<String>,
-    code_cells: &mut std::collections::HashMap<String, Text>,
-) -> Result<Value> {
-    let rawc = if let Some(l) = label.as_ref().filter(|_| !dec.wide_codes.is_empty()) {
-        Some(l.clone())
+) -> Result<(Value, Option<AssetType>)> {
+    let (text, j) = if let Some(l) = label.as_ref().filter(|_| !dec.wide_codes.is_empty()) {
+        (std::borrow::Cow::Owned(l.clone()), None)
     } else if let Some(j) = dec.code_j {
-        match cx.text(row, j) {
-            Some(t) => Some(t),
+        match cx.code_text(row, j) {
+            Some(t) => (t, Some(j)),
             None => return Err(cx.cell_err(row, j, "a security code")),
         }
     } else {
-        None
+        return Ok(match &dec.fixed_code {
+            Some((c, a)) => (Value::Str(Some(c.clone())), *a),
+            None => (Value::Str(None), None),
+        });
     };
-    Ok(match rawc {
-        Some(c) => match code_cells.get(&c) {
-            Some(t) => Value::Str(Some(t.clone())),
-            None => {
-                let t = Text::from(normalize_code(&c, Some(dec.asset)));
-                code_cells.insert(c, t.clone());
-                Value::Str(Some(t))
-            }
-        },
-        None => Value::Str(dec.fixed_code.clone()),
-    })
+    match cx.resolve_code(&text, dec.code_kind) {
+        Ok((c, a)) => Ok((Value::Str(Some(c)), a)),
+        Err(e) => Err(match j {
+            Some(j) => cx.cell_err(row, j, &code_expectation(&e)),
+            None => layout_err(cx.raw, format!("header {e}")),
+        }),
+    }
+}
+
+/// The "expected …" of a code cell error.
+fn code_expectation(e: &super::codes::CodeError) -> String {
+    format!("a code that names one instrument: {}", e.message)
 }
 
 /// A plain column's value from its source cell.
@@ -1063,12 +1451,22 @@ fn general_value(
     Ok(match (kind, src) {
         (ColumnKind::F64, Some((j, m))) => Value::F64(cx.number(row, j)? * m),
         (ColumnKind::F64, None) => Value::F64(f64::NAN),
-        (ColumnKind::Str, Some((j, _))) => Value::Str(cx.text(row, j).map(Text::from)),
+        (ColumnKind::Str, Some((j, _))) => {
+            let t = cx.text(row, j).map(Text::from);
+            cx.note_cell(j, t.is_some());
+            Value::Str(t)
+        }
         (ColumnKind::Str, None) => Value::Str(None),
         (ColumnKind::Date, Some((j, _))) => match row.cell(j) {
-            CellRef::Empty => Value::Date(None),
+            CellRef::Empty => {
+                cx.note_cell(j, false);
+                Value::Date(None)
+            }
             _ => match cx.date(row, j) {
-                Some(x) => Value::Date(Some(x)),
+                Some(x) => {
+                    cx.note_cell(j, true);
+                    Value::Date(Some(x))
+                }
                 None => return Err(cx.date_err(row, j, "a date")),
             },
         },
@@ -1114,304 +1512,9 @@ fn check_single_code(cx: &Ctx<'_>, dec: &Decisions, out: &Table) -> Result<()> {
             "{} rows share only {} distinct dates, but every row gets the single code `{}` (from {origin}), so most would be dropped as duplicates; expected a code column such as {} (or map it with `columns = {{ code = \"<header>\" }}`; headers: {})",
             out.len(),
             distinct.len(),
-            dec.fixed_code.as_deref().unwrap_or(""),
+            dec.fixed_code.as_ref().map_or("", |c| &*c.0),
             aliases_of("code").join(", "),
             raw.headers.join(", ")
         ),
     ))
-}
-
-/// A warning sink for one file's table-level findings.
-struct Findings<'a> {
-    file: &'a str,
-    out: &'a mut Vec<Warning>,
-}
-
-impl Findings<'_> {
-    fn warn(&mut self, kind: WarningKind, column: Option<&str>, message: String) {
-        self.out.push(Warning {
-            file: self.file.into(),
-            kind,
-            row: None,
-            column: column.map(String::from),
-            message,
-        });
-    }
-}
-
-/// Post-parse defect handling on a converted table (see the module docs): sorted by
-/// key, percentiles in percent rescaled, repeated keys and fake holiday rows dropped,
-/// non-positive prices made missing, unit changes flagged.
-fn clean_table(table: Table, file: &str, warnings: &mut Vec<Warning>) -> Table {
-    let ds = table.dataset;
-    let mut f = Findings {
-        file,
-        out: warnings,
-    };
-    let mut t = table.sorted();
-    rescale_percentiles(&mut t, &mut f);
-    if !matches!(ds, Dataset::Prices | Dataset::Valuation | Dataset::Flows) {
-        return drop_repeated_keys(t, &mut f);
-    }
-    let mut t = drop_repeats_and_holiday_rows(t, &mut f);
-    if ds == Dataset::Prices {
-        blank_non_positive_prices(&mut t, &mut f);
-        flag_unit_jumps(&t, &mut f);
-    }
-    t
-}
-
-/// Percentiles given in percent (max > 1) are divided by 100.
-fn rescale_percentiles(t: &mut Table, f: &mut Findings<'_>) {
-    for name in ["pe_pct", "pb_pct"] {
-        let Some(i) = t.dataset.column_index(name) else {
-            continue;
-        };
-        let Column::F64(v) = &mut t.columns[i] else {
-            continue;
-        };
-        let mx = v
-            .iter()
-            .copied()
-            .filter(|x| !x.is_nan())
-            .fold(f64::NEG_INFINITY, f64::max);
-        if mx > 1.0 {
-            v.iter_mut().for_each(|x| *x /= 100.0);
-            f.warn(
-                WarningKind::PercentScale,
-                Some(name),
-                format!("{name} given in percent (max {mx:.2}); divided by 100"),
-            );
-        }
-    }
-}
-
-/// Repeated keys of a non-daily dataset: the first row is kept.
-fn drop_repeated_keys(t: Table, f: &mut Findings<'_>) -> Table {
-    let dups = t.duplicate_keys();
-    if dups.is_empty() {
-        return t;
-    }
-    f.warn(
-        WarningKind::Duplicate,
-        None,
-        format!(
-            "{} repeated key(s), first kept; first: {}",
-            dups.len(),
-            t.key_string(dups[0].1)
-        ),
-    );
-    let drop: std::collections::HashSet<usize> = dups.iter().map(|d| d.1).collect();
-    t.filter(|i| !drop.contains(&i))
-}
-
-/// Daily datasets: a repeated (code, date) keeps its first row; a row dated on a
-/// weekend or 1 January whose values repeat the next trading day's is dropped.
-fn drop_repeats_and_holiday_rows(t: Table, f: &mut Findings<'_>) -> Table {
-    let codes = t.str_col("code").to_vec();
-    let dates = t.date_col("date").to_vec();
-    let num_cols: Vec<usize> = t
-        .dataset
-        .columns()
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.kind == ColumnKind::F64)
-        .map(|(i, _)| i)
-        .collect();
-    let same_values = |a: usize, b: usize| {
-        num_cols.iter().all(|&c| match &t.columns[c] {
-            Column::F64(v) => (v[a].is_nan() && v[b].is_nan()) || v[a] == v[b],
-            _ => true,
-        })
-    };
-    let mut drop = vec![false; t.len()];
-    let (mut n_holiday, mut n_dup) = (0, 0);
-    let mut first_holiday = None;
-    for i in 0..t.len() {
-        if !(i + 1 < t.len() && same_code(&codes[i + 1], &codes[i])) {
-            continue;
-        }
-        if dates[i] == dates[i + 1] {
-            drop[i + 1] = true;
-            n_dup += 1;
-            continue;
-        }
-        let d = days_to_date(dates[i].expect("date"));
-        let holiday =
-            matches!(d.weekday(), Weekday::Sat | Weekday::Sun) || (d.month() == 1 && d.day() == 1);
-        // the next kept row of the same code
-        let mut k = i + 1;
-        while k < t.len() && codes[k] == codes[i] && dates[k] == dates[i] {
-            k += 1;
-        }
-        if holiday && k < t.len() && codes[k] == codes[i] && same_values(i, k) {
-            drop[i] = true;
-            n_holiday += 1;
-            first_holiday.get_or_insert(format!("{} {}", codes[i].clone().unwrap_or_default(), d));
-        }
-    }
-    if n_dup > 0 {
-        f.warn(
-            WarningKind::Duplicate,
-            None,
-            format!("{n_dup} repeated (code, date) row(s); the first was kept"),
-        );
-    }
-    if n_holiday > 0 {
-        f.warn(
-            WarningKind::HolidayRow,
-            None,
-            format!(
-                "dropped {n_holiday} row(s) dated on a weekend/1 January that repeat the next trading day's values (first: {})",
-                first_holiday.unwrap_or_default()
-            ),
-        );
-    }
-    if drop.iter().any(|&d| d) {
-        t.filter(|i| !drop[i])
-    } else {
-        t
-    }
-}
-
-/// Non-positive open / high / low / close become missing.
-fn blank_non_positive_prices(t: &mut Table, f: &mut Findings<'_>) {
-    for name in ["open", "high", "low", "close"] {
-        let i = Dataset::Prices.column_index(name).expect("price column");
-        let Column::F64(v) = &mut t.columns[i] else {
-            continue;
-        };
-        let bad = v.iter().filter(|x| **x <= 0.0).count();
-        if bad > 0 {
-            v.iter_mut()
-                .filter(|x| **x <= 0.0)
-                .for_each(|x| *x = f64::NAN);
-            f.warn(
-                WarningKind::NonPositive,
-                Some(name),
-                format!("{bad} non-positive {name} value(s) set to missing"),
-            );
-        }
-    }
-}
-
-/// Persistent shifts of a unit-bearing series (see [`unit_series`]).
-fn flag_unit_jumps(t: &Table, f: &mut Findings<'_>) {
-    let codes = t.str_col("code");
-    let dates = t.date_col("date");
-    for (name, v, factor) in unit_series(t) {
-        for (code, at, ratio) in unit_jumps(codes, &v, factor) {
-            let d = dates[at]
-                .map(days_to_date)
-                .map(|d| d.to_string())
-                .unwrap_or_default();
-            f.warn(
-                WarningKind::UnitJump,
-                Some(name),
-                format!("{code}: {name} shifts by ×{ratio:.3e} from {d} on (a change of units?)"),
-            );
-        }
-    }
-}
-
-/// The series checked for unit changes, with their thresholds: the implied price
-/// `amount / (volume · close)` (flat through real volume spikes; a unit change in one
-/// column shifts it by a power of ten) at ×10, and the levels of `volume` and `amount`
-/// at ×1000.
-pub fn unit_series(t: &Table) -> Vec<(&'static str, Vec<f64>, f64)> {
-    let (a, v, c) = (t.f64_col("amount"), t.f64_col("volume"), t.f64_col("close"));
-    let q: Vec<f64> = (0..t.len()).map(|i| a[i] / (v[i] * c[i])).collect();
-    vec![
-        ("amount/(volume*close)", q, 10.0),
-        ("volume", v.to_vec(), 1000.0),
-        ("amount", a.to_vec(), 1000.0),
-    ]
-}
-
-/// Observations at the start of a series that are not checked for unit shifts: new
-/// listings (IPO limit-up runs, new ETFs) ramp their volume up by orders of magnitude.
-pub const LISTING_RAMP: usize = 60;
-
-/// Positions where a positive series shifts by `factor` or more (either way): the median
-/// of the value and up to 4 following positive values, against the median of the
-/// previous 20 positive values of the same code. Requiring the following values to stay
-/// at the new level separates a change of units (persistent) from a one-day volume
-/// spike (a block trade). The first [`LISTING_RAMP`] observations are skipped. Returns `(code, position, ratio)`; at most one per code.
-pub fn unit_jumps(
-    codes: &[Option<crate::table::Text>],
-    v: &[f64],
-    factor: f64,
-) -> Vec<(String, usize, f64)> {
-    // medians over small fixed windows, on the stack (this runs on every imported row)
-    fn median(w: &mut [f64]) -> f64 {
-        let m = w.len() / 2;
-        *w.select_nth_unstable_by(m, f64::total_cmp).1
-    }
-    let mut out = Vec::new();
-    let mut pos: Vec<usize> = Vec::new();
-    let mut start = 0;
-    while start < v.len() {
-        let mut end = start;
-        while end < v.len() && same_code(&codes[end], &codes[start]) {
-            end += 1;
-        }
-        pos.clear();
-        pos.extend((start..end).filter(|&i| v[i] > 0.0 && v[i].is_finite()));
-        // every ratio of two medians lies within [min/max, max/min] of the run: when the
-        // whole run spans less than `factor`, nothing can be flagged
-        let (lo, hi) = pos.iter().fold((f64::INFINITY, 0.0f64), |(l, h), &i| {
-            (l.min(v[i]), h.max(v[i]))
-        });
-        if pos.len() <= LISTING_RAMP.max(1) || hi / lo <= factor {
-            start = end;
-            continue;
-        }
-        let (mut before, mut after) = ([0.0f64; 20], [0.0f64; 5]);
-        for k in LISTING_RAMP.max(1)..pos.len() {
-            let b = &pos[k.saturating_sub(20)..k];
-            let a = &pos[k..(k + 5).min(pos.len())];
-            // cheap bound first: median(after)/median(before) lies within
-            // [min(after)/max(before), max(after)/min(before)]
-            let (mut bmin, mut bmax, mut amin, mut amax) =
-                (f64::INFINITY, 0.0f64, f64::INFINITY, 0.0f64);
-            for &q in b {
-                bmin = bmin.min(v[q]);
-                bmax = bmax.max(v[q]);
-            }
-            for &q in a {
-                amin = amin.min(v[q]);
-                amax = amax.max(v[q]);
-            }
-            if amax / bmin <= factor && amin / bmax >= 1.0 / factor {
-                continue;
-            }
-            for (slot, &q) in before.iter_mut().zip(b) {
-                *slot = v[q];
-            }
-            for (slot, &q) in after.iter_mut().zip(a) {
-                *slot = v[q];
-            }
-            let r = median(&mut after[..a.len()]) / median(&mut before[..b.len()]);
-            if !(1.0 / factor..=factor).contains(&r) {
-                out.push((
-                    codes[start].as_deref().unwrap_or_default().to_string(),
-                    pos[k],
-                    r,
-                ));
-                break;
-            }
-        }
-        start = end;
-    }
-    out
-}
-
-/// Equal codes, comparing the shared pointers first (codes of one file are interned).
-#[inline]
-fn same_code(a: &Option<crate::table::Text>, b: &Option<crate::table::Text>) -> bool {
-    match (a, b) {
-        (Some(x), Some(y)) => std::sync::Arc::ptr_eq(x, y) || x == y,
-        (None, None) => true,
-        _ => false,
-    }
 }

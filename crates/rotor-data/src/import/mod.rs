@@ -5,16 +5,22 @@
 //! to the store in one atomic step. If any file fails to parse, nothing is written.
 
 pub mod cells;
+pub mod clean;
+pub mod codes;
 pub mod convert;
+pub mod levels;
 pub mod reader;
 pub mod spec;
+pub mod warning;
+pub mod weights;
 
-pub use convert::{convert, Warning, WarningKind};
+pub use codes::Aliases;
+pub use convert::{convert, convert_with, Converted, RowAccount, Warning, WarningKind};
 pub use spec::{FileSpec, Layout, MappingFile, Period, Preset};
 
 use crate::error::{DataError, Result};
 use crate::store::{CommitReport, ManifestEntry, Store};
-use crate::table::{ConflictPolicy, Table};
+use crate::table::ConflictPolicy;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -85,18 +91,74 @@ pub fn load_mapping(path: &Path) -> Result<MappingFile> {
     })
 }
 
-/// Read and convert one file.
-pub fn read_one(f: &PlannedFile) -> Result<(Table, Vec<Warning>, ManifestEntry)> {
+/// Read and convert one file (codes stored canonical per `aliases`).
+pub fn read_one(f: &PlannedFile, aliases: &Aliases) -> Result<(Converted, ManifestEntry)> {
     let raw = reader::read_file(&f.path, f.spec.sheet.as_deref())?;
-    let (table, warnings) = convert(&raw, &f.spec)?;
+    let c = convert_with(&raw, &f.spec, aliases)?;
     let entry = ManifestEntry {
         file: f.path.display().to_string(),
         dataset: f.spec.dataset,
         source: f.spec.source_label(),
         fingerprint: raw.fingerprint.clone(),
-        rows: table.len(),
+        rows: c.table.len(),
     };
-    Ok((table, warnings, entry))
+    Ok((c, entry))
+}
+
+/// Price levels of each incoming file against the other sources of the same codes —
+/// the store's and the other files' of this import (see [`levels::cross_source`]).
+fn check_sources(
+    store: &Store,
+    files: &[PlannedFile],
+    converted: &mut [(Converted, ManifestEntry)],
+) -> Result<()> {
+    use crate::schema::Dataset;
+    let is_prices = |c: &Converted| c.table.dataset == Dataset::Prices && !c.table.is_empty();
+    if !converted.iter().any(|(c, _)| is_prices(c)) {
+        return Ok(());
+    }
+    let mut errors = Vec::new();
+    let stored = store.read_columns(
+        Dataset::Prices,
+        Some(&[
+            "code", "date", "source", "close", "amount", "volume", "adj_kind",
+        ]),
+    )?;
+    let index = {
+        let mut tables: Vec<&crate::table::Table> = vec![&stored];
+        tables.extend(
+            converted
+                .iter()
+                .filter(|(c, _)| is_prices(c))
+                .map(|(c, _)| &c.table),
+        );
+        levels::SourceIndex::build(&tables)
+    };
+    for k in 0..converted.len() {
+        if !is_prices(&converted[k].0) {
+            continue;
+        }
+        let issues = index.check(&converted[k].0.table);
+        let (c, _) = &mut converted[k];
+        let file = c.account.file.clone();
+        if let Err(e) = convert::level_issues_at(
+            &files[k].path,
+            &files[k].spec,
+            &file,
+            &issues,
+            &mut c.warnings,
+        ) {
+            errors.push(e);
+        }
+    }
+    match errors.len() {
+        0 => Ok(()),
+        1 => Err(errors.remove(0)),
+        _ => Err(DataError::Files {
+            files: files.len(),
+            errors,
+        }),
+    }
 }
 
 /// Outcome of an import run.
@@ -108,6 +170,8 @@ pub struct ImportReport {
     pub rows: usize,
     /// Data-quality warnings.
     pub warnings: Vec<Warning>,
+    /// Where every file's rows went.
+    pub accounts: Vec<RowAccount>,
     /// Merge outcome per dataset.
     pub commit: CommitReport,
 }
@@ -120,10 +184,30 @@ pub fn run(
     policy: ConflictPolicy,
     progress: &(dyn Fn() + Sync),
 ) -> Result<ImportReport> {
-    let parsed: Vec<Result<(Table, Vec<Warning>, ManifestEntry)>> = files
+    run_with(store, files, policy, &Default::default(), progress)
+}
+
+/// [`run`] declaring code aliases (a mapping file's `[aliases]`), recorded in the
+/// store with the commit.
+pub fn run_with(
+    store: &Store,
+    files: &[PlannedFile],
+    policy: ConflictPolicy,
+    declared: &std::collections::BTreeMap<String, String>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<ImportReport> {
+    let mut aliases = store.aliases()?;
+    let before = aliases.clone();
+    aliases
+        .declare(declared)
+        .map_err(|message| DataError::Mapping {
+            file: PathBuf::from("[aliases]"),
+            message,
+        })?;
+    let parsed: Vec<Result<(Converted, ManifestEntry)>> = files
         .par_iter()
         .map(|f| {
-            let r = read_one(f);
+            let r = read_one(f, &aliases);
             progress();
             r
         })
@@ -134,13 +218,33 @@ pub fn run(
     };
     let mut tables = Vec::with_capacity(parsed.len());
     let mut entries = Vec::with_capacity(parsed.len());
+    let mut converted = Vec::with_capacity(parsed.len());
+    let mut errors = Vec::new();
     for p in parsed {
-        let (t, w, e) = p?;
-        report.rows += t.len();
-        report.warnings.extend(w);
-        tables.push(t);
+        match p {
+            Ok(c) => converted.push(c),
+            Err(e) => errors.push(e),
+        }
+    }
+    match errors.len() {
+        0 => {}
+        1 => return Err(errors.remove(0)),
+        _ => {
+            return Err(DataError::Files {
+                files: files.len(),
+                errors,
+            })
+        }
+    }
+    check_sources(store, files, &mut converted)?;
+    for (c, e) in converted {
+        report.rows += c.table.len();
+        report.warnings.extend(c.warnings);
+        report.accounts.push(c.account);
+        tables.push(c.table);
         entries.push(e);
     }
-    report.commit = store.commit(tables, entries, policy)?;
+    let new_aliases = (aliases != before).then_some(&aliases);
+    report.commit = store.commit_with(tables, entries, policy, new_aliases)?;
     Ok(report)
 }

@@ -37,8 +37,10 @@ pub enum Preset {
     /// No vendor-specific unit rules.
     #[default]
     Generic,
-    /// Tushare: a `vol` column is in lots of 100 (→ ×100) and, next to it, `amount` is
-    /// in thousand CNY (→ ×1000). Files that re-export as `volume` are left as they are.
+    /// Tushare daily endpoints (`index_daily`, `daily`, `fund_daily`): a `vol` column is
+    /// in lots of 100 (→ ×100) and, next to it, `amount` is in thousand CNY (→ ×1000).
+    /// Files that re-export as `volume` are left as they are. A weekly or monthly file is
+    /// refused unless its `scale` names the units (Tushare's non-daily exports differ).
     Tushare,
     /// AKShare `fund_etf_hist_em` / `stock_zh_a_hist`: volume (`成交量`/`volume`) is in lots
     /// of 100 for ETFs and stocks (→ ×100); turnover is in CNY.
@@ -46,7 +48,9 @@ pub enum Preset {
     /// Wind field names (`CLOSE`, `AMT`, `PE_TTM`, `VAL_PE_PERCENTILE` in percent); XLSX
     /// exports end with a `数据来源：Wind` footer (skipped).
     Wind,
-    /// csindex-style exports (`amount_yi` / `成交金额(亿元)` in 100 million CNY).
+    /// csindex-style exports, including AKShare's `stock_zh_index_hist_csindex`:
+    /// `成交金额` in 亿元 (100 million CNY, → ×1e8) and `成交量` in 万手 (a million shares,
+    /// → ×1e6); `amount_yi` / `成交金额(亿元)` are in 亿元 by their name.
     Csindex,
     /// lixinger exports: `=`-prefixed numbers, descending dates, a text footer.
     Lixinger,
@@ -124,7 +128,9 @@ pub struct FileSpec {
     /// Explicit header for dataset columns: `{ close = "收盘价(元)" }`.
     #[serde(default)]
     pub columns: BTreeMap<String, String>,
-    /// Extra multipliers per dataset column, applied after preset units: `{ northbound_net = 1e6 }`.
+    /// The unit of a dataset column in this file, as a multiplier to the stored unit:
+    /// `{ northbound_net = 1e6 }` (the file is in CNY million). It replaces the unit a
+    /// header (`成交金额(亿元)`) or the preset implies.
     #[serde(default)]
     pub scale: BTreeMap<String, f64>,
     /// Macro: header → series id (`{stem}` stands for the file name stem, lower case).
@@ -143,6 +149,14 @@ pub struct FileSpec {
     /// Headers to ignore.
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// Accept losing more than 1 % of the rows (footers, repeated keys, holiday rows)
+    /// and columns without a value, as warnings instead of errors.
+    #[serde(default)]
+    pub allow_drops: bool,
+    /// Accept price levels that look like another unit (see `import::levels`) as
+    /// warnings instead of errors.
+    #[serde(default)]
+    pub allow_level_mismatch: bool,
 }
 
 impl FileSpec {
@@ -168,6 +182,8 @@ impl FileSpec {
             lag: None,
             wide_value: None,
             ignore: Vec::new(),
+            allow_drops: false,
+            allow_level_mismatch: false,
         }
     }
 
@@ -189,6 +205,10 @@ pub struct MappingFile {
     /// The file specs.
     #[serde(rename = "import")]
     pub imports: Vec<FileSpec>,
+    /// Codes that name the same instrument: alias → canonical code (recorded in the
+    /// store; every later import and read uses them).
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
 }
 
 /// Header spellings per dataset column, in priority order, with the unit multiplier
@@ -242,6 +262,16 @@ pub const ALIASES: &[(&str, &str, f64)] = &[
     ("amount", "成交金额", 1.0),
     ("amount", "amount_yi", 1e8),
     ("amount", "成交金额(亿元)", 1e8),
+    ("amount", "成交金额(万元)", 1e4),
+    ("amount", "成交金额(元)", 1.0),
+    ("amount", "成交额(亿元)", 1e8),
+    ("amount", "成交额(万元)", 1e4),
+    ("amount", "成交额(千元)", 1e3),
+    ("amount", "成交额(元)", 1.0),
+    ("volume", "成交量(万手)", 1e6),
+    ("volume", "成交量(手)", 100.0),
+    ("volume", "成交量(万股)", 1e4),
+    ("volume", "成交量(股)", 1.0),
     ("adj_factor", "adj_factor", 1.0),
     ("adj_factor", "复权因子", 1.0),
     ("tr_close", "tr_close", 1.0),
@@ -331,10 +361,61 @@ pub const ALIASES: &[(&str, &str, f64)] = &[
     ("eps", "eps", 1.0),
 ];
 
+/// Header spellings that replace [`ALIASES`] for one dataset's column: in an index's
+/// member lists the `code` is the member (Tushare `con_code`, AKShare `cons_symbol`,
+/// 成分券代码), never the index (`index_code`, 指数代码, AKShare's `symbol`).
+pub const DATASET_ALIASES: &[(Dataset, &str, &[&str])] = &[
+    (Dataset::Weights, "code", MEMBER_CODES),
+    (Dataset::Membership, "code", MEMBER_CODES),
+    (Dataset::Weights, "index_code", INDEX_CODES),
+    (Dataset::Membership, "index_code", INDEX_CODES),
+    (
+        Dataset::Weights,
+        "weight",
+        &["weight", "权重", "权重(%)", "i_weight"],
+    ),
+];
+
+const MEMBER_CODES: &[&str] = &[
+    "con_code",
+    "cons_symbol",
+    "成分券代码",
+    "成份券代码",
+    "成分股代码",
+    "成份股代码",
+    "stock_code",
+    "股票代码",
+    "证券代码",
+    "code",
+];
+
+const INDEX_CODES: &[&str] = &["index_code", "指数代码", "index", "symbol"];
+
+/// The header spellings of a dataset's column, in priority order, with the unit
+/// multiplier each implies.
+pub fn spellings(ds: Dataset, field: &str) -> Vec<(&'static str, f64)> {
+    if let Some((_, _, v)) = DATASET_ALIASES
+        .iter()
+        .find(|(d, f, _)| *d == ds && *f == field)
+    {
+        return v.iter().map(|a| (*a, 1.0)).collect();
+    }
+    ALIASES
+        .iter()
+        .filter(|a| a.0 == field)
+        .map(|a| (a.1, a.2))
+        .collect()
+}
+
 /// Normalised header for matching: lower case, whitespace and BOM removed.
 pub fn norm_header(h: &str) -> String {
     h.chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c,
+        })
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -348,112 +429,9 @@ pub fn aliases_of(field: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// Normalise a security code to `DIGITS.EXCHANGE` (Tushare style).
-///
-/// * `sh513090`, `SH513090`, `sz.000001`, `513090.sh` → `513090.SH`, `000001.SZ`;
-/// * codes with a suffix (`.SH .SZ .BJ .CSI .SI .WI .HI .CI`) are upper-cased;
-/// * bare six-digit codes get an exchange from the asset type: indices `399…` → SZ,
-///   `93…/95…/H…` → CSI, `80…` → SI (Shenwan), other indices → SH; ETFs `5…` → SH,
-///   `1…` → SZ; stocks `6…/9…` → SH, `4…/8…` → BJ, others → SZ;
-/// * anything else (e.g. `HSI`, `MARKET`) is kept, upper-cased.
-pub fn normalize_code(raw: &str, asset: Option<AssetType>) -> String {
-    let s = raw.trim().trim_matches('"');
-    let lower = s.to_ascii_lowercase();
-    for (p, ex) in [
-        ("sh.", "SH"),
-        ("sz.", "SZ"),
-        ("bj.", "BJ"),
-        ("sh", "SH"),
-        ("sz", "SZ"),
-        ("bj", "BJ"),
-    ] {
-        if let Some(rest) = lower.strip_prefix(p) {
-            if rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_digit()) {
-                return format!("{rest}.{ex}");
-            }
-        }
-    }
-    if let Some((code, ex)) = s.rsplit_once('.') {
-        if !code.is_empty()
-            && (2..=3).contains(&ex.len())
-            && ex.chars().all(|c| c.is_ascii_alphabetic())
-        {
-            return format!("{}.{}", code.to_ascii_uppercase(), ex.to_ascii_uppercase());
-        }
-    }
-    let up = s.to_ascii_uppercase();
-    let digits6 = up.len() == 6 && up.bytes().all(|b| b.is_ascii_digit());
-    if up.len() == 6 && up.starts_with('H') && up[1..].bytes().all(|b| b.is_ascii_digit()) {
-        return format!("{up}.CSI");
-    }
-    if !digits6 {
-        return up;
-    }
-    let ex = match asset.unwrap_or(AssetType::Index) {
-        AssetType::Index => {
-            if up.starts_with("399") {
-                "SZ"
-            } else if up.starts_with("93") || up.starts_with("95") {
-                "CSI"
-            } else if up.starts_with("80") {
-                "SI"
-            } else {
-                "SH"
-            }
-        }
-        AssetType::Etf => {
-            if up.starts_with('5') {
-                "SH"
-            } else {
-                "SZ"
-            }
-        }
-        AssetType::Stock => {
-            if up.starts_with('6') || up.starts_with('9') {
-                "SH"
-            } else if up.starts_with('4') || up.starts_with('8') {
-                "BJ"
-            } else {
-                "SZ"
-            }
-        }
-    };
-    format!("{up}.{ex}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_normalise_across_vendors() {
-        assert_eq!(
-            normalize_code("sh513090", Some(AssetType::Etf)),
-            "513090.SH"
-        );
-        assert_eq!(
-            normalize_code("sz.000001", Some(AssetType::Stock)),
-            "000001.SZ"
-        );
-        assert_eq!(
-            normalize_code("000300", Some(AssetType::Index)),
-            "000300.SH"
-        );
-        assert_eq!(
-            normalize_code("000001", Some(AssetType::Stock)),
-            "000001.SZ"
-        );
-        assert_eq!(
-            normalize_code("000001", Some(AssetType::Index)),
-            "000001.SH"
-        );
-        assert_eq!(normalize_code("399006", None), "399006.SZ");
-        assert_eq!(normalize_code("159915", Some(AssetType::Etf)), "159915.SZ");
-        assert_eq!(normalize_code("931071", None), "931071.CSI");
-        assert_eq!(normalize_code("H30184", None), "H30184.CSI");
-        assert_eq!(normalize_code("801010.si", None), "801010.SI");
-        assert_eq!(normalize_code("HSI", None), "HSI");
-    }
 
     #[test]
     fn mapping_file_parses_and_rejects_unknown_keys() {
