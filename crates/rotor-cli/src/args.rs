@@ -253,6 +253,9 @@ pub struct ShowArgs {
     /// Source (default: the one with most rows).
     #[arg(long)]
     pub source: Option<String>,
+    /// Index of a weights series (required when the stock is in several indices).
+    #[arg(long)]
+    pub index: Option<String>,
     /// Rows to list.
     #[arg(long, default_value_t = 10)]
     pub last: usize,

@@ -135,26 +135,27 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
 
 /// Where the rows went, per dataset, and the files that lost any.
 fn print_accounts(rep: &import::ImportReport) {
-    let mut by_ds: std::collections::BTreeMap<Dataset, [usize; 5]> = Default::default();
+    let mut by_ds: std::collections::BTreeMap<Dataset, [usize; 6]> = Default::default();
     for a in &rep.accounts {
         let e = by_ds.entry(a.dataset).or_default();
+        let excluded = a
+            .dropped
+            .get(import::warning::EXCLUDED)
+            .copied()
+            .unwrap_or(0);
         e[0] += 1;
         e[1] += a.rows;
         e[2] += a.footer;
-        e[3] += a.dropped.values().sum::<usize>();
-        e[4] += a.kept;
+        e[3] += excluded;
+        e[4] += a.dropped.values().sum::<usize>() - excluded;
+        e[5] += a.kept;
     }
     let rows: Vec<Vec<String>> = by_ds
         .iter()
         .map(|(d, e)| {
-            vec![
-                d.to_string(),
-                e[0].to_string(),
-                e[1].to_string(),
-                e[2].to_string(),
-                e[3].to_string(),
-                e[4].to_string(),
-            ]
+            let mut r = vec![d.to_string()];
+            r.extend(e.iter().map(ToString::to_string));
+            r
         })
         .collect();
     out!(
@@ -165,6 +166,7 @@ fn print_accounts(rep: &import::ImportReport) {
                 "files",
                 "rows read",
                 "footers",
+                "excluded",
                 "dropped",
                 "rows kept"
             ],
@@ -401,11 +403,14 @@ fn show_target(a: &ShowArgs) -> Result<(Dataset, &'static str, &'static str, Str
         ),
     };
     let field = a.field.clone().unwrap_or_else(|| {
-        if ds == Dataset::Valuation {
-            "pe_ttm".into()
-        } else {
-            default_field.into()
+        match ds {
+            Dataset::Valuation => "pe_ttm",
+            Dataset::Weights => "weight",
+            Dataset::EtfSize => "fund_size",
+            Dataset::Flows => "northbound_net",
+            _ => default_field,
         }
+        .into()
     });
     if ds.column_index(&field).is_none() {
         bail!("--field: dataset {ds} has no column `{field}`");
@@ -460,17 +465,74 @@ fn show_source(
     Ok((src, sources))
 }
 
-pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
+/// For weights: the index whose weights are shown (`--index`, or the only index the
+/// stock is in; several without `--index` is an error listing them).
+fn show_index(
+    a: &ShowArgs,
+    t: &rotor_data::table::Table,
+    aliases: &import::Aliases,
+) -> Result<Option<String>> {
+    if t.dataset != Dataset::Weights {
+        return Ok(None);
+    }
+    let (codes, idx) = (t.str_col("code"), t.str_col("index_code"));
+    let mut found: Vec<&str> = (0..t.len())
+        .filter(|&i| codes[i].as_deref() == Some(a.code.as_str()))
+        .filter_map(|i| idx[i].as_deref())
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    match (&a.index, found.as_slice()) {
+        (Some(i), _) => {
+            let i = aliases.canonical(i).into_owned();
+            if !found.contains(&i.as_str()) {
+                bail!(
+                    "--index {i}: {} has no weight in it (its indices: {})",
+                    a.code,
+                    found.join(", ")
+                );
+            }
+            Ok(Some(i))
+        }
+        (None, [one]) => Ok(Some(one.to_string())),
+        (None, []) => Ok(None),
+        (None, several) => bail!(
+            "{} is in {} indices ({}); choose one with --index",
+            a.code,
+            several.len(),
+            several.join(", ")
+        ),
+    }
+}
+
+pub fn show(ui: &Ui, mut a: ShowArgs) -> Result<i32> {
     let (ds, key, date_col, field) = show_target(&a)?;
     let store = Store::open(&a.store)?;
+    let aliases = store.aliases()?;
+    if ds != Dataset::Macro {
+        // the code as the store holds it: `600519` → `600519.SH`, `399300.SZ` → `000300.SH`
+        let n = import::codes::normalize(&a.code, import::codes::CodeKind::Unknown)
+            .unwrap_or_else(|_| a.code.clone());
+        a.code = aliases.canonical(&n).into_owned();
+    }
     let t = store.read(ds)?;
+    let index = show_index(&a, &t, &aliases)?;
+    let idx_col: &[Option<rotor_data::table::Text>] = if ds == Dataset::Weights {
+        t.str_col("index_code")
+    } else {
+        &[]
+    };
     let (keys, srcs) = (t.str_col(key), t.str_col("source"));
     let (src, sources) = show_source(&a, ds, keys, srcs)?;
     let dates = t.date_col(date_col);
     let vals = t.f64_col(&field);
     let series: Vec<(String, f64)> = (0..t.len())
         .filter(|&i| {
-            keys[i].as_deref() == Some(a.code.as_str()) && srcs[i].as_deref() == Some(src.as_str())
+            keys[i].as_deref() == Some(a.code.as_str())
+                && srcs[i].as_deref() == Some(src.as_str())
+                && index
+                    .as_deref()
+                    .is_none_or(|x| idx_col.get(i).and_then(|c| c.as_deref()) == Some(x))
         })
         .map(|i| {
             (
@@ -487,14 +549,15 @@ pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
         out!(
             "{}",
             serde_json::to_string_pretty(
-                &serde_json::json!({"series": a.code, "source": src, "rows": v})
+                &serde_json::json!({"series": a.code, "index": index, "source": src, "rows": v})
             )?
         );
         return Ok(0);
     }
     let v: Vec<f64> = series.iter().map(|s| s.1).collect();
+    let in_index = index.map(|i| format!(" in {i}")).unwrap_or_default();
     out!(
-        "{} {} ({ds}, source {src}; all sources: {})",
+        "{}{in_index} {} ({ds}, source {src}; all sources: {})",
         a.code,
         field,
         sources
@@ -519,7 +582,18 @@ pub fn show(ui: &Ui, a: ShowArgs) -> Result<i32> {
             vec![
                 d.clone(),
                 if x.is_finite() {
-                    format!("{x}")
+                    // 12 significant digits: no binary noise (0.052310999999999996)
+                    let v = format!(
+                        "{:.*}",
+                        (11 - x.abs().log10().floor().max(0.0) as usize).min(12),
+                        x
+                    );
+                    let v = if v.contains('.') {
+                        v.trim_end_matches('0').trim_end_matches('.').to_string()
+                    } else {
+                        v
+                    };
+                    v
                 } else {
                     "—".into()
                 },

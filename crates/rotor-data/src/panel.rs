@@ -431,6 +431,8 @@ pub fn panel_from_table(
 /// The trading calendar: dates on which `reference` has a close in `prices`
 /// (any source). No holiday table is involved.
 pub fn calendar_from_store(store: &Store, reference: &str) -> Result<TradingCalendar> {
+    let aliases = store.aliases()?;
+    let reference = &*aliases.canonical(reference);
     let t = store.read_columns(Dataset::Prices, Some(&["code", "date", "close"]))?;
     let codes = t.str_col("code");
     let dates = t.date_col("date");

@@ -212,9 +212,22 @@ pub struct PitView {
     consensus: Option<HashMap<String, Vec<ConsensusObs>>>,
     etfs: Option<Vec<EtfInfo>>,
     etf_index: HashMap<String, usize>,
+    /// Codes under which an instrument is also known (the store's aliases): every
+    /// lookup by code goes through them.
+    aliases: crate::import::Aliases,
 }
 
 impl PitView {
+    /// Look codes up through the store's aliases (`399300.SZ` finds `000300.SH`).
+    pub fn set_aliases(&mut self, aliases: crate::import::Aliases) {
+        self.aliases = aliases;
+    }
+
+    /// The canonical code of `code`.
+    pub fn canonical<'c>(&'c self, code: &'c str) -> Cow<'c, str> {
+        self.aliases.canonical(code)
+    }
+
     /// An empty view over a trading calendar.
     pub fn new(calendar: TradingCalendar) -> Self {
         PitView {
@@ -225,6 +238,7 @@ impl PitView {
             consensus: None,
             etfs: None,
             etf_index: HashMap::new(),
+            aliases: Default::default(),
         }
     }
 
@@ -293,6 +307,7 @@ impl PitView {
     /// The whole realised column of a field (every date, published or not). **Not for
     /// signals**: the backtest engine uses it for the returns of positions it holds.
     pub fn realised(&self, field: Field, code: &str) -> Option<(&[NaiveDate], &[f64])> {
+        let code = &*self.canonical(code);
         let f = self.daily.get(&field)?;
         let j = *f.index.get(code)?;
         Some((&f.dates, &f.cols[j]))
@@ -636,6 +651,7 @@ impl<'a> AsOf<'a> {
     /// The column of `code` on the field's dates up to t; a cell published after t
     /// reads NaN. `None` when the field or the code is not loaded.
     pub fn column(&self, field: Field, code: &str) -> Option<Cow<'a, [f64]>> {
+        let code = &*self.view.canonical(code);
         let f = self.view.daily.get(&field)?;
         let j = *f.index.get(code)?;
         let cut = self.cut(f);
@@ -659,6 +675,7 @@ impl<'a> AsOf<'a> {
         code: &str,
         max_rows: Option<usize>,
     ) -> Option<(NaiveDate, f64)> {
+        let code = &*self.view.canonical(code);
         let f = self.view.daily.get(&field)?;
         let j = *f.index.get(code)?;
         let cut = self.cut(f);
@@ -674,6 +691,7 @@ impl<'a> AsOf<'a> {
 
     /// Number of finite values of `code` published by t (its usable history length).
     pub fn history_len(&self, field: Field, code: &str) -> usize {
+        let code = &*self.view.canonical(code);
         let Some(f) = self.view.daily.get(&field) else {
             return 0;
         };
@@ -701,6 +719,7 @@ impl<'a> AsOf<'a> {
     /// The statements of `code` as known at t: per quarter the latest vintage announced
     /// strictly before t, keyed by [`quarter_key`].
     pub fn statements(&self, code: &str) -> BTreeMap<i32, QuarterObs> {
+        let code = &*self.view.canonical(code);
         match self.view.statements.as_ref().and_then(|s| s.get(code)) {
             Some(rows) => statements_as_of(rows, self.t),
             None => BTreeMap::new(),
@@ -724,6 +743,7 @@ impl<'a> AsOf<'a> {
 
     /// The consensus snapshots of `code` usable at t, sorted by their usable date.
     pub fn consensus(&self, code: &str) -> &'a [ConsensusObs] {
+        let code = &*self.view.canonical(code);
         match self.view.consensus.as_ref().and_then(|c| c.get(code)) {
             Some(rows) => &rows[..rows.partition_point(|o| o.as_of <= self.t)],
             None => &[],
@@ -743,6 +763,7 @@ impl<'a> AsOf<'a> {
 
     /// The static data of ETF `code` if it is known at t.
     pub fn etf(&self, code: &str) -> Option<&'a EtfInfo> {
+        let code = &*self.view.canonical(code);
         let i = *self.view.etf_index.get(code)?;
         let e = &self.view.etfs.as_ref()?[i];
         e.available_at.is_none_or(|a| a <= self.t).then_some(e)

@@ -268,6 +268,32 @@ fn check_sources(store: &Store, wanted: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// The spec with every code it names in the store's canonical form (`399300.SZ` →
+/// `000300.SH`), and a note per code rewritten.
+fn canonical_spec(
+    spec: &LoadSpec,
+    aliases: &rotor_data::import::Aliases,
+    notes: &mut Vec<Note>,
+) -> LoadSpec {
+    let mut s = spec.clone();
+    let mut fix = |c: &mut String| {
+        let k = aliases.canonical(c).into_owned();
+        if k != *c {
+            notes.push(Note::new(
+                NoteKind::Universe,
+                format!("{c} is {k} in the store (the same instrument)"),
+            ));
+            *c = k;
+        }
+    };
+    s.universe.codes.iter_mut().for_each(&mut fix);
+    s.universe.exclude.iter_mut().for_each(&mut fix);
+    s.needs.extra_codes.iter_mut().for_each(&mut fix);
+    fix(&mut s.benchmark);
+    fix(&mut s.calendar);
+    s
+}
+
 fn load_store(spec: &LoadSpec, root: &Path) -> Result<Loaded> {
     let store = Store::open(root)?;
     if !store.has(Dataset::Prices) {
@@ -278,6 +304,8 @@ fn load_store(spec: &LoadSpec, root: &Path) -> Result<Loaded> {
     }
     check_sources(&store, &spec.universe.sources)?;
     let mut notes = Vec::new();
+    let aliases = store.aliases()?;
+    let spec = &canonical_spec(spec, &aliases, &mut notes);
     let mut fp = BTreeMap::new();
     for d in Dataset::ALL {
         if store.has(d) {
@@ -322,6 +350,7 @@ fn load_store(spec: &LoadSpec, root: &Path) -> Result<Loaded> {
     }
     let cal = calendar(&close, &spec.calendar, &mut notes);
     let mut view = PitView::new(cal);
+    view.set_aliases(aliases);
     insert_on_calendar(&mut view, Field::CLOSE, &close, &late);
     let benchmark = (!spec.benchmark.is_empty())
         .then(|| {

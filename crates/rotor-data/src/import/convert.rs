@@ -57,6 +57,8 @@ enum Plan {
     CodeText(Option<(usize, f64)>, CodeKind),
     /// The asset type: the spec's, else implied by the row's code (else index).
     AssetType(Option<Text>),
+    /// A constant of the mapping's `set`.
+    Fixed(Value),
     /// The dataset's primary date (period end for macro).
     PeriodDate,
     /// Release / announcement date: a cell, or the lag rule applied to the period.
@@ -90,6 +92,14 @@ struct Ctx<'a> {
     codes: Vec<(CodeKind, CodeCache)>,
     /// Code cells written without their leading zeros (`300` → `000300`).
     padded: usize,
+    /// The mapping's `date` for a file without dates.
+    fixed_date: Option<NaiveDate>,
+    /// Codes of the mapping's `exclude`, as written and as stored.
+    exclude: std::collections::HashSet<String>,
+    /// Rows left out by `exclude`.
+    excluded: usize,
+    /// Number cells of a spreadsheet's date column read as Excel serial days.
+    serial_dates: std::cell::Cell<usize>,
     file: String,
     warnings: Vec<Warning>,
     eq_cells: usize,
@@ -340,13 +350,22 @@ impl Ctx<'_> {
 
     /// The date in a cell, whatever its year (to tell "out of range" from "not a date").
     fn date_unbounded(&self, row: &RawRow, j: usize) -> Option<NaiveDate> {
+        let excel = self.spec.date_format.as_deref() == Some("excel");
         match row.cell(j) {
             CellRef::Date(d) => Some(d),
+            CellRef::Text(s) if excel => parse_number(s)
+                .ok()
+                .flatten()
+                .and_then(super::cells::excel_serial_to_date),
             CellRef::Text(s) => parse_date_unbounded(s, self.spec.date_format.as_deref()),
             CellRef::Num(x) => {
                 let s = format!("{x:.0}");
-                if (x - x.round()).abs() < 1e-9 && s.len() == 8 {
+                if (x - x.round()).abs() < 1e-9 && s.len() == 8 && !excel {
                     parse_date_unbounded(&s, None)
+                } else if excel || self.raw.sheet.is_some() {
+                    // a spreadsheet's number in a date column is an Excel serial day
+                    self.serial_dates.set(self.serial_dates.get() + 1);
+                    super::cells::excel_serial_to_date(x)
                 } else {
                     None
                 }
@@ -386,7 +405,7 @@ fn find_column(raw: &RawTable, spec: &FileSpec, field: &str) -> Result<Option<(u
     if let Some(h) = spec.columns.get(field) {
         let want = norm_header(h);
         return match normed.iter().position(|n| *n == want) {
-            Some(j) => Ok(Some((j, 1.0))),
+            Some(j) => readable(raw, field, j).map(|()| Some((j, 1.0))),
             None => Err(DataError::Layout {
                 file: raw.path.clone(),
                 message: format!(
@@ -399,10 +418,25 @@ fn find_column(raw: &RawTable, spec: &FileSpec, field: &str) -> Result<Option<(u
     for (alias, scale) in spellings(spec.dataset, field) {
         let a = norm_header(alias);
         if let Some(j) = normed.iter().position(|n| *n == a && !ignored.contains(n)) {
-            return Ok(Some((j, scale)));
+            return readable(raw, field, j).map(|()| Some((j, scale)));
         }
     }
     Ok(None)
+}
+
+/// A mapped column must be of a type the importer reads.
+fn readable(raw: &RawTable, field: &str, j: usize) -> Result<()> {
+    match raw.unsupported.iter().find(|u| u.0 == j) {
+        None => Ok(()),
+        Some((_, ty)) => Err(DataError::Layout {
+            file: raw.path.clone(),
+            message: format!(
+                "column `{}` (for `{field}`) has type {ty}; expected text, a number, a date or \
+                 a timestamp — leave it out with `ignore = [\"{}\"]` or map another column",
+                raw.headers[j], raw.headers[j]
+            ),
+        }),
+    }
 }
 
 fn preset_scale(
@@ -470,6 +504,45 @@ pub struct Converted {
     pub account: RowAccount,
 }
 
+impl Converted {
+    /// The blocks of one file as one conversion (tables appended and sorted, warnings
+    /// and row counts added up).
+    pub fn merge(parts: Vec<Converted>, file: &str, dataset: Dataset) -> Converted {
+        let mut table = Table::new(dataset);
+        let mut warnings = Vec::new();
+        let mut account = RowAccount {
+            file: file.to_string(),
+            dataset,
+            rows: 0,
+            footer: 0,
+            observations: 0,
+            dropped: BTreeMap::new(),
+            blanked: BTreeMap::new(),
+            kept: 0,
+        };
+        for p in parts {
+            table.append(p.table);
+            warnings.extend(p.warnings);
+            let a = p.account;
+            account.rows += a.rows;
+            account.footer += a.footer;
+            account.observations += a.observations;
+            account.kept += a.kept;
+            for (k, n) in a.dropped {
+                *account.dropped.entry(k).or_default() += n;
+            }
+            for (k, n) in a.blanked {
+                *account.blanked.entry(k).or_default() += n;
+            }
+        }
+        Converted {
+            table: table.sorted(),
+            warnings,
+            account,
+        }
+    }
+}
+
 /// [`convert`] with the store's code aliases (codes are stored canonical).
 pub fn convert_with(raw: &RawTable, spec: &FileSpec, aliases: &Aliases) -> Result<Converted> {
     let mut cx = Ctx {
@@ -479,6 +552,10 @@ pub fn convert_with(raw: &RawTable, spec: &FileSpec, aliases: &Aliases) -> Resul
         rewrites: BTreeMap::new(),
         codes: Vec::new(),
         padded: 0,
+        fixed_date: fixed_date(raw, spec)?,
+        exclude: Default::default(),
+        excluded: 0,
+        serial_dates: std::cell::Cell::new(0),
         file: raw.path.display().to_string(),
         warnings: Vec::new(),
         eq_cells: 0,
@@ -489,9 +566,19 @@ pub fn convert_with(raw: &RawTable, spec: &FileSpec, aliases: &Aliases) -> Resul
     let n_rows = drop_footers(&mut cx, date_j)?;
     let rows = &raw.rows[..n_rows];
     let dec = decide(&mut cx, rows, date_j)?;
+    cx.exclude = excluded_codes(&mut cx, &dec);
     let (out, order) = convert_rows(&mut cx, &dec, rows)?;
     cx.warn_number_stats();
     cx.warn_rewrites();
+    if cx.serial_dates.get() > 0 && cx.spec.date_format.as_deref() != Some("excel") {
+        let n = cx.serial_dates.get();
+        cx.warn(
+            WarningKind::SerialDates,
+            None,
+            None,
+            format!("{n} date cell(s) hold Excel serial day numbers; read as dates (43647 → 2019-07-01)"),
+        );
+    }
     if cx.eq_cells > 0 {
         let n = cx.eq_cells;
         cx.warn(
@@ -512,9 +599,13 @@ pub fn convert_with(raw: &RawTable, spec: &FileSpec, aliases: &Aliases) -> Resul
     check_single_code(&cx, &dec, &out)?;
     check_empty_columns(&mut cx)?;
     check_some_value(&cx, &dec, &out)?;
+    let excluded = cx.excluded;
     let observations = out.len();
     let mut warnings = std::mem::take(&mut cx.warnings);
-    let (mut table, dropped, blanked) = clean_table(out, &cx.file, &mut warnings);
+    let (mut table, mut dropped, blanked) = clean_table(out, &cx.file, &mut warnings);
+    if excluded > 0 {
+        dropped.insert(super::warning::EXCLUDED.into(), excluded);
+    }
     if spec.dataset == Dataset::Weights {
         check_weight_snapshots(raw, &mut table, &cx.file, &mut warnings)?;
     }
@@ -636,6 +727,86 @@ pub fn level_issues_at(
     })
 }
 
+/// The mapping's `exclude` codes, as written and as normalised and stored.
+fn excluded_codes(cx: &mut Ctx<'_>, dec: &Decisions) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for c in cx.spec.exclude.clone() {
+        if let Ok((n, _)) = cx.resolve_code(&c, dec.code_kind) {
+            out.insert(n.to_string());
+        }
+        out.insert(c);
+    }
+    out
+}
+
+/// Is the row's code one the mapping excludes (checked before it is resolved, so an
+/// excluded code need not be a valid one)?
+fn is_excluded(cx: &Ctx<'_>, dec: &Decisions, row: &RawRow) -> bool {
+    if cx.exclude.is_empty() {
+        return false;
+    }
+    match dec.code_j.and_then(|j| cx.code_text(row, j)) {
+        Some(t) => cx.exclude.contains(&*t),
+        None => false,
+    }
+}
+
+/// The mapping's `date` (a one-day snapshot), checked.
+fn fixed_date(raw: &RawTable, spec: &FileSpec) -> Result<Option<NaiveDate>> {
+    let Some(d) = spec.date.as_deref() else {
+        return Ok(None);
+    };
+    super::cells::parse_date(d, None).map(Some).ok_or_else(|| {
+        layout_err(
+            raw,
+            format!("date = \"{d}\": expected a date such as 2024-11-29 {DATE_RANGE}"),
+        )
+    })
+}
+
+/// The mapping's `set = { column = "value" }` constants, as plans: a value of the
+/// column's kind (codes resolved like code cells); an unknown column is an error.
+fn fixed_values(cx: &mut Ctx<'_>) -> Result<BTreeMap<String, Value>> {
+    let ds = cx.spec.dataset;
+    let mut out = BTreeMap::new();
+    for (k, v) in &cx.spec.set {
+        let Some(i) = ds.column_index(k) else {
+            return Err(layout_err(
+                cx.raw,
+                format!(
+                    "set.{k}: dataset {ds} has no column `{k}` (columns: {})",
+                    ds.columns()
+                        .iter()
+                        .map(|c| c.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        let bad = |what: &str| layout_err(cx.raw, format!("set.{k} = \"{v}\": expected {what}"));
+        let val = match (ds.columns()[i].kind, k.as_str()) {
+            (ColumnKind::Str, "index_code" | "tracking_index") => {
+                let c = cx
+                    .resolve_code(v, CodeKind::Index)
+                    .map_err(|e| bad(&code_expectation(&e)))?;
+                Value::Str(Some(c.0))
+            }
+            (ColumnKind::Str, _) => Value::Str(Some(Text::from(v.as_str()))),
+            (ColumnKind::F64, _) => Value::F64(
+                parse_number(v)
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| bad("a number"))?,
+            ),
+            (ColumnKind::Date, _) => Value::Date(Some(
+                super::cells::parse_date(v, None).ok_or_else(|| bad("a date"))?,
+            )),
+        };
+        out.insert(k.clone(), val);
+    }
+    Ok(out)
+}
+
 /// The share of a file's rows an import may lose (footers, repeated keys, holiday and
 /// carried-forward rows) before it is an error: 1 %, and never fewer than 3 rows.
 pub const MAX_LOST_SHARE: f64 = 0.01;
@@ -720,7 +891,8 @@ fn check_empty_columns(cx: &mut Ctx<'_>) -> Result<()> {
 /// but keys: an error naming the columns looked for.
 fn check_some_value(cx: &Ctx<'_>, dec: &Decisions, out: &Table) -> Result<()> {
     let ds = cx.spec.dataset;
-    if out.is_empty() {
+    // a membership row is its keys (an empty out_date means "still a member")
+    if out.is_empty() || ds == Dataset::Membership {
         return Ok(());
     }
     let keys = ds.key_indices();
@@ -819,6 +991,8 @@ fn date_column(cx: &Ctx<'_>) -> Result<Option<usize>> {
     };
     match by_name {
         Some(j) => Ok(Some(j)),
+        // a one-day snapshot: the mapping's `date`
+        None if spec.date.is_some() => Ok(None),
         // pandas writes its index with a blank header
         None if raw.headers.first().is_some_and(|h| h.trim().is_empty())
             && raw.rows.first().is_some_and(|r| cx.date(r, 0).is_some()) =>
@@ -828,7 +1002,8 @@ fn date_column(cx: &Ctx<'_>) -> Result<Option<usize>> {
         None => Err(layout_err(
             raw,
             format!(
-                "no date column for `{pd_name}` (expected a header such as {}; headers: {})",
+                "no date column for `{pd_name}` (expected a header such as {}; a one-day \
+                 snapshot without dates takes `date = \"YYYY-MM-DD\"` in the mapping; headers: {})",
                 aliases_of("date").join(", "),
                 raw.headers.join(", ")
             ),
@@ -982,7 +1157,11 @@ fn decide(cx: &mut Ctx<'_>, rows: &[RawRow], date_j: Option<usize>) -> Result<De
         }
         .as_str(),
     );
-    let plans = plans(spec, &fields, &wide_codes, &wide_field, pd, lag_t);
+    let mut plans = plans(spec, &fields, &wide_codes, &wide_field, pd, lag_t);
+    for (k, v) in fixed_values(cx)? {
+        let i = ds.column_index(&k).expect("checked");
+        plans[i] = Plan::Fixed(v);
+    }
     Ok(Decisions {
         pd,
         date_j,
@@ -1159,7 +1338,11 @@ fn field_columns(
         return Ok(fields);
     }
     for c in spec.dataset.columns() {
-        if META.contains(&c.name) || Some(c.name) == pd || c.name == "code" {
+        if META.contains(&c.name)
+            || Some(c.name) == pd
+            || c.name == "code"
+            || spec.set.contains_key(c.name)
+        {
             continue;
         }
         if let Some((j, s)) = find_column(raw, spec, c.name)? {
@@ -1256,7 +1439,9 @@ fn plans(
 
 /// The row date of a row (an error naming the cell when it does not parse).
 fn row_date(cx: &Ctx<'_>, row: &RawRow, date_j: Option<usize>) -> Result<Option<NaiveDate>> {
-    let Some(j) = date_j else { return Ok(None) };
+    let Some(j) = date_j else {
+        return Ok(cx.fixed_date);
+    };
     match cx.date(row, j) {
         Some(d) => Ok(Some(d)),
         None => Err(cx.date_err(
@@ -1303,7 +1488,15 @@ fn convert_rows(
     let mut vals: Vec<Value> = Vec::with_capacity(dec.plans.len());
     let (mut desc, mut asc) = (0usize, 0usize);
     let mut prev: Option<NaiveDate> = None;
+    let all_excluded = dec
+        .fixed_code
+        .as_ref()
+        .is_some_and(|c| cx.exclude.contains(&*c.0));
     for row in rows {
+        if all_excluded || is_excluded(cx, dec, row) {
+            cx.excluded += 1;
+            continue;
+        }
         let d = row_date(cx, row, dec.date_j)?;
         if let (Some(d), Some(p)) = (d, prev) {
             desc += (d < p) as usize;
@@ -1386,6 +1579,7 @@ fn cell_value(
             }
         }
         Plan::AssetType(Some(t)) => Value::Str(Some(t.clone())),
+        Plan::Fixed(v) => v.clone(),
         Plan::AssetType(None) => Value::Str(Some(Text::from(
             st.implied.unwrap_or(AssetType::Index).as_str(),
         ))),

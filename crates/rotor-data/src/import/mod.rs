@@ -8,6 +8,7 @@ pub mod cells;
 pub mod clean;
 pub mod codes;
 pub mod convert;
+pub mod layout;
 pub mod levels;
 pub mod reader;
 pub mod spec;
@@ -91,10 +92,24 @@ pub fn load_mapping(path: &Path) -> Result<MappingFile> {
     })
 }
 
-/// Read and convert one file (codes stored canonical per `aliases`).
+/// Read and convert one file (codes stored canonical per `aliases`): read, layout
+/// steps ([`layout`]), convert.
 pub fn read_one(f: &PlannedFile, aliases: &Aliases) -> Result<(Converted, ManifestEntry)> {
-    let raw = reader::read_file(&f.path, f.spec.sheet.as_deref())?;
-    let c = convert_with(&raw, &f.spec, aliases)?;
+    let raw = reader::read_file_for(&f.path, &f.spec)?;
+    let c = if f.spec.layout == Layout::Blocks {
+        let mut parts = Vec::new();
+        for b in layout::split_blocks(&raw, &f.spec)? {
+            let mut spec = f.spec.clone();
+            spec.layout = Layout::Long;
+            spec.code = Some(b.code);
+            spec.code_from_filename = false;
+            parts.push(convert_with(&b.table, &spec, aliases)?);
+        }
+        Converted::merge(parts, &f.path.display().to_string(), f.spec.dataset)
+    } else {
+        let raw = layout::apply_header_row(&raw, f.spec.header_row, f.spec.skip_rows)?;
+        convert_with(&raw, &f.spec, aliases)?
+    };
     let entry = ManifestEntry {
         file: f.path.display().to_string(),
         dataset: f.spec.dataset,

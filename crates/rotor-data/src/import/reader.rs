@@ -59,6 +59,34 @@ pub struct RawRow {
 }
 
 impl RawRow {
+    /// A row of owned cells (layout steps build these).
+    pub fn typed(line: usize, cells: Vec<Cell>) -> Self {
+        RawRow {
+            line,
+            cells: Cells::Typed(cells),
+        }
+    }
+
+    /// The owned copy of cell `j`.
+    pub fn owned(&self, j: usize) -> Cell {
+        match self.cell(j) {
+            CellRef::Empty => Cell::Empty,
+            CellRef::Text(s) => Cell::Text(s.to_string()),
+            CellRef::Num(x) => Cell::Num(x),
+            CellRef::Date(d) => Cell::Date(d),
+        }
+    }
+
+    /// Number of cells (a short row has fewer than the headers).
+    pub fn len(&self) -> usize {
+        self.width()
+    }
+
+    /// Whether the row has no cell at all.
+    pub fn is_blank(&self) -> bool {
+        self.width() == 0
+    }
+
     /// Cell `j` (Empty past the end of a short row).
     #[inline]
     pub fn cell(&self, j: usize) -> CellRef<'_> {
@@ -144,6 +172,11 @@ pub struct RawTable {
     pub sheet: Option<String>,
     /// The spreadsheet column of the first header (0 = column A).
     pub col0: usize,
+    /// 1-based file row of the header.
+    pub header_line: usize,
+    /// Columns of a type the importer does not read (Parquet lists, structs, binary):
+    /// (column, type). Their cells read as empty; mapping one is an error.
+    pub unsupported: Vec<(usize, String)>,
 }
 
 impl RawTable {
@@ -155,6 +188,22 @@ impl RawTable {
             fingerprint,
             sheet: None,
             col0: 0,
+            header_line: 1,
+            unsupported: Vec::new(),
+        }
+    }
+
+    /// The same table with its rows replaced (layout steps).
+    pub fn with_rows(&self, headers: Vec<String>, rows: Vec<RawRow>, header_line: usize) -> Self {
+        RawTable {
+            path: self.path.clone(),
+            headers,
+            rows,
+            fingerprint: self.fingerprint.clone(),
+            sheet: self.sheet.clone(),
+            col0: self.col0,
+            header_line,
+            unsupported: Vec::new(),
         }
     }
 
@@ -223,6 +272,14 @@ pub fn read_file(path: &Path, sheet: Option<&str>) -> Result<RawTable> {
     read_file_limited(path, sheet, Limits::default())
 }
 
+/// Read a file as a spec says (its sheet, its JSON path).
+pub fn read_file_for(path: &Path, spec: &super::spec::FileSpec) -> Result<RawTable> {
+    if extension(path) == "json" {
+        return read_json(path, spec.json_path.as_deref());
+    }
+    read_file(path, spec.sheet.as_deref())
+}
+
 /// [`read_file`] with explicit size limits.
 pub fn read_file_limited(path: &Path, sheet: Option<&str>, limits: Limits) -> Result<RawTable> {
     let ext = extension(path);
@@ -233,7 +290,7 @@ pub fn read_file_limited(path: &Path, sheet: Option<&str>, limits: Limits) -> Re
         }
         "xlsx" | "xls" | "xlsm" | "xlsb" => read_xlsx(path, sheet, limits),
         "parquet" | "pq" => read_parquet(path),
-        "json" => read_series_json(path),
+        "json" => read_json(path, None),
         _ => Err(DataError::Layout {
             file: path.to_path_buf(),
             message: format!("unsupported file type `.{ext}` (expected .csv, .xlsx or .parquet)"),
@@ -305,6 +362,7 @@ pub fn parse_csv_limited(path: &Path, bytes: &[u8], limits: Limits) -> Result<Ra
         .delimiter(delim)
         .from_reader(text.as_bytes());
     let mut headers: Option<Vec<String>> = None;
+    let mut header_line = 1;
     let mut rows = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut lines = LineCounter::default();
@@ -334,6 +392,7 @@ pub fn parse_csv_limited(path: &Path, bytes: &[u8], limits: Limits) -> Result<Ra
                     .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
                     .collect(),
             );
+            header_line = line;
             continue;
         }
         rows.push(RawRow {
@@ -351,7 +410,9 @@ pub fn parse_csv_limited(path: &Path, bytes: &[u8], limits: Limits) -> Result<Ra
         file: path.to_path_buf(),
         message: "empty file: expected a header row and data rows".into(),
     })?;
-    Ok(RawTable::new(path, headers, rows, fp))
+    let mut t = RawTable::new(path, headers, rows, fp);
+    t.header_line = header_line;
+    Ok(t)
 }
 
 /// A copy of `rec` holding only its fields' bytes. (A clone would carry the reader's
@@ -587,6 +648,7 @@ fn table_of_cells(path: &Path, mut cells: SheetCells) -> Option<RawTable> {
         });
     }
     let header = rows.remove(0);
+    let header_line = header.line;
     let headers = (0..width as usize)
         .map(|j| match header.cell(j) {
             CellRef::Text(s) => s.trim().to_string(),
@@ -597,7 +659,214 @@ fn table_of_cells(path: &Path, mut cells: SheetCells) -> Option<RawTable> {
         .collect();
     let mut t = RawTable::new(path, headers, rows, String::new());
     t.col0 = col0 as usize;
+    t.header_line = header_line;
     Some(t)
+}
+
+/// Read a JSON file. With `json_path` (or without it, for any file but the macro
+/// dashboard's `{"series": …}` form, see [`read_series_json`]) the records are found by
+/// following the path from the top:
+///
+/// * `key` steps into an object's member; `key[]` iterates the array there; `key{}`
+///   iterates the object there, its member names becoming a `_key` field;
+/// * scalar members of the objects passed on the way are fields of every record below
+///   them (`etfs[].daily[]`: each ETF's `code` and `name` join its daily records);
+/// * the records are objects (one row each) — or, at the end of the path, one object
+///   of equal-length arrays (`{"date": [...], "close": [...]}`, one row per position).
+///
+/// Without a path: a top-level array of records, or the one array-valued member of the
+/// top-level object.
+pub fn read_json(path: &Path, json_path: Option<&str>) -> Result<RawTable> {
+    let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+    let fp = crate::store::fingerprint(&bytes);
+    let lay = |m: String| DataError::Layout {
+        file: path.to_path_buf(),
+        message: m,
+    };
+    let v: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| lay(format!("invalid JSON: {e}")))?;
+    if json_path.is_none() && v.get("series").is_some_and(|s| s.is_object()) {
+        return read_series_json(path);
+    }
+    let steps: Vec<String> = match json_path {
+        Some(p) => p
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        None => match &v {
+            serde_json::Value::Array(_) => vec!["[]".into()],
+            serde_json::Value::Object(m) => {
+                let arrays: Vec<&String> = m
+                    .iter()
+                    .filter(|(_, x)| x.is_array())
+                    .map(|(k, _)| k)
+                    .collect();
+                match arrays.as_slice() {
+                    [k] => vec![format!("{k}[]")],
+                    _ => {
+                        return Err(lay(format!(
+                            "where are the records? set `json_path` (e.g. `{}[]`); top-level \
+                             members: {}",
+                            arrays.first().map_or("data", |k| k.as_str()),
+                            m.keys().cloned().collect::<Vec<_>>().join(", ")
+                        )))
+                    }
+                }
+            }
+            _ => return Err(lay("expected an object or an array of records".into())),
+        },
+    };
+    let mut records: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
+    walk_json(&v, &steps, serde_json::Map::new(), &mut records).map_err(lay)?;
+    json_table(path, fp, records)
+}
+
+/// Follow the path (see [`read_json`]), collecting records with inherited fields.
+fn walk_json(
+    v: &serde_json::Value,
+    steps: &[String],
+    inherited: serde_json::Map<String, serde_json::Value>,
+    out: &mut Vec<serde_json::Map<String, serde_json::Value>>,
+) -> std::result::Result<(), String> {
+    use serde_json::Value as V;
+    let scalars = |m: &serde_json::Map<String, V>, base: &serde_json::Map<String, V>| {
+        let mut f = base.clone();
+        for (k, x) in m {
+            if !x.is_array() && !x.is_object() {
+                f.insert(k.clone(), x.clone());
+            }
+        }
+        f
+    };
+    let Some((step, rest)) = steps.split_first() else {
+        match v {
+            V::Object(m) if m.values().all(V::is_array) && !m.is_empty() => {
+                // columnar: one row per position
+                let n = m
+                    .values()
+                    .map(|a| a.as_array().map_or(0, Vec::len))
+                    .max()
+                    .unwrap_or(0);
+                for i in 0..n {
+                    let mut r = inherited.clone();
+                    for (k, a) in m {
+                        r.insert(k.clone(), a.get(i).cloned().unwrap_or(V::Null));
+                    }
+                    out.push(r);
+                }
+            }
+            V::Object(m) => out.push(scalars(m, &inherited)),
+            _ => return Err("the path ends at a value that is not a record".into()),
+        }
+        return Ok(());
+    };
+    let (key, iter) = if let Some(k) = step.strip_suffix("[]") {
+        (k, "[]")
+    } else if let Some(k) = step.strip_suffix("{}") {
+        (k, "{}")
+    } else {
+        (step.as_str(), "")
+    };
+    let here = match (v, key) {
+        (_, "") => v,
+        (V::Object(m), k) => m.get(k).ok_or_else(|| {
+            format!(
+                "json_path: no member `{k}` (members: {})",
+                m.keys().cloned().collect::<Vec<_>>().join(", ")
+            )
+        })?,
+        _ => return Err(format!("json_path: `{key}` is not inside an object")),
+    };
+    let base = match v {
+        V::Object(m) if !key.is_empty() => scalars(m, &inherited),
+        _ => inherited,
+    };
+    match (iter, here) {
+        ("[]", V::Array(items)) => {
+            for it in items {
+                match it {
+                    V::Object(m) if rest.is_empty() => out.push(scalars(m, &base)),
+                    _ => walk_json(it, rest, base.clone(), out)?,
+                }
+            }
+            Ok(())
+        }
+        ("{}", V::Object(m)) => {
+            for (name, it) in m {
+                let mut b = base.clone();
+                b.insert("_key".into(), V::String(name.clone()));
+                match it {
+                    V::Array(items) if rest.is_empty() => {
+                        for x in items {
+                            match x {
+                                V::Object(r) => out.push(scalars(r, &b)),
+                                _ => {
+                                    return Err(format!(
+                                        "json_path: `{name}` holds non-record items"
+                                    ))
+                                }
+                            }
+                        }
+                    }
+                    _ => walk_json(it, rest, b, out)?,
+                }
+            }
+            Ok(())
+        }
+        ("", x) => walk_json(x, rest, base, out),
+        (it, _) => Err(format!(
+            "json_path: `{step}` expects {} there",
+            if it == "[]" { "an array" } else { "an object" }
+        )),
+    }
+}
+
+/// Records → a table: columns in order of first appearance; numbers stay numbers.
+fn json_table(
+    path: &Path,
+    fp: String,
+    records: Vec<serde_json::Map<String, serde_json::Value>>,
+) -> Result<RawTable> {
+    use serde_json::Value as V;
+    let mut headers: Vec<String> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = Default::default();
+    for r in &records {
+        for k in r.keys() {
+            if !index.contains_key(k) {
+                index.insert(k.clone(), headers.len());
+                headers.push(k.clone());
+            }
+        }
+    }
+    if records.is_empty() {
+        return Err(DataError::Layout {
+            file: path.to_path_buf(),
+            message: "no records found (check `json_path`)".into(),
+        });
+    }
+    let rows = records
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut cells = vec![Cell::Empty; headers.len()];
+            for (k, x) in r {
+                cells[index[&k]] = match x {
+                    V::Null => Cell::Empty,
+                    V::Number(n) => n.as_f64().map_or(Cell::Empty, Cell::Num),
+                    V::String(s) if s.trim().is_empty() => Cell::Empty,
+                    V::String(s) => Cell::Text(s),
+                    V::Bool(b) => Cell::Text(b.to_string()),
+                    other => Cell::Text(other.to_string()),
+                };
+            }
+            RawRow {
+                line: i + 2,
+                cells: Cells::Typed(cells),
+            }
+        })
+        .collect();
+    Ok(RawTable::new(path, headers, rows, fp))
 }
 
 /// Read a macro-dashboard JSON file: `{"series": {ID: {"meta": {"release_schedule": …},
@@ -704,14 +973,13 @@ fn read_parquet(path: &Path) -> Result<RawTable> {
     let reader = builder.build().map_err(|e| err(&e))?;
     let mut rows = Vec::new();
     let mut line = 1;
+    let mut unsupported: Vec<(usize, String)> = Vec::new();
     for batch in reader {
         let batch: RecordBatch = batch.map_err(|e| err(&e))?;
-        for (a, h) in batch.columns().iter().zip(&headers) {
-            if !arrow_supported(a.data_type()) {
-                return Err(err(&format!(
-                    "column `{h}` has type {}; expected text, integer, float, date or timestamp",
-                    a.data_type()
-                )));
+        for (j, a) in batch.columns().iter().enumerate() {
+            // read as empty; an error only if the mapping uses the column
+            if !arrow_supported(a.data_type()) && !unsupported.iter().any(|u| u.0 == j) {
+                unsupported.push((j, a.data_type().to_string()));
             }
         }
         let cols = std::sync::Arc::new(batch.columns().to_vec());
@@ -724,7 +992,9 @@ fn read_parquet(path: &Path) -> Result<RawTable> {
             });
         }
     }
-    Ok(RawTable::new(path, headers, rows, fp))
+    let mut t = RawTable::new(path, headers, rows, fp);
+    t.unsupported = unsupported;
+    Ok(t)
 }
 
 fn arrow_supported(t: &DataType) -> bool {
@@ -738,10 +1008,15 @@ fn arrow_supported(t: &DataType) -> bool {
             | DataType::Int64
             | DataType::Int32
             | DataType::Int16
+            | DataType::Int8
+            | DataType::UInt8
+            | DataType::UInt16
             | DataType::UInt32
             | DataType::UInt64
             | DataType::Date32
+            | DataType::Date64
             | DataType::Timestamp(..)
+            | DataType::Boolean
     )
 }
 
@@ -771,6 +1046,15 @@ fn arrow_cell(a: &dyn Array, i: usize) -> CellRef<'_> {
         DataType::Int32 => CellRef::Num(a.as_primitive::<Int32Type>().value(i) as f64),
         DataType::Int16 => CellRef::Num(a.as_primitive::<Int16Type>().value(i) as f64),
         DataType::UInt32 => CellRef::Num(a.as_primitive::<UInt32Type>().value(i) as f64),
+        DataType::Int8 => CellRef::Num(a.as_primitive::<Int8Type>().value(i) as f64),
+        DataType::UInt8 => CellRef::Num(a.as_primitive::<UInt8Type>().value(i) as f64),
+        DataType::UInt16 => CellRef::Num(a.as_primitive::<UInt16Type>().value(i) as f64),
+        DataType::Boolean => CellRef::Text(if a.as_boolean().value(i) {
+            "true"
+        } else {
+            "false"
+        }),
+        DataType::Date64 => day(a.as_primitive::<Date64Type>().value(i).div_euclid(1_000)),
         DataType::UInt64 => CellRef::Num(a.as_primitive::<UInt64Type>().value(i) as f64),
         DataType::Date32 => {
             let d = a.as_primitive::<Date32Type>().value(i) as i64;

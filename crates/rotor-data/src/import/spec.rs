@@ -82,6 +82,9 @@ pub enum Layout {
     Long,
     /// A date column and one column per code; cells hold `wide_value`.
     Wide,
+    /// Instruments side by side (a Wind workbook): blocks of columns, each starting at a
+    /// date column, with the block's code in row `code_row`.
+    Blocks,
 }
 
 /// Periodicity of macro observations.
@@ -157,6 +160,26 @@ pub struct FileSpec {
     /// warnings instead of errors.
     #[serde(default)]
     pub allow_level_mismatch: bool,
+    /// 1-based file row of the header when it is not the first non-empty row (rows above
+    /// it — titles, notes — are skipped).
+    pub header_row: Option<usize>,
+    /// Rows right after the header to skip (a second header row of units or English
+    /// names).
+    #[serde(default)]
+    pub skip_rows: usize,
+    /// Blocks layout: 1-based file row holding each block's code.
+    pub code_row: Option<usize>,
+    /// The date of every row of a file without a date column (a one-day snapshot).
+    pub date: Option<String>,
+    /// Constant values of dataset columns for every row: `{ index_code = "000300.SH" }`.
+    #[serde(default)]
+    pub set: BTreeMap<String, String>,
+    /// Codes to leave out (as written or normalised), counted as `excluded`.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// JSON: where the records are (`ohlc`, `etfs[].daily[]`, `extras{}`; see
+    /// `import::reader::read_json`).
+    pub json_path: Option<String>,
 }
 
 impl FileSpec {
@@ -184,6 +207,13 @@ impl FileSpec {
             ignore: Vec::new(),
             allow_drops: false,
             allow_level_mismatch: false,
+            header_row: None,
+            skip_rows: 0,
+            code_row: None,
+            date: None,
+            set: BTreeMap::new(),
+            exclude: Vec::new(),
+            json_path: None,
         }
     }
 

@@ -45,6 +45,8 @@ pub enum WarningKind {
     IncompleteSnapshot,
     /// A price level that looks like another unit, allowed by `allow_level_mismatch`.
     LevelMismatch,
+    /// Excel serial day numbers read as dates.
+    SerialDates,
 }
 
 impl WarningKind {
@@ -69,6 +71,7 @@ impl WarningKind {
             WarningKind::Loss => "loss",
             WarningKind::IncompleteSnapshot => "incomplete_snapshot",
             WarningKind::LevelMismatch => "level_mismatch",
+            WarningKind::SerialDates => "serial_dates",
         }
     }
 }
@@ -93,6 +96,9 @@ pub struct Warning {
     /// Human-readable text.
     pub message: String,
 }
+
+/// The drop reason of rows whose code the mapping's `exclude` names.
+pub const EXCLUDED: &str = "excluded";
 
 /// Where the rows of one file went: every row read is kept or dropped for a named
 /// reason (printed by `rotor data import` and written to its report).
@@ -120,9 +126,18 @@ pub struct RowAccount {
 }
 
 impl RowAccount {
-    /// Rows and observations lost: footers plus every drop.
+    /// Rows and observations lost: footers plus every drop (rows the mapping excludes
+    /// are not lost).
     pub fn lost(&self) -> usize {
-        self.footer + self.dropped.values().sum::<usize>()
+        self.footer + self.unwanted_drops()
+    }
+
+    fn unwanted_drops(&self) -> usize {
+        self.dropped
+            .iter()
+            .filter(|(k, _)| k.as_str() != EXCLUDED)
+            .map(|(_, n)| n)
+            .sum()
     }
 
     /// The share of the file lost (footers over rows, drops over observations).
@@ -133,7 +148,7 @@ impl RowAccount {
             0.0
         };
         let d = if self.observations > 0 {
-            self.dropped.values().sum::<usize>() as f64 / self.observations as f64
+            self.unwanted_drops() as f64 / self.observations as f64
         } else {
             0.0
         };
