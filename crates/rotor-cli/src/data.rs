@@ -118,7 +118,8 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
     }));
     let bar = ui.bar(files.len() as u64, "importing");
     let t0 = std::time::Instant::now();
-    let rep = import::run_with(&store, &files, policy, &r.aliases, &|| bar.inc(1))?;
+    let rep = import::run_with(&store, &files, policy, &r.aliases, &|| bar.inc(1))
+        .map_err(|e| anyhow::anyhow!("{e}\n(mapping keys, presets and checks: docs/mapping.md)"))?;
     bar.finish_and_clear();
     if let Some(p) = &a.report {
         std::fs::write(p, serde_json::to_string_pretty(&rep)?)
@@ -241,7 +242,10 @@ fn print_import(
         store.root().display()
     );
     if !rep.warnings.is_empty() {
-        out!("\n{} warning(s):", rep.warnings.len());
+        out!(
+            "\n{} warning(s) (what each means: docs/mapping.md):",
+            rep.warnings.len()
+        );
         let mut by_kind = std::collections::BTreeMap::<&str, Vec<&import::Warning>>::new();
         for w in &rep.warnings {
             by_kind.entry(w.kind.as_str()).or_default().push(w);

@@ -248,3 +248,72 @@ fn demo_run_folders_are_identical_wherever_they_are_made_and_rerun_from_their_co
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(run_a, tree_bytes(&out_a.join("run")), "the re-run differs");
 }
+
+/// A stock in several indices: `data show --dataset weights` names the index it shows,
+/// and asks for --index rather than picking one (it printed one index's weights
+/// without saying which).
+#[test]
+fn data_show_weights_names_the_index() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("w.csv");
+    let mut body = String::from("index_code,con_code,trade_date,weight\n");
+    for (idx, w) in [("399300.SZ", 5.0), ("000016.SH", 15.0)] {
+        for date in ["20240131", "20240229"] {
+            body.push_str(&format!("{idx},600519.SH,{date},{w}\n"));
+            body.push_str(&format!("{idx},000001.SZ,{date},{}\n", 100.0 - w));
+        }
+    }
+    std::fs::write(&f, body).unwrap();
+    let store = d.path().join("s");
+    let s = store.to_str().unwrap();
+    let out = rotor()
+        .args([
+            "-q",
+            "data",
+            "import",
+            "--dataset",
+            "weights",
+            "--preset",
+            "tushare",
+            "--store",
+            s,
+        ])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let show = |extra: &[&str]| {
+        rotor()
+            .args([
+                "data",
+                "show",
+                "600519",
+                "--dataset",
+                "weights",
+                "--store",
+                s,
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = show(&[]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(
+        e.contains("600519.SH is in 2 indices (000016.SH, 000300.SH)") && e.contains("--index"),
+        "{e}"
+    );
+    // the SZSE mirror code finds the same index; weights are fractions
+    let o = show(&["--index", "399300.SZ"]);
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        t.contains("600519.SH in 000300.SH weight") && t.contains("0.05"),
+        "{t}"
+    );
+}

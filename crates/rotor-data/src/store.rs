@@ -344,13 +344,19 @@ impl Store {
         self.recover()?;
         self.refresh();
         let mut by_ds: BTreeMap<Dataset, Table> = BTreeMap::new();
+        let mut sizes: BTreeMap<Dataset, usize> = BTreeMap::new();
+        for t in &incoming {
+            *sizes.entry(t.dataset).or_default() += t.len();
+        }
         for t in incoming {
-            match by_ds.get_mut(&t.dataset) {
-                Some(all) => all.append(t),
-                None => {
-                    by_ds.insert(t.dataset, t);
-                }
-            }
+            by_ds
+                .entry(t.dataset)
+                .or_insert_with(|| {
+                    let mut all = Table::new(t.dataset);
+                    all.reserve(sizes[&t.dataset]);
+                    all
+                })
+                .append(t);
         }
         let mut report = CommitReport::default();
         let mut changed: BTreeMap<Dataset, Table> = BTreeMap::new();

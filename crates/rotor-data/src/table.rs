@@ -32,6 +32,13 @@ fn push_if_last(v: &mut Vec<Option<Text>>, s: &str) -> bool {
 /// Push an owned cell, replacing it by the previous cell's allocation when equal.
 pub fn push_shared(v: &mut Vec<Option<Text>>, s: Option<Text>) {
     match s {
+        // the same allocation (a file's constant cells, an interned code): no compare
+        Some(x)
+            if v.last()
+                .is_some_and(|l| l.as_ref().is_some_and(|l| Arc::ptr_eq(l, &x))) =>
+        {
+            v.push(Some(x))
+        }
         Some(x) if !push_if_last(v, &x) => v.push(Some(x)),
         Some(_) => {}
         None => v.push(None),
@@ -49,8 +56,12 @@ pub fn push_text(v: &mut Vec<Option<Text>>, s: Option<&str>) {
 
 /// Days since the Unix epoch of a date.
 pub fn date_to_days(d: NaiveDate) -> i32 {
-    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")).num_days() as i32
+    use chrono::Datelike;
+    d.num_days_from_ce() - EPOCH_FROM_CE
 }
+
+/// Days from 0001-01-01 (day 1 of the common era) to 1970-01-01.
+const EPOCH_FROM_CE: i32 = 719_163;
 
 /// The earliest date rotor accepts anywhere (1900-01-01), as days since the epoch.
 pub const MIN_DAY: i32 = -25_567;
@@ -78,9 +89,8 @@ fn date_to_days_i64(d: NaiveDate) -> i64 {
 /// The date `days` after the Unix epoch (saturating at chrono's limits; readers refuse
 /// days outside [`MIN_DAY`]..=[`MAX_DAY`] before they get here).
 pub fn days_to_date(days: i32) -> NaiveDate {
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
-    epoch
-        .checked_add_signed(chrono::Duration::days(days as i64))
+    days.checked_add(EPOCH_FROM_CE)
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
         .unwrap_or(if days < 0 {
             NaiveDate::MIN
         } else {
@@ -423,6 +433,16 @@ impl Table {
     /// The table sorted by key.
     pub fn sorted(&self) -> Table {
         self.take(&self.sorted_order())
+    }
+
+    /// This table in key order, without a copy when it already is.
+    pub fn into_sorted(self) -> Table {
+        let order = self.sorted_order();
+        if order.iter().enumerate().all(|(i, &k)| i == k) {
+            self
+        } else {
+            self.take(&order)
+        }
     }
 
     /// Describe row `i`'s key as `col=value, …`.

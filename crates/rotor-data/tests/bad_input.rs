@@ -514,3 +514,77 @@ fn xlsx_value_errors_give_the_cell_reference() {
         "{e}"
     );
 }
+
+#[test]
+fn json_records_columns_and_keyed_objects_import_by_path() {
+    let d = tempfile::tempdir().unwrap();
+    // an object of arrays (pandas' "list" orient) under a member
+    let f = write(
+        d.path(),
+        "cols.json",
+        r#"{"meta": 1, "data": {"date": ["2024-01-02", "2024-01-03"], "close": [3.5, 3.6]}}"#,
+    );
+    let mut s = FileSpec::new(f, Dataset::Prices);
+    s.code = Some("510300.SH".into());
+    s.json_path = Some("data".into());
+    assert_eq!(run(d.path(), vec![s]).unwrap().rows, 2);
+    // objects keyed by series name: the key is `_key`
+    let g = write(
+        d.path(),
+        "keyed.json",
+        r#"{"extras": {"cn10y": [{"date": "20240102", "value": 2.5}],
+                       "us10y": [{"date": "20240102", "value": 3.9}, {"date": "20240103", "value": 4.0}]}}"#,
+    );
+    let mut s = FileSpec::new(g, Dataset::Macro);
+    s.json_path = Some("extras{}".into());
+    s.columns.insert("series_id".into(), "_key".into());
+    let r = run(d.path(), vec![s]).unwrap();
+    assert_eq!(r.rows, 3);
+    // a path that does not exist names the members there
+    let mut s = FileSpec::new(
+        write(d.path(), "bad.json", r#"{"ohlc": []}"#),
+        Dataset::Prices,
+    );
+    s.json_path = Some("bars[]".into());
+    s.code = Some("510300.SH".into());
+    let e = run(d.path(), vec![s]).unwrap_err().to_string();
+    assert!(e.contains("no member `bars`") && e.contains("ohlc"), "{e}");
+}
+
+#[test]
+fn a_parquet_column_of_another_type_fails_only_when_it_is_mapped() {
+    use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float64Array, ListArray, RecordBatch};
+    use std::sync::Arc;
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("b.parquet");
+    let list = ListArray::from_iter_primitive::<arrow_array::types::Int32Type, _, _>(vec![
+        Some(vec![Some(1)]),
+        Some(vec![Some(2)]),
+    ]);
+    let batch = RecordBatch::try_from_iter([
+        (
+            "date",
+            Arc::new(Date32Array::from(vec![19_724, 19_725])) as ArrayRef,
+        ),
+        (
+            "close",
+            Arc::new(Float64Array::from(vec![3.5, 3.6])) as ArrayRef,
+        ),
+        (
+            "suspended",
+            Arc::new(BooleanArray::from(vec![false, true])) as ArrayRef,
+        ),
+        ("tags", Arc::new(list) as ArrayRef),
+    ])
+    .unwrap();
+    let f = std::fs::File::create(&p).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(f, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let mut s = FileSpec::new(p.display().to_string(), Dataset::Prices);
+    s.code = Some("510300.SH".into());
+    assert_eq!(run(d.path(), vec![s.clone()]).unwrap().rows, 2);
+    s.columns.insert("open".into(), "tags".into());
+    let e = run(d.path(), vec![s]).unwrap_err().to_string();
+    assert!(e.contains("`tags`") && e.contains("List"), "{e}");
+}

@@ -57,7 +57,7 @@ pub(crate) fn clean_table(
         dropped: BTreeMap::new(),
         blanked: BTreeMap::new(),
     };
-    let mut t = table.sorted();
+    let mut t = table.into_sorted();
     rescale_percentiles(&mut t, &mut f);
     if !matches!(ds, Dataset::Prices | Dataset::Valuation | Dataset::Flows) {
         let t = drop_repeated_keys(t, &mut f);
@@ -120,8 +120,8 @@ fn drop_repeated_keys(t: Table, f: &mut Findings<'_>) -> Table {
 /// Daily datasets: a repeated (code, date) keeps its first row; a row dated on a
 /// weekend or 1 January whose values repeat the next trading day's is dropped.
 fn drop_repeats_and_holiday_rows(t: Table, f: &mut Findings<'_>) -> Table {
-    let codes = t.str_col("code").to_vec();
-    let dates = t.date_col("date").to_vec();
+    let codes = t.str_col("code");
+    let dates = t.date_col("date");
     let num_cols: Vec<usize> = t
         .dataset
         .columns()
@@ -153,10 +153,10 @@ fn drop_repeats_and_holiday_rows(t: Table, f: &mut Findings<'_>) -> Table {
             matches!(d.weekday(), Weekday::Sat | Weekday::Sun) || (d.month() == 1 && d.day() == 1);
         // the next kept row of the same code
         let mut k = i + 1;
-        while k < t.len() && codes[k] == codes[i] && dates[k] == dates[i] {
+        while k < t.len() && same_code(&codes[k], &codes[i]) && dates[k] == dates[i] {
             k += 1;
         }
-        if holiday && k < t.len() && codes[k] == codes[i] && same_values(i, k) {
+        if holiday && k < t.len() && same_code(&codes[k], &codes[i]) && same_values(i, k) {
             drop[i] = true;
             n_holiday += 1;
             first_holiday.get_or_insert(format!("{} {}", codes[i].clone().unwrap_or_default(), d));

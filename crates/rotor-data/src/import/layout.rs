@@ -162,6 +162,12 @@ pub fn split_blocks(raw: &RawTable, spec: &FileSpec) -> Result<Vec<Block>> {
             .collect();
         let mut t = raw.with_rows(heads[a..b].to_vec(), rows, header_row);
         t.col0 = raw.col0 + a;
+        t.unsupported = raw
+            .unsupported
+            .iter()
+            .filter(|u| (a..b).contains(&u.0))
+            .map(|u| (u.0 - a, u.1.clone()))
+            .collect();
         blocks.push(Block { code, table: t });
     }
     Ok(blocks)

@@ -265,6 +265,18 @@ pub fn cross_source(new: &Table, others: &[&Table]) -> Vec<LevelIssue> {
     SourceIndex::build(&tables).check(new)
 }
 
+/// The median gap in days between a series' dates (1 for daily bars, 7 for weekly).
+fn step(s: &Series) -> i32 {
+    let mut d: Vec<i32> = s.keys().copied().collect();
+    d.sort_unstable();
+    let mut g: Vec<i32> = d.windows(2).map(|w| w[1] - w[0]).collect();
+    if g.is_empty() {
+        return 1;
+    }
+    let m = g.len() / 2;
+    (*g.select_nth_unstable(m).1).max(1)
+}
+
 /// Compare each (code, source) series of `mine` with the other sources `theirs` gives.
 fn compare<'a>(
     mine: &BTreeMap<(String, String), Series>,
@@ -273,7 +285,16 @@ fn compare<'a>(
     let mut out = Vec::new();
     for ((code, src), s) in mine {
         for (src2, s2) in theirs(code, src) {
+            // a weekly bar's amount is a week's: compare amounts and volumes only
+            // between series of the same frequency
+            let same_freq = {
+                let (a, b) = (step(s), step(s2));
+                a.max(b) <= 2 * a.min(b)
+            };
             for (k, col) in ["close", "amount", "volume"].iter().enumerate() {
+                if k > 0 && !same_freq {
+                    continue;
+                }
                 let mut r: Vec<f64> = s
                     .iter()
                     .filter_map(|(d, x)| {

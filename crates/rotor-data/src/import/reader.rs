@@ -41,9 +41,50 @@ pub enum Cell {
     Date(NaiveDate),
 }
 
+/// The fields of every data row of a CSV file, in one buffer: memory follows the data
+/// kept, with two allocations per file instead of two per row.
+#[derive(Debug, Default)]
+struct CsvArena {
+    /// Field bytes, one after the other.
+    text: String,
+    /// End offset in `text` of every field.
+    ends: Vec<u32>,
+    /// Index in `ends` of each row's first field (one extra entry closing the last row).
+    first: Vec<u32>,
+}
+
+impl CsvArena {
+    fn push(&mut self, rec: &csv::StringRecord) {
+        self.first.push(self.ends.len() as u32);
+        for f in rec.iter() {
+            self.text.push_str(f);
+            self.ends.push(self.text.len() as u32);
+        }
+    }
+
+    fn close(&mut self) {
+        self.first.push(self.ends.len() as u32);
+    }
+
+    fn width(&self, row: usize) -> usize {
+        (self.first[row + 1] - self.first[row]) as usize
+    }
+
+    #[inline]
+    fn field(&self, row: usize, j: usize) -> Option<&str> {
+        if j >= self.width(row) {
+            return None;
+        }
+        let k = self.first[row] as usize + j;
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        Some(&self.text[start..self.ends[k] as usize])
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Cells {
-    Csv(csv::StringRecord),
+    /// Row `.1` of a file's shared field buffer.
+    Csv(std::sync::Arc<CsvArena>, usize),
     Typed(Vec<Cell>),
     /// Row `.1` of a shared Arrow batch (Parquet input): cells are read in place, so a
     /// 7.5M-row file costs one pointer per row instead of one allocation per cell.
@@ -91,7 +132,7 @@ impl RawRow {
     #[inline]
     pub fn cell(&self, j: usize) -> CellRef<'_> {
         match &self.cells {
-            Cells::Csv(r) => match r.get(j) {
+            Cells::Csv(a, i) => match a.field(*i, j) {
                 None => CellRef::Empty,
                 Some(s) if blank_text(s) => CellRef::Empty,
                 Some(s) => CellRef::Text(s),
@@ -114,7 +155,7 @@ impl RawRow {
 
     fn width(&self) -> usize {
         match &self.cells {
-            Cells::Csv(r) => r.len(),
+            Cells::Csv(a, i) => a.width(*i),
             Cells::Typed(v) => v.len(),
             Cells::Arrow(cols, _) => cols.len(),
         }
@@ -123,7 +164,7 @@ impl RawRow {
     /// Is every cell empty?
     pub fn is_empty(&self) -> bool {
         match &self.cells {
-            Cells::Csv(r) => r.iter().all(|s| s.trim().is_empty()),
+            Cells::Csv(..) => (0..self.width()).all(|j| self.cell(j) == CellRef::Empty),
             Cells::Typed(v) => v.iter().all(|c| *c == Cell::Empty),
             Cells::Arrow(..) => (0..self.width()).all(|j| self.cell(j) == CellRef::Empty),
         }
@@ -132,7 +173,10 @@ impl RawRow {
     /// Text of the row for messages.
     pub fn describe(&self) -> String {
         let s = match &self.cells {
-            Cells::Csv(r) => r.iter().collect::<Vec<_>>().join(","),
+            Cells::Csv(a, i) => (0..a.width(*i))
+                .map(|j| a.field(*i, j).unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join(","),
             Cells::Typed(v) => v
                 .iter()
                 .map(|c| match c {
@@ -203,7 +247,7 @@ impl RawTable {
             sheet: self.sheet.clone(),
             col0: self.col0,
             header_line,
-            unsupported: Vec::new(),
+            unsupported: self.unsupported.clone(),
         }
     }
 
@@ -363,7 +407,11 @@ pub fn parse_csv_limited(path: &Path, bytes: &[u8], limits: Limits) -> Result<Ra
         .from_reader(text.as_bytes());
     let mut headers: Option<Vec<String>> = None;
     let mut header_line = 1;
-    let mut rows = Vec::new();
+    let mut arena = CsvArena {
+        text: String::with_capacity(text.len()),
+        ..Default::default()
+    };
+    let mut lines_kept: Vec<usize> = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut lines = LineCounter::default();
     loop {
@@ -395,36 +443,39 @@ pub fn parse_csv_limited(path: &Path, bytes: &[u8], limits: Limits) -> Result<Ra
             header_line = line;
             continue;
         }
-        rows.push(RawRow {
-            line,
-            cells: Cells::Csv(compact_record(
-                path,
-                line,
-                headers.as_deref(),
-                &rec,
-                limits,
-            )?),
-        });
+        check_cell_sizes(path, line, headers.as_deref(), &rec, limits)?;
+        arena.push(&rec);
+        lines_kept.push(line);
     }
     let headers = headers.ok_or_else(|| DataError::Layout {
         file: path.to_path_buf(),
         message: "empty file: expected a header row and data rows".into(),
     })?;
+    arena.close();
+    let arena = std::sync::Arc::new(arena);
+    let rows: Vec<RawRow> = lines_kept
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| RawRow {
+            line,
+            cells: Cells::Csv(arena.clone(), i),
+        })
+        .collect();
     let mut t = RawTable::new(path, headers, rows, fp);
     t.header_line = header_line;
     Ok(t)
 }
 
-/// A copy of `rec` holding only its fields' bytes. (A clone would carry the reader's
-/// buffer, grown by the longest row so far, into every later row: one 1 MB cell would
-/// make each following row cost 1 MB.) Refuses cells over [`MAX_CELL_BYTES`].
-fn compact_record(
+/// Refuse cells over [`MAX_CELL_BYTES`] (the row's fields are then copied into the
+/// file's arena: a clone of the record would carry the reader's buffer, grown by the
+/// longest row so far, into every later row).
+fn check_cell_sizes(
     path: &Path,
     line: usize,
     headers: Option<&[String]>,
     rec: &csv::StringRecord,
     limits: Limits,
-) -> Result<csv::StringRecord> {
+) -> Result<()> {
     let max = limits.max_cell_bytes;
     if rec.as_slice().len() > max {
         if let Some((j, f)) = rec.iter().enumerate().max_by_key(|(_, f)| f.len()) {
@@ -436,9 +487,7 @@ fn compact_record(
             }
         }
     }
-    let mut out = csv::StringRecord::with_capacity(rec.as_slice().len(), rec.len());
-    out.extend(rec.iter());
-    Ok(out)
+    Ok(())
 }
 
 fn read_xlsx(path: &Path, sheet: Option<&str>, limits: Limits) -> Result<RawTable> {
