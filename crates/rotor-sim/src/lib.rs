@@ -47,6 +47,30 @@
 //! With monthly idiosyncratic + sector dispersion ≈ 4.5 %, a 0.8 % effect gives a
 //! regime-conditional RankIC ≈ 0.15–0.2; the flow effect ≈ 0.06.
 //!
+//! *Market and style calls* (the timing, style and composite strategies, SPEC §8–§10).
+//! The indices from position 20 (`n_indices ≥ 25`) are Wind All A (881001.WI), CSI 2000
+//! (932000.CSI), the Wind micro-cap (8841431.WI) and CNI growth / value (399370.SZ /
+//! 399371.SZ). Every index also loads on a size factor (small caps > 0: CSI 300 −0.3,
+//! CSI 1000 +0.7, CSI 2000 +1.0, micro-cap +1.3, CSI Dividend −0.2) and a growth-value
+//! factor (growth > 0: CNI growth +1, value −1, CSI Dividend −0.5, ChiNext +0.6), daily
+//! sd 0.6 % and 0.4 %, drawn from a second random stream (seed `^ 0x5EED57A1E0000001`) so
+//! that the first stream, and every number the rotation tests were written against, is
+//! unchanged. The dividend + micro-cap pair thus correlates through the market (daily
+//! correlation 0.60 at seed 42; the real pair 0.67, 2014–2026) but diverges on size; unlike
+//! the real pair (vol 21 % vs 31 %) the two are about as volatile (26 % vs 25 %). Drifts of the month after month-end t, from data known at t
+//! (signs of 3-month changes of the monthly series, as their release rules publish them):
+//!
+//! | effect | size (per month, per sign) | rule |
+//! |---|---|---|
+//! | market timing | ±1.2 % on the market factor | M1 YoY rose over 3 months |
+//! | size (M1) | ±1.0 % on the size factor | M1 YoY rose over 3 months (small caps gain) |
+//! | size (real estate) | ∓0.4 % on the size factor | real-estate investment YoY (`cn.re_invest_yoy`) rose (large caps gain) |
+//! | growth / value (scissors) | ±0.8 % on the growth factor | M1 − M2 rose over 3 months |
+//! | growth / value (US rates) | ∓0.4 % on the growth factor | US 10Y (`us.dgs10`, next-day release) rose over 3 months |
+//!
+//! The sizes are in `truth.json` (`effects`). The sim also writes the 30Y CGB yield
+//! (term spread), industrial production YoY and the US 10Y the timing indicators read.
+//!
 //! *Valuation and fundamentals.* Implied earnings E_j grow at g_j (AR(1) around 8 %/yr);
 //! PE = P/E. Quarterly index-level statements (single-quarter net profit = E/4, operating
 //! profit = 1.25×, revenue = 8×, equity = 6× annual E) are announced 20–110 days after

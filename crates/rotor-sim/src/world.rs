@@ -72,6 +72,20 @@ pub enum SimError {
 pub const VAL_EFFECT: f64 = 0.008;
 /// Fund-flow effect size.
 pub const FLOW_EFFECT: f64 = 0.003;
+/// Market timing: next month's market drift per sign of M1 YoY's 3-month change (the
+/// change up to the period two months back, known at the month-end).
+pub const TIMING_EFFECT: f64 = 0.012;
+/// Size: next month's size-factor drift per sign of that M1 change.
+pub const SIZE_EFFECT: f64 = 0.010;
+/// Size: next month's size-factor drift per sign of real-estate investment's 3-month
+/// change (rising favours large caps).
+pub const RE_EFFECT: f64 = 0.004;
+/// Growth / value: next month's growth-factor drift per sign of the M1 − M2 scissors'
+/// 3-month change.
+pub const SCISSOR_EFFECT: f64 = 0.008;
+/// Growth / value: next month's growth-factor drift when the US 10Y monthly mean fell
+/// over 3 months (minus when it rose).
+pub const US_EFFECT: f64 = 0.004;
 /// Persistence of the latent drift (slow steady momentum).
 pub const MOM_PERSIST: f64 = 0.85;
 /// Stationary sd of the latent monthly drift.
@@ -107,7 +121,30 @@ const INDEX_NAMES: &[(&str, &str, usize)] = &[
     ("399989.SZ", "中证医疗", 2),
     ("930997.CSI", "新能源车", 4),
     ("931079.CSI", "5G通信", 3),
+    ("881001.WI", "万得全A", 99),
+    ("932000.CSI", "中证2000", 99),
+    ("8841431.WI", "万得微盘股", 99),
+    ("399370.SZ", "国证成长", 99),
+    ("399371.SZ", "国证价值", 99),
 ];
+
+/// Loadings on the size factor (small caps > 0) and the growth-value factor (growth > 0)
+/// of the indices the style and composite strategies read.
+fn style_loading(code: &str) -> (f64, f64) {
+    match code {
+        "000016.SH" => (-0.5, -0.2),
+        "000300.SH" => (-0.3, 0.0),
+        "000905.SH" => (0.3, 0.0),
+        "000852.SH" => (0.7, 0.1),
+        "932000.CSI" => (1.0, 0.1),
+        "8841431.WI" => (1.3, 0.0),
+        "000922.SH" => (-0.2, -0.5),
+        "399006.SZ" => (0.3, 0.6),
+        "399370.SZ" => (0.0, 1.0),
+        "399371.SZ" => (0.0, -1.0),
+        _ => (0.0, 0.0),
+    }
+}
 
 fn index_meta(j: usize) -> (String, String, usize) {
     match INDEX_NAMES.get(j) {
@@ -231,6 +268,25 @@ impl MacroPath {
     }
 }
 
+/// Industrial production YoY (following the credit state) and real-estate development
+/// investment YoY (its own cycle), drawn from the style stream.
+fn extra_macro(rng: &mut Rng, mp: &mut MacroPath) {
+    let (mut ip, mut re) = (6.0, 5.0);
+    for k in 0..mp.credit.len() {
+        let c = if mp.credit[k] { 0.25 } else { -0.25 };
+        ip += 0.8 * c + 0.4 * rng.normal() + 0.1 * (6.0 - ip);
+        re += 0.6 * rng.normal() + 0.08 * (5.0 - re);
+        mp.series
+            .entry("CN_IP_YOY")
+            .or_default()
+            .push((ip * 100.0).round() / 100.0);
+        mp.series
+            .entry("cn.re_invest_yoy")
+            .or_default()
+            .push((re * 100.0).round() / 100.0);
+    }
+}
+
 /// Markov switching money / credit states and mean-reverting macro series.
 fn macro_path(rng: &mut Rng, nm: usize) -> MacroPath {
     let (mut money_loose, mut credit_loose) = (rng.uniform() < 0.5, rng.uniform() < 0.5);
@@ -294,6 +350,12 @@ struct Indices {
     mom: Vec<f64>,
     flow_state: Vec<f64>,
     drift: Vec<f64>,
+    /// Size and growth-value loadings ([`style_loading`]).
+    style: Vec<(f64, f64)>,
+    /// This month's planted market, size and growth-value drifts (per month).
+    mkt_drift: f64,
+    size_drift: f64,
+    gv_drift: f64,
     pe_h: Vec<Vec<f64>>,
     earn_h: Vec<Vec<f64>>,
     inst_h: Vec<Vec<f64>>,
@@ -304,6 +366,7 @@ struct Indices {
 impl Indices {
     fn new(rng: &mut Rng, ni: usize, nd: usize) -> Self {
         let meta: Vec<(String, String, usize)> = (0..ni).map(index_meta).collect();
+        let style = meta.iter().map(|m| style_loading(&m.0)).collect();
         let beta = (0..ni)
             .map(|j| {
                 if meta[j].2 == 99 {
@@ -333,6 +396,10 @@ impl Indices {
             mom,
             flow_state: vec![0.0; ni],
             drift: vec![0.0; ni],
+            style,
+            mkt_drift: 0.0,
+            size_drift: 0.0,
+            gv_drift: 0.0,
             pe_h: h(),
             earn_h: h(),
             inst_h: h(),
@@ -358,10 +425,20 @@ struct Tables {
 }
 
 /// One day of every index: returns, bars, valuation and flows.
-fn index_day(rng: &mut Rng, ix: &mut Indices, t: usize, day: NaiveDate, tb: &mut Tables) {
+fn index_day(
+    rng: &mut Rng,
+    style_rng: &mut Rng,
+    ix: &mut Indices,
+    t: usize,
+    day: NaiveDate,
+    tb: &mut Tables,
+) {
     let nb_cutoff = NaiveDate::from_ymd_opt(2024, 8, 16).expect("date");
-    let mkt = 0.012 * rng.normal() + 0.0002;
+    let mkt = 0.012 * rng.normal() + 0.0002 + ix.mkt_drift / 21.0;
     let sect: Vec<f64> = (0..6).map(|_| 0.007 * rng.normal()).collect();
+    // the style factors draw from their own stream: the rest of the market is unchanged
+    let size_f = 0.006 * style_rng.normal() + ix.size_drift / 21.0;
+    let gv_f = 0.004 * style_rng.normal() + ix.gv_drift / 21.0;
     for j in 0..ix.meta.len() {
         let r = if t == 0 {
             0.0
@@ -370,6 +447,8 @@ fn index_day(rng: &mut Rng, ix: &mut Indices, t: usize, day: NaiveDate, tb: &mut
                 + ix.sector_load[j] * sect[ix.meta[j].2 % 6]
                 + 0.006 * rng.normal()
                 + ix.drift[j] / 21.0
+                + ix.style[j].0 * size_f
+                + ix.style[j].1 * gv_f
         };
         let prev = ix.level[j];
         ix.level[j] *= 1.0 + r;
@@ -494,9 +573,18 @@ fn month_end_drift(
 }
 
 /// The daily path of the 10Y yield and of every index, with the month-end drift updates.
-fn simulate_days(rng: &mut Rng, cal: &Calendar, mp: &MacroPath, ix: &mut Indices, tb: &mut Tables) {
+fn simulate_days(
+    rng: &mut Rng,
+    style_rng: &mut Rng,
+    cal: &Calendar,
+    mp: &MacroPath,
+    ix: &mut Indices,
+    tb: &mut Tables,
+) {
     let mut mi = 0usize;
     let mut daily_y = mp.yield_level[0];
+    let (mut term, mut us) = (0.5, 2.5);
+    let mut us_month: Vec<(f64, usize)> = vec![(0.0, 0); cal.months.len()];
     for (t, &day) in cal.days.iter().enumerate() {
         if t > 0 && cal.days[t - 1].month() != day.month() {
             mi += 1;
@@ -512,11 +600,95 @@ fn simulate_days(rng: &mut Rng, cal: &Calendar, mp: &MacroPath, ix: &mut Indices
             f(yv),
             s(LagRule::SameDay.as_str()),
         ]);
-        index_day(rng, ix, t, day, tb);
+        // the 30Y (a mean-reverting term spread over the 10Y) and the US 10Y, known
+        // the next day (the US close comes after China's)
+        term += 0.05 * (0.5 - term) + 0.01 * style_rng.normal();
+        us = (us + 0.02 * (2.5 - us) / 21.0 + 0.04 * style_rng.normal()).clamp(0.3, 6.0);
+        us_month[mi].0 += us;
+        us_month[mi].1 += 1;
+        let r4 = |v: f64| (v * 10000.0).round() / 10000.0;
+        tb.macro_t.push(vec![
+            s("cn.cgb_30y"),
+            d(day),
+            d(day),
+            s("sim"),
+            f(r4(daily_y + term)),
+            s(LagRule::SameDay.as_str()),
+        ]);
+        tb.macro_t.push(vec![
+            s("us.dgs10"),
+            d(day),
+            d(LagRule::NextDay.available_at(day)),
+            s("sim"),
+            f(r4(us)),
+            s(LagRule::NextDay.as_str()),
+        ]);
+        index_day(rng, style_rng, ix, t, day, tb);
         if cal.is_month_end[t] {
             month_end_drift(rng, ix, mp.regime(mi), day, &mut tb.control);
+            let known = latest_known_period(cal, mi, day);
+            // today's US close is published tomorrow: this month's mean so far excludes it
+            let mut us_known = us_month[..=mi].to_vec();
+            us_known[mi].0 -= us;
+            us_known[mi].1 -= 1;
+            planted_macro_drifts(ix, mp, known, mi, &us_known);
         }
     }
+}
+
+/// The sign of a 3-month change (0 when a value is missing).
+fn sign3(v: &[f64], k: usize) -> f64 {
+    if k < 3 || k >= v.len() {
+        return 0.0;
+    }
+    let c = v[k] - v[k - 3];
+    if c > 0.0 {
+        1.0
+    } else if c < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
+/// The index of the last month whose `next_month_end` release is out by the close of
+/// `day` (the month-end of month `mi`): `mi − 1` when it came out that day or before,
+/// else `mi − 2`.
+fn latest_known_period(cal: &Calendar, mi: usize, day: NaiveDate) -> usize {
+    let Some(prev) = mi.checked_sub(1) else {
+        return 0;
+    };
+    let (yy, mm) = cal.months[prev];
+    if LagRule::NextMonthEnd.available_at(last_day_of_month(yy, mm)) <= day {
+        prev
+    } else {
+        prev.saturating_sub(1)
+    }
+}
+
+/// At the close of month `mi`: next month's market, size and growth-value drifts from
+/// macro data known then — the 3-month changes of monthly series up to period `k`, the
+/// last released by this close (what a point-in-time reader sees), and of the US 10Y
+/// monthly mean with this month's mean over the days published by this close.
+fn planted_macro_drifts(
+    ix: &mut Indices,
+    mp: &MacroPath,
+    k: usize,
+    mi: usize,
+    us_month: &[(f64, usize)],
+) {
+    let m1 = &mp.series["cn.m1_yoy"];
+    let m2 = &mp.series["cn.m2_yoy"];
+    let re = &mp.series["cn.re_invest_yoy"];
+    let scissor: Vec<f64> = m1.iter().zip(m2).map(|(a, b)| a - b).collect();
+    let us: Vec<f64> = us_month
+        .iter()
+        .map(|(sum, n)| if *n > 0 { sum / *n as f64 } else { f64::NAN })
+        .collect();
+    let m1s = sign3(m1, k);
+    ix.mkt_drift = TIMING_EFFECT * m1s;
+    ix.size_drift = SIZE_EFFECT * m1s - RE_EFFECT * sign3(re, k);
+    ix.gv_drift = SCISSOR_EFFECT * sign3(&scissor, k) - US_EFFECT * sign3(&us, mi);
 }
 
 /// The monthly macro rows with their publication rules.
@@ -825,7 +997,12 @@ fn write_all(
             "flow_per_z": FLOW_EFFECT,
             "momentum_persistence": MOM_PERSIST,
             "momentum_sd": MOM_SD,
-            "control": 0.0
+            "control": 0.0,
+            "market_per_sign_of_m1_3m_change": TIMING_EFFECT,
+            "size_per_sign_of_m1_3m_change": SIZE_EFFECT,
+            "size_per_sign_of_real_estate_3m_change": -RE_EFFECT,
+            "growth_per_sign_of_scissor_3m_change": SCISSOR_EFFECT,
+            "growth_per_sign_of_us10y_3m_change": -US_EFFECT
         },
         "regimes": cal.months.iter().enumerate().map(|(k, (yy, mm))| serde_json::json!({"month": format!("{yy}-{mm:02}"), "regime": mp.regime(k)})).collect::<Vec<_>>(),
     });
@@ -854,8 +1031,12 @@ pub fn write_market(
         )));
     }
     let mut rng = Rng::new(cfg.seed);
+    // a second stream for what was added later (style factors, more macro series), so
+    // the first stream — and everything it drives — is drawn as before
+    let mut style_rng = Rng::new(cfg.seed ^ 0x5EED_57A1_E000_0001);
     let cal = trading_days(cfg);
-    let mp = macro_path(&mut rng, cal.months.len());
+    let mut mp = macro_path(&mut rng, cal.months.len());
+    extra_macro(&mut style_rng, &mut mp);
     let mut ix = Indices::new(&mut rng, cfg.n_indices, cal.days.len());
     let mut tb = Tables {
         prices: Rows::new(Dataset::Prices),
@@ -870,7 +1051,7 @@ pub fn write_market(
         weights: Rows::new(Dataset::Weights),
         control: String::from("date,asset,value\n"),
     };
-    simulate_days(&mut rng, &cal, &mp, &mut ix, &mut tb);
+    simulate_days(&mut rng, &mut style_rng, &cal, &mp, &mut ix, &mut tb);
     macro_rows(&cal, &mp, &mut tb);
     fundamentals_and_consensus(&mut rng, &cal, &ix, &mut tb);
     etfs(&mut rng, &cal, &ix, &mut tb);

@@ -10,6 +10,9 @@
 //! | `rotation` | the Founder money + credit multi-factor index / ETF rotation (SPEC §1–§5); any score can drive it | [`rotation`] |
 //! | `buy_hold` | hold fixed weights (bought once, or reset each period) — the worked example | [`buy_hold`] |
 //! | `sleeves` | a fixed mix of other strategies with drift bands (core + satellite) | [`sleeves`] |
+//! | `macro_timing` | equity position from dynamic macro event factors (SPEC §8) | [`timing`] |
+//! | `style_rotation` | size or growth / value style calls from money and rate signals (SPEC §9) | [`style`] |
+//! | `composite_rotation` | the 2 : 1 dividend + micro-cap composite against a large-cap index (SPEC §10) | [`composite`] |
 //!
 //! **Adding a strategy**: write `src/<name>.rs` with a params type (serde, unknown keys
 //! refused), a `parse` function, an `EXAMPLE` on the synthetic market, and a strategy
@@ -17,13 +20,16 @@
 //! The store-mutation look-ahead test (`tests/lookahead.rs`) then runs it automatically.
 
 pub mod buy_hold;
+pub mod composite;
 pub mod rotation;
 pub mod sleeves;
+pub mod style;
+pub mod timing;
 
 use rotor_engine::plan::Entry;
 
 /// Every registered strategy.
-pub static REGISTRY: [Entry; 3] = [
+pub static REGISTRY: [Entry; 6] = [
     Entry {
         kind: "rotation",
         about: "money + credit multi-factor index / ETF rotation (SPEC §1–§5)",
@@ -41,6 +47,24 @@ pub static REGISTRY: [Entry; 3] = [
         about: "a fixed mix of other strategies with drift bands (core + satellite)",
         parse: sleeves::parse,
         example: sleeves::EXAMPLE,
+    },
+    Entry {
+        kind: "macro_timing",
+        about: "equity position from dynamic macro event factors (SPEC §8)",
+        parse: timing::parse,
+        example: timing::EXAMPLE,
+    },
+    Entry {
+        kind: "style_rotation",
+        about: "size or growth / value style calls from money and rate signals (SPEC §9)",
+        parse: style::parse,
+        example: style::EXAMPLE,
+    },
+    Entry {
+        kind: "composite_rotation",
+        about: "the 2 : 1 dividend + micro-cap composite against a large-cap index (SPEC §10)",
+        parse: composite::parse,
+        example: composite::EXAMPLE,
     },
 ];
 

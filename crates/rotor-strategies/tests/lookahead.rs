@@ -11,9 +11,11 @@ use rotor_engine::{execute, run::RunOptions};
 use std::path::Path;
 
 fn sim_store(dir: &Path) {
+    // 25 indices: the first 20 sectors and broad indices, Wind All A, CSI 2000, the Wind
+    // micro-cap and CNI growth / value (the timing, style and composite strategies)
     let sc = rotor_sim::SimConfig {
         years: 7,
-        n_indices: 12,
+        n_indices: 25,
         seed: 7,
         ..Default::default()
     };
