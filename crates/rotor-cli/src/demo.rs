@@ -3,7 +3,10 @@
 //! against equal weight and CSI 300, and this month's ranked list. The strategy is
 //! `examples/demo/strategy.toml` (embedded), pointed at the demo store. It ends by
 //! writing the HTML report and the Excel workbook (and PNG charts) of the run and of
-//! the regime, and printing their paths.
+//! the regime, and printing their paths. Then the second report's market calls on the
+//! same store (`examples/demo/{timing,size,composite}.toml`, embedded): macro equity
+//! timing, the size rotation and the dividend + micro-cap composite rotation, each with
+//! its run folder and report and a short summary.
 
 use crate::args::{CheckArgs, DemoArgs, SimArgs};
 use crate::ui::Ui;
@@ -16,7 +19,7 @@ use std::path::Path;
 pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
     let store = a.out.join("store");
     ui.note(format!(
-        "1/4 synthesizing the default market (seed {}) into {}",
+        "1/5 synthesizing the default market (seed {}) into {}",
         a.seed,
         store.display()
     ));
@@ -30,7 +33,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             constituents: false,
         },
     )?;
-    ui.note("\n2/4 data check");
+    ui.note("\n2/5 data check");
     let code = crate::data::check(
         ui,
         CheckArgs {
@@ -39,14 +42,14 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             csv: Some(a.out.join("data_check.csv")),
         },
     )?;
-    ui.note("\n3/4 money + credit regime (SPEC §1)");
+    ui.note("\n3/5 money + credit regime (SPEC §1)");
     let path = Path::new("examples/demo/strategy.toml");
     let mut file = StrategyFile::parse_at(
         include_str!("../../../examples/demo/strategy.toml"),
         path,
         Path::new("."),
     )?;
-    file.engine.store = Some(store);
+    file.engine.store = Some(store.clone());
     file.engine.out = a.out.clone();
     let plan = Plan::new(file, rotor_strategies::registry())?;
     let art = crate::strategy::run_plan(ui, &plan, RunOptions::default())?;
@@ -59,7 +62,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             .collect();
         out!("months per regime: {}", c.join(", "));
     }
-    ui.note("\n4/4 rotation backtest (SPEC §2–§5) and this month's list");
+    ui.note("\n4/5 rotation backtest (SPEC §2–§5) and this month's list");
     let dir = a.out.join("run");
     rotor_engine::write::write_run(&dir, &art)?;
     let written = crate::strategy::write_reports(ui, &art, &dir)?;
@@ -68,7 +71,42 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
     } else {
         crate::strategy::print_run(ui, &art, &dir);
     }
-    ui.note(format!("\ndemo outputs in {}", a.out.display()));
     crate::ui::print_written(ui, &written);
+    ui.note("\n5/5 macro timing, size rotation, dividend + micro-cap composite (SPEC §8–§10)");
+    for (name, text) in MARKET_CALLS {
+        run_market_call(ui, &a.out, &store, name, text)?;
+    }
+    ui.note(format!("\ndemo outputs in {}", a.out.display()));
     Ok(code)
+}
+
+/// The second report's strategies on the demo store: (run folder, strategy file).
+const MARKET_CALLS: [(&str, &str); 3] = [
+    ("timing", include_str!("../../../examples/demo/timing.toml")),
+    ("size", include_str!("../../../examples/demo/size.toml")),
+    (
+        "composite",
+        include_str!("../../../examples/demo/composite.toml"),
+    ),
+];
+
+/// Run one embedded strategy file on the demo store into `<out>/<name>`, write its
+/// report, print its headline figures, its call at the last date and its notes.
+fn run_market_call(ui: &Ui, out: &Path, store: &Path, name: &str, text: &str) -> Result<()> {
+    let path = Path::new("examples/demo").join(format!("{name}.toml"));
+    let mut file = StrategyFile::parse_at(text, &path, Path::new("."))?;
+    file.engine.store = Some(store.to_path_buf());
+    file.engine.out = out.to_path_buf();
+    let plan = Plan::new(file, rotor_strategies::registry())?;
+    let art = crate::strategy::run_plan(ui, &plan, RunOptions::default())?;
+    let dir = out.join(name);
+    rotor_engine::write::write_run(&dir, &art)?;
+    let written = crate::strategy::write_reports(ui, &art, &dir)?;
+    if ui.json {
+        out!("{}", serde_json::to_string_pretty(&art.summary)?);
+    } else {
+        crate::strategy::print_brief(ui, &art, &dir);
+    }
+    crate::ui::print_written(ui, &written);
+    Ok(())
 }

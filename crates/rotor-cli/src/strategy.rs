@@ -243,6 +243,48 @@ pub fn print_run(ui: &Ui, a: &RunArtifacts, dir: &Path) {
     ui.note(format!("\nrun folder: {}", dir.display()));
 }
 
+/// A run in a few lines: its series, the call at the last date (the strategy's own
+/// words) and its notes — for runs printed one after another (`rotor demo`).
+pub fn print_brief(ui: &Ui, a: &RunArtifacts, dir: &Path) {
+    let s = &a.summary;
+    out!(
+        "\n{} ({}): {} → {}",
+        a.name,
+        a.kind,
+        s.start.map(|d| d.to_string()).unwrap_or_default(),
+        s.end.map(|d| d.to_string()).unwrap_or_default()
+    );
+    let body: Vec<Vec<String>> = s
+        .series
+        .iter()
+        .map(|x| {
+            vec![
+                x.name.to_string(),
+                pct(x.total_return),
+                pct(x.cagr),
+                pct(x.volatility),
+                f2(x.sharpe),
+                pct(x.max_drawdown),
+            ]
+        })
+        .collect();
+    out!(
+        "{}",
+        table(
+            &["series", "total", "CAGR", "vol", "Sharpe", "max DD"],
+            &body
+        )
+    );
+    if let Some(d) = a.recommendation.date {
+        out!("call as of {d}:");
+    }
+    for line in &a.recommendation.text {
+        out!("  {line}");
+    }
+    print_notes(ui, &a.notes);
+    ui.note(format!("run folder: {}", dir.display()));
+}
+
 fn print_reco(a: &RunArtifacts, n: usize) {
     let reco = &a.recommendation;
     let Some(d) = reco.date else { return };

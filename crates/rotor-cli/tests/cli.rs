@@ -1,5 +1,6 @@
 //! The `rotor` binary end to end: exit codes, messages and outputs.
 
+use std::path::Path;
 use std::process::Command;
 
 fn rotor() -> Command {
@@ -205,6 +206,101 @@ fn tree_bytes(d: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     v
 }
 
+/// The second report's strategies in the demo: each prints its summary and its call,
+/// leaves its own tables, report and charts, identical in both places; the timing's
+/// choice per indicator and month is traced in signals.csv.
+fn demo_market_calls_are_complete(a: &Path, b: &Path, stdout: &str) {
+    for (run, kind, files) in [
+        (
+            "timing",
+            "macro_timing",
+            &["positions.csv", "signals.csv", "charts/position.png"][..],
+        ),
+        (
+            "size",
+            "style_rotation",
+            &["spread.csv", "style_calls.csv", "charts/spread_nav.png"],
+        ),
+        (
+            "composite",
+            "composite_rotation",
+            &["composite.csv", "charts/composite_nav.png"],
+        ),
+    ] {
+        assert!(
+            stdout.contains(&format!("demo_{run} ({kind})")),
+            "{run}: {stdout}"
+        );
+        for f in files
+            .iter()
+            .chain(&["report.html", "report.xlsx", "nav.csv"])
+        {
+            assert!(a.join(run).join(f).exists(), "{run}: {f} missing");
+        }
+        assert_eq!(
+            tree_bytes(&a.join(run)),
+            tree_bytes(&b.join(run)),
+            "{run} folders differ"
+        );
+        let html = std::fs::read_to_string(a.join(run).join("report.html")).unwrap();
+        let section = match run {
+            "timing" => "指标信号",
+            "size" => "风格净值",
+            _ => "持有区间",
+        };
+        assert!(html.contains(section), "{run}: report lacks {section}");
+    }
+    assert!(stdout.contains("call as of"), "{stdout}");
+    let pos = std::fs::read_to_string(a.join("timing/positions.csv")).unwrap();
+    assert!(
+        pos.starts_with("date,equity,growth,liquidity,position\n"),
+        "{pos}"
+    );
+    // each month an indicator is ready it has one row in signals.csv naming the
+    // candidate chosen (transformation, rule, polarity) and its 0 / 1 signal
+    let sig = std::fs::read_to_string(a.join("timing/signals.csv")).unwrap();
+    let mut lines = sig.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| head.iter().position(|h| *h == n).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let mut per_date: std::collections::BTreeMap<&str, usize> = Default::default();
+    for r in &rows {
+        *per_date.entry(r[col("date")]).or_default() += 1;
+        assert!(matches!(r[col("signal")], "0" | "1"), "{r:?}");
+        if !r[col("transform")].is_empty() {
+            assert!(!r[col("rule")].is_empty() && !r[col("polarity")].is_empty());
+        }
+    }
+    assert!(per_date.len() > 100, "{} months traced", per_date.len());
+    assert!(per_date.values().all(|n| *n <= 8));
+    for d in per_date.keys() {
+        assert!(
+            pos.contains(&format!("\n{d},")),
+            "{d} has signals but no position"
+        );
+    }
+    let chosen = rows
+        .iter()
+        .filter(|r| !r[col("transform")].is_empty())
+        .count();
+    assert!(
+        chosen > rows.len() / 2,
+        "{chosen} of {} with a choice",
+        rows.len()
+    );
+    let comp = std::fs::read_to_string(a.join("composite/composite.csv")).unwrap();
+    assert!(
+        comp.starts_with("date,dividend_return,micro_return,composite_return,composite_nav,"),
+        "{comp}"
+    );
+    assert!(comp.lines().nth(1).unwrap().ends_with(",large"));
+    let spread = std::fs::read_to_string(a.join("size/spread.csv")).unwrap();
+    assert!(
+        spread.starts_with("date,return_a,return_b,spread_nav,relative_nav,score\n"),
+        "{spread}"
+    );
+}
+
 /// The demo run into two different places gives byte-identical run folders (no
 /// absolute path, no timing inside), and the recorded config.toml re-runs from the run
 /// folder to the same bytes.
@@ -214,6 +310,7 @@ fn demo_run_folders_are_identical_wherever_they_are_made_and_rerun_from_their_co
     let b = tempfile::tempdir().unwrap();
     let out_a = a.path().join("x/demo");
     let out_b = b.path().join("somewhere/else/demo");
+    let mut stdout = String::new();
     for out in [&out_a, &out_b] {
         let o = rotor()
             .args(["-q", "demo", "--out"])
@@ -221,7 +318,9 @@ fn demo_run_folders_are_identical_wherever_they_are_made_and_rerun_from_their_co
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        stdout = String::from_utf8_lossy(&o.stdout).into_owned();
     }
+    demo_market_calls_are_complete(&out_a, &out_b, &stdout);
     let run_a = tree_bytes(&out_a.join("run"));
     assert!(
         run_a.len() > 10,

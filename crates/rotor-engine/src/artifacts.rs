@@ -440,7 +440,8 @@ pub fn recommendation(out: &RunOutput, label_names: &BTreeMap<String, String>) -
                 .map(|(r, (code, w))| RecoRow {
                     rank: r + 1,
                     asset: code.clone(),
-                    selected: true,
+                    // a target of 0 (a style call all in the other side) is listed, not picked
+                    selected: *w > 0.0,
                     score: f64::NAN,
                     weight: *w,
                     extra: BTreeMap::new(),

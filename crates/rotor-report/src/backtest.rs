@@ -16,6 +16,8 @@
 //! 7. **持仓与换手** — what was held at each rebalance, recent rebalances, turnover;
 //! 8. **因子分环境** — RankIC by label of every factor (`factor_by_regime` table);
 //! 9. **分位数收益** — quintile returns of the score by label (`quantiles_by_regime`);
+//! 10. **仓位 / 风格净值 / 持有时间线** — the sections of the market-call strategies
+//!     (timing, style, composite rotation: [`crate::market_calls`]);
 //! 10. **本期推荐** — the ranked list (or target weights) at the last signal date;
 //! 11. **宏观环境** — the latest regime rows (`regime` table); any other strategy table;
 //! 12. **配置** — the resolved strategy file.
@@ -106,6 +108,7 @@ pub fn report(a: &RunArtifacts) -> Report {
         a.frame("score_quantiles_by_label")
             .and_then(|f| quantile_section(a, f)),
     );
+    sections.extend(market_call_sections(a));
     sections.push(recommendation_section(a));
     if let Some(f) = a.frame("regime") {
         let mut s = Section::new(
@@ -117,7 +120,9 @@ pub fn report(a: &RunArtifacts) -> Report {
         sections.push(s);
     }
     for f in a.frames.iter().filter(|f| {
-        !OWN_SECTIONS.contains(&f.name.as_str()) && !TABLES_ONLY.contains(&f.name.as_str())
+        !OWN_SECTIONS.contains(&f.name.as_str())
+            && !TABLES_ONLY.contains(&f.name.as_str())
+            && !crate::market_calls::OWN.contains(&f.name.as_str())
     }) {
         sections.push(frame_section(f));
     }
@@ -876,6 +881,23 @@ fn recommendation_section(a: &RunArtifacts) -> Section {
         s.blocks.push(Block::Text(line.clone()));
     }
     s
+}
+
+/// The sections of market-call strategies (timing positions, style spreads, the
+/// composite's holding timeline: [`crate::market_calls`]).
+fn market_call_sections(a: &RunArtifacts) -> Vec<Section> {
+    use crate::market_calls as m;
+    let mut out = Vec::new();
+    out.extend(
+        a.frame("positions")
+            .and_then(|f| m::timing_section(f, a.frame("signals"))),
+    );
+    out.extend(
+        a.frame("spread")
+            .and_then(|f| m::spread_section(f, a.frame("style_calls"))),
+    );
+    out.extend(a.frame("composite").and_then(m::composite_section));
+    out
 }
 
 /// A strategy table the report has no dedicated section for.

@@ -47,6 +47,7 @@ pub mod doc;
 pub mod eval;
 pub mod html;
 pub mod labels;
+pub mod market_calls;
 pub mod png;
 pub mod regime;
 pub mod write;
