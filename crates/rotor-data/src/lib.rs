@@ -40,6 +40,7 @@ pub mod longfile;
 pub mod panel;
 pub mod parquet_io;
 pub mod pit;
+pub mod returns;
 pub mod schema;
 pub mod store;
 pub mod table;

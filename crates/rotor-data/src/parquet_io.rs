@@ -281,6 +281,117 @@ pub fn for_each_batch(
     Ok(())
 }
 
+/// Write a [`rotor_core::frame::Frame`] (an analysis table: exposures, factor returns)
+/// as one Parquet file at `path` — dates as `Date32`, numbers as `Float64` (NaN kept as
+/// NaN, not null, as pandas writes them), integers `Int64`, text `Utf8`, booleans
+/// `Boolean` — through a temporary file renamed into place, so a reader never sees half a
+/// file.
+pub fn write_frame(frame: &rotor_core::frame::Frame, path: &Path) -> Result<()> {
+    use arrow_array::{BooleanArray, Int64Array, RecordBatch};
+    use rotor_core::frame::Column as C;
+    let mut fields = Vec::new();
+    let mut arrays: Vec<ArrayRef> = Vec::new();
+    for (name, col) in &frame.columns {
+        let (t, a): (DataType, ArrayRef) = match col {
+            C::Date(v) => (
+                DataType::Date32,
+                Arc::new(Date32Array::from(
+                    v.iter()
+                        .map(|d| d.map(crate::table::date_to_days))
+                        .collect::<Vec<_>>(),
+                )),
+            ),
+            C::Num(v) => (DataType::Float64, Arc::new(Float64Array::from(v.clone()))),
+            C::Int(v) => (DataType::Int64, Arc::new(Int64Array::from(v.clone()))),
+            C::Text(v) => (
+                DataType::Utf8,
+                Arc::new(StringArray::from_iter_values(v.iter())),
+            ),
+            C::Bool(v) => (DataType::Boolean, Arc::new(BooleanArray::from(v.clone()))),
+        };
+        fields.push(Field::new(name, t, true));
+        arrays.push(a);
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| pq_err(path, e))?;
+    let tmp = path.with_extension("parquet.tmp");
+    let f = File::create(&tmp).map_err(|e| DataError::io(&tmp, e))?;
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let mut w = parquet::arrow::ArrowWriter::try_new(f, schema, Some(props))
+        .map_err(|e| pq_err(path, e))?;
+    w.write(&batch).map_err(|e| pq_err(path, e))?;
+    w.close().map_err(|e| pq_err(path, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| DataError::io(path, e))?;
+    Ok(())
+}
+
+/// Write `t × n` panels over `dates` × `assets` in long form to one Parquet file:
+/// columns `date, asset, <key>, <value_name>` — `key` (e.g. `factor`) naming each panel
+/// — or `date, asset, <value_name>` for a single panel with `key = None`. Only finite values become
+/// rows. Written a few dates per record batch (memory stays a small multiple of one
+/// batch), through a temporary file renamed into place.
+pub fn write_panels_long(
+    path: &Path,
+    dates: &[chrono::NaiveDate],
+    assets: &[String],
+    key: Option<&str>,
+    value_name: &str,
+    panels: &[(&str, &[f64])],
+) -> Result<()> {
+    use arrow_array::RecordBatch;
+    let n = assets.len();
+    let mut fields = vec![
+        Field::new("date", DataType::Date32, false),
+        Field::new("asset", DataType::Utf8, false),
+    ];
+    if let Some(k) = key {
+        fields.push(Field::new(k, DataType::Utf8, false));
+    }
+    fields.push(Field::new(value_name, DataType::Float64, false));
+    let schema = Arc::new(Schema::new(fields));
+    let tmp = path.with_extension("parquet.tmp");
+    let f = File::create(&tmp).map_err(|e| DataError::io(&tmp, e))?;
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_column_dictionary_enabled(value_name.into(), false)
+        .build();
+    let mut w = parquet::arrow::ArrowWriter::try_new(f, schema.clone(), Some(props))
+        .map_err(|e| pq_err(path, e))?;
+    const DATES_PER_BATCH: usize = 32;
+    for chunk in (0..dates.len()).collect::<Vec<_>>().chunks(DATES_PER_BATCH) {
+        let (mut d, mut a, mut k, mut v) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for &t in chunk {
+            let day = crate::table::date_to_days(dates[t]);
+            for (name, p) in panels {
+                for j in 0..n {
+                    let x = p[t * n + j];
+                    if x.is_finite() {
+                        d.push(day);
+                        a.push(assets[j].as_str());
+                        k.push(*name);
+                        v.push(x);
+                    }
+                }
+            }
+        }
+        let mut cols: Vec<ArrayRef> = vec![
+            Arc::new(Date32Array::from(d)),
+            Arc::new(StringArray::from_iter_values(a)),
+        ];
+        if key.is_some() {
+            cols.push(Arc::new(StringArray::from_iter_values(k)));
+        }
+        cols.push(Arc::new(Float64Array::from(v)));
+        let batch = RecordBatch::try_new(schema.clone(), cols).map_err(|e| pq_err(path, e))?;
+        w.write(&batch).map_err(|e| pq_err(path, e))?;
+    }
+    w.close().map_err(|e| pq_err(path, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| DataError::io(path, e))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -165,6 +165,14 @@ impl Dataset {
                     ),
                     col("tr_close", F, false, false, "total-return close when known"),
                     col("available_at", D, true, false, "= date (end-of-day data)"),
+                    col(
+                        "preclose",
+                        F,
+                        false,
+                        false,
+                        "previous close as the vendor adjusts it for the day's ex-rights \
+                         (close / preclose − 1 is the day's total return)",
+                    ),
                 ];
                 C
             }
@@ -179,6 +187,21 @@ impl Dataset {
                     col("pe_pct", F, false, false, "vendor PE percentile in [0,1]"),
                     col("pb_pct", F, false, false, "vendor PB percentile in [0,1]"),
                     col("available_at", D, true, false, "= date"),
+                    col("total_cap", F, false, false, "total market cap, CNY"),
+                    col(
+                        "float_cap",
+                        F,
+                        false,
+                        false,
+                        "free-float / circulating market cap, CNY",
+                    ),
+                    col(
+                        "turnover_rate",
+                        F,
+                        false,
+                        false,
+                        "shares traded / float shares, a fraction (1 % = 0.01)",
+                    ),
                 ];
                 C
             }

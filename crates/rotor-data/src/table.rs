@@ -314,8 +314,8 @@ impl Table {
     ///
     /// # Panics
     /// If the number or kinds of values do not match the schema (a programming error).
-    pub fn push_row(&mut self, values: Vec<Value>) {
-        assert_eq!(values.len(), self.columns.len(), "row width");
+    pub fn push_row(&mut self, mut values: Vec<Value>) {
+        self.pad_row(&mut values);
         for (c, v) in self.columns.iter_mut().zip(values) {
             match (c, v) {
                 (Column::Date(a), Value::Date(d)) => a.push(d.map(date_to_days)),
@@ -328,7 +328,7 @@ impl Table {
 
     /// [`Table::push_row`] draining `values` (its allocation is kept for the next row).
     pub fn push_row_drain(&mut self, values: &mut Vec<Value>) {
-        assert_eq!(values.len(), self.columns.len(), "row width");
+        self.pad_row(values);
         for (c, v) in self.columns.iter_mut().zip(values.drain(..)) {
             match (c, v) {
                 (Column::Date(a), Value::Date(d)) => a.push(d.map(date_to_days)),
@@ -336,6 +336,22 @@ impl Table {
                 (Column::F64(a), Value::F64(x)) => a.push(x),
                 _ => panic!("value kind does not match the schema"),
             }
+        }
+    }
+
+    /// Pad a row that omits trailing optional columns (columns added to a dataset
+    /// after the code building the row was written) with empty values; a row longer
+    /// than the schema, or omitting a required column, is a programming error.
+    fn pad_row(&self, values: &mut Vec<Value>) {
+        let specs = self.dataset.columns();
+        assert!(values.len() <= specs.len(), "row width");
+        for spec in &specs[values.len()..] {
+            assert!(!spec.required, "row omits required column {}", spec.name);
+            values.push(match spec.kind {
+                ColumnKind::Date => Value::Date(None),
+                ColumnKind::Str => Value::Str(None),
+                ColumnKind::F64 => Value::F64(f64::NAN),
+            });
         }
     }
 

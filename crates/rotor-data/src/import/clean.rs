@@ -59,6 +59,7 @@ pub(crate) fn clean_table(
     };
     let mut t = table.into_sorted();
     rescale_percentiles(&mut t, &mut f);
+    check_turnover_rates(&t, &mut f);
     if !matches!(ds, Dataset::Prices | Dataset::Valuation | Dataset::Flows) {
         let t = drop_repeated_keys(t, &mut f);
         return (t, f.dropped, f.blanked);
@@ -70,6 +71,28 @@ pub(crate) fn clean_table(
         blank_unit_jumps(&mut t, &mut f);
     }
     (t, f.dropped, f.blanked)
+}
+
+/// A turnover rate above 100 % of the float on more than 1 % of rows was most likely
+/// given as a fraction under a percent header (or in percent under a fraction header):
+/// said, with the share of such rows, never silently kept.
+fn check_turnover_rates(t: &Table, f: &mut Findings<'_>) {
+    let Some(Column::F64(v)) = t.col("turnover_rate") else {
+        return;
+    };
+    let n = v.iter().filter(|x| x.is_finite()).count();
+    let high = v.iter().filter(|x| **x > 1.0).count();
+    if n > 0 && high * 100 > n {
+        f.warn(
+            WarningKind::LevelMismatch,
+            Some("turnover_rate"),
+            format!(
+                "turnover_rate above 1 (100 % of the float) on {high} of {n} rows: the column \
+                 is stored as a fraction, percent headers (turn, 换手率, turnover_rate) are divided \
+                 by 100 — check the file's unit (scale = {{ turnover_rate = … }})"
+            ),
+        );
+    }
 }
 
 /// Percentiles given in percent (max > 1) are divided by 100.

@@ -1,0 +1,132 @@
+//! Daily total returns of stocks from what the store holds, never letting an ex-rights
+//! day (a bonus issue, a split) enter as a crash.
+//!
+//! For each stock and day t, the first rule that applies:
+//!
+//! 1. `preclose` known (baostock, Tushare `pre_close`: the previous close adjusted for the
+//!    day's ex-rights by the exchange): `r_t = close_t / preclose_t − 1`;
+//! 2. a total-return close on t and on the stock's previous trading day:
+//!    `r_t = tr_t / tr_prev − 1`;
+//! 3. the price close: `r_t = close_t / close_prev − 1`, where `prev` is the stock's last
+//!    day with a close (a suspension spans its days). Unadjusted closes show ex-rights
+//!    days as moves no daily limit allows: a move beyond `±max_move` (default 0.35,
+//!    above the ±20 % limit of the STAR / ChiNext boards and the +44 % first-day cap of
+//!    the main board) is blanked (NaN) and listed in [`ReturnReport::blanked`].
+//!
+//! A day without a close has no return (NaN). Rule counts are in the report.
+
+use chrono::NaiveDate;
+use rotor_core::Panel;
+
+/// What [`total_returns`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReturnReport {
+    /// Returns from `close / preclose`.
+    pub from_preclose: usize,
+    /// Returns from the total-return close.
+    pub from_tr_close: usize,
+    /// Returns from the price close.
+    pub from_close: usize,
+    /// Close-to-close moves beyond the limit, blanked: (date, code, move).
+    pub blanked: Vec<(NaiveDate, String, f64)>,
+}
+
+/// Daily total returns on `close`'s dates and assets; `preclose` and `tr_close`, when
+/// given, must have the same shape.
+pub fn total_returns(
+    close: &Panel,
+    preclose: Option<&Panel>,
+    tr_close: Option<&Panel>,
+    max_move: f64,
+) -> (Panel, ReturnReport) {
+    let (t_len, n) = (close.dates.len(), close.assets.len());
+    let mut out = vec![f64::NAN; t_len * n];
+    let mut rep = ReturnReport::default();
+    let good = |x: f64| x.is_finite() && x > 0.0;
+    for j in 0..n {
+        let mut prev: Option<usize> = None;
+        for t in 0..t_len {
+            let c = close.values[t * n + j];
+            if !good(c) {
+                continue;
+            }
+            let pc = preclose.map_or(f64::NAN, |p| p.values[t * n + j]);
+            if good(pc) {
+                out[t * n + j] = c / pc - 1.0;
+                rep.from_preclose += 1;
+            } else if let Some(p) = prev {
+                let tr = tr_close.map(|x| (x.values[p * n + j], x.values[t * n + j]));
+                match tr {
+                    Some((a, b)) if good(a) && good(b) => {
+                        out[t * n + j] = b / a - 1.0;
+                        rep.from_tr_close += 1;
+                    }
+                    _ => {
+                        let r = c / close.values[p * n + j] - 1.0;
+                        if r.abs() > max_move {
+                            rep.blanked
+                                .push((close.dates[t], close.assets[j].clone(), r));
+                        } else {
+                            out[t * n + j] = r;
+                            rep.from_close += 1;
+                        }
+                    }
+                }
+            }
+            prev = Some(t);
+        }
+    }
+    (
+        Panel {
+            dates: close.dates.clone(),
+            assets: close.assets.clone(),
+            values: out,
+        },
+        rep,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panel(v: Vec<f64>, n: usize) -> Panel {
+        let t = v.len() / n;
+        Panel {
+            dates: (0..t)
+                .map(|i| NaiveDate::from_ymd_opt(2024, 1, 2 + i as u32).unwrap())
+                .collect(),
+            assets: (0..n).map(|j| format!("S{j}")).collect(),
+            values: v,
+        }
+    }
+
+    #[test]
+    fn a_ten_for_ten_bonus_is_not_a_crash() {
+        // day 2: ex-rights 10-for-10 (close halves), the exchange's preclose says 5.0
+        let close = panel(vec![10.0, 10.5, 5.4, 5.5], 1);
+        let pre = panel(vec![f64::NAN, 10.0, 5.25, 5.4], 1);
+        let (r, rep) = total_returns(&close, Some(&pre), None, 0.35);
+        assert!((r.values[2] - (5.4 / 5.25 - 1.0)).abs() < 1e-15);
+        assert!(r.values[0].is_nan());
+        assert_eq!(rep.from_preclose, 3);
+        // without preclose: the −48.6 % day is blanked and said, the rest kept
+        let (r, rep) = total_returns(&close, None, None, 0.35);
+        assert!(r.values[2].is_nan());
+        assert_eq!(rep.blanked.len(), 1);
+        assert!((rep.blanked[0].2 - (5.4 / 10.5 - 1.0)).abs() < 1e-15);
+        assert!((r.values[3] - (5.5 / 5.4 - 1.0)).abs() < 1e-15);
+        assert_eq!(rep.from_close, 2);
+    }
+
+    #[test]
+    fn suspensions_span_and_total_return_closes_win_over_closes() {
+        let close = panel(vec![10.0, f64::NAN, 11.0, 12.0], 1);
+        let (r, _) = total_returns(&close, None, None, 0.35);
+        assert!((r.values[2] - 0.1).abs() < 1e-15 && r.values[1].is_nan());
+        let tr = panel(vec![100.0, f64::NAN, 115.0, 120.0], 1);
+        let (r, rep) = total_returns(&close, None, Some(&tr), 0.35);
+        assert!((r.values[2] - 0.15).abs() < 1e-15);
+        assert_eq!(rep.from_tr_close, 2);
+    }
+}
