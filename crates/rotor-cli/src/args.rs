@@ -41,6 +41,75 @@ pub enum Command {
     Recommend(RecommendArgs),
     /// Run a parameter grid in parallel and write a table plus heatmap-ready CSVs.
     Sweep(SweepArgs),
+    /// Estimate the Barra-style risk model of the store's stocks: style exposures, daily
+    /// factor returns, specific returns, regression weights, and a report.
+    Risk(RiskArgs),
+    /// The long-short "theoretical limit" of an index (SPEC §12): each month, its
+    /// point-in-time members sorted by realised return, top minus bottom decile.
+    Limit(LimitArgs),
+}
+
+/// `rotor limit`
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Index code whose members are used (from the store's weights, else membership).
+    #[arg(long)]
+    pub index: String,
+    /// Store folder.
+    #[arg(long)]
+    pub store: PathBuf,
+    /// First month (YYYY-MM-DD, any day of it).
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Last month.
+    #[arg(long)]
+    pub end: Option<String>,
+    /// Number of groups (10 = deciles).
+    #[arg(long, default_value_t = 10)]
+    pub quantiles: usize,
+    /// Yearly figure: mean (of the monthly spreads, SPEC default), compounded or sum.
+    #[arg(long, default_value = "mean")]
+    pub annual: String,
+    /// Write limit_monthly.csv and limit_yearly.csv here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// `rotor risk`
+#[derive(Debug, Args)]
+pub struct RiskArgs {
+    /// Store folder (stock prices; valuation caps / turnover rates when present).
+    #[arg(long)]
+    pub store: PathBuf,
+    /// Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// First date written (history before it still feeds the descriptors).
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Last date used.
+    #[arg(long)]
+    pub end: Option<String>,
+    /// Stock codes, comma-separated (default: every stock of the store).
+    #[arg(long, value_delimiter = ',')]
+    pub universe: Vec<String>,
+    /// Industry of each stock: a CSV with a code column (code / ts_code / 证券代码) and an
+    /// industry column (industry / 行业 / industry_name). Without it every stock is in one
+    /// industry (the country factor alone).
+    #[arg(long)]
+    pub industries: Option<PathBuf>,
+    /// Industry constraint: cap (Σ cap-weighted industry returns = 0) or equal.
+    #[arg(long, default_value = "cap")]
+    pub constraint: String,
+    /// joint (one regression) or two_step (toraniko: styles on the residuals).
+    #[arg(long, default_value = "joint")]
+    pub method: String,
+    /// Half-life in days of the EWMA factor covariance written at the last date.
+    #[arg(long, default_value_t = 90.0)]
+    pub cov_half_life: f64,
+    /// Tables only, no HTML / Excel report.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// `rotor regime`
@@ -150,6 +219,17 @@ pub struct EvalArgs {
     /// Outlier filter on forward returns in standard deviations (alphalens 20); 0 = off.
     #[arg(long, default_value_t = 20.0)]
     pub filter_zscore: f64,
+    /// Neutralise the factor before evaluating it (SPEC §14.2): `styles`, `industry`
+    /// or both (comma-separated) — OLS residuals on the risk model's style exposures of
+    /// the same date and industry dummies, then z-scored. Needs --store.
+    #[arg(long, value_delimiter = ',')]
+    pub neutralize: Vec<String>,
+    /// Store with the stocks' prices (and caps) for --neutralize.
+    #[arg(long)]
+    pub store: Option<PathBuf>,
+    /// Industry file for --neutralize industry (as `rotor risk --industries`).
+    #[arg(long)]
+    pub industries: Option<PathBuf>,
 }
 
 /// `rotor data …`

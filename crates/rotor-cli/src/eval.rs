@@ -114,6 +114,23 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
         || rotor_data::longfile::read_long(&a.prices, a.price_col.as_deref()),
     );
     let factor = factor.with_context(|| format!("reading --factor {}", a.factor.display()))?;
+    let factor = if a.neutralize.is_empty() {
+        factor
+    } else {
+        let (f, note) = neutralized(&factor, &a)?;
+        ui.note(note);
+        // what was evaluated, for the record: date, asset, value
+        std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
+        rotor_data::parquet_io::write_panels_long(
+            &a.out.join("factor_neutralized.parquet"),
+            &f.dates,
+            &f.assets,
+            None,
+            "value",
+            &[("factor", &f.values)],
+        )?;
+        f
+    };
     let prices = prices.with_context(|| format!("reading --prices {}", a.prices.display()))?;
     let labels = match &a.by {
         Some(p) => Some(
@@ -163,6 +180,85 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
     Ok(())
 }
 
+/// The factor neutralised against the styles (and industries) of the risk model on the
+/// store's stocks: at each factor date, the exposures of the latest stock trading day on
+/// or before it (known then), OLS residuals, z-scored ([`rotor_risk::neutralize`]).
+fn neutralized(factor: &rotor_core::Panel, a: &EvalArgs) -> Result<(rotor_core::Panel, String)> {
+    use rotor_risk::neutralize::{neutralize_z, Regressors};
+    let (mut styles, mut industry) = (false, false);
+    for w in &a.neutralize {
+        match w.as_str() {
+            "styles" => styles = true,
+            "industry" => industry = true,
+            x => bail!("--neutralize `{x}`: expected styles, industry or both (styles,industry)"),
+        }
+    }
+    let Some(store) = &a.store else {
+        bail!("--neutralize needs --store (the stocks whose exposures the factor is neutralised against)");
+    };
+    if industry && a.industries.is_none() {
+        bail!("--neutralize industry needs --industries FILE (a code and an industry column)");
+    }
+    let store = rotor_data::store::Store::open(store)?;
+    let end = factor.dates.last().copied();
+    let data = crate::risk::load_stocks(&store, &[], end, a.industries.as_deref())?;
+    let cfg = rotor_risk::model::RiskConfig::default();
+    let ex = rotor_risk::model::style_exposures(&data.inputs(), &cfg)?;
+    let n = data.close.assets.len();
+    let col: std::collections::HashMap<&str, usize> = data
+        .close
+        .assets
+        .iter()
+        .enumerate()
+        .map(|(j, c)| (c.as_str(), j))
+        .collect();
+    let fa = factor.assets.len();
+    let s = if styles { ex.names.len() } else { 0 };
+    let mut out = factor.clone();
+    let (mut kept, mut lost) = (0usize, 0usize);
+    for (i, d) in factor.dates.iter().enumerate() {
+        let t = data.close.dates.partition_point(|x| x <= d);
+        let row = &mut out.values[i * fa..(i + 1) * fa];
+        if t == 0 {
+            lost += row.iter().filter(|v| v.is_finite()).count();
+            row.iter_mut().for_each(|v| *v = f64::NAN);
+            continue;
+        }
+        let t = t - 1;
+        let mut x = vec![f64::NAN; fa * s];
+        let mut ind = vec![None; fa];
+        for (j, asset) in factor.assets.iter().enumerate() {
+            if let Some(&k) = col.get(asset.as_str()) {
+                for q in 0..s {
+                    x[j * s + q] = ex.values[q][t * n + k];
+                }
+                ind[j] = data.industry[k];
+            }
+        }
+        let reg = Regressors {
+            styles: &x,
+            n_styles: s,
+            industry: industry.then_some(&ind[..]),
+            n_industries: data.industry_names.len(),
+        };
+        let before = row.iter().filter(|v| v.is_finite()).count();
+        let e = neutralize_z(row, &reg);
+        let after = e.iter().filter(|v| v.is_finite()).count();
+        kept += after;
+        lost += before - after;
+        row.copy_from_slice(&e);
+    }
+    Ok((
+        out,
+        format!(
+            "neutralised against {}{}{}: {kept} factor values kept, {lost} without exposures (not a stock of the store, too little history, no industry) dropped",
+            if styles { ex.names.join(", ") } else { String::new() },
+            if styles && industry { " + " } else { "" },
+            if industry { "industries" } else { "" },
+        ),
+    ))
+}
+
 /// The tables, `summary.json` (no timings or machine paths: the same inputs give the
 /// same bytes) and the resolved `config.toml`.
 fn write_outputs(
@@ -197,7 +293,18 @@ fn write_outputs(
     let json = serde_json::to_string_pretty(&summary).expect("summary serialises");
     std::fs::write(a.out.join("summary.json"), &json)
         .with_context(|| format!("writing {}", a.out.join("summary.json").display()))?;
-    let resolved = toml::to_string(cfg).context("serialising the resolved config")?;
+    let mut resolved = toml::to_string(cfg).context("serialising the resolved config")?;
+    if !a.neutralize.is_empty() {
+        // the neutralisation is part of what was evaluated
+        resolved.push_str(&format!(
+            "\n[neutralize]\nagainst = {:?}\nindustries = {:?}\n",
+            a.neutralize,
+            a.industries
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        ));
+    }
     std::fs::write(a.out.join("config.toml"), resolved)
         .with_context(|| format!("writing {}", a.out.join("config.toml").display()))?;
     Ok((summary, json))

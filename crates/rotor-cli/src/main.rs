@@ -16,6 +16,8 @@ mod args;
 mod data;
 mod demo;
 mod eval;
+mod limit;
+mod risk;
 mod sim;
 mod strategy;
 mod ui;
@@ -39,6 +41,8 @@ fn main() {
         args::Command::Backtest(a) => strategy::backtest(&ui, a).map(|_| 0),
         args::Command::Recommend(a) => strategy::recommend(&ui, a).map(|_| 0),
         args::Command::Sweep(a) => strategy::sweep(&ui, a).map(|_| 0),
+        args::Command::Risk(a) => risk::run(&ui, a).map(|_| 0),
+        args::Command::Limit(a) => limit::run(&ui, a).map(|_| 0),
     };
     match res {
         Ok(code) => std::process::exit(code),

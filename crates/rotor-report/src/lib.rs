@@ -50,6 +50,7 @@ pub mod labels;
 pub mod market_calls;
 pub mod png;
 pub mod regime;
+pub mod risk;
 pub mod write;
 pub mod xlsx;
 
