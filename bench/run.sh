@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times rotor on the ../shared/bench workloads, beside the peers where available.
-#   bench/run.sh [import|panel|eval|rotation|all]     (default: all)
+#   bench/run.sh [import|panel|eval|rotation|risk|all]     (default: all)
 # Inputs: ../shared/data (import) and /tmp/benchdata (python ../shared/bench/gen_data.py
 # /tmp/benchdata --daily-stocks). Peers run from the /tmp/peers venv when it exists.
 set -euo pipefail
@@ -11,6 +11,7 @@ PY=/tmp/peers/bin/python
 cargo build --release -q
 cargo build --release -q -p rotor-data --example read_panel
 cargo build --release -q -p rotor-strategies --example bench_rotation
+cargo build --release -q -p rotor-risk --example bench_factor_returns
 ROTOR=./target/release/rotor
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -76,5 +77,20 @@ if [[ $WHAT == all || $WHAT == rotation ]]; then
     fi
   else
     echo "skip rotation: $BENCH/prices_daily.parquet absent"
+  fi
+fi
+
+if [[ $WHAT == all || $WHAT == risk ]]; then
+  # toraniko needs numpy < 2: its own venv (python3 -m venv /tmp/tor && /tmp/tor/bin/pip install toraniko==1.1.1)
+  TPY=/tmp/tor/bin/python
+  if [ -x $TPY ]; then
+    echo "== risk model, 3000 stocks x 2500 days, 30 sectors, 8 styles (target: <= 10 s / 3 GB whole model; >= 20x toraniko)"
+    $TPY bench/risk/gen.py "$TMP/risk" > /dev/null
+    $T "rotor : %e s wall, %M KB peak" ./target/release/examples/bench_factor_returns "$TMP/risk"
+    $T "numpy : %e s wall, %M KB peak" $TPY bench/risk/peers.py "$TMP/risk" numpy
+    $T "toraniko: %e s wall, %M KB peak" $TPY bench/risk/peers.py "$TMP/risk" toraniko
+    $TPY bench/risk/compare.py "$TMP/risk"
+  else
+    echo "skip risk: no /tmp/tor venv with toraniko"
   fi
 fi

@@ -44,6 +44,7 @@ pub mod returns;
 pub mod schema;
 pub mod store;
 pub mod table;
+pub mod universe;
 pub mod view;
 
 pub use error::{DataError, Result};

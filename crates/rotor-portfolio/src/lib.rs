@@ -6,6 +6,9 @@
 //!   tie-break value (the momentum-continuation score), then lower code.
 //! * [`alloc`]: scores → weights (top N at equal weight, score-weighted) and a timing
 //!   position (risky / defensive or cash); [`sleeves`]: a fixed mix of strategies.
+//! * [`tradable`]: A-share trading rules for stock portfolios — price limits by board and
+//!   date, limit-up / limit-down / suspended flags, what a target becomes when some
+//!   orders cannot fill, 100-share lots.
 //! * [`etf::map_etf`]: index → ETF by the largest AUM(t−1) among ETFs tracking the index,
 //!   listed ≥ 20 trading days before t and with AUM ≥ 1e8 CNY; ties → earlier listing,
 //!   lower code. Without a size history the size proxy is the ETF's average daily
@@ -40,3 +43,4 @@ pub mod backtest;
 pub mod etf;
 pub mod rank;
 pub mod sleeves;
+pub mod tradable;

@@ -1,0 +1,189 @@
+//! Index universes at stock level (SPEC §0.5): point-in-time constituent weights that
+//! drift with prices between snapshots, and the aggregation of stock values into an
+//! index value.
+//!
+//! **Weights at t.** The latest snapshot s on or before t (snapshots are known at their
+//! date) drifted with each member's total-return growth `G_i = P_i,t / P_i,s`:
+//! `w_i,t = w_i,s·G_i / Σ_j w_j,s·G_j`. A member without a price at t (suspended,
+//! delisted since s) keeps the growth to its last price in (s, t]; one without a price at
+//! s keeps its snapshot weight (G = 1). Weights sum to 1 whenever the snapshot does.
+//!
+//! **Aggregation** ([`aggregate`]) of stock values `x_i` over the members: `IndexWeighted`
+//! `Σ w_i x_i / Σ w_i` over members with a value, `Equal` the plain mean, `CapWeighted`
+//! with caps as weights. Coverage `Σ_{valid} w_i / Σ_{members} w_i` (count share for
+//! `Equal`) below `min_coverage` (SPEC default 0.5; 0.8 for the AI aggregation of §7) →
+//! NaN: too few members carry the value for it to speak for the index.
+
+use crate::schema::Dataset;
+use crate::store::Store;
+use crate::table::days_to_date;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// Weight snapshots of one index.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexWeights {
+    /// Snapshot date → (member, weight), weights as stored (fractions).
+    pub snapshots: BTreeMap<NaiveDate, Vec<(String, f64)>>,
+}
+
+impl IndexWeights {
+    /// The snapshots of `index` in the store (empty when it has none).
+    pub fn from_store(store: &Store, index: &str) -> crate::error::Result<Self> {
+        let t = store.read(Dataset::Weights)?;
+        let mut snapshots: BTreeMap<NaiveDate, Vec<(String, f64)>> = BTreeMap::new();
+        let w = t.f64_col("weight");
+        for (i, ((ix, code), d)) in t
+            .str_col("index_code")
+            .iter()
+            .zip(t.str_col("code"))
+            .zip(t.date_col("date"))
+            .enumerate()
+        {
+            if let (Some(ix), Some(code), Some(d)) = (ix, code, d) {
+                if ix.as_ref() == index && w[i].is_finite() {
+                    snapshots
+                        .entry(days_to_date(*d))
+                        .or_default()
+                        .push((code.to_string(), w[i]));
+                }
+            }
+        }
+        Ok(IndexWeights { snapshots })
+    }
+
+    /// The drifted weights at `t` (see the module docs); `price(code, date)` gives the
+    /// member's total-return close on or before `date` within (s, date] — or at s for the
+    /// base — as `(date of the price, price)`. None before the first snapshot.
+    pub fn at(
+        &self,
+        t: NaiveDate,
+        price: impl Fn(&str, NaiveDate) -> Option<(NaiveDate, f64)>,
+    ) -> Option<(NaiveDate, Vec<(String, f64)>)> {
+        let (s, snap) = self.snapshots.range(..=t).next_back()?;
+        let grown: Vec<(String, f64)> = snap
+            .iter()
+            .map(|(c, w)| {
+                let g = match (price(c, *s), price(c, t)) {
+                    (Some((d0, p0)), Some((d1, p1))) if d0 <= *s && d1 > *s && p0 > 0.0 => p1 / p0,
+                    _ => 1.0,
+                };
+                (c.clone(), w * g)
+            })
+            .collect();
+        let total: f64 = grown.iter().map(|x| x.1).sum();
+        let scale: f64 = snap.iter().map(|x| x.1).sum::<f64>() / total;
+        Some((*s, grown.into_iter().map(|(c, w)| (c, w * scale)).collect()))
+    }
+}
+
+/// How stock values become an index value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregation {
+    /// Index (constituent) weights.
+    IndexWeighted,
+    /// Equal weights.
+    Equal,
+    /// Caps given as the weights.
+    CapWeighted,
+}
+
+/// `(value, coverage)` of the members `(code, weight)` with `value(code)` (see the
+/// module docs).
+pub fn aggregate(
+    members: &[(String, f64)],
+    value: impl Fn(&str) -> f64,
+    how: Aggregation,
+    min_coverage: f64,
+) -> (f64, f64) {
+    let weight = |w: f64| match how {
+        Aggregation::Equal => 1.0,
+        _ => w,
+    };
+    let (mut sw, mut swx, mut all) = (0.0, 0.0, 0.0);
+    for (c, w) in members {
+        let w = weight(*w);
+        if !(w.is_finite() && w > 0.0) {
+            continue;
+        }
+        all += w;
+        let x = value(c);
+        if x.is_finite() {
+            sw += w;
+            swx += w * x;
+        }
+    }
+    if all <= 0.0 {
+        return (f64::NAN, 0.0);
+    }
+    let cov = sw / all;
+    if cov < min_coverage || sw <= 0.0 {
+        return (f64::NAN, cov);
+    }
+    (swx / sw, cov)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn w() -> IndexWeights {
+        let mut snapshots = BTreeMap::new();
+        snapshots.insert(
+            d("2024-01-31"),
+            vec![("A".to_string(), 0.6), ("B".to_string(), 0.4)],
+        );
+        IndexWeights { snapshots }
+    }
+
+    #[test]
+    fn weights_drift_with_prices_and_sum_to_one() {
+        // A doubles, B flat: 0.6·2 : 0.4 → 0.75 : 0.25
+        let price = |c: &str, t: NaiveDate| -> Option<(NaiveDate, f64)> {
+            match (c, t <= d("2024-01-31")) {
+                (_, true) => Some((d("2024-01-31"), 10.0)),
+                ("A", false) => Some((t, 20.0)),
+                _ => Some((t, 10.0)),
+            }
+        };
+        let (s, at) = w().at(d("2024-02-29"), price).unwrap();
+        assert_eq!(s, d("2024-01-31"));
+        assert!((at[0].1 - 0.75).abs() < 1e-15 && (at[1].1 - 0.25).abs() < 1e-15);
+        // on the snapshot day: the snapshot
+        let (_, at) = w().at(d("2024-01-31"), price).unwrap();
+        assert_eq!(at, vec![("A".to_string(), 0.6), ("B".to_string(), 0.4)]);
+        // before any snapshot: none (nothing was known)
+        assert!(w().at(d("2023-12-29"), price).is_none());
+        // a member without prices keeps its snapshot weight's share
+        let (_, at) = w()
+            .at(d("2024-02-29"), |_c: &str, _t: NaiveDate| None)
+            .unwrap();
+        assert!((at[0].1 - 0.6).abs() < 1e-15);
+    }
+
+    #[test]
+    fn aggregation_and_coverage() {
+        let m = vec![
+            ("A".to_string(), 0.5),
+            ("B".to_string(), 0.3),
+            ("C".to_string(), 0.2),
+        ];
+        let v = |c: &str| match c {
+            "A" => 10.0,
+            "B" => 20.0,
+            _ => f64::NAN,
+        };
+        let (x, cov) = aggregate(&m, v, Aggregation::IndexWeighted, 0.5);
+        assert!((x - (5.0 + 6.0) / 0.8).abs() < 1e-12 && (cov - 0.8).abs() < 1e-15);
+        let (x, cov) = aggregate(&m, v, Aggregation::Equal, 0.5);
+        assert!((x - 15.0).abs() < 1e-12 && (cov - 2.0 / 3.0).abs() < 1e-15);
+        // coverage 0.8 < 0.9: not enough members carry the value
+        let (x, _) = aggregate(&m, v, Aggregation::IndexWeighted, 0.9);
+        assert!(x.is_nan());
+        assert!(aggregate(&[], v, Aggregation::Equal, 0.5).0.is_nan());
+    }
+}
