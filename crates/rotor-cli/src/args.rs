@@ -359,6 +359,12 @@ pub struct SimArgs {
     /// Also generate constituents (stocks, membership, weights, fundamentals, consensus).
     #[arg(long)]
     pub constituents: bool,
+    /// Write a stock-level market of this many stocks instead (industries, listings,
+    /// suspensions, limits, dividends and bonus issues, indices built from the stocks,
+    /// planted style factor returns and alpha; see rotor_sim::stocks). 0 = the index-level
+    /// market.
+    #[arg(long, default_value_t = 0)]
+    pub stocks: usize,
 }
 
 /// `rotor demo`

@@ -6,7 +6,9 @@
 //! the regime, and printing their paths. Then the second report's market calls on the
 //! same store (`examples/demo/{timing,size,composite}.toml`, embedded): macro equity
 //! timing, the size rotation and the dividend + micro-cap composite rotation, each with
-//! its run folder and report and a short summary.
+//! its run folder and report and a short summary. Last, a stock-level market (800 stocks,
+//! 5 years, `<out>/stocks`), the risk model on it (`<out>/risk`) and CSI 300's long-short
+//! theoretical limit (`<out>/limit`).
 
 use crate::args::{CheckArgs, DemoArgs, SimArgs};
 use crate::ui::Ui;
@@ -19,7 +21,7 @@ use std::path::Path;
 pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
     let store = a.out.join("store");
     ui.note(format!(
-        "1/5 synthesizing the default market (seed {}) into {}",
+        "1/6 synthesizing the default market (seed {}) into {}",
         a.seed,
         store.display()
     ));
@@ -31,9 +33,10 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             years: 15,
             indices: 40,
             constituents: false,
+            stocks: 0,
         },
     )?;
-    ui.note("\n2/5 data check");
+    ui.note("\n2/6 data check");
     let code = crate::data::check(
         ui,
         CheckArgs {
@@ -42,7 +45,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             csv: Some(a.out.join("data_check.csv")),
         },
     )?;
-    ui.note("\n3/5 money + credit regime (SPEC §1)");
+    ui.note("\n3/6 money + credit regime (SPEC §1)");
     let path = Path::new("examples/demo/strategy.toml");
     let mut file = StrategyFile::parse_at(
         include_str!("../../../examples/demo/strategy.toml"),
@@ -62,7 +65,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             .collect();
         out!("months per regime: {}", c.join(", "));
     }
-    ui.note("\n4/5 rotation backtest (SPEC §2–§5) and this month's list");
+    ui.note("\n4/6 rotation backtest (SPEC §2–§5) and this month's list");
     let dir = a.out.join("run");
     rotor_engine::write::write_run(&dir, &art)?;
     let written = crate::strategy::write_reports(ui, &art, &dir)?;
@@ -72,12 +75,58 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
         crate::strategy::print_run(ui, &art, &dir);
     }
     crate::ui::print_written(ui, &written);
-    ui.note("\n5/5 macro timing, size rotation, dividend + micro-cap composite (SPEC §8–§10)");
+    ui.note("\n5/6 macro timing, size rotation, dividend + micro-cap composite (SPEC §8–§10)");
     for (name, text) in MARKET_CALLS {
         run_market_call(ui, &a.out, &store, name, text)?;
     }
+    ui.note("\n6/6 stock level: 800 stocks over 5 years (rotor_sim::stocks), the risk model and CSI 300's theoretical limit");
+    stock_level(ui, &a.out, a.seed)?;
     ui.note(format!("\ndemo outputs in {}", a.out.display()));
     Ok(code)
+}
+
+/// A stock-level market (planted size and value factor returns, indices built from the
+/// stocks), `rotor risk` on it with its industries, and `rotor limit` of its CSI 300.
+fn stock_level(ui: &Ui, out: &Path, seed: u64) -> Result<()> {
+    let store = out.join("stocks");
+    crate::sim::run(
+        ui,
+        SimArgs {
+            seed,
+            out: store.clone(),
+            years: 5,
+            indices: 0,
+            constituents: false,
+            stocks: 800,
+        },
+    )?;
+    crate::risk::run(
+        ui,
+        crate::args::RiskArgs {
+            store: store.clone(),
+            out: out.join("risk"),
+            start: None,
+            end: None,
+            universe: Vec::new(),
+            industries: Some(store.join("industries.csv")),
+            constraint: "cap".into(),
+            method: "joint".into(),
+            cov_half_life: 90.0,
+            no_report: false,
+        },
+    )?;
+    crate::limit::run(
+        ui,
+        crate::args::LimitArgs {
+            index: "000300.SH".into(),
+            store,
+            start: None,
+            end: None,
+            quantiles: 10,
+            annual: "mean".into(),
+            out: Some(out.join("limit")),
+        },
+    )
 }
 
 /// The second report's strategies on the demo store: (run folder, strategy file).

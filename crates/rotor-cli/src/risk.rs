@@ -321,9 +321,9 @@ pub fn load_stocks(
     }
     match industries_file {
         Some(p) => notes.push(format!(
-            "industries: {} from {}; {missing} of {} stocks have none and stay out of the regressions",
+            "industries: {} from {} (--industries; the file name only, so the outputs carry no machine path); {missing} of {} stocks have none and stay out of the regressions",
             names.len(),
-            p.display(),
+            p.file_name().map_or_else(|| p.display().to_string(), |f| f.to_string_lossy().into_owned()),
             codes.len()
         )),
         None => notes.push("no --industries file: one industry, the country factor alone".into()),

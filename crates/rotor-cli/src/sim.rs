@@ -13,7 +13,17 @@ pub fn run(ui: &Ui, a: SimArgs) -> Result<rotor_sim::SimSummary> {
         ..Default::default()
     };
     let bar = ui.bar(rotor_data::schema::Dataset::ALL.len() as u64, "simulating");
-    let s = rotor_sim::write_market(&cfg, &a.out, &|| bar.inc(1))?;
+    let s = if a.stocks > 0 {
+        let sc = rotor_sim::StockSimConfig {
+            seed: a.seed,
+            years: a.years,
+            n_stocks: a.stocks,
+            ..Default::default()
+        };
+        rotor_sim::write_stock_market(&sc, &a.out)?
+    } else {
+        rotor_sim::write_market(&cfg, &a.out, &|| bar.inc(1))?
+    };
     bar.finish_and_clear();
     if ui.json {
         out!("{}", serde_json::to_string_pretty(&s)?);

@@ -251,6 +251,7 @@ fn demo_market_calls_are_complete(a: &Path, b: &Path, stdout: &str) {
         assert!(html.contains(section), "{run}: report lacks {section}");
     }
     assert!(stdout.contains("call as of"), "{stdout}");
+    demo_stock_level_is_complete(a, b, stdout);
     let pos = std::fs::read_to_string(a.join("timing/positions.csv")).unwrap();
     assert!(
         pos.starts_with("date,equity,growth,liquidity,position\n"),
@@ -298,6 +299,36 @@ fn demo_market_calls_are_complete(a: &Path, b: &Path, stdout: &str) {
     assert!(
         spread.starts_with("date,return_a,return_b,spread_nav,relative_nav,score\n"),
         "{spread}"
+    );
+}
+
+/// The demo's stock level: the stock market, the risk model and the theoretical limit,
+/// identical in both places.
+fn demo_stock_level_is_complete(a: &Path, b: &Path, stdout: &str) {
+    // the stock level: the risk model and the theoretical limit on the stock market
+    for (dir, files) in [
+        (
+            "risk",
+            &["exposures.parquet", "factor_returns.csv", "risk.html"][..],
+        ),
+        ("limit", &["limit_monthly.csv", "limit_yearly.csv"]),
+        ("stocks", &["industries.csv", "truth_factor_returns.csv"]),
+    ] {
+        for f in files {
+            assert!(a.join(dir).join(f).exists(), "{dir}/{f} missing");
+        }
+        if dir != "stocks" {
+            assert_eq!(
+                tree_bytes(&a.join(dir)),
+                tree_bytes(&b.join(dir)),
+                "{dir} differs"
+            );
+        }
+    }
+    assert!(stdout.contains("risk model: 799 stocks"), "{stdout}");
+    assert!(
+        stdout.contains("theoretical limit of 000300.SH"),
+        "{stdout}"
     );
 }
 

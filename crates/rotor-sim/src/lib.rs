@@ -80,6 +80,10 @@
 //! tracking the index with 0.5 %/yr fee drag and 2 bp daily tracking noise; fund shares
 //! follow a random walk with flows, fund size = shares × price.
 //!
+//! *Stock level* ([`stocks`], `rotor sim --stocks N`): a separate stock-level market —
+//! stocks in Shenwan industries with listings, suspensions, limits, corporate actions,
+//! indices built from the stocks, planted style factor returns and alpha.
+//!
 //! *Constituents* (`constituents = true`): 8 stocks per index with β ≈ 1 to their index
 //! plus 1.5 % idiosyncratic noise, membership intervals with one replacement per index per
 //! year, monthly weight snapshots.
@@ -87,7 +91,9 @@
 #![forbid(unsafe_code)]
 
 mod rng;
+pub mod stocks;
 mod world;
 
 pub use rng::Rng;
+pub use stocks::{write_stock_market, StockSimConfig};
 pub use world::{write_market, SimConfig, SimError, SimSummary};

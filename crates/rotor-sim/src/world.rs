@@ -91,7 +91,7 @@ pub const MOM_PERSIST: f64 = 0.85;
 /// Stationary sd of the latent monthly drift.
 pub const MOM_SD: f64 = 0.01;
 
-fn is_holiday(d: NaiveDate) -> bool {
+pub(crate) fn is_holiday(d: NaiveDate) -> bool {
     let (m, day) = (d.month(), d.day());
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
         || (m == 1 && day <= 3)
