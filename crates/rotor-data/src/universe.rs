@@ -13,6 +13,11 @@
 //! with caps as weights. Coverage `Σ_{valid} w_i / Σ_{members} w_i` (count share for
 //! `Equal`) below `min_coverage` (SPEC default 0.5; 0.8 for the AI aggregation of §7) →
 //! NaN: too few members carry the value for it to speak for the index.
+//!
+//! **Decomposition and coverage** (SPEC §14.3): [`decompose`] splits an index (CSI A500)
+//! by membership of others (CSI 300 / 500 / 1000); [`coverage_ratio`] is the analyst
+//! coverage of an index. The real bundle has no CSI A500 membership, so the
+//! decomposition is tested on the seed's snapshot figures only.
 
 use crate::schema::Dataset;
 use crate::store::Store;
@@ -185,5 +190,133 @@ mod tests {
         let (x, _) = aggregate(&m, v, Aggregation::IndexWeighted, 0.9);
         assert!(x.is_nan());
         assert!(aggregate(&[], v, Aggregation::Equal, 0.5).0.is_nan());
+    }
+}
+
+/// One row of an index decomposition by membership of other indices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecompositionRow {
+    /// The other index (or `other` for members of none).
+    pub index: String,
+    /// Members of the decomposed index that belong to it.
+    pub count: usize,
+    /// Their share of the decomposed index's weight.
+    pub weight: f64,
+}
+
+/// Decompose `members` (code, weight) of an index by membership of `others` (name,
+/// member codes), taken in order — a member counts for the first other index holding
+/// it — and `other` for the rest (SPEC §14.3: CSI A500 by CSI 300 / 500 / 1000).
+/// Invariants (tested): counts add up to the member count, weights to the total weight.
+pub fn decompose(
+    members: &[(String, f64)],
+    others: &[(&str, &std::collections::BTreeSet<String>)],
+) -> Vec<DecompositionRow> {
+    let total: f64 = members.iter().map(|m| m.1).sum();
+    let mut rows: Vec<DecompositionRow> = others
+        .iter()
+        .map(|(n, _)| DecompositionRow {
+            index: n.to_string(),
+            count: 0,
+            weight: 0.0,
+        })
+        .chain(std::iter::once(DecompositionRow {
+            index: "other".into(),
+            count: 0,
+            weight: 0.0,
+        }))
+        .collect();
+    for (code, w) in members {
+        let k = others
+            .iter()
+            .position(|(_, set)| set.contains(code))
+            .unwrap_or(others.len());
+        rows[k].count += 1;
+        rows[k].weight += w / total;
+    }
+    rows
+}
+
+/// Analyst coverage of an index (SPEC §14.3): the share of `members` with at least one
+/// forecast dated in the 12 months up to `t` (`forecasts`: code → forecast dates).
+pub fn coverage_ratio(
+    members: &[String],
+    forecasts: &std::collections::HashMap<String, Vec<NaiveDate>>,
+    t: NaiveDate,
+) -> f64 {
+    if members.is_empty() {
+        return f64::NAN;
+    }
+    let from = t - chrono::Months::new(12);
+    let covered = members
+        .iter()
+        .filter(|c| {
+            forecasts
+                .get(*c)
+                .is_some_and(|ds| ds.iter().any(|d| *d > from && *d <= t))
+        })
+        .count();
+    covered as f64 / members.len() as f64
+}
+
+#[cfg(test)]
+mod decomposition_tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The seed's CSI A500 snapshot: CSI 300 78.41 % / 234, CSI 500 17.22 % / 207,
+    /// CSI 1000 2.63 % / 43, other 1.74 % / 16.
+    #[test]
+    fn a500_decomposition_invariants() {
+        let groups = [
+            (234usize, 0.7841),
+            (207, 0.1722),
+            (43, 0.0263),
+            (16, 0.0174),
+        ];
+        let mut members = Vec::new();
+        let mut sets: Vec<BTreeSet<String>> = vec![BTreeSet::new(); 3];
+        let mut k = 0;
+        for (g, (n, w)) in groups.iter().enumerate() {
+            for _ in 0..*n {
+                let code = format!("{:06}.SH", 600000 + k);
+                members.push((code.clone(), w / *n as f64));
+                if g < 3 {
+                    sets[g].insert(code);
+                }
+                k += 1;
+            }
+        }
+        // other indices also hold stocks outside the A500
+        sets[1].insert("000001.SZ".into());
+        let others = [
+            ("000300.SH", &sets[0]),
+            ("000905.SH", &sets[1]),
+            ("000852.SH", &sets[2]),
+        ];
+        let rows = decompose(&members, &others);
+        assert_eq!(rows.iter().map(|r| r.count).sum::<usize>(), 500);
+        assert!((rows.iter().map(|r| r.weight).sum::<f64>() - 1.0).abs() < 1e-12);
+        assert_eq!(rows[0].count, 234);
+        assert!((rows[0].weight - 0.7841).abs() < 1e-12);
+        // "A500 ex-CSI 300" = 266 names, 21.59 %
+        let ex: Vec<&DecompositionRow> = rows.iter().skip(1).collect();
+        assert_eq!(ex.iter().map(|r| r.count).sum::<usize>(), 266);
+        assert!((ex.iter().map(|r| r.weight).sum::<f64>() - 0.2159).abs() < 1e-12);
+        assert_eq!(rows[3].index, "other");
+        assert_eq!(rows[3].count, 16);
+    }
+
+    #[test]
+    fn coverage_counts_forecasts_of_the_last_twelve_months() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let members: Vec<String> = ["A", "B", "C", "D"].iter().map(|s| s.to_string()).collect();
+        let mut f = std::collections::HashMap::new();
+        f.insert("A".to_string(), vec![d("2024-06-30")]);
+        f.insert("B".to_string(), vec![d("2023-06-30")]); // more than 12 months before
+        f.insert("C".to_string(), vec![d("2025-01-31")]); // after t: not known
+        let c = coverage_ratio(&members, &f, d("2024-12-31"));
+        assert!((c - 0.25).abs() < 1e-15);
+        assert!(coverage_ratio(&[], &f, d("2024-12-31")).is_nan());
     }
 }
