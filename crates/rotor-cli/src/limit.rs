@@ -222,23 +222,7 @@ pub fn run(ui: &Ui, a: LimitArgs) -> Result<()> {
             codes.len()
         );
     }
-    let pre = read_panel(
-        &store,
-        Dataset::Prices,
-        "preclose",
-        Some(&close.assets),
-        &[],
-    )?
-    .reindex(&close.dates, &close.assets);
-    let tr = read_panel(
-        &store,
-        Dataset::Prices,
-        "tr_close",
-        Some(&close.assets),
-        &[],
-    )?
-    .reindex(&close.dates, &close.assets);
-    let (ret, rep) = rotor_data::returns::total_returns(&close, Some(&pre), Some(&tr), 0.35);
+    let (ret, rep) = crate::risk::stock_returns(&store, &close)?;
     let Months {
         date: m_date,
         members: m_members,
@@ -333,8 +317,8 @@ fn print_limit(
         ));
     }
     ui.note(format!(
-        "returns: {} from close / preclose, {} from total-return closes, {} from closes ({} ex-rights-like moves blanked)",
-        rep.from_preclose, rep.from_tr_close, rep.from_close, rep.blanked.len()
+        "returns: {} from close / preclose, {} from total-return closes, {} from adjustment factors, {} from closes ({} ex-rights-like moves blanked)",
+        rep.from_preclose, rep.from_tr_close, rep.from_adj_factor, rep.from_close, rep.blanked.len()
     ));
     if min_cov < 0.95 {
         ui.note(format!(

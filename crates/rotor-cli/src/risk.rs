@@ -245,6 +245,24 @@ impl StockData {
     }
 }
 
+/// Daily total returns of the stocks of `close` from the store's `preclose`, `tr_close`
+/// and `adj_factor` ([`rotor_data::returns::total_returns_adj`]).
+pub fn stock_returns(
+    store: &Store,
+    close: &Panel,
+) -> Result<(Panel, rotor_data::returns::ReturnReport)> {
+    let preclose = field(store, Dataset::Prices, "preclose", close)?;
+    let tr = field(store, Dataset::Prices, "tr_close", close)?;
+    let adj = field(store, Dataset::Prices, "adj_factor", close)?;
+    Ok(rotor_data::returns::total_returns_adj(
+        close,
+        preclose.as_ref(),
+        tr.as_ref(),
+        adj.as_ref(),
+        0.35,
+    ))
+}
+
 /// Read the store's stocks (or `universe`) up to `end`, with industries from a file.
 pub fn load_stocks(
     store: &Store,
@@ -266,10 +284,7 @@ pub fn load_stocks(
     if close.dates.is_empty() || codes.is_empty() {
         bail!("no stock closes to model (codes: {})", codes.len());
     }
-    let preclose = field(store, Dataset::Prices, "preclose", &close)?;
-    let tr = field(store, Dataset::Prices, "tr_close", &close)?;
-    let (returns, rep) =
-        rotor_data::returns::total_returns(&close, preclose.as_ref(), tr.as_ref(), 0.35);
+    let (returns, rep) = stock_returns(store, &close)?;
     let turnover = field(store, Dataset::Valuation, "turnover_rate", &close)?;
     let amount = field(store, Dataset::Prices, "amount", &close)?;
     let float = field(store, Dataset::Valuation, "float_cap", &close)?;
@@ -294,8 +309,8 @@ pub fn load_stocks(
         None => (vec![Some(0); codes.len()], vec!["all".to_string()], 0),
     };
     let mut notes = vec![format!(
-        "returns: {} from close / preclose, {} from the total-return close, {} from the price close",
-        rep.from_preclose, rep.from_tr_close, rep.from_close
+        "returns: {} from close / preclose, {} from the total-return close, {} from adjustment factors, {} from the price close",
+        rep.from_preclose, rep.from_tr_close, rep.from_adj_factor, rep.from_close
     )];
     if !rep.blanked.is_empty() {
         let (d, c, r) = &rep.blanked[0];

@@ -106,7 +106,7 @@ fn risk_on_a_small_store_writes_every_table_and_survives_an_ex_rights_day() {
     // every return from close / preclose: the bonus day is a normal day, nothing blanked
     assert!(
         notes.contains(
-            "from close / preclose, 0 from the total-return close, 0 from the price close"
+            "from close / preclose, 0 from the total-return close, 0 from adjustment factors, 0 from the price close"
         ),
         "{notes}"
     );

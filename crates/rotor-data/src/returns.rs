@@ -6,7 +6,9 @@
 //! 1. `preclose` known (baostock, Tushare `pre_close`: the previous close adjusted for the
 //!    day's ex-rights by the exchange): `r_t = close_t / preclose_t − 1`;
 //! 2. a total-return close on t and on the stock's previous trading day:
-//!    `r_t = tr_t / tr_prev − 1`;
+//!    `r_t = tr_t / tr_prev − 1`; else the vendor's adjustment factors on both days
+//!    (Tushare `adj_factor`, the back-adjusted close being `close · adj_factor`):
+//!    `r_t = close_t·adj_t / (close_prev·adj_prev) − 1`;
 //! 3. the price close: `r_t = close_t / close_prev − 1`, where `prev` is the stock's last
 //!    day with a close (a suspension spans its days). Unadjusted closes show ex-rights
 //!    days as moves no daily limit allows: a move beyond `±max_move` (default 0.35,
@@ -25,6 +27,8 @@ pub struct ReturnReport {
     pub from_preclose: usize,
     /// Returns from the total-return close.
     pub from_tr_close: usize,
+    /// Returns from closes times adjustment factors.
+    pub from_adj_factor: usize,
     /// Returns from the price close.
     pub from_close: usize,
     /// Close-to-close moves beyond the limit, blanked: (date, code, move).
@@ -37,6 +41,17 @@ pub fn total_returns(
     close: &Panel,
     preclose: Option<&Panel>,
     tr_close: Option<&Panel>,
+    max_move: f64,
+) -> (Panel, ReturnReport) {
+    total_returns_adj(close, preclose, tr_close, None, max_move)
+}
+
+/// [`total_returns`] with the vendor's adjustment factors as a further rule.
+pub fn total_returns_adj(
+    close: &Panel,
+    preclose: Option<&Panel>,
+    tr_close: Option<&Panel>,
+    adj_factor: Option<&Panel>,
     max_move: f64,
 ) -> (Panel, ReturnReport) {
     let (t_len, n) = (close.dates.len(), close.assets.len());
@@ -56,10 +71,15 @@ pub fn total_returns(
                 rep.from_preclose += 1;
             } else if let Some(p) = prev {
                 let tr = tr_close.map(|x| (x.values[p * n + j], x.values[t * n + j]));
-                match tr {
-                    Some((a, b)) if good(a) && good(b) => {
+                let adj = adj_factor.map(|x| (x.values[p * n + j], x.values[t * n + j]));
+                match (tr, adj) {
+                    (Some((a, b)), _) if good(a) && good(b) => {
                         out[t * n + j] = b / a - 1.0;
                         rep.from_tr_close += 1;
+                    }
+                    (_, Some((a, b))) if good(a) && good(b) => {
+                        out[t * n + j] = c * b / (close.values[p * n + j] * a) - 1.0;
+                        rep.from_adj_factor += 1;
                     }
                     _ => {
                         let r = c / close.values[p * n + j] - 1.0;
@@ -117,6 +137,16 @@ mod tests {
         assert!((rep.blanked[0].2 - (5.4 / 10.5 - 1.0)).abs() < 1e-15);
         assert!((r.values[3] - (5.5 / 5.4 - 1.0)).abs() < 1e-15);
         assert_eq!(rep.from_close, 2);
+    }
+
+    #[test]
+    fn adjustment_factors_undo_a_split() {
+        // a 1-for-2 split on day 2: the factor doubles
+        let close = panel(vec![10.0, 10.2, 5.1], 1);
+        let adj = panel(vec![1.0, 1.0, 2.0], 1);
+        let (r, rep) = total_returns_adj(&close, None, None, Some(&adj), 0.35);
+        assert!(r.values[2].abs() < 1e-15, "{}", r.values[2]);
+        assert_eq!((rep.from_adj_factor, rep.blanked.len()), (2, 0));
     }
 
     #[test]
