@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times rotor on the ../shared/bench workloads, beside the peers where available.
-#   bench/run.sh [import|panel|eval|rotation|risk|all]     (default: all)
+#   bench/run.sh [import|panel|eval|rotation|risk|funds|all]     (default: all)
 # Inputs: ../shared/data (import) and /tmp/benchdata (python ../shared/bench/gen_data.py
 # /tmp/benchdata --daily-stocks). Peers run from the /tmp/peers venv when it exists.
 set -euo pipefail
@@ -12,6 +12,7 @@ cargo build --release -q
 cargo build --release -q -p rotor-data --example read_panel
 cargo build --release -q -p rotor-strategies --example bench_rotation
 cargo build --release -q -p rotor-risk --example bench_factor_returns
+cargo build --release -q -p rotor-funds --example bench_rolling
 ROTOR=./target/release/rotor
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -92,5 +93,19 @@ if [[ $WHAT == all || $WHAT == risk ]]; then
     $TPY bench/risk/compare.py "$TMP/risk"
   else
     echo "skip risk: no /tmp/tor venv with toraniko"
+  fi
+fi
+
+if [[ $WHAT == all || $WHAT == funds ]]; then
+  TPY=/tmp/tor/bin/python   # statsmodels, pandas < 3 and polars-ols live beside toraniko
+  if [ -x $TPY ]; then
+    echo "== rolling OLS, 200 funds x 2500 days, 6 regressors (target: >= 30x statsmodels, beat polars-ols)"
+    $TPY bench/funds/rolling.py "$TMP/funds" gen
+    $T "rotor : %e s wall, %M KB peak" ./target/release/examples/bench_rolling "$TMP/funds"
+    $T "statsmodels: %e s wall, %M KB peak" $TPY bench/funds/rolling.py "$TMP/funds" statsmodels
+    $T "polars-ols: %e s wall, %M KB peak" $TPY bench/funds/rolling.py "$TMP/funds" polars
+    ./target/release/examples/bench_rolling "$TMP/funds" | tail -1
+  else
+    echo "skip funds: no /tmp/tor venv with statsmodels and polars-ols"
   fi
 fi

@@ -47,6 +47,79 @@ pub enum Command {
     /// The long-short "theoretical limit" of an index (SPEC §12): each month, its
     /// point-in-time members sorted by realised return, top minus bottom decile.
     Limit(LimitArgs),
+    /// Fund analytics: rolling alpha of active funds, yearly excess of enhanced-index funds.
+    #[command(subcommand)]
+    Funds(FundsCmd),
+}
+
+/// `rotor funds …`
+#[derive(Debug, Subcommand)]
+pub enum FundsCmd {
+    /// Rolling 250-day alpha of each fund on market + style (+ sector) factor returns and
+    /// the monthly median across funds (SPEC §13).
+    Alpha(FundAlphaArgs),
+    /// Yearly excess return of enhanced-index funds over their benchmarks, and the
+    /// median per benchmark index (SPEC §14.1).
+    Enhanced(FundEnhancedArgs),
+}
+
+/// `rotor funds alpha`
+#[derive(Debug, Args)]
+pub struct FundAlphaArgs {
+    /// Folder of NAV files `<code>.csv` (净值日期, 单位净值, 日增长率 [, 累计净值]).
+    #[arg(long)]
+    pub navs: PathBuf,
+    /// Folder of fund profiles `<code>.json` (基金类型, 业绩比较基准), to pick fund types.
+    #[arg(long)]
+    pub info: Option<PathBuf>,
+    /// Fund types to include (基金类型; default: every type but 股票型-增强指数).
+    #[arg(long, value_delimiter = ',')]
+    pub types: Vec<String>,
+    /// Daily style factor returns: wide (a date column and one column per factor, as
+    /// vendor Barra files) or long (date, factor, value, as `rotor risk` writes).
+    #[arg(long)]
+    pub factors: PathBuf,
+    /// Store with the market index's prices.
+    #[arg(long)]
+    pub store: PathBuf,
+    /// Market index code (its daily return is the market factor).
+    #[arg(long, default_value = "000985.SH")]
+    pub market: String,
+    /// Sector index codes for Model B (comma-separated); without them Model A.
+    #[arg(long, value_delimiter = ',')]
+    pub sectors: Vec<String>,
+    /// Window and minimum days in it.
+    #[arg(long, default_value_t = 250)]
+    pub window: usize,
+    /// Minimum days with returns in a window.
+    #[arg(long, default_value_t = 200)]
+    pub min_obs: usize,
+    /// Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `rotor funds enhanced`
+#[derive(Debug, Args)]
+pub struct FundEnhancedArgs {
+    /// Folder of NAV files `<code>.csv`.
+    #[arg(long)]
+    pub navs: PathBuf,
+    /// Folder of fund profiles `<code>.json` (the type 股票型-增强指数 and 业绩比较基准).
+    #[arg(long)]
+    pub info: PathBuf,
+    /// Store with the benchmark indices' prices.
+    #[arg(long)]
+    pub store: PathBuf,
+    /// Last date counted (e.g. 2024-11-07, the source report's cut-off).
+    #[arg(long)]
+    pub until: Option<String>,
+    /// Annual rate of the deposit and bond parts of a benchmark.
+    #[arg(long, default_value_t = 0.0035)]
+    pub deposit_rate: f64,
+    /// Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// `rotor limit`

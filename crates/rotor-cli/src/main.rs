@@ -16,6 +16,7 @@ mod args;
 mod data;
 mod demo;
 mod eval;
+mod funds;
 mod limit;
 mod risk;
 mod sim;
@@ -43,6 +44,8 @@ fn main() {
         args::Command::Sweep(a) => strategy::sweep(&ui, a).map(|_| 0),
         args::Command::Risk(a) => risk::run(&ui, a).map(|_| 0),
         args::Command::Limit(a) => limit::run(&ui, a).map(|_| 0),
+        args::Command::Funds(args::FundsCmd::Alpha(a)) => funds::alpha(&ui, a).map(|_| 0),
+        args::Command::Funds(args::FundsCmd::Enhanced(a)) => funds::enhanced(&ui, a).map(|_| 0),
     };
     match res {
         Ok(code) => std::process::exit(code),

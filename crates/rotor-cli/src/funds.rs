@@ -1,0 +1,546 @@
+//! `rotor funds alpha | enhanced`: fund analytics on NAV files ([`rotor_funds`]).
+//!
+//! NAV files are read directly from a folder (`<code>.csv`: 净值日期, 单位净值, 日增长率,
+//! optionally 累计净值; English `date, unit_nav, daily_growth, acc_nav` too) with the
+//! fund profiles (`<code>.json`: 基金类型, 业绩比较基准) — the layout of AKShare's
+//! `fund_open_fund_info_em` exports. Index prices come from the store.
+
+use crate::args::{FundAlphaArgs, FundEnhancedArgs};
+use crate::ui::Ui;
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rotor_core::frame::{Column, Frame};
+use rotor_data::panel::read_panel;
+use rotor_data::schema::Dataset;
+use rotor_data::store::Store;
+use rotor_funds::nav::{nav_returns, NavRow};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// One fund: code, daily returns by date, distribution days found.
+struct Fund {
+    code: String,
+    returns: HashMap<NaiveDate, f64>,
+    distributions: usize,
+}
+
+fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y%m%d"))
+        .ok()
+}
+
+/// Read one NAV file (see the module docs).
+fn read_nav(path: &Path) -> Result<Fund> {
+    let mut r = csv::Reader::from_path(path).with_context(|| path.display().to_string())?;
+    let h: Vec<String> = r
+        .headers()
+        .with_context(|| format!("{}: no header row", path.display()))?
+        .iter()
+        .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let find = |names: &[&str]| h.iter().position(|x| names.contains(&x.as_str()));
+    let Some(di) = find(&["净值日期", "date"]) else {
+        bail!(
+            "{}: no date column (净值日期 / date); headers: {}",
+            path.display(),
+            h.join(", ")
+        );
+    };
+    let Some(ui) = find(&["单位净值", "unit_nav"]) else {
+        bail!(
+            "{}: no unit NAV column (单位净值 / unit_nav); headers: {}",
+            path.display(),
+            h.join(", ")
+        );
+    };
+    let gi = find(&["日增长率", "daily_growth"]);
+    let ai = find(&["累计净值", "acc_nav"]);
+    let mut rows = Vec::new();
+    for (k, rec) in r.records().enumerate() {
+        let rec = rec.with_context(|| format!("{}: row {}", path.display(), k + 2))?;
+        let num = |i: Option<usize>| {
+            i.and_then(|i| rec.get(i))
+                .and_then(|v| v.trim().trim_end_matches('%').parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+        };
+        let Some(date) = rec.get(di).and_then(parse_date) else {
+            bail!(
+                "{}: row {}, column {}: `{}` is not a date (YYYY-MM-DD)",
+                path.display(),
+                k + 2,
+                h[di],
+                rec.get(di).unwrap_or("")
+            );
+        };
+        rows.push(NavRow {
+            date,
+            unit_nav: num(Some(ui)),
+            acc_nav: num(ai),
+            growth_pct: num(gi),
+        });
+    }
+    rows.sort_by_key(|r| r.date);
+    rows.dedup_by_key(|r| r.date);
+    let nr = nav_returns(&rows);
+    let code = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Fund {
+        code,
+        returns: nr
+            .dates
+            .iter()
+            .zip(&nr.returns)
+            .filter(|(_, r)| r.is_finite())
+            .map(|(d, r)| (*d, *r))
+            .collect(),
+        distributions: nr.distribution_days.len(),
+    })
+}
+
+/// Fund profile fields: (基金类型, 业绩比较基准).
+fn read_info(dir: &Path, code: &str) -> Option<(String, String)> {
+    let p = dir.join(format!("{code}.json"));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()?;
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    Some((s("基金类型"), s("业绩比较基准")))
+}
+
+/// Every NAV file of the folder.
+fn read_navs(dir: &Path) -> Result<Vec<Fund>> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("--navs {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        bail!("--navs {}: no <code>.csv NAV file", dir.display());
+    }
+    paths.par_iter().map(|p| read_nav(p)).collect()
+}
+
+/// The source of `code` whose rows run latest (ties: more rows): an index held by
+/// several vendors is read from the one that reaches the present.
+fn latest_source(store: &Store, code: &str) -> Result<Vec<String>> {
+    let t = store.read_columns(Dataset::Prices, Some(&["code", "date", "source"]))?;
+    let mut best: BTreeMap<String, (i32, usize)> = BTreeMap::new();
+    for ((c, d), s) in t
+        .str_col("code")
+        .iter()
+        .zip(t.date_col("date"))
+        .zip(t.str_col("source"))
+    {
+        if let (Some(c), Some(d), Some(s)) = (c, d, s) {
+            if c.as_ref() == code {
+                let e = best.entry(s.to_string()).or_insert((i32::MIN, 0));
+                e.0 = e.0.max(*d);
+                e.1 += 1;
+            }
+        }
+    }
+    Ok(best
+        .into_iter()
+        .max_by_key(|(_, v)| *v)
+        .map(|(s, _)| vec![s])
+        .unwrap_or_default())
+}
+
+/// Daily returns of an index from the store's closes, by date (from the source whose
+/// rows run latest).
+fn index_returns(store: &Store, code: &str) -> Result<BTreeMap<NaiveDate, f64>> {
+    let pref = latest_source(store, code)?;
+    let p = read_panel(
+        store,
+        Dataset::Prices,
+        "close",
+        Some(&[code.to_string()]),
+        &pref,
+    )?;
+    if p.assets.is_empty() {
+        bail!("{code}: no prices in the store {}", store.root().display());
+    }
+    let mut out = BTreeMap::new();
+    let mut prev = f64::NAN;
+    for (d, c) in p.dates.iter().zip(&p.values) {
+        if c.is_finite() && *c > 0.0 {
+            if prev.is_finite() {
+                out.insert(*d, c / prev - 1.0);
+            }
+            prev = *c;
+        }
+    }
+    Ok(out)
+}
+
+/// Factor returns: (dates, names, `t × p` values) from a wide or long CSV.
+fn read_factors(path: &Path) -> Result<(Vec<NaiveDate>, Vec<String>, Vec<f64>)> {
+    let mut r =
+        csv::Reader::from_path(path).with_context(|| format!("--factors {}", path.display()))?;
+    let h: Vec<String> = r
+        .headers()?
+        .iter()
+        .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let recs: Vec<csv::StringRecord> = r.records().collect::<std::result::Result<_, _>>()?;
+    let long = h.len() == 3 && h[1] == "factor" && h[2] == "value";
+    let mut table: BTreeMap<NaiveDate, BTreeMap<String, f64>> = BTreeMap::new();
+    let date_col = h
+        .iter()
+        .position(|x| x == "date" || x == "日期" || x == "trade_date")
+        .with_context(|| format!("{}: no date column (date / 日期)", path.display()))?;
+    for (k, rec) in recs.iter().enumerate() {
+        let d = rec.get(date_col).and_then(parse_date).with_context(|| {
+            format!(
+                "{}: row {}: `{}` is not a date",
+                path.display(),
+                k + 2,
+                rec.get(date_col).unwrap_or("")
+            )
+        })?;
+        if long {
+            let v = rec.get(2).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+            table.entry(d).or_default().insert(rec[1].to_string(), v);
+        } else {
+            for (j, name) in h.iter().enumerate().filter(|(j, _)| *j != date_col) {
+                let v = rec.get(j).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+                table.entry(d).or_default().insert(name.clone(), v);
+            }
+        }
+    }
+    let mut names: Vec<String> = table.values().flat_map(|m| m.keys().cloned()).collect();
+    names.sort();
+    names.dedup();
+    // a risk model's country and industries are not styles
+    names.retain(|n| n != "country" && !n.starts_with("industry:"));
+    let dates: Vec<NaiveDate> = table.keys().copied().collect();
+    let vals = table
+        .values()
+        .flat_map(|m| {
+            names
+                .iter()
+                .map(|n| m.get(n).copied().unwrap_or(f64::NAN))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Ok((dates, names, vals))
+}
+
+/// The regressors of each date: the market's return, the styles, the sectors' returns.
+fn factor_matrix(
+    store: &Store,
+    a: &FundAlphaArgs,
+    dates: &[NaiveDate],
+    styles: &[String],
+    sv: &[f64],
+) -> Result<(Vec<String>, Vec<f64>)> {
+    let market = index_returns(store, &a.market)?;
+    let sectors: Vec<BTreeMap<NaiveDate, f64>> = a
+        .sectors
+        .iter()
+        .map(|c| index_returns(store, c))
+        .collect::<Result<_>>()?;
+    let names: Vec<String> = std::iter::once(format!("market:{}", a.market))
+        .chain(styles.iter().cloned())
+        .chain(a.sectors.iter().map(|c| format!("sector:{c}")))
+        .collect();
+    let s = styles.len();
+    let x: Vec<f64> = (0..dates.len())
+        .flat_map(|t| {
+            let d = dates[t];
+            std::iter::once(market.get(&d).copied().unwrap_or(f64::NAN))
+                .chain(sv[t * s..(t + 1) * s].iter().copied())
+                .chain(
+                    sectors
+                        .iter()
+                        .map(move |m| m.get(&d).copied().unwrap_or(f64::NAN)),
+                )
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Ok((names, x))
+}
+
+pub fn alpha(ui: &Ui, a: FundAlphaArgs) -> Result<()> {
+    if a.window < 2 || a.min_obs > a.window {
+        bail!(
+            "--window {} / --min-obs {}: expected 2 ≤ min-obs ≤ window",
+            a.window,
+            a.min_obs
+        );
+    }
+    let store = Store::open(&a.store)?;
+    let (dates, styles, sv) = read_factors(&a.factors)?;
+    let (names, x) = factor_matrix(&store, &a, &dates, &styles, &sv)?;
+    let p = names.len();
+    let mut funds = read_navs(&a.navs)?;
+    let total = funds.len();
+    if let Some(dir) = &a.info {
+        funds.retain(|f| {
+            let ty = read_info(dir, &f.code).map(|i| i.0).unwrap_or_default();
+            if a.types.is_empty() {
+                ty != "股票型-增强指数"
+            } else {
+                a.types.contains(&ty)
+            }
+        });
+    }
+    if funds.is_empty() {
+        bail!("no fund of the {total} in --navs matches the types asked");
+    }
+    let model = if a.sectors.is_empty() { "A" } else { "B" };
+    let fits: Vec<rotor_funds::alpha::FundAlpha> = funds
+        .par_iter()
+        .map(|f| {
+            let y: Vec<f64> = dates
+                .iter()
+                .map(|d| f.returns.get(d).copied().unwrap_or(f64::NAN))
+                .collect();
+            rotor_funds::alpha::rolling_alpha(&y, &x, p, 0.0, a.window, a.min_obs)
+        })
+        .collect();
+    std::fs::create_dir_all(&a.out)?;
+    write_alpha(&a.out, &dates, &funds, &fits, &names, model)?;
+    let alphas: Vec<Vec<f64>> = fits.iter().map(|f| f.alpha_ann.clone()).collect();
+    let med = rotor_funds::alpha::monthly_median(&dates, &alphas);
+    let mf = Frame::new("alpha_median")
+        .with("month", Column::dates(med.iter().map(|m| m.0)))
+        .with(
+            "median_alpha_ann",
+            Column::Num(med.iter().map(|m| m.1).collect()),
+        )
+        .with(
+            "funds",
+            Column::Int(med.iter().map(|m| m.2 as i64).collect()),
+        );
+    std::fs::write(a.out.join("alpha_median.csv"), mf.to_csv())?;
+    let mut by_year: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
+    for (d, v, _) in &med {
+        if v.is_finite() {
+            by_year
+                .entry(chrono::Datelike::year(d))
+                .or_default()
+                .push(*v);
+        }
+    }
+    out!(
+        "rolling {}-day alpha (Model {model}: {}), {} funds; median annualised alpha, mean of month-ends",
+        a.window,
+        names.join(", "),
+        funds.len()
+    );
+    for (y, v) in &by_year {
+        out!(
+            "{y}  {:>7.2}%  ({} months)",
+            100.0 * v.iter().sum::<f64>() / v.len() as f64,
+            v.len()
+        );
+    }
+    let dist: usize = funds.iter().map(|f| f.distributions).sum();
+    ui.note(format!(
+        "returns from the daily growth (日增长率); {dist} distribution / split days where the unit-NAV ratio would have been wrong"
+    ));
+    ui.note(format!("outputs in {}", a.out.display()));
+    Ok(())
+}
+
+fn write_alpha(
+    out: &Path,
+    dates: &[NaiveDate],
+    funds: &[Fund],
+    fits: &[rotor_funds::alpha::FundAlpha],
+    names: &[String],
+    model: &str,
+) -> Result<()> {
+    let p = names.len();
+    let (mut d, mut code, mut al, mut n) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut betas: Vec<Vec<f64>> = vec![Vec::new(); p];
+    for (f, fit) in funds.iter().zip(fits) {
+        for (t, day) in dates.iter().enumerate() {
+            if fit.alpha_ann[t].is_finite() {
+                d.push(Some(*day));
+                code.push(f.code.clone());
+                al.push(fit.alpha_ann[t]);
+                n.push(fit.n_obs[t] as i64);
+                for (k, b) in betas.iter_mut().enumerate() {
+                    b.push(fit.betas[t * p + k]);
+                }
+            }
+        }
+    }
+    let rows = d.len();
+    let mut frame = Frame::new("alpha")
+        .with("date", Column::Date(d))
+        .with("fund", Column::Text(code))
+        .with("model", Column::Text(vec![model.to_string(); rows]))
+        .with("alpha_ann", Column::Num(al));
+    for (name, b) in names.iter().zip(betas) {
+        frame.push(format!("beta_{name}"), Column::Num(b));
+    }
+    frame.push("n_obs", Column::Int(n));
+    rotor_data::parquet_io::write_frame(&frame, &out.join("alpha.parquet"))?;
+    Ok(())
+}
+
+/// One fund-year: (fund, benchmark index, year, fund return, benchmark return, days).
+type ExcessRow = (String, String, i32, f64, f64, usize);
+
+/// `enhanced_excess.csv`, `enhanced_median.csv` and the table on the terminal.
+fn write_enhanced(out: &Path, rows: &[ExcessRow], until: Option<NaiveDate>) -> Result<()> {
+    std::fs::create_dir_all(out)?;
+    let fr = Frame::new("enhanced_excess")
+        .with(
+            "fund",
+            Column::Text(rows.iter().map(|r| r.0.clone()).collect()),
+        )
+        .with(
+            "benchmark",
+            Column::Text(rows.iter().map(|r| r.1.clone()).collect()),
+        )
+        .with(
+            "year",
+            Column::Int(rows.iter().map(|r| r.2 as i64).collect()),
+        )
+        .with(
+            "fund_return",
+            Column::Num(rows.iter().map(|r| r.3).collect()),
+        )
+        .with(
+            "benchmark_return",
+            Column::Num(rows.iter().map(|r| r.4).collect()),
+        )
+        .with(
+            "excess",
+            Column::Num(rows.iter().map(|r| r.3 - r.4).collect()),
+        )
+        .with(
+            "days",
+            Column::Int(rows.iter().map(|r| r.5 as i64).collect()),
+        );
+    std::fs::write(out.join("enhanced_excess.csv"), fr.to_csv())?;
+    let mut groups: BTreeMap<(String, i32), Vec<f64>> = BTreeMap::new();
+    for r in rows {
+        groups
+            .entry((r.1.clone(), r.2))
+            .or_default()
+            .push(r.3 - r.4);
+    }
+    let med = Frame::new("enhanced_median")
+        .with(
+            "benchmark",
+            Column::Text(groups.keys().map(|k| k.0.clone()).collect()),
+        )
+        .with(
+            "year",
+            Column::Int(groups.keys().map(|k| k.1 as i64).collect()),
+        )
+        .with(
+            "median_excess",
+            Column::Num(
+                groups
+                    .values()
+                    .map(|v| rotor_funds::alpha::median(v))
+                    .collect(),
+            ),
+        )
+        .with(
+            "funds",
+            Column::Int(groups.values().map(|v| v.len() as i64).collect()),
+        );
+    std::fs::write(out.join("enhanced_median.csv"), med.to_csv())?;
+    out!(
+        "median yearly excess of enhanced-index funds over their benchmarks (fund − benchmark){}",
+        until.map(|d| format!(", to {d}")).unwrap_or_default()
+    );
+    out!(
+        "{:<11} {:>6} {:>10} {:>6}",
+        "benchmark",
+        "year",
+        "median",
+        "funds"
+    );
+    for ((b, y), v) in &groups {
+        out!(
+            "{b:<11} {y:>6} {:>9.2}% {:>6}",
+            100.0 * rotor_funds::alpha::median(v),
+            v.len()
+        );
+    }
+    Ok(())
+}
+
+pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
+    let until = match &a.until {
+        Some(s) => {
+            Some(parse_date(s).with_context(|| format!("--until `{s}`: expected YYYY-MM-DD"))?)
+        }
+        None => None,
+    };
+    let store = Store::open(&a.store)?;
+    let funds = read_navs(&a.navs)?;
+    let mut index_cache: HashMap<String, BTreeMap<NaiveDate, f64>> = HashMap::new();
+    let (mut rows, mut skipped) = (Vec::new(), Vec::new());
+    for f in &funds {
+        let Some((ty, text)) = read_info(&a.info, &f.code) else {
+            continue;
+        };
+        if ty != "股票型-增强指数" {
+            continue;
+        }
+        let b = rotor_funds::benchmark::parse(&text);
+        let Some((idx, w)) = b.main_index() else {
+            skipped.push(format!("{} ({text})", f.code));
+            continue;
+        };
+        if !index_cache.contains_key(idx) {
+            match index_returns(&store, idx) {
+                Ok(r) => {
+                    index_cache.insert(idx.to_string(), r);
+                }
+                Err(_) => {
+                    skipped.push(format!("{} (no prices for {idx})", f.code));
+                    continue;
+                }
+            }
+        }
+        let ir = &index_cache[idx];
+        let dates: Vec<NaiveDate> = ir.keys().copied().collect();
+        let fund: Vec<f64> = dates
+            .iter()
+            .map(|d| f.returns.get(d).copied().unwrap_or(f64::NAN))
+            .collect();
+        // the rest of the benchmark (deposits, bonds) at the fixed rate
+        let bench: Vec<f64> = dates
+            .iter()
+            .map(|d| w * ir[d] + (1.0 - w) * a.deposit_rate / 252.0)
+            .collect();
+        for (y, (fr, br, days)) in
+            rotor_funds::excess::yearly_pair(&dates, &fund, &bench, None, until)
+        {
+            rows.push((f.code.clone(), idx.to_string(), y, fr, br, days));
+        }
+    }
+    if rows.is_empty() {
+        bail!(
+            "no enhanced-index fund (基金类型 股票型-增强指数) with a benchmark index in the store"
+        );
+    }
+    write_enhanced(&a.out, &rows, until)?;
+    ui.note(format!(
+        "benchmark = its index's weight × the index return + the rest (deposits, bonds) at {:.2} % a year",
+        100.0 * a.deposit_rate
+    ));
+    if !skipped.is_empty() {
+        ui.note(format!(
+            "{} enhanced fund(s) left out: {}",
+            skipped.len(),
+            skipped.join("; ")
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,264 @@
+//! `rotor funds alpha | enhanced`: on hand-made NAV files (a planted alpha recovered, an
+//! enhanced fund's yearly excess equal to a direct computation, a distribution day that
+//! a NAV ratio would have read as a loss) and on the real fund data (skipping with a
+//! reason when `../shared/data` is absent), where the source report's two statements are
+//! checked and reported.
+
+mod common;
+
+use common::{ok, p, rotor};
+use std::fs;
+use std::path::Path;
+
+/// A store with one index (000300.SH) and 600 weekdays of closes; factor file; NAVs.
+fn setup(dir: &Path) -> (std::path::PathBuf, Vec<(String, f64)>) {
+    let mut day = chrono::NaiveDate::from_ymd_opt(2022, 1, 3).unwrap();
+    let mut days = Vec::new();
+    while days.len() < 600 {
+        if chrono::Datelike::weekday(&day).num_days_from_monday() < 5 {
+            days.push(day);
+        }
+        day = day.succ_opt().unwrap();
+    }
+    let mut idx = String::from("date,code,close\n");
+    let mut fac = String::from("date,size,value\n");
+    let mut close = 4000.0;
+    let mut mkt = Vec::new();
+    for (t, d) in days.iter().enumerate() {
+        let r = if t == 0 {
+            0.0
+        } else {
+            ((t * 7919 % 1000) as f64 / 1000.0 - 0.5) * 0.03
+        };
+        close *= 1.0 + r;
+        mkt.push((d.to_string(), r));
+        idx.push_str(&format!("{d},000300.SH,{close:.6}\n"));
+        let s = ((t * 104729 % 997) as f64 / 997.0 - 0.5) * 0.01;
+        let v = ((t * 1299709 % 991) as f64 / 991.0 - 0.5) * 0.01;
+        fac.push_str(&format!("{d},{s},{v}\n"));
+    }
+    let store = dir.join("store");
+    let f = dir.join("idx.csv");
+    fs::write(&f, idx).unwrap();
+    ok(&rotor(&[
+        "data",
+        "import",
+        "--dataset",
+        "prices",
+        "--asset-type",
+        "index",
+        "--store",
+        p(&store),
+        p(&f),
+        "--quiet",
+    ]));
+    fs::write(dir.join("factors.csv"), fac).unwrap();
+    (store, mkt)
+}
+
+#[test]
+fn alpha_and_enhanced_excess_on_hand_made_funds() {
+    let d = tempfile::tempdir().unwrap();
+    let (store, mkt) = setup(d.path());
+    let (navs, info) = (d.path().join("nav"), d.path().join("info"));
+    fs::create_dir_all(&navs).unwrap();
+    fs::create_dir_all(&info).unwrap();
+    // fund A: 0.04 % a day of alpha plus 0.9 × market; fund E: enhanced, index + 0.01 %
+    // a day with a distribution on day 300 (the unit NAV drops by 0.2)
+    for (code, ty, a, b) in [
+        ("000001", "股票型-普通", 0.0004, 0.9),
+        ("000002", "股票型-增强指数", 0.0001, 1.0),
+    ] {
+        let mut nav = 1.0;
+        let mut text = String::from("净值日期,单位净值,日增长率\n");
+        for (t, (day, r)) in mkt.iter().enumerate() {
+            let rf = if t == 0 { 0.0 } else { a + b * r };
+            nav *= 1.0 + rf;
+            let shown = if code == "000002" && t >= 300 {
+                nav - 0.2
+            } else {
+                nav
+            };
+            text.push_str(&format!("{day},{shown:.10},{}\n", 100.0 * rf));
+        }
+        fs::write(navs.join(format!("{code}.csv")), text).unwrap();
+        fs::write(
+            info.join(format!("{code}.json")),
+            format!("{{\"基金类型\": \"{ty}\", \"业绩比较基准\": \"沪深300指数收益率×95%+银行活期存款利率(税后)×5%\"}}"),
+        )
+        .unwrap();
+    }
+    let out = d.path().join("alpha");
+    let o = rotor(&[
+        "funds",
+        "alpha",
+        "--navs",
+        p(&navs),
+        "--info",
+        p(&info),
+        "--factors",
+        p(&d.path().join("factors.csv")),
+        "--store",
+        p(&store),
+        "--market",
+        "000300.SH",
+        "--out",
+        p(&out),
+    ]);
+    let text = ok(&o);
+    assert!(text.contains("1 funds"), "{text}");
+    let med = fs::read_to_string(out.join("alpha_median.csv")).unwrap();
+    let last: f64 = med
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((last - 252.0 * 0.0004).abs() < 1e-6, "{last}");
+    assert!(out.join("alpha.parquet").exists());
+    let out = d.path().join("enh");
+    let o = rotor(&[
+        "funds",
+        "enhanced",
+        "--navs",
+        p(&navs),
+        "--info",
+        p(&info),
+        "--store",
+        p(&store),
+        "--out",
+        p(&out),
+    ]);
+    ok(&o);
+    // 2023 excess by hand: fund Π(1 + 0.0001 + r) − Π(1 + 0.95 r + 0.05·0.0035/252)
+    let (mut f, mut b) = (1.0, 1.0);
+    for (day, r) in mkt.iter().skip(1) {
+        if day.starts_with("2023") {
+            f *= 1.0 + 0.0001 + r;
+            b *= 1.0 + 0.95 * r + 0.05 * 0.0035 / 252.0;
+        }
+    }
+    let ex = fs::read_to_string(out.join("enhanced_excess.csv")).unwrap();
+    let row = ex.lines().find(|l| l.contains(",2023,")).unwrap();
+    let got: f64 = row.split(',').nth(5).unwrap().parse().unwrap();
+    assert!((got - (f - b)).abs() < 1e-9, "{got} vs {}", f - b);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("0.35 %"), "{err}");
+}
+
+#[test]
+fn bad_nav_files_are_named() {
+    let d = tempfile::tempdir().unwrap();
+    let (store, _) = setup(d.path());
+    let navs = d.path().join("nav");
+    fs::create_dir_all(&navs).unwrap();
+    fs::write(
+        navs.join("000009.csv"),
+        "净值日期,单位净值\n2024-13-01,1.0\n",
+    )
+    .unwrap();
+    let o = rotor(&[
+        "funds",
+        "enhanced",
+        "--navs",
+        p(&navs),
+        "--info",
+        p(&navs),
+        "--store",
+        p(&store),
+        "--out",
+        p(&d.path().join("o")),
+    ]);
+    assert_ne!(o.status.code(), Some(0));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("000009.csv") && e.contains("row 2") && e.contains("净值日期"),
+        "{e}"
+    );
+}
+
+#[test]
+fn real_funds_alpha_falls_after_2021_and_enhanced_excess_is_reported() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if !root.exists() {
+        eprintln!("skipped: ../shared/data is absent (the real fund-data test needs it)");
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let store = d.path().join("china");
+    let mapping = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/china_bundle.toml");
+    ok(&rotor(&[
+        "data",
+        "import",
+        "--mapping",
+        p(&mapping),
+        "--store",
+        p(&store),
+        "--quiet",
+    ]));
+    let raw = root.join("raw");
+    let out = d.path().join("alpha");
+    let text = ok(&rotor(&[
+        "funds",
+        "alpha",
+        "--navs",
+        p(&raw.join("fund_nav_em/nav")),
+        "--info",
+        p(&raw.join("fund_nav_em/funds")),
+        "--factors",
+        p(&raw.join("quant_display_wind/cne5.csv")),
+        "--store",
+        p(&store),
+        "--out",
+        p(&out),
+    ]));
+    let year = |y: &str| -> f64 {
+        let l = text
+            .lines()
+            .find(|l| l.starts_with(y))
+            .unwrap_or_else(|| panic!("{y}: {text}"));
+        l.split_whitespace()
+            .nth(1)
+            .unwrap()
+            .trim_end_matches('%')
+            .parse()
+            .unwrap()
+    };
+    eprintln!("active-fund median alpha by year:\n{text}");
+    // the source report: alpha high in 2019–2021, falling from 2022 — the data agrees
+    let high = (year("2020") + year("2021")) / 2.0;
+    let low = (year("2023") + year("2024")) / 2.0;
+    assert!(high > low + 5.0, "2020–21 {high} vs 2023–24 {low}");
+    let out = d.path().join("enh");
+    let text = ok(&rotor(&[
+        "funds",
+        "enhanced",
+        "--navs",
+        p(&raw.join("fund_nav_em/nav")),
+        "--info",
+        p(&raw.join("fund_nav_em/funds")),
+        "--store",
+        p(&store),
+        "--until",
+        "2024-11-07",
+        "--out",
+        p(&out),
+    ]));
+    eprintln!("enhanced-index funds, median excess:\n{text}");
+    // the source report says the 2024 median (to 7 November) was below zero for CSI 300
+    // and CSI 500 enhanced funds; on these NAVs it is slightly positive for both — said
+    // in the docs, not tuned
+    let med = fs::read_to_string(out.join("enhanced_median.csv")).unwrap();
+    for idx in ["000300.SH", "000905.SH"] {
+        let l = med
+            .lines()
+            .find(|l| l.starts_with(&format!("{idx},2024,")))
+            .unwrap();
+        let n: i64 = l.split(',').nth(3).unwrap().parse().unwrap();
+        let v: f64 = l.split(',').nth(2).unwrap().parse().unwrap();
+        assert!(n >= 15 && v.abs() < 0.05, "{l}");
+    }
+}

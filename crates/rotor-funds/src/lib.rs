@@ -1,0 +1,25 @@
+//! # rotor-funds
+//!
+//! Fund analytics of the second source report (SPEC §13, §14.1), on plain series — the
+//! caller (`rotor funds`) reads NAV files, benchmark texts, index prices and factor
+//! returns:
+//!
+//! * [`nav`] — daily fund returns from the daily growth (NAV ratios break on
+//!   distributions), distribution days found and counted;
+//! * [`benchmark`] — benchmark texts into index codes and weights, unknown terms kept;
+//! * [`rolling`] — rolling OLS updated incrementally (statsmodels `RollingOLS`
+//!   semantics, parity tested on a committed fixture);
+//! * [`alpha`] — rolling 250-day fund alpha on market + style (+ sector) factor returns,
+//!   the monthly cross-sectional median;
+//! * [`excess`] — yearly excess of enhanced-index funds over their benchmarks.
+//!
+//! **Where to extend.** Style-rotating fund identification (SPEC §16) belongs in a
+//! module of its own reading holdings; a new regression model is a set of factor columns
+//! handed to [`alpha::rolling_alpha`].
+#![forbid(unsafe_code)]
+
+pub mod alpha;
+pub mod benchmark;
+pub mod excess;
+pub mod nav;
+pub mod rolling;
