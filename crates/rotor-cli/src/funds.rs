@@ -319,6 +319,13 @@ pub fn alpha(ui: &Ui, a: FundAlphaArgs) -> Result<()> {
             Column::Int(med.iter().map(|m| m.2 as i64).collect()),
         );
     std::fs::write(a.out.join("alpha_median.csv"), mf.to_csv())?;
+    let dist: usize = funds.iter().map(|f| f.distributions).sum();
+    let notes = vec![
+        format!("{} funds, Model {model}: {}", funds.len(), names.join(", ")),
+        format!("returns from the daily growth (日增长率); {dist} distribution / split days where the unit-NAV ratio would have been wrong"),
+    ];
+    let r = rotor_report::funds::alpha_report(&mf, "基金 alpha · 滚动回归", &notes);
+    let written = rotor_report::write(&a.out, "report", &r, true)?;
     let mut by_year: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
     for (d, v, _) in &med {
         if v.is_finite() {
@@ -341,11 +348,9 @@ pub fn alpha(ui: &Ui, a: FundAlphaArgs) -> Result<()> {
             v.len()
         );
     }
-    let dist: usize = funds.iter().map(|f| f.distributions).sum();
-    ui.note(format!(
-        "returns from the daily growth (日增长率); {dist} distribution / split days where the unit-NAV ratio would have been wrong"
-    ));
+    ui.note(&notes[1]);
     ui.note(format!("outputs in {}", a.out.display()));
+    crate::ui::print_written(ui, &[written]);
     Ok(())
 }
 
@@ -391,7 +396,7 @@ fn write_alpha(
 type ExcessRow = (String, String, i32, f64, f64, usize);
 
 /// `enhanced_excess.csv`, `enhanced_median.csv` and the table on the terminal.
-fn write_enhanced(out: &Path, rows: &[ExcessRow], until: Option<NaiveDate>) -> Result<()> {
+fn write_enhanced(out: &Path, rows: &[ExcessRow], until: Option<NaiveDate>) -> Result<Frame> {
     std::fs::create_dir_all(out)?;
     let fr = Frame::new("enhanced_excess")
         .with(
@@ -471,7 +476,7 @@ fn write_enhanced(out: &Path, rows: &[ExcessRow], until: Option<NaiveDate>) -> R
             v.len()
         );
     }
-    Ok(())
+    Ok(fr)
 }
 
 pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
@@ -530,17 +535,23 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
             "no enhanced-index fund (基金类型 股票型-增强指数) with a benchmark index in the store"
         );
     }
-    write_enhanced(&a.out, &rows, until)?;
-    ui.note(format!(
+    let excess = write_enhanced(&a.out, &rows, until)?;
+    let mut notes = vec![format!(
         "benchmark = its index's weight × the index return + the rest (deposits, bonds) at {:.2} % a year",
         100.0 * a.deposit_rate
-    ));
+    )];
     if !skipped.is_empty() {
-        ui.note(format!(
+        notes.push(format!(
             "{} enhanced fund(s) left out: {}",
             skipped.len(),
             skipped.join("; ")
         ));
     }
+    for n in &notes {
+        ui.note(n);
+    }
+    let r = rotor_report::funds::enhanced_report(&excess, "指数增强基金 · 超额收益", &notes);
+    let written = rotor_report::write(&a.out, "report", &r, true)?;
+    crate::ui::print_written(ui, &[written]);
     Ok(())
 }

@@ -119,6 +119,7 @@ fn alpha_and_enhanced_excess_on_hand_made_funds() {
         .unwrap();
     assert!((last - 252.0 * 0.0004).abs() < 1e-6, "{last}");
     assert!(out.join("alpha.parquet").exists());
+    assert!(out.join("report.html").exists() && out.join("charts/median_alpha.png").exists());
     let out = d.path().join("enh");
     let o = rotor(&[
         "funds",
@@ -147,6 +148,11 @@ fn alpha_and_enhanced_excess_on_hand_made_funds() {
     assert!((got - (f - b)).abs() < 1e-9, "{got} vs {}", f - b);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("0.35 %"), "{err}");
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("超额收益分布"),
+        "the excess distribution table"
+    );
 }
 
 #[test]

@@ -45,6 +45,7 @@ pub mod backtest;
 pub mod chart;
 pub mod doc;
 pub mod eval;
+pub mod funds;
 pub mod html;
 pub mod labels;
 pub mod market_calls;

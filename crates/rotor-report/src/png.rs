@@ -105,7 +105,8 @@ mod tests {
         // a character outside the subset draws the .notdef box
         let missing = glyph('\u{20000}');
         let labels = "宽货币紧信用策略净值等权沪深收益率回撤超额年化月度换手持仓因子分位数环境推荐\
-            择时位与维强信号日次执行增长流动性风格价差相对得红利微盘组合大指阴影有或现金";
+            择时位与维强信号日次执行增长流动性风格价差相对得红利微盘组合大指阴影有或现金\
+            滚动截面中位末基金超分布增国家行业风险模型暴露";
         for c in labels.chars() {
             assert_ne!(
                 glyph(c),
