@@ -61,6 +61,31 @@ pub enum FundsCmd {
     /// Yearly excess return of enhanced-index funds over their benchmarks, and the
     /// median per benchmark index (SPEC §14.1).
     Enhanced(FundEnhancedArgs),
+    /// Style-rotating funds from successive holdings: active size / value rotation, its
+    /// return, and the top-20 basket at each report (SPEC §16).
+    Rotation(FundRotationArgs),
+}
+
+/// `rotor funds rotation`
+#[derive(Debug, Args)]
+pub struct FundRotationArgs {
+    /// Folder of holdings files `<code>_<year>.csv` (股票代码, 占净值比例, 季度), AKShare's
+    /// `fund_portfolio_hold_em` layout.
+    #[arg(long)]
+    pub holdings: PathBuf,
+    /// Store with the stocks (their exposures, returns and factor returns come from the
+    /// risk model on it).
+    #[arg(long)]
+    pub store: PathBuf,
+    /// Industry file for the risk model (as `rotor risk --industries`).
+    #[arg(long)]
+    pub industries: Option<PathBuf>,
+    /// Funds in the basket.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// `rotor funds alpha`

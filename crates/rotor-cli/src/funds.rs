@@ -555,3 +555,282 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
     crate::ui::print_written(ui, &[written]);
     Ok(())
 }
+
+/// Period end of a holdings row's 季度 text (`2025年1季度股票投资明细` → 2025-03-31).
+fn quarter_end(text: &str) -> Option<NaiveDate> {
+    let (y, rest) = text.split_once('年')?;
+    let q: u32 = rest.chars().next()?.to_digit(10)?;
+    let y: i32 = y.trim().parse().ok()?;
+    let (m, d) = match q {
+        1 => (3, 31),
+        2 => (6, 30),
+        3 => (9, 30),
+        4 => (12, 31),
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Every fund's reports from a holdings folder: code → reports by date.
+fn read_holdings(dir: &Path) -> Result<BTreeMap<String, Vec<rotor_funds::rotation::Report>>> {
+    use rotor_data::import::codes::{normalize, CodeKind};
+    let mut out: BTreeMap<String, BTreeMap<NaiveDate, Vec<(String, f64)>>> = BTreeMap::new();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("--holdings {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let fund = path
+            .file_stem()
+            .map(|s| {
+                s.to_string_lossy()
+                    .split('_')
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let mut r = csv::Reader::from_path(&path).with_context(|| path.display().to_string())?;
+        let h: Vec<String> = r
+            .headers()?
+            .iter()
+            .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let col = |n: &str| h.iter().position(|x| x == n);
+        let (Some(ci), Some(wi), Some(qi)) = (col("股票代码"), col("占净值比例"), col("季度"))
+        else {
+            bail!(
+                "{}: expected columns 股票代码, 占净值比例, 季度; headers: {}",
+                path.display(),
+                h.join(", ")
+            );
+        };
+        for (k, rec) in r.records().enumerate() {
+            let rec = rec.with_context(|| format!("{}: row {}", path.display(), k + 2))?;
+            let Some(date) = rec.get(qi).and_then(quarter_end) else {
+                bail!(
+                    "{}: row {}, column 季度: `{}` names no quarter (expected e.g. 2025年1季度…)",
+                    path.display(),
+                    k + 2,
+                    rec.get(qi).unwrap_or("")
+                );
+            };
+            let Ok(code) = normalize(rec.get(ci).unwrap_or("").trim(), CodeKind::Stock) else {
+                continue; // a Hong Kong or unknown code: not an A-share
+            };
+            let w: f64 = rec
+                .get(wi)
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(f64::NAN);
+            if w.is_finite() && w > 0.0 {
+                out.entry(fund.clone())
+                    .or_default()
+                    .entry(date)
+                    .or_default()
+                    .push((code, w));
+            }
+        }
+    }
+    Ok(out
+        .into_iter()
+        .map(|(f, by)| {
+            (
+                f,
+                by.into_iter()
+                    .map(|(date, holdings)| rotor_funds::rotation::Report { date, holdings })
+                    .collect(),
+            )
+        })
+        .collect())
+}
+
+pub fn rotation(ui: &Ui, a: crate::args::FundRotationArgs) -> Result<()> {
+    use rotor_funds::rotation::changes;
+    let holdings = read_holdings(&a.holdings)?;
+    if holdings.is_empty() {
+        bail!("--holdings {}: no holdings rows", a.holdings.display());
+    }
+    let store = Store::open(&a.store)?;
+    let data = crate::risk::load_stocks(&store, &[], None, a.industries.as_deref())?;
+    let model =
+        rotor_risk::model::estimate(&data.inputs(), &rotor_risk::model::RiskConfig::default())?;
+    // the rotation styles: size and value where the model has them
+    let styles: Vec<(usize, &str)> = ["size", "book_to_price"]
+        .iter()
+        .filter_map(|n| {
+            model
+                .exposures
+                .names
+                .iter()
+                .position(|x| x == n)
+                .map(|k| (k, *n))
+        })
+        .collect();
+    let s = styles.len();
+    let n = data.close.assets.len();
+    let col: HashMap<&str, usize> = data
+        .close
+        .assets
+        .iter()
+        .enumerate()
+        .map(|(j, c)| (c.as_str(), j))
+        .collect();
+    let dates = &data.close.dates;
+    let row_at = |d: NaiveDate| dates.partition_point(|x| *x <= d).checked_sub(1);
+    let x = |c: &str, d: NaiveDate| -> Option<Vec<f64>> {
+        let (j, t) = (*col.get(c)?, row_at(d)?);
+        Some(
+            styles
+                .iter()
+                .map(|(k, _)| model.exposures.values[*k][t * n + j])
+                .collect(),
+        )
+    };
+    let growth = |c: &str, d0: NaiveDate, d1: NaiveDate| -> Option<f64> {
+        let j = *col.get(c)?;
+        let (t0, t1) = (row_at(d0)?, row_at(d1)?);
+        let mut g = 1.0;
+        for t in t0 + 1..=t1 {
+            let r = data.returns.values[t * n + j];
+            if r.is_finite() {
+                g *= 1.0 + r;
+            }
+        }
+        Some(g)
+    };
+    let q = model.factor_names.len();
+    let fcol: Vec<usize> = styles
+        .iter()
+        .map(|(_, nm)| {
+            model
+                .factor_names
+                .iter()
+                .position(|x| x == nm)
+                .expect("style factor")
+        })
+        .collect();
+    let f = |d0: NaiveDate, d1: NaiveDate| -> Vec<f64> {
+        let (Some(t0), Some(t1)) = (row_at(d0), row_at(d1)) else {
+            return vec![f64::NAN; s];
+        };
+        fcol.iter()
+            .map(|k| {
+                (t0 + 1..=t1)
+                    .map(|t| model.factor_returns[t * q + k])
+                    .filter(|v| v.is_finite())
+                    .sum()
+            })
+            .collect()
+    };
+    let funds: Vec<(String, Vec<rotor_funds::rotation::Change>)> = holdings
+        .iter()
+        .map(|(code, reps)| (code.clone(), changes(reps, s, &x, &growth, &f)))
+        .collect();
+    let style_names: Vec<&str> = styles.iter().map(|x| x.1).collect();
+    let covered = coverage(&holdings, &col);
+    let sizes = write_rotation(&a.out, &funds, &style_names, a.top)?;
+    print_rotation(ui, funds.len(), &style_names, &sizes, covered);
+    Ok(())
+}
+
+/// The share of all reported holdings weight on stocks in `col`.
+fn coverage(
+    holdings: &BTreeMap<String, Vec<rotor_funds::rotation::Report>>,
+    col: &HashMap<&str, usize>,
+) -> f64 {
+    let (mut covered, mut total) = (0.0, 0.0);
+    for reps in holdings.values() {
+        for r in reps {
+            for (c, w) in &r.holdings {
+                total += w;
+                if col.contains_key(c.as_str()) {
+                    covered += w;
+                }
+            }
+        }
+    }
+    covered / total.max(f64::MIN_POSITIVE)
+}
+
+/// `rotation.csv` (every fund's changes) and `basket.csv` (the basket at each report
+/// date); the basket sizes.
+fn write_rotation(
+    out: &Path,
+    funds: &[(String, Vec<rotor_funds::rotation::Change>)],
+    styles: &[&str],
+    top: usize,
+) -> Result<Vec<(NaiveDate, usize)>> {
+    use rotor_core::frame::num;
+    let s = styles.len();
+    std::fs::create_dir_all(out)?;
+    let mut rows = String::from("fund,date");
+    for nm in styles {
+        rows.push_str(&format!(",active_{nm},total_{nm}"));
+    }
+    rows.push_str(",abs_active,active_return\n");
+    for (code, ch) in funds {
+        for c in ch {
+            rows.push_str(&format!("{code},{}", c.date));
+            for k in 0..s {
+                rows.push_str(&format!(",{},{}", num(c.active[k]), num(c.total[k])));
+            }
+            rows.push_str(&format!(
+                ",{},{}\n",
+                num(c.abs_active),
+                num(c.active_return)
+            ));
+        }
+    }
+    std::fs::write(out.join("rotation.csv"), rows)?;
+    let report_dates: std::collections::BTreeSet<NaiveDate> = funds
+        .iter()
+        .flat_map(|(_, ch)| ch.iter().map(|c| c.date))
+        .collect();
+    let mut bk = String::from("date,rank,fund,mean_active_rotation_return\n");
+    let mut sizes = Vec::new();
+    for d in &report_dates {
+        let b = rotor_funds::rotation::basket(funds, *d, top);
+        sizes.push((*d, b.len()));
+        for (k, (fund, v)) in b.iter().enumerate() {
+            bk.push_str(&format!("{d},{},{fund},{}\n", k + 1, num(*v)));
+        }
+    }
+    std::fs::write(out.join("basket.csv"), bk)?;
+    Ok(sizes)
+}
+
+/// The rotation summary and what the data supports.
+fn print_rotation(
+    ui: &Ui,
+    n_funds: usize,
+    style_names: &[&str],
+    sizes: &[(NaiveDate, usize)],
+    covered: f64,
+) {
+    let s = style_names.len();
+    out!(
+        "style rotation of {} funds on {} ({} report dates); basket sizes: {}",
+        n_funds,
+        style_names.join(" + "),
+        sizes.len(),
+        sizes
+            .iter()
+            .map(|(d, k)| format!("{d} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    ui.note(format!(
+        "holdings weight on stocks of the store: {:.1} % — exposures are over the covered part",
+        100.0 * covered
+    ));
+    if s < 2 {
+        ui.note("value is not measured: the store's stocks have no PB (valuation pb); size only");
+    }
+    ui.note(
+        "a basket needs the active rotation return of earlier changes, known one report later: \
+         with k report dates the first basket is at the third",
+    );
+}

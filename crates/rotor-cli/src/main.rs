@@ -46,6 +46,7 @@ fn main() {
         args::Command::Limit(a) => limit::run(&ui, a).map(|_| 0),
         args::Command::Funds(args::FundsCmd::Alpha(a)) => funds::alpha(&ui, a).map(|_| 0),
         args::Command::Funds(args::FundsCmd::Enhanced(a)) => funds::enhanced(&ui, a).map(|_| 0),
+        args::Command::Funds(args::FundsCmd::Rotation(a)) => funds::rotation(&ui, a).map(|_| 0),
     };
     match res {
         Ok(code) => std::process::exit(code),

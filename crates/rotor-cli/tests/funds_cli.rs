@@ -268,3 +268,76 @@ fn real_funds_alpha_falls_after_2021_and_enhanced_excess_is_reported() {
         assert!(n >= 15 && v.abs() < 0.05, "{l}");
     }
 }
+
+/// `rotor funds rotation` on the real 2024–2025 holdings: it runs, says how much of the
+/// reported weight the bundle's stocks cover and that value cannot be measured (no PB),
+/// and writes the per-fund changes and the baskets; a malformed 季度 is named.
+#[test]
+fn real_holdings_rotation_says_what_the_data_supports() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if !root.exists() {
+        eprintln!("skipped: ../shared/data is absent (the real holdings test needs it)");
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let store = d.path().join("china");
+    let mapping = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/china_bundle.toml");
+    ok(&rotor(&[
+        "data",
+        "import",
+        "--mapping",
+        p(&mapping),
+        "--store",
+        p(&store),
+        "--quiet",
+    ]));
+    let raw = root.join("raw");
+    let out = d.path().join("rot");
+    let o = rotor(&[
+        "funds",
+        "rotation",
+        "--holdings",
+        p(&raw.join("fund_holdings_em/holdings")),
+        "--store",
+        p(&store),
+        "--industries",
+        p(&raw.join("gat_quant/stock_industry.csv")),
+        "--out",
+        p(&out),
+    ]);
+    let text = ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    eprintln!("{text}{err}");
+    assert!(text.contains("203 funds on size"), "{text}");
+    assert!(
+        err.contains("holdings weight on stocks of the store")
+            && err.contains("value is not measured"),
+        "{err}"
+    );
+    let rot = fs::read_to_string(out.join("rotation.csv")).unwrap();
+    assert!(rot.starts_with("fund,date,active_size,total_size,abs_active,active_return\n"));
+    assert!(out.join("basket.csv").exists());
+    let bad = d.path().join("bad");
+    fs::create_dir_all(&bad).unwrap();
+    fs::write(
+        bad.join("000001_2025.csv"),
+        "股票代码,占净值比例,季度\n600519,5.0,第一季度\n",
+    )
+    .unwrap();
+    let o = rotor(&[
+        "funds",
+        "rotation",
+        "--holdings",
+        p(&bad),
+        "--store",
+        p(&store),
+        "--out",
+        p(&out),
+    ]);
+    assert_ne!(o.status.code(), Some(0));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("000001_2025.csv") && e.contains("row 2") && e.contains("季度"),
+        "{e}"
+    );
+}

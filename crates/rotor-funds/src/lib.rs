@@ -23,3 +23,4 @@ pub mod benchmark;
 pub mod excess;
 pub mod nav;
 pub mod rolling;
+pub mod rotation;
