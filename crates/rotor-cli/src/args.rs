@@ -142,6 +142,10 @@ pub struct FundEnhancedArgs {
     /// Annual rate of the deposit and bond parts of a benchmark.
     #[arg(long, default_value_t = 0.0035)]
     pub deposit_rate: f64,
+    /// Daily style factor returns (as `rotor funds alpha --factors`): adds each fund's
+    /// yearly style exposures of its excess return (SPEC §14.1).
+    #[arg(long)]
+    pub factors: Option<PathBuf>,
     /// Output folder.
     #[arg(long)]
     pub out: PathBuf,

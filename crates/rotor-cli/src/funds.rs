@@ -479,6 +479,74 @@ fn write_enhanced(out: &Path, rows: &[ExcessRow], until: Option<NaiveDate>) -> R
     Ok(fr)
 }
 
+/// Factor returns by date (names, date → values), for lookups by day.
+/// Factor names and their returns by date.
+type FactorMap = (Vec<String>, HashMap<NaiveDate, Vec<f64>>);
+
+fn factor_map(path: &Path) -> Result<FactorMap> {
+    let (fd, names, fv) = read_factors(path)?;
+    let p = names.len();
+    let by = fd
+        .iter()
+        .enumerate()
+        .map(|(t, d)| (*d, fv[t * p..(t + 1) * p].to_vec()))
+        .collect();
+    Ok((names, by))
+}
+
+/// One fund-year-style exposure: (fund, benchmark, year, factor, exposure, days).
+type ExposureRow = (String, String, i32, String, f64, usize);
+
+/// The exposures as a table (None when there are none).
+fn exposure_frame(rows: &[ExposureRow]) -> Option<Frame> {
+    (!rows.is_empty()).then(|| {
+        Frame::new("enhanced_exposures")
+            .with(
+                "fund",
+                Column::Text(rows.iter().map(|r| r.0.clone()).collect()),
+            )
+            .with(
+                "benchmark",
+                Column::Text(rows.iter().map(|r| r.1.clone()).collect()),
+            )
+            .with(
+                "year",
+                Column::Int(rows.iter().map(|r| r.2 as i64).collect()),
+            )
+            .with(
+                "factor",
+                Column::Text(rows.iter().map(|r| r.3.clone()).collect()),
+            )
+            .with("exposure", Column::Num(rows.iter().map(|r| r.4).collect()))
+            .with(
+                "days",
+                Column::Int(rows.iter().map(|r| r.5 as i64).collect()),
+            )
+    })
+}
+
+/// The yearly style exposures of one fund's excess return.
+fn fund_exposures(
+    code: &str,
+    idx: &str,
+    dates: &[NaiveDate],
+    fund: &[f64],
+    bench: &[f64],
+    (names, by): &FactorMap,
+    until: Option<NaiveDate>,
+) -> Vec<ExposureRow> {
+    let get = |d: NaiveDate| by.get(&d).cloned();
+    let ex =
+        rotor_funds::excess::yearly_exposures(dates, fund, bench, &get, names.len(), until, 60);
+    let mut out = Vec::new();
+    for (y, (x, n)) in ex {
+        for (name, v) in names.iter().zip(x) {
+            out.push((code.to_string(), idx.to_string(), y, name.clone(), v, n));
+        }
+    }
+    out
+}
+
 pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
     let until = match &a.until {
         Some(s) => {
@@ -490,6 +558,8 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
     let funds = read_navs(&a.navs)?;
     let mut index_cache: HashMap<String, BTreeMap<NaiveDate, f64>> = HashMap::new();
     let (mut rows, mut skipped) = (Vec::new(), Vec::new());
+    let factors = a.factors.as_deref().map(factor_map).transpose()?;
+    let mut exposures: Vec<ExposureRow> = Vec::new();
     for f in &funds {
         let Some((ty, text)) = read_info(&a.info, &f.code) else {
             continue;
@@ -529,6 +599,11 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
         {
             rows.push((f.code.clone(), idx.to_string(), y, fr, br, days));
         }
+        if let Some(fm) = &factors {
+            exposures.extend(fund_exposures(
+                &f.code, idx, &dates, &fund, &bench, fm, until,
+            ));
+        }
     }
     if rows.is_empty() {
         bail!(
@@ -550,7 +625,20 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
     for n in &notes {
         ui.note(n);
     }
-    let r = rotor_report::funds::enhanced_report(&excess, "指数增强基金 · 超额收益", &notes);
+    let ex_frame = exposure_frame(&exposures);
+    if let Some(f) = &ex_frame {
+        std::fs::write(a.out.join("enhanced_exposures.csv"), f.to_csv())?;
+        notes.push(
+            "style exposures: OLS of the fund's daily excess over its benchmark on the style factor returns, per calendar year (at least 60 days), with a constant"
+                .into(),
+        );
+    }
+    let r = rotor_report::funds::enhanced_report(
+        &excess,
+        ex_frame.as_ref(),
+        "指数增强基金 · 超额收益",
+        &notes,
+    );
     let written = rotor_report::write(&a.out, "report", &r, true)?;
     crate::ui::print_written(ui, &[written]);
     Ok(())

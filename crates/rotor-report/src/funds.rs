@@ -77,7 +77,12 @@ pub fn alpha_report(median: &Frame, title: &str, notes: &[String]) -> Report {
 }
 
 /// The enhanced-fund report from `enhanced_excess` (fund, benchmark, year, …, excess).
-pub fn enhanced_report(excess: &Frame, title: &str, notes: &[String]) -> Report {
+pub fn enhanced_report(
+    excess: &Frame,
+    exposures: Option<&Frame>,
+    title: &str,
+    notes: &[String],
+) -> Report {
     let (Some(b), Some(y), Some(e)) = (
         excess.texts("benchmark"),
         excess.get("year"),
@@ -170,11 +175,71 @@ pub fn enhanced_report(excess: &Frame, title: &str, notes: &[String]) -> Report 
     for n in notes {
         s.blocks.push(Block::Text(n.clone()));
     }
+    let mut sections = vec![s];
+    sections.extend(exposures.and_then(exposure_section));
     Report {
         title: title.into(),
         subtitle: format!("{} 组（基准 × 年份）", groups.len()),
-        sections: vec![s],
+        sections,
     }
+}
+
+/// Box-plot statistics of the funds' yearly style exposures per benchmark, factor and
+/// year, with the cross-fund mean.
+fn exposure_section(f: &Frame) -> Option<Section> {
+    let (b, fa, x) = (
+        f.texts("benchmark")?,
+        f.texts("factor")?,
+        f.nums("exposure")?,
+    );
+    let years: Vec<i64> = match f.get("year")? {
+        rotor_core::frame::Column::Int(v) => v.clone(),
+        _ => return None,
+    };
+    let mut groups: BTreeMap<(String, String, i64), Vec<f64>> = BTreeMap::new();
+    for i in 0..x.len() {
+        if x[i].is_finite() {
+            groups
+                .entry((b[i].clone(), fa[i].clone(), years[i]))
+                .or_default()
+                .push(x[i]);
+        }
+    }
+    let mut t = Table::new(
+        "风格暴露分布（超额收益对风格因子收益回归，按年）",
+        "style_exposures",
+        &[
+            "基准",
+            "因子",
+            "年份",
+            "基金数",
+            "均值",
+            "最小",
+            "25%",
+            "中位数",
+            "75%",
+            "最大",
+        ],
+    );
+    for ((bm, fac, yr), v) in &mut groups {
+        v.sort_by(f64::total_cmp);
+        t.rows.push(vec![
+            Cell::text(bm.clone()),
+            Cell::text(fac.clone()),
+            Cell::Int(*yr),
+            Cell::Int(v.len() as i64),
+            Cell::Num(v.iter().sum::<f64>() / v.len() as f64, 3),
+            Cell::Num(v[0], 3),
+            Cell::Num(quantile(v, 0.25), 3),
+            Cell::Num(quantile(v, 0.5), 3),
+            Cell::Num(quantile(v, 0.75), 3),
+            Cell::Num(v[v.len() - 1], 3),
+        ]);
+    }
+    t.page_rows = Some(60);
+    let mut s = Section::new("exposures", "指增基金风格暴露");
+    s.blocks.push(Block::Table(t));
+    Some(s)
 }
 
 #[cfg(test)]
@@ -200,7 +265,7 @@ mod tests {
             )
             .with("year", Column::Int(vec![2024, 2024, 2024]))
             .with("excess", Column::Num(vec![0.01, -0.03, 0.02]));
-        let r = enhanced_report(&f, "t", &[]);
+        let r = enhanced_report(&f, None, "t", &[]);
         let Block::Table(t) = &r.sections[0].blocks[1] else {
             panic!("table")
         };
