@@ -467,6 +467,10 @@ pub struct SimArgs {
     /// market.
     #[arg(long, default_value_t = 0)]
     pub stocks: usize,
+    /// With --stocks: also this many funds holding them (NAVs, half-yearly holdings, planted
+    /// style rotators; see rotor_sim::funds).
+    #[arg(long, default_value_t = 0)]
+    pub funds: usize,
 }
 
 /// `rotor demo`

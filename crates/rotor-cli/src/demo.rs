@@ -34,6 +34,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             indices: 40,
             constituents: false,
             stocks: 0,
+            funds: 0,
         },
     )?;
     ui.note("\n2/6 data check");
@@ -98,6 +99,7 @@ fn stock_level(ui: &Ui, out: &Path, seed: u64) -> Result<()> {
             indices: 0,
             constituents: false,
             stocks: 800,
+            funds: 0,
         },
     )?;
     crate::risk::run(

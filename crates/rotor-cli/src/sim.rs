@@ -18,6 +18,7 @@ pub fn run(ui: &Ui, a: SimArgs) -> Result<rotor_sim::SimSummary> {
             seed: a.seed,
             years: a.years,
             n_stocks: a.stocks,
+            n_funds: a.funds,
             ..Default::default()
         };
         rotor_sim::write_stock_market(&sc, &a.out)?

@@ -90,6 +90,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod funds;
 mod rng;
 pub mod stocks;
 mod world;

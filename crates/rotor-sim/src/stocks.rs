@@ -53,6 +53,8 @@ pub struct StockSimConfig {
     pub years: u32,
     /// Number of stocks.
     pub n_stocks: usize,
+    /// Number of funds holding them (0 = none; see [`crate::funds`]).
+    pub n_funds: usize,
 }
 
 impl Default for StockSimConfig {
@@ -62,6 +64,7 @@ impl Default for StockSimConfig {
             start: NaiveDate::from_ymd_opt(2015, 1, 5).expect("date"),
             years: 10,
             n_stocks: 3000,
+            n_funds: 0,
         }
     }
 }
@@ -275,6 +278,10 @@ struct Market {
     prev_pb: Vec<f64>,
     prev_sig: Vec<f64>,
     traded_prev: Vec<bool>,
+    /// Every day's stock returns (NaN: no trade) and standardised size at each close —
+    /// what the simulated funds hold and are judged on.
+    history: Vec<Vec<f64>>,
+    size_z: Vec<Vec<f64>>,
 }
 
 /// Common draws of a day.
@@ -315,6 +322,8 @@ impl Market {
             prev_pb: vec![f64::NAN; n],
             prev_sig: vec![f64::NAN; n],
             traded_prev: vec![false; n],
+            history: Vec::new(),
+            size_z: Vec::new(),
         }
     }
 
@@ -584,6 +593,8 @@ impl Market {
             self.step_indices(t, &r_today);
             self.close_of_day(t, &r_today);
             self.write_indices(t);
+            self.history.push(r_today);
+            self.size_z.push(self.exposures()[0].clone());
         }
         // open memberships end with the data
         for ((k, i), from) in std::mem::take(&mut self.ix.since) {
@@ -626,7 +637,30 @@ pub fn write_stock_market(
     let mut m = Market::new(cfg);
     m.run();
     let t_len = m.days.len();
-    write_out(cfg, out_dir, m.out, &m.stocks, t_len)
+    let codes: Vec<String> = m.stocks.iter().map(|s| s.code.clone()).collect();
+    let f_size: Vec<f64> = m.out.truth_rows.iter().map(|r| r.1).collect();
+    let (days, history, size_z) = (
+        std::mem::take(&mut m.days),
+        std::mem::take(&mut m.history),
+        std::mem::take(&mut m.size_z),
+    );
+    let mut summary = write_out(cfg, out_dir, m.out, &m.stocks, t_len)?;
+    if cfg.n_funds > 0 {
+        let rows = crate::funds::write_funds(
+            out_dir,
+            &crate::funds::FundSim {
+                n_funds: cfg.n_funds,
+                seed: cfg.seed,
+                days: &days,
+                codes: &codes,
+                returns: &history,
+                size_z: &size_z,
+                f_size: &f_size,
+            },
+        )?;
+        summary.rows.extend(rows);
+    }
+    Ok(summary)
 }
 
 fn write_out(
