@@ -182,9 +182,9 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
 
 /// The factor neutralised against the styles (and industries) of the risk model on the
 /// store's stocks: at each factor date, the exposures of the latest stock trading day on
-/// or before it (known then), OLS residuals, z-scored ([`rotor_risk::neutralize`]).
+/// or before it (known then), OLS residuals with a constant, z-scored
+/// ([`rotor_core::ops::resid::neutralize`], SPEC §14.2).
 fn neutralized(factor: &rotor_core::Panel, a: &EvalArgs) -> Result<(rotor_core::Panel, String)> {
-    use rotor_risk::neutralize::{neutralize_z, Regressors};
     let (mut styles, mut industry) = (false, false);
     for w in &a.neutralize {
         match w.as_str() {
@@ -225,24 +225,20 @@ fn neutralized(factor: &rotor_core::Panel, a: &EvalArgs) -> Result<(rotor_core::
             continue;
         }
         let t = t - 1;
-        let mut x = vec![f64::NAN; fa * s];
-        let mut ind = vec![None; fa];
+        // exposures per style over the factor's assets (NaN for assets without one)
+        let mut x = vec![vec![f64::NAN; fa]; s];
+        let mut ind: Vec<Option<u32>> = vec![None; fa];
         for (j, asset) in factor.assets.iter().enumerate() {
             if let Some(&k) = col.get(asset.as_str()) {
-                for q in 0..s {
-                    x[j * s + q] = ex.values[q][t * n + k];
+                for (q, xq) in x.iter_mut().enumerate() {
+                    xq[j] = ex.values[q][t * n + k];
                 }
-                ind[j] = data.industry[k];
+                ind[j] = data.industry[k].map(|v| v as u32);
             }
         }
-        let reg = Regressors {
-            styles: &x,
-            n_styles: s,
-            industry: industry.then_some(&ind[..]),
-            n_industries: data.industry_names.len(),
-        };
+        let cols: Vec<&[f64]> = x.iter().map(|v| v.as_slice()).collect();
         let before = row.iter().filter(|v| v.is_finite()).count();
-        let e = neutralize_z(row, &reg);
+        let e = rotor_core::ops::resid::neutralize(row, &cols, industry.then_some(&ind[..]));
         let after = e.iter().filter(|v| v.is_finite()).count();
         kept += after;
         lost += before - after;

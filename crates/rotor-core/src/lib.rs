@@ -30,6 +30,7 @@ pub mod calendar;
 pub mod date_serde;
 pub mod dates;
 pub mod frame;
+pub mod linalg;
 pub mod ops;
 pub mod panel;
 pub mod series;

@@ -8,11 +8,9 @@
 //! delisted since s) keeps the growth to its last price in (s, t]; one without a price at
 //! s keeps its snapshot weight (G = 1). Weights sum to 1 whenever the snapshot does.
 //!
-//! **Aggregation** ([`aggregate`]) of stock values `x_i` over the members: `IndexWeighted`
-//! `Σ w_i x_i / Σ w_i` over members with a value, `Equal` the plain mean, `CapWeighted`
-//! with caps as weights. Coverage `Σ_{valid} w_i / Σ_{members} w_i` (count share for
-//! `Equal`) below `min_coverage` (SPEC default 0.5; 0.8 for the AI aggregation of §7) →
-//! NaN: too few members carry the value for it to speak for the index.
+//! **Aggregation** of stock values over the members (index-, cap- or equal-weighted with
+//! the coverage rule) is [`rotor_core::ops::aggregate`]: feed it the weights of
+//! [`IndexWeights::at`] (equal weights: all 1).
 //!
 //! **Decomposition and coverage** (SPEC §14.3): [`decompose`] splits an index (CSI A500)
 //! by membership of others (CSI 300 / 500 / 1000); [`coverage_ratio`] is the analyst
@@ -82,52 +80,6 @@ impl IndexWeights {
     }
 }
 
-/// How stock values become an index value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Aggregation {
-    /// Index (constituent) weights.
-    IndexWeighted,
-    /// Equal weights.
-    Equal,
-    /// Caps given as the weights.
-    CapWeighted,
-}
-
-/// `(value, coverage)` of the members `(code, weight)` with `value(code)` (see the
-/// module docs).
-pub fn aggregate(
-    members: &[(String, f64)],
-    value: impl Fn(&str) -> f64,
-    how: Aggregation,
-    min_coverage: f64,
-) -> (f64, f64) {
-    let weight = |w: f64| match how {
-        Aggregation::Equal => 1.0,
-        _ => w,
-    };
-    let (mut sw, mut swx, mut all) = (0.0, 0.0, 0.0);
-    for (c, w) in members {
-        let w = weight(*w);
-        if !(w.is_finite() && w > 0.0) {
-            continue;
-        }
-        all += w;
-        let x = value(c);
-        if x.is_finite() {
-            sw += w;
-            swx += w * x;
-        }
-    }
-    if all <= 0.0 {
-        return (f64::NAN, 0.0);
-    }
-    let cov = sw / all;
-    if cov < min_coverage || sw <= 0.0 {
-        return (f64::NAN, cov);
-    }
-    (swx / sw, cov)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,28 +120,6 @@ mod tests {
             .at(d("2024-02-29"), |_c: &str, _t: NaiveDate| None)
             .unwrap();
         assert!((at[0].1 - 0.6).abs() < 1e-15);
-    }
-
-    #[test]
-    fn aggregation_and_coverage() {
-        let m = vec![
-            ("A".to_string(), 0.5),
-            ("B".to_string(), 0.3),
-            ("C".to_string(), 0.2),
-        ];
-        let v = |c: &str| match c {
-            "A" => 10.0,
-            "B" => 20.0,
-            _ => f64::NAN,
-        };
-        let (x, cov) = aggregate(&m, v, Aggregation::IndexWeighted, 0.5);
-        assert!((x - (5.0 + 6.0) / 0.8).abs() < 1e-12 && (cov - 0.8).abs() < 1e-15);
-        let (x, cov) = aggregate(&m, v, Aggregation::Equal, 0.5);
-        assert!((x - 15.0).abs() < 1e-12 && (cov - 2.0 / 3.0).abs() < 1e-15);
-        // coverage 0.8 < 0.9: not enough members carry the value
-        let (x, _) = aggregate(&m, v, Aggregation::IndexWeighted, 0.9);
-        assert!(x.is_nan());
-        assert!(aggregate(&[], v, Aggregation::Equal, 0.5).0.is_nan());
     }
 }
 

@@ -46,20 +46,8 @@ pub fn rolling_alpha(
     }
 }
 
-/// Median of the finite values (NaN when none).
-pub fn median(v: &[f64]) -> f64 {
-    let mut x: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-    if x.is_empty() {
-        return f64::NAN;
-    }
-    x.sort_by(f64::total_cmp);
-    let n = x.len();
-    if n % 2 == 1 {
-        x[n / 2]
-    } else {
-        0.5 * (x[n / 2 - 1] + x[n / 2])
-    }
-}
+/// Median of the finite values (NaN when none): rotor-core's.
+pub use rotor_core::ops::cross::median;
 
 /// At each month-end of `dates`: (date, median annualised alpha over the funds with
 /// one, number of funds).

@@ -36,41 +36,11 @@ fn row(x: &[f64], p: usize, t: usize, add_const: bool, out: &mut [f64]) -> bool 
     true
 }
 
+/// `a x = b` by Cholesky (None when singular), leaving the sums untouched.
 fn solve(a: &[f64], b: &[f64], k: usize) -> Option<Vec<f64>> {
-    let mut l = a.to_vec();
-    let scale = (0..k).map(|i| a[i * k + i].abs()).fold(0.0, f64::max);
-    for j in 0..k {
-        let mut d = l[j * k + j];
-        for q in 0..j {
-            d -= l[j * k + q] * l[j * k + q];
-        }
-        if d.is_nan() || d <= scale * 1e-13 {
-            return None;
-        }
-        let d = d.sqrt();
-        l[j * k + j] = d;
-        for i in j + 1..k {
-            let mut s = l[i * k + j];
-            for q in 0..j {
-                s -= l[i * k + q] * l[j * k + q];
-            }
-            l[i * k + j] = s / d;
-        }
-    }
-    let mut z = b.to_vec();
-    for i in 0..k {
-        for q in 0..i {
-            z[i] -= l[i * k + q] * z[q];
-        }
-        z[i] /= l[i * k + i];
-    }
-    for i in (0..k).rev() {
-        for q in i + 1..k {
-            z[i] -= l[q * k + i] * z[q];
-        }
-        z[i] /= l[i * k + i];
-    }
-    Some(z)
+    let (mut l, mut x) = (a.to_vec(), b.to_vec());
+    rotor_core::linalg::solve_spd(&mut l, &mut x, k).ok()?;
+    Some(x)
 }
 
 /// Rolling OLS of `y` (length t) on `x` (`t × p`, row-major) — see the module docs.

@@ -19,8 +19,11 @@
 //! 4. [`regression`] — one date's constrained WLS: country + industries + styles, weights
 //!    √cap, cap-weighted industry returns summing to zero (or toraniko's two-step,
 //!    equal-weight variant, kept for parity);
-//! 5. [`neutralize`] — OLS residuals of any factor on styles and industries;
-//! 6. [`covariance`] — EWMA factor covariance.
+//! 5. [`covariance`] — EWMA factor covariance.
+//!
+//! Neutralising a factor against the styles and industries (SPEC §14.2) and robust
+//! winsorising are rotor-core's operators ([`rotor_core::ops::resid`],
+//! [`rotor_core::ops::cross::winsor_mad`]), used here, not written again.
 //!
 //! ```
 //! use rotor_risk::regression::{fit_cross_section, CrossSection, RegressionConfig};
@@ -51,7 +54,6 @@ pub mod descriptors;
 pub mod error;
 mod linalg;
 pub mod model;
-pub mod neutralize;
 pub mod regression;
 pub mod standardize;
 

@@ -19,7 +19,6 @@
 
 use crate::descriptors::{descriptors, DescriptorConfig, Descriptors};
 use crate::error::{Result, RiskError};
-use crate::neutralize::{neutralize, Regressors};
 use crate::regression::{fit_cross_section, CrossSection, RegressionConfig};
 use crate::standardize::standardize;
 use rayon::prelude::*;
@@ -246,19 +245,8 @@ fn date_styles(
     };
     // orthogonalise to the given standardised styles, then standardise again
     let orth = |x: Vec<f64>, against: &[&Vec<f64>]| -> Vec<f64> {
-        let s = against.len();
-        let styles: Vec<f64> = (0..n)
-            .flat_map(|i| against.iter().map(move |a| a[i]))
-            .collect();
-        let mut e = neutralize(
-            &x,
-            &Regressors {
-                styles: &styles,
-                n_styles: s,
-                industry: None,
-                n_industries: 0,
-            },
-        );
+        let cols: Vec<&[f64]> = against.iter().map(|v| v.as_slice()).collect();
+        let mut e = rotor_core::ops::resid::residualize(&x, &cols, None);
         standardize(&mut e, cap, clip);
         e
     };

@@ -2,8 +2,9 @@
 //!
 //! `z_i = (x_i − μ_cap) / σ_eq`, with `μ_cap = Σ c_i x_i / Σ c_i` the cap-weighted mean
 //! (so the market portfolio has zero exposure) and `σ_eq` the equal-weighted standard
-//! deviation (ddof 0) of the values. Outliers are first winsorised robustly: values
-//! beyond `median ± clip · 1.4826 · MAD` (a `clip`-sigma band of a normal sample that one
+//! deviation (ddof 0) of the values. Outliers are first winsorised robustly
+//! ([`rotor_core::ops::cross::winsor_mad`], SPEC §0.4): values beyond
+//! `median ± clip · 1.4826 · MAD` (a `clip`-sigma band of a normal sample that one
 //! extreme value cannot widen, unlike a band from the std, which a lone outlier always
 //! leaves √(n−1) std out) are set to the band's edge; with MAD = 0 nothing is clipped.
 //! The result has cap-weighted mean 0 and equal-weighted std 1 exactly. Missing values
@@ -19,37 +20,9 @@ pub fn standardize(x: &mut [f64], cap: &[f64], clip: f64) {
         }
     }
     if clip.is_finite() {
-        winsorize_mad(x, clip);
+        rotor_core::ops::cross::winsor_mad(x, clip);
     }
     standardize_once(x, cap);
-}
-
-/// Clip the finite values to `median ± k · 1.4826 · MAD` (nothing when MAD = 0).
-pub fn winsorize_mad(x: &mut [f64], k: f64) {
-    let mut v: Vec<f64> = x.iter().copied().filter(|v| v.is_finite()).collect();
-    if v.len() < 3 {
-        return;
-    }
-    let med = median(&mut v);
-    let mut dev: Vec<f64> = v.iter().map(|a| (a - med).abs()).collect();
-    let mad = median(&mut dev);
-    if mad.is_nan() || mad <= 0.0 {
-        return;
-    }
-    let (lo, hi) = (med - k * 1.4826 * mad, med + k * 1.4826 * mad);
-    for a in x.iter_mut().filter(|a| a.is_finite()) {
-        *a = a.clamp(lo, hi);
-    }
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    }
 }
 
 /// One pass; false (and all NaN) when there is no dispersion.
