@@ -25,6 +25,21 @@ struct Fund {
     distributions: usize,
 }
 
+/// A number cell: empty, `--`, `nan` → NaN (no value); anything else that is not a number
+/// (a trailing `%` allowed) is an error naming the file, row and column.
+fn cell(path: &Path, row: usize, column: &str, raw: Option<&str>) -> Result<f64> {
+    let v = raw.unwrap_or("").trim();
+    if v.is_empty() || v == "--" || v.eq_ignore_ascii_case("nan") || v == "<NA>" {
+        return Ok(f64::NAN);
+    }
+    v.trim_end_matches('%').parse::<f64>().map_err(|_| {
+        anyhow::anyhow!(
+            "{}: row {row}, column {column}: `{v}` is not a number",
+            path.display()
+        )
+    })
+}
+
 fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
@@ -61,10 +76,11 @@ fn read_nav(path: &Path) -> Result<Fund> {
     let mut rows = Vec::new();
     for (k, rec) in r.records().enumerate() {
         let rec = rec.with_context(|| format!("{}: row {}", path.display(), k + 2))?;
-        let num = |i: Option<usize>| {
-            i.and_then(|i| rec.get(i))
-                .and_then(|v| v.trim().trim_end_matches('%').parse::<f64>().ok())
-                .unwrap_or(f64::NAN)
+        let num = |i: Option<usize>| -> Result<f64> {
+            match i {
+                Some(i) => cell(path, k + 2, &h[i], rec.get(i)),
+                None => Ok(f64::NAN),
+            }
         };
         let Some(date) = rec.get(di).and_then(parse_date) else {
             bail!(
@@ -77,9 +93,9 @@ fn read_nav(path: &Path) -> Result<Fund> {
         };
         rows.push(NavRow {
             date,
-            unit_nav: num(Some(ui)),
-            acc_nav: num(ai),
-            growth_pct: num(gi),
+            unit_nav: num(Some(ui))?,
+            acc_nav: num(ai)?,
+            growth_pct: num(gi)?,
         });
     }
     rows.sort_by_key(|r| r.date);
@@ -204,11 +220,11 @@ fn read_factors(path: &Path) -> Result<(Vec<NaiveDate>, Vec<String>, Vec<f64>)> 
             )
         })?;
         if long {
-            let v = rec.get(2).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+            let v = cell(path, k + 2, &h[2], rec.get(2))?;
             table.entry(d).or_default().insert(rec[1].to_string(), v);
         } else {
             for (j, name) in h.iter().enumerate().filter(|(j, _)| *j != date_col) {
-                let v = rec.get(j).and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+                let v = cell(path, k + 2, name, rec.get(j))?;
                 table.entry(d).or_default().insert(name.clone(), v);
             }
         }
@@ -494,6 +510,32 @@ fn factor_map(path: &Path) -> Result<FactorMap> {
     Ok((names, by))
 }
 
+/// The benchmark index and its weight from a fund's benchmark text, with a note when
+/// some terms were not recognised; `Err` with the reason when there is no usable index.
+fn resolve_benchmark(
+    code: &str,
+    text: &str,
+) -> std::result::Result<(String, f64, Option<String>), String> {
+    let b = rotor_funds::benchmark::parse(text);
+    let Some((idx, w)) = b.main_index() else {
+        return Err(format!("{code} ({text})"));
+    };
+    if !(w.is_finite() && w > 0.0 && w <= 1.0) {
+        return Err(format!("{code} (no weight readable for {idx} in `{text}`)"));
+    }
+    let unparsed = (!b.unparsed.is_empty()).then(|| {
+        format!(
+            "{code} ({})",
+            b.unparsed
+                .iter()
+                .map(|u| u.0.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
+    Ok((idx.to_string(), w, unparsed))
+}
+
 /// One fund-year-style exposure: (fund, benchmark, year, factor, exposure, days).
 type ExposureRow = (String, String, i32, String, f64, usize);
 
@@ -547,6 +589,29 @@ fn fund_exposures(
     out
 }
 
+/// What an enhanced-fund run assumed and left out.
+fn enhanced_notes(deposit_rate: f64, partial: &[String], skipped: &[String]) -> Vec<String> {
+    let mut notes = vec![format!(
+        "benchmark = its index's weight × the index return + the rest (deposits, bonds) at {:.2} % a year",
+        100.0 * deposit_rate
+    )];
+    if !partial.is_empty() {
+        notes.push(format!(
+            "{} fund(s) with benchmark terms not recognised, counted at the fixed rate: {}",
+            partial.len(),
+            partial.join("; ")
+        ));
+    }
+    if !skipped.is_empty() {
+        notes.push(format!(
+            "{} enhanced fund(s) left out: {}",
+            skipped.len(),
+            skipped.join("; ")
+        ));
+    }
+    notes
+}
+
 pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
     let until = match &a.until {
         Some(s) => {
@@ -560,6 +625,8 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
     let (mut rows, mut skipped) = (Vec::new(), Vec::new());
     let factors = a.factors.as_deref().map(factor_map).transpose()?;
     let mut exposures: Vec<ExposureRow> = Vec::new();
+    // funds whose benchmark has terms not recognised (their weight joins the fixed-rate part)
+    let mut partial: Vec<String> = Vec::new();
     for f in &funds {
         let Some((ty, text)) = read_info(&a.info, &f.code) else {
             continue;
@@ -567,11 +634,17 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
         if ty != "股票型-增强指数" {
             continue;
         }
-        let b = rotor_funds::benchmark::parse(&text);
-        let Some((idx, w)) = b.main_index() else {
-            skipped.push(format!("{} ({text})", f.code));
-            continue;
+        let (idx, w) = match resolve_benchmark(&f.code, &text) {
+            Ok((idx, w, unparsed)) => {
+                partial.extend(unparsed);
+                (idx, w)
+            }
+            Err(why) => {
+                skipped.push(why);
+                continue;
+            }
         };
+        let idx = idx.as_str();
         if !index_cache.contains_key(idx) {
             match index_returns(&store, idx) {
                 Ok(r) => {
@@ -611,17 +684,7 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
         );
     }
     let excess = write_enhanced(&a.out, &rows, until)?;
-    let mut notes = vec![format!(
-        "benchmark = its index's weight × the index return + the rest (deposits, bonds) at {:.2} % a year",
-        100.0 * a.deposit_rate
-    )];
-    if !skipped.is_empty() {
-        notes.push(format!(
-            "{} enhanced fund(s) left out: {}",
-            skipped.len(),
-            skipped.join("; ")
-        ));
-    }
+    let mut notes = enhanced_notes(a.deposit_rate, &partial, &skipped);
     for n in &notes {
         ui.note(n);
     }
@@ -660,7 +723,10 @@ fn quarter_end(text: &str) -> Option<NaiveDate> {
 }
 
 /// Every fund's reports from a holdings folder: code → reports by date.
-fn read_holdings(dir: &Path) -> Result<BTreeMap<String, Vec<rotor_funds::rotation::Report>>> {
+fn read_holdings(
+    dir: &Path,
+    skipped: &mut usize,
+) -> Result<BTreeMap<String, Vec<rotor_funds::rotation::Report>>> {
     use rotor_data::import::codes::{normalize, CodeKind};
     let mut out: BTreeMap<String, BTreeMap<NaiveDate, Vec<(String, f64)>>> = BTreeMap::new();
     let mut paths: Vec<_> = std::fs::read_dir(dir)
@@ -707,12 +773,11 @@ fn read_holdings(dir: &Path) -> Result<BTreeMap<String, Vec<rotor_funds::rotatio
                 );
             };
             let Ok(code) = normalize(rec.get(ci).unwrap_or("").trim(), CodeKind::Stock) else {
-                continue; // a Hong Kong or unknown code: not an A-share
+                // a Hong Kong or unknown code: not an A-share, counted and said
+                *skipped += 1;
+                continue;
             };
-            let w: f64 = rec
-                .get(wi)
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(f64::NAN);
+            let w = cell(&path, k + 2, "占净值比例", rec.get(wi))?;
             if w.is_finite() && w > 0.0 {
                 out.entry(fund.clone())
                     .or_default()
@@ -737,7 +802,8 @@ fn read_holdings(dir: &Path) -> Result<BTreeMap<String, Vec<rotor_funds::rotatio
 
 pub fn rotation(ui: &Ui, a: crate::args::FundRotationArgs) -> Result<()> {
     use rotor_funds::rotation::changes;
-    let holdings = read_holdings(&a.holdings)?;
+    let mut not_a_shares = 0usize;
+    let holdings = read_holdings(&a.holdings, &mut not_a_shares)?;
     if holdings.is_empty() {
         bail!("--holdings {}: no holdings rows", a.holdings.display());
     }
@@ -821,6 +887,11 @@ pub fn rotation(ui: &Ui, a: crate::args::FundRotationArgs) -> Result<()> {
     let covered = coverage(&holdings, &col);
     let sizes = write_rotation(&a.out, &funds, &style_names, a.top)?;
     print_rotation(ui, funds.len(), &style_names, &sizes, covered);
+    if not_a_shares > 0 {
+        ui.note(format!(
+            "{not_a_shares} holdings rows with a code that is not an A-share stock (Hong Kong, bonds) left out of the exposures"
+        ));
+    }
     Ok(())
 }
 

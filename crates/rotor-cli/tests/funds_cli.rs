@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{ok, p, rotor};
+use common::{import_bundle, ok, p, rotor, shared_data};
 use std::fs;
 use std::path::Path;
 
@@ -184,29 +184,76 @@ fn bad_nav_files_are_named() {
         e.contains("000009.csv") && e.contains("row 2") && e.contains("净值日期"),
         "{e}"
     );
-}
-
-#[test]
-fn real_funds_alpha_falls_after_2021_and_enhanced_excess_is_reported() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if !root.exists() {
-        eprintln!("skipped: ../shared/data is absent (the real fund-data test needs it)");
-        return;
-    }
-    let d = tempfile::tempdir().unwrap();
-    let store = d.path().join("china");
-    let mapping = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/china_bundle.toml");
-    ok(&rotor(&[
-        "data",
-        "import",
-        "--mapping",
-        p(&mapping),
+    // a value that is not a number is named, never read as missing
+    fs::write(
+        navs.join("000009.csv"),
+        "净值日期,单位净值,日增长率\n2024-01-02,1.0,0.1\n2024-01-03,1.01,abc\n",
+    )
+    .unwrap();
+    let o = rotor(&[
+        "funds",
+        "enhanced",
+        "--navs",
+        p(&navs),
+        "--info",
+        p(&navs),
         "--store",
         p(&store),
-        "--quiet",
-    ]));
+        "--out",
+        p(&d.path().join("o")),
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("000009.csv")
+            && e.contains("row 3")
+            && e.contains("日增长率")
+            && e.contains("`abc`"),
+        "{e}"
+    );
+    let ff = d.path().join("bad_factors.csv");
+    fs::write(&ff, "date,size\n2022-01-03,0.001\n2022-01-04,x1\n").unwrap();
+    fs::write(
+        navs.join("000009.csv"),
+        "净值日期,单位净值,日增长率\n2024-01-02,1.0,0.1\n",
+    )
+    .unwrap();
+    let o = rotor(&[
+        "funds",
+        "alpha",
+        "--navs",
+        p(&navs),
+        "--factors",
+        p(&ff),
+        "--store",
+        p(&store),
+        "--market",
+        "000300.SH",
+        "--out",
+        p(&d.path().join("o")),
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("bad_factors.csv") && e.contains("row 3") && e.contains("size"),
+        "{e}"
+    );
+}
+
+/// The real fund data, one import of the bundle for the three analyses.
+#[test]
+fn real_fund_data() {
+    let Some(root) = shared_data("the real fund-data test") else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let store = import_bundle(d.path());
     let raw = root.join("raw");
-    let out = d.path().join("alpha");
+    alpha_falls_after_2021_and_enhanced_excess_is_reported(&raw, &store, d.path());
+    holdings_rotation_says_what_the_data_supports(&raw, &store, d.path());
+}
+
+fn alpha_falls_after_2021_and_enhanced_excess_is_reported(raw: &Path, store: &Path, dir: &Path) {
+    let d = dir;
+    let out = d.join("alpha");
     let text = ok(&rotor(&[
         "funds",
         "alpha",
@@ -217,7 +264,7 @@ fn real_funds_alpha_falls_after_2021_and_enhanced_excess_is_reported() {
         "--factors",
         p(&raw.join("quant_display_wind/cne5.csv")),
         "--store",
-        p(&store),
+        p(store),
         "--out",
         p(&out),
     ]));
@@ -235,10 +282,17 @@ fn real_funds_alpha_falls_after_2021_and_enhanced_excess_is_reported() {
     };
     eprintln!("active-fund median alpha by year:\n{text}");
     // the source report: alpha high in 2019–2021, falling from 2022 — the data agrees
+    // the CSI All Share from the source that runs to the present: every month of 2024
+    // (tushare's stops in 2023, which left 2 months)
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("2024") && l.contains("(12 months)")),
+        "{text}"
+    );
     let high = (year("2020") + year("2021")) / 2.0;
     let low = (year("2023") + year("2024")) / 2.0;
     assert!(high > low + 5.0, "2020–21 {high} vs 2023–24 {low}");
-    let out = d.path().join("enh");
+    let out = d.join("enh");
     let text = ok(&rotor(&[
         "funds",
         "enhanced",
@@ -247,7 +301,7 @@ fn real_funds_alpha_falls_after_2021_and_enhanced_excess_is_reported() {
         "--info",
         p(&raw.join("fund_nav_em/funds")),
         "--store",
-        p(&store),
+        p(store),
         "--until",
         "2024-11-07",
         "--out",
@@ -272,34 +326,16 @@ fn real_funds_alpha_falls_after_2021_and_enhanced_excess_is_reported() {
 /// `rotor funds rotation` on the real 2024–2025 holdings: it runs, says how much of the
 /// reported weight the bundle's stocks cover and that value cannot be measured (no PB),
 /// and writes the per-fund changes and the baskets; a malformed 季度 is named.
-#[test]
-fn real_holdings_rotation_says_what_the_data_supports() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if !root.exists() {
-        eprintln!("skipped: ../shared/data is absent (the real holdings test needs it)");
-        return;
-    }
-    let d = tempfile::tempdir().unwrap();
-    let store = d.path().join("china");
-    let mapping = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/china_bundle.toml");
-    ok(&rotor(&[
-        "data",
-        "import",
-        "--mapping",
-        p(&mapping),
-        "--store",
-        p(&store),
-        "--quiet",
-    ]));
-    let raw = root.join("raw");
-    let out = d.path().join("rot");
+fn holdings_rotation_says_what_the_data_supports(raw: &Path, store: &Path, dir: &Path) {
+    let d = dir;
+    let out = d.join("rot");
     let o = rotor(&[
         "funds",
         "rotation",
         "--holdings",
         p(&raw.join("fund_holdings_em/holdings")),
         "--store",
-        p(&store),
+        p(store),
         "--industries",
         p(&raw.join("gat_quant/stock_industry.csv")),
         "--out",
@@ -317,7 +353,7 @@ fn real_holdings_rotation_says_what_the_data_supports() {
     let rot = fs::read_to_string(out.join("rotation.csv")).unwrap();
     assert!(rot.starts_with("fund,date,active_size,total_size,abs_active,active_return\n"));
     assert!(out.join("basket.csv").exists());
-    let bad = d.path().join("bad");
+    let bad = d.join("bad");
     fs::create_dir_all(&bad).unwrap();
     fs::write(
         bad.join("000001_2025.csv"),
@@ -330,7 +366,7 @@ fn real_holdings_rotation_says_what_the_data_supports() {
         "--holdings",
         p(&bad),
         "--store",
-        p(&store),
+        p(store),
         "--out",
         p(&out),
     ]);

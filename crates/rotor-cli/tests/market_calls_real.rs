@@ -6,31 +6,9 @@
 
 mod common;
 
-use common::{ok, p, rotor};
+use common::{example, import_bundle, ok, p, rotor, shared_data};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn bundle() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if root.exists() {
-        Some(root)
-    } else {
-        eprintln!("skipped: ../shared/data is absent (real-data market-call tests need it)");
-        None
-    }
-}
-
-/// A copy of an example strategy pointed at `store`.
-fn example(name: &str, store: &Path, dir: &Path) -> PathBuf {
-    let src =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../examples/{name}/strategy.toml"));
-    let text = fs::read_to_string(src)
-        .unwrap()
-        .replace("../../rotor-out/china", p(store));
-    let f = dir.join(format!("{name}.toml"));
-    fs::write(&f, text).unwrap();
-    f
-}
 
 /// A column of a CSV written by rotor (no quoted commas in these tables).
 fn column(csv: &str, name: &str) -> Vec<String> {
@@ -87,19 +65,11 @@ fn run_example(name: &str, store: &Path, dir: &Path) -> PathBuf {
 
 #[test]
 fn real_market_call_examples_and_the_composite_claim() {
-    let Some(_) = bundle() else { return };
+    let Some(_) = shared_data("the real-data market-call test") else {
+        return;
+    };
     let d = tempfile::tempdir().unwrap();
-    let store = d.path().join("china");
-    let mapping = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/china_bundle.toml");
-    ok(&rotor(&[
-        "data",
-        "import",
-        "--mapping",
-        p(&mapping),
-        "--store",
-        p(&store),
-        "--quiet",
-    ]));
+    let store = import_bundle(d.path());
     timing_on_wind_all_a(&store, d.path());
     size_and_growth_value(&store, d.path());
     composite_claim(&store, d.path());

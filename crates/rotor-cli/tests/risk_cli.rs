@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ok, p, rotor};
+use common::{import_bundle, ok, p, rotor, shared_data};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -178,23 +178,11 @@ fn risk_errors_name_the_problem() {
 #[test]
 #[allow(clippy::too_many_lines)] // one import of the bundle feeds three checks
 fn risk_on_the_real_bundle_tracks_the_vendor_cne5_factors() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if !root.exists() {
-        eprintln!("skipped: ../shared/data is absent (the real-data risk test needs it)");
+    let Some(root) = shared_data("the real-data risk test") else {
         return;
-    }
+    };
     let d = tempfile::tempdir().unwrap();
-    let store = d.path().join("china");
-    let mapping = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/china_bundle.toml");
-    ok(&rotor(&[
-        "data",
-        "import",
-        "--mapping",
-        p(&mapping),
-        "--store",
-        p(&store),
-        "--quiet",
-    ]));
+    let store = import_bundle(d.path());
     let out = d.path().join("risk");
     let ind = root.join("raw/gat_quant/stock_industry.csv");
     ok(&rotor(&[
@@ -211,6 +199,19 @@ fn risk_on_the_real_bundle_tracks_the_vendor_cne5_factors() {
     ]));
     let notes = fs::read_to_string(out.join("notes.txt")).unwrap();
     assert!(notes.contains("from close / preclose"), "{notes}");
+    // turnover rates are stored as fractions (the bundle maps `turn`, in percent, with
+    // scale 0.01): a median daily turnover of a large cap between 0.1 % and 20 %
+    let s = rotor_data::store::Store::open(&store).unwrap();
+    let t = rotor_data::panel::read_panel(
+        &s,
+        rotor_data::schema::Dataset::Valuation,
+        "turnover_rate",
+        None,
+        &[],
+    )
+    .unwrap();
+    let med = rotor_core::ops::cross::median(&t.values);
+    assert!((0.001..0.2).contains(&med), "median turnover rate {med}");
     // our factor returns against the vendor's CNE5 factor returns, same days
     let ours = fs::read_to_string(out.join("factor_returns.csv")).unwrap();
     let mut mine: std::collections::HashMap<(String, String), f64> = Default::default();

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{ok, p, rotor};
+use common::{example, import_bundle, ok, p, rotor, shared_data};
 
 /// A small synthetic store and a strategy file beside it.
 fn sim(dir: &Path) -> PathBuf {
@@ -206,46 +206,11 @@ fn bad_strategy_files_name_the_problem() {
     assert!(e.contains("has no prices"), "{e}");
 }
 
-fn bundle() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/raw");
-    if root.exists() {
-        Some(root)
-    } else {
-        eprintln!("skipped: ../shared/data is absent (real-data rotation tests need it)");
-        None
-    }
-}
-
-fn import_bundle(dir: &Path) -> PathBuf {
-    let store = dir.join("china");
-    let mapping = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/china_bundle.toml");
-    ok(&rotor(&[
-        "data",
-        "import",
-        "--mapping",
-        p(&mapping),
-        "--store",
-        p(&store),
-        "--quiet",
-    ]));
-    store
-}
-
-/// A copy of an example strategy pointed at `store`.
-fn example(name: &str, store: &Path, dir: &Path) -> PathBuf {
-    let src =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../examples/{name}/strategy.toml"));
-    let text = fs::read_to_string(src)
-        .unwrap()
-        .replace("../../rotor-out/china", p(store));
-    let f = dir.join(format!("{name}.toml"));
-    fs::write(&f, text).unwrap();
-    f
-}
-
 #[test]
 fn real_bundle_examples_and_the_csi300_column() {
-    let Some(_) = bundle() else { return };
+    let Some(_) = shared_data("the real-data rotation test") else {
+        return;
+    };
     let d = tempfile::tempdir().unwrap();
     let store = import_bundle(d.path());
     // the CSI 300 column of the yearly table against the source report
@@ -395,4 +360,37 @@ fn config_values_the_data_cannot_honour_are_errors() {
     assert_eq!(code, Some(2), "{e}");
     assert!(e.contains("name"), "{e}");
     assert!(!d.path().join("../escape_name").exists());
+}
+
+/// A target weight of 0 is listed but not picked: a style call all in one side used to
+/// show its 0 % leg with the pick star.
+#[test]
+fn a_zero_target_is_listed_not_picked() {
+    let d = tempfile::tempdir().unwrap();
+    let store = d.path().join("s");
+    ok(&rotor(&[
+        "sim",
+        "--years",
+        "2",
+        "--indices",
+        "6",
+        "--out",
+        p(&store),
+        "--quiet",
+    ]));
+    let f = d.path().join("bh.toml");
+    fs::write(
+        &f,
+        format!(
+            "name = \"bh\"\nstore = \"{}\"\n[strategy]\nkind = \"buy_hold\"\n[hold]\nweights = {{ \"000300.SH\" = 1.0, \"000905.SH\" = 0.0 }}\nrebalance = true\n",
+            p(&store)
+        ),
+    )
+    .unwrap();
+    let reco: serde_json::Value =
+        serde_json::from_str(&ok(&rotor(&["recommend", "--config", p(&f), "--json"]))).unwrap();
+    let rows = reco["rows"].as_array().unwrap();
+    let row = |code: &str| rows.iter().find(|r| r["asset"] == code).unwrap().clone();
+    assert_eq!(row("000300.SH")["selected"], true);
+    assert_eq!(row("000905.SH")["selected"], false, "{reco}");
 }
