@@ -49,13 +49,7 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// Read one NAV file (see the module docs).
 fn read_nav(path: &Path) -> Result<Fund> {
-    let mut r = csv::Reader::from_path(path).with_context(|| path.display().to_string())?;
-    let h: Vec<String> = r
-        .headers()
-        .with_context(|| format!("{}: no header row", path.display()))?
-        .iter()
-        .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
+    let (mut r, h) = crate::ui::csv_with_headers(path)?;
     let find = |names: &[&str]| h.iter().position(|x| names.contains(&x.as_str()));
     let Some(di) = find(&["净值日期", "date"]) else {
         bail!(
@@ -196,13 +190,8 @@ fn index_returns(store: &Store, code: &str) -> Result<BTreeMap<NaiveDate, f64>> 
 
 /// Factor returns: (dates, names, `t × p` values) from a wide or long CSV.
 fn read_factors(path: &Path) -> Result<(Vec<NaiveDate>, Vec<String>, Vec<f64>)> {
-    let mut r =
-        csv::Reader::from_path(path).with_context(|| format!("--factors {}", path.display()))?;
-    let h: Vec<String> = r
-        .headers()?
-        .iter()
-        .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
+    let (mut r, h) = crate::ui::csv_with_headers(path)
+        .with_context(|| format!("--factors {}", path.display()))?;
     let recs: Vec<csv::StringRecord> = r.records().collect::<std::result::Result<_, _>>()?;
     let long = h.len() == 3 && h[1] == "factor" && h[2] == "value";
     let mut table: BTreeMap<NaiveDate, BTreeMap<String, f64>> = BTreeMap::new();
@@ -747,12 +736,7 @@ fn read_holdings(
                     .to_string()
             })
             .unwrap_or_default();
-        let mut r = csv::Reader::from_path(&path).with_context(|| path.display().to_string())?;
-        let h: Vec<String> = r
-            .headers()?
-            .iter()
-            .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
-            .collect();
+        let (mut r, h) = crate::ui::csv_with_headers(&path)?;
         let col = |n: &str| h.iter().position(|x| x == n);
         let (Some(ci), Some(wi), Some(qi)) = (col("股票代码"), col("占净值比例"), col("季度"))
         else {

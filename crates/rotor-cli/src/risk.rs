@@ -144,13 +144,8 @@ fn caps(
 
 /// Industries from a CSV: a code column and an industry column.
 fn industries(path: &Path, codes: &[String]) -> Result<(Vec<Option<usize>>, Vec<String>, usize)> {
-    let mut r = csv::Reader::from_path(path).with_context(|| format!("{}", path.display()))?;
-    let h: Vec<String> = r
-        .headers()
-        .with_context(|| format!("{}: no header row", path.display()))?
-        .iter()
-        .map(|s| s.trim().trim_start_matches('\u{feff}').to_lowercase())
-        .collect();
+    let (mut r, h) = crate::ui::csv_with_headers(path)?;
+    let h: Vec<String> = h.iter().map(|s| s.to_lowercase()).collect();
     let find = |names: &[&str]| h.iter().position(|x| names.contains(&x.as_str()));
     let Some(ci) = find(&["code", "ts_code", "证券代码", "股票代码", "symbol"]) else {
         bail!(

@@ -163,3 +163,20 @@ pub fn print_written(ui: &Ui, written: &[rotor_report::Written]) {
         }
     }
 }
+
+/// Open a CSV file for a command's side input (NAVs, factor returns, holdings,
+/// industries): the reader and its header names, trimmed, without a UTF-8 BOM (vendor
+/// exports often start with one). Errors name the file.
+pub fn csv_with_headers(
+    path: &std::path::Path,
+) -> anyhow::Result<(csv::Reader<std::fs::File>, Vec<String>)> {
+    use anyhow::Context;
+    let mut r = csv::Reader::from_path(path).with_context(|| path.display().to_string())?;
+    let h = r
+        .headers()
+        .with_context(|| format!("{}: no header row", path.display()))?
+        .iter()
+        .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    Ok((r, h))
+}

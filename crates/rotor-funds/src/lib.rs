@@ -11,11 +11,17 @@
 //!   semantics, parity tested on a committed fixture);
 //! * [`alpha`] — rolling 250-day fund alpha on market + style (+ sector) factor returns,
 //!   the monthly cross-sectional median;
-//! * [`excess`] — yearly excess of enhanced-index funds over their benchmarks.
+//! * [`excess`] — yearly excess of enhanced-index funds over their benchmarks and
+//!   their yearly style exposures (SPEC §14.1);
+//! * [`rotation`] — style-rotating funds from successive holdings and the basket
+//!   (SPEC §16).
 //!
-//! **Where to extend.** Style-rotating fund identification (SPEC §16) belongs in a
-//! module of its own reading holdings; a new regression model is a set of factor columns
-//! handed to [`alpha::rolling_alpha`].
+//! The Cholesky solve and the median are rotor-core's.
+//!
+//! **Where to extend.** A new regression model is a set of factor columns handed to
+//! [`alpha::rolling_alpha`]; a new rotation style is one more exposure column for
+//! [`rotation::changes`]; fund data in the store (not yet: the command reads folders)
+//! would feed the same functions.
 #![forbid(unsafe_code)]
 
 pub mod alpha;

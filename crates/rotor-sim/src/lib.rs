@@ -82,7 +82,8 @@
 //!
 //! *Stock level* ([`stocks`], `rotor sim --stocks N`): a separate stock-level market —
 //! stocks in Shenwan industries with listings, suspensions, limits, corporate actions,
-//! indices built from the stocks, planted style factor returns and alpha.
+//! indices built from the stocks, planted style factor returns and alpha; with funds
+//! ([`funds`], `--funds M`): NAVs and half-yearly holdings with planted style rotators.
 //!
 //! *Constituents* (`constituents = true`): 8 stocks per index with β ≈ 1 to their index
 //! plus 1.5 % idiosyncratic noise, membership intervals with one replacement per index per
