@@ -8,7 +8,7 @@
 use crate::args::{FundAlphaArgs, FundEnhancedArgs};
 use crate::ui::Ui;
 use anyhow::{bail, Context, Result};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use rotor_core::frame::{Column, Frame};
 use rotor_data::panel::read_panel;
@@ -711,6 +711,20 @@ fn quarter_end(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// The day a report's holdings are public: the statutory deadlines of China's fund
+/// reports — quarterly within 15 working days (taken as one month), semi-annual within
+/// two months, annual within three — counted from the period end. A basket formed from
+/// a report can be traded from this day, not from the period end.
+fn holdings_available(period_end: NaiveDate) -> NaiveDate {
+    let months = match period_end.month() {
+        6 => 2,
+        12 => 3,
+        _ => 1,
+    };
+    let d = period_end + chrono::Months::new(months);
+    rotor_core::dates::last_day_of_month(d.year(), d.month())
+}
+
 /// Every fund's reports from a holdings folder: code → reports by date.
 fn read_holdings(
     dir: &Path,
@@ -932,13 +946,18 @@ fn write_rotation(
         .iter()
         .flat_map(|(_, ch)| ch.iter().map(|c| c.date))
         .collect();
-    let mut bk = String::from("date,rank,fund,mean_active_rotation_return\n");
+    let mut bk = String::from("date,available_from,rank,fund,mean_active_rotation_return\n");
     let mut sizes = Vec::new();
     for d in &report_dates {
         let b = rotor_funds::rotation::basket(funds, *d, top);
         sizes.push((*d, b.len()));
         for (k, (fund, v)) in b.iter().enumerate() {
-            bk.push_str(&format!("{d},{},{fund},{}\n", k + 1, num(*v)));
+            bk.push_str(&format!(
+                "{d},{},{},{fund},{}\n",
+                holdings_available(*d),
+                k + 1,
+                num(*v)
+            ));
         }
     }
     std::fs::write(out.join("basket.csv"), bk)?;

@@ -450,10 +450,19 @@ fn the_basket_finds_the_planted_rotators() {
         mean(&ret[0])
     );
     let basket = fs::read_to_string(out.join("basket.csv")).unwrap();
+    // a basket is tradable from the report's publication, not its period end
+    for l in basket.lines().skip(1) {
+        let v: Vec<&str> = l.split(',').collect();
+        let (period, public) = (v[0], v[1]);
+        assert!(public > period, "{l}");
+        if period.ends_with("-06-30") {
+            assert!(public.ends_with("-08-31"), "{l}");
+        }
+    }
     let members: Vec<bool> = basket
         .lines()
         .skip(1)
-        .map(|l| rot[l.split(',').nth(2).unwrap()])
+        .map(|l| rot[l.split(',').nth(3).unwrap()])
         .collect();
     let share = members.iter().filter(|x| **x).count() as f64 / members.len() as f64;
     assert!(
