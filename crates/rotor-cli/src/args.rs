@@ -50,6 +50,161 @@ pub enum Command {
     /// Fund analytics: rolling alpha of active funds, yearly excess of enhanced-index funds.
     #[command(subcommand)]
     Funds(FundsCmd),
+    /// Research text tools: classify, summarise and extract from fund and research
+    /// text with an OpenAI-compatible endpoint or fully offline; answers cached.
+    #[command(subcommand)]
+    Text(TextCmd),
+}
+
+/// `rotor text …`
+#[derive(Debug, Subcommand)]
+pub enum TextCmd {
+    /// One label per text (labels.csv); agreement with a reference column and the
+    /// share of each label per period when asked.
+    Classify(TextRunArgs),
+    /// A short summary per text (summaries.csv).
+    Summarise(TextRunArgs),
+    /// Rows of a table per text, e.g. concept → industry → stock chains (rows.csv).
+    Extract(TextRunArgs),
+    /// Train the offline n-gram classifier for a classify task on labelled texts,
+    /// holding out a test split (grouped by text) and scoring on it.
+    Train(TextTrainArgs),
+    /// Build an `id, text, …` table from the text files of the data bundle.
+    Corpus(TextCorpusArgs),
+    /// List the built-in tasks, or write their TOML files for editing.
+    Tasks(TextTasksArgs),
+}
+
+/// The backends of `rotor text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TextBackendArg {
+    /// No network: n-gram classifier / cue rule, extractive summariser, lexicon extractor.
+    Offline,
+    /// An OpenAI-compatible chat endpoint ([llm] in --config, ROTOR_LLM_* variables).
+    Openai,
+}
+
+/// `rotor text classify|summarise|extract`
+#[derive(Debug, Args)]
+pub struct TextRunArgs {
+    /// Input table (CSV, Parquet, XLSX, JSON) with an id and a text column.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// A built-in task name (`rotor text tasks`) or a task .toml file.
+    #[arg(long)]
+    pub task: String,
+    /// Which backend answers.
+    #[arg(long, value_enum, default_value_t = TextBackendArg::Offline)]
+    pub backend: TextBackendArg,
+    /// Offline: an n-gram model made by `rotor text train` (classify).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// TOML file with an [llm] table (base_url, model, api_key_env, timeout_secs,
+    /// max_retries, concurrency, json_mode …).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Offline extract: a CSV of stock code and name (columns code, name) to find
+    /// stocks named in the text.
+    #[arg(long)]
+    pub stocks: Option<PathBuf>,
+    /// Answer cache folder (default `.rotor-cache/text` in the working directory).
+    #[arg(long)]
+    pub cache: Option<PathBuf>,
+    /// Ask the backend again for every text (the answers still refresh the cache).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Id column.
+    #[arg(long, default_value = "id")]
+    pub id_column: String,
+    /// Text column.
+    #[arg(long, default_value = "text")]
+    pub text_column: String,
+    /// Classify: a column of reference labels to score the answers against.
+    #[arg(long)]
+    pub label_column: Option<String>,
+    /// Classify: a period column (quarter, date) for the share-of-labels table.
+    #[arg(long)]
+    pub period_column: Option<String>,
+    /// Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `rotor text train`
+#[derive(Debug, Args)]
+pub struct TextTrainArgs {
+    /// Labelled table with id, text and label columns.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// The classify task the model is for (its labels).
+    #[arg(long)]
+    pub task: String,
+    /// Id column.
+    #[arg(long, default_value = "id")]
+    pub id_column: String,
+    /// Text column.
+    #[arg(long, default_value = "text")]
+    pub text_column: String,
+    /// Label column.
+    #[arg(long, default_value = "label")]
+    pub label_column: String,
+    /// Share of texts held out for testing (grouped by identical text).
+    #[arg(long, default_value_t = 0.3)]
+    pub test_fraction: f64,
+    /// Split and shuffle seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Weight classes by N / (K · N_k).
+    #[arg(long)]
+    pub balanced: bool,
+    /// Longest character n-gram.
+    #[arg(long, default_value_t = 3)]
+    pub max_n: usize,
+    /// Minimum number of training texts a gram must appear in.
+    #[arg(long, default_value_t = 2)]
+    pub min_df: usize,
+    /// L2 penalty.
+    #[arg(long, default_value_t = 1e-4)]
+    pub l2: f64,
+    /// Passes over the training texts.
+    #[arg(long, default_value_t = 40)]
+    pub epochs: usize,
+    /// Output folder (model.json, holdout.csv, agreement.csv, confusion.csv).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Text sources of the data bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CorpusKind {
+    /// `fund_nav_em/funds/*.json`: 投资目标 + 投资策略, with vendor type and reference style.
+    FundProfiles,
+    /// `enhanced_fund_pool/fund_detail_cache.parquet` (or fund_master): objective_raw.
+    EnhancedPool,
+    /// `tdsignal_staticdata/news_digest/*.json`: title + summary, period = date.
+    NewsDigest,
+}
+
+/// `rotor text corpus`
+#[derive(Debug, Args)]
+pub struct TextCorpusArgs {
+    /// Which source.
+    #[arg(long, value_enum)]
+    pub kind: CorpusKind,
+    /// The folder or file.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Output CSV.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// `rotor text tasks`
+#[derive(Debug, Args)]
+pub struct TextTasksArgs {
+    /// Write the built-in task files into this folder.
+    #[arg(long)]
+    pub dump: Option<PathBuf>,
 }
 
 /// `rotor funds …`

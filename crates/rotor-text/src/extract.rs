@@ -1,0 +1,186 @@
+//! The offline concept-chain extractor: lexicon look-up per sentence.
+//!
+//! In every sentence it finds the task's concepts (as written, Latin case-folded),
+//! the industries (the task's list, or the 31 Shenwan level-1 names of 2021), stock
+//! codes (six digits not inside a longer number, with `.SH` / `.SZ` / `.BJ` when
+//! written, else the suffix inferred from the first digit: 6 → SH, 0/3 → SZ, 4/8/9 →
+//! BJ) and stock names from an optional name → code dictionary. A sentence with a
+//! concept and a stock gives one row per (concept, stock), the industry being the
+//! first industry named in the sentence; a sentence with a concept and an industry
+//! but no stock gives one row per (concept, industry) with an empty stock. The
+//! evidence is the sentence as written. It finds what is written, not what is meant —
+//! a concept named only by a synonym is missed; the chat backend is the tool for that.
+
+use crate::task::ExtractSpec;
+use crate::textops::sentences;
+
+/// Shenwan level-1 industries (2021 classification).
+pub const SHENWAN_L1: [&str; 31] = [
+    "农林牧渔", "基础化工", "钢铁", "有色金属", "电子", "汽车", "家用电器", "食品饮料",
+    "纺织服饰", "轻工制造", "医药生物", "公用事业", "交通运输", "房地产", "商贸零售",
+    "社会服务", "银行", "非银金融", "综合", "建筑材料", "建筑装饰", "电力设备", "机械设备",
+    "国防军工", "计算机", "传媒", "通信", "煤炭", "石油石化", "环保", "美容护理",
+];
+
+/// Lexicons of one extraction.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    /// Concepts.
+    pub concepts: Vec<String>,
+    /// Industries.
+    pub industries: Vec<String>,
+    /// (stock name, code) pairs.
+    pub stocks: Vec<(String, String)>,
+}
+
+impl Lexicon {
+    /// The task's lexicons and a stock dictionary.
+    pub fn new(spec: &ExtractSpec, stocks: &[(String, String)]) -> Lexicon {
+        let industries = if spec.industries.is_empty() {
+            SHENWAN_L1.iter().map(|s| s.to_string()).collect()
+        } else {
+            spec.industries.clone()
+        };
+        Lexicon {
+            concepts: spec.concepts.clone(),
+            industries,
+            stocks: stocks.to_vec(),
+        }
+    }
+}
+
+/// A six-digit code's exchange suffix from its first digit.
+pub fn infer_suffix(code: &str) -> Option<&'static str> {
+    match code.as_bytes().first()? {
+        b'6' => Some("SH"),
+        b'0' | b'3' => Some("SZ"),
+        b'4' | b'8' | b'9' => Some("BJ"),
+        _ => None,
+    }
+}
+
+/// Stock codes written in `s`, in order of appearance, without repeats.
+pub fn stock_codes(s: &str) -> Vec<String> {
+    let b = s.as_bytes();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        let prev_dot = i > 0 && b[i - 1] == b'.';
+        let next_dot_digit = j + 1 < b.len() && b[j] == b'.' && b[j + 1].is_ascii_digit();
+        if j - i == 6 && !prev_dot && !next_dot_digit {
+            let code = &s[i..j];
+            let written = s[j..].get(..3).map(str::to_ascii_uppercase);
+            let suffix = match written.as_deref() {
+                Some(".SH") | Some(".SZ") | Some(".BJ") => Some(written.as_deref().unwrap_or("")[1..].to_string()),
+                _ => infer_suffix(code).map(str::to_string),
+            };
+            if let Some(sfx) = suffix {
+                let full = format!("{code}.{sfx}");
+                if !out.contains(&full) {
+                    out.push(full);
+                }
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+fn found<'a>(s_low: &str, words: &'a [String]) -> Vec<&'a String> {
+    let mut hits: Vec<(usize, &String)> = words
+        .iter()
+        .filter_map(|w| s_low.find(&w.to_lowercase()).map(|p| (p, w)))
+        .collect();
+    hits.sort_by_key(|h| h.0);
+    let mut out: Vec<&String> = Vec::new();
+    for (_, w) in hits {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// Rows (concept, industry, stock code, evidence) found in `text`.
+pub fn extract(text: &str, lex: &Lexicon) -> Vec<[String; 4]> {
+    let mut rows = Vec::new();
+    for s in sentences(text) {
+        let low = s.to_lowercase();
+        let concepts = found(&low, &lex.concepts);
+        if concepts.is_empty() {
+            continue;
+        }
+        let industries = found(&low, &lex.industries);
+        let mut codes = stock_codes(s);
+        for (name, code) in &lex.stocks {
+            if s.contains(name.as_str()) && !codes.contains(code) {
+                codes.push(code.clone());
+            }
+        }
+        let industry = industries.first().map(|x| x.to_string()).unwrap_or_default();
+        for c in &concepts {
+            if !codes.is_empty() {
+                for code in &codes {
+                    rows.push([c.to_string(), industry.clone(), code.clone(), s.to_string()]);
+                }
+            } else {
+                for ind in &industries {
+                    rows.push([c.to_string(), ind.to_string(), String::new(), s.to_string()]);
+                }
+            }
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex() -> Lexicon {
+        let spec = ExtractSpec {
+            columns: vec![],
+            concepts: vec!["人形机器人".into(), "AI".into()],
+            industries: vec![],
+        };
+        Lexicon::new(&spec, &[("中际旭创".into(), "300308.SZ".into())])
+    }
+
+    #[test]
+    fn codes_get_their_exchange_and_numbers_are_not_codes() {
+        assert_eq!(stock_codes("买入600519和000001.SZ及430047"), vec!["600519.SH", "000001.SZ", "430047.BJ"]);
+        assert!(stock_codes("成交1234567手，涨幅100.123456%，价格123456.78").is_empty());
+        assert_eq!(stock_codes("600519.sh"), vec!["600519.SH"]);
+    }
+
+    #[test]
+    fn chains_per_sentence_with_evidence() {
+        let t = "人形机器人带动机械设备板块走强，拓斯达300607领涨。AI算力需求旺盛，中际旭创订单饱满。今日天气晴。";
+        let rows = extract(t, &lex());
+        assert_eq!(
+            rows,
+            vec![
+                ["人形机器人".to_string(), "机械设备".into(), "300607.SZ".into(), "人形机器人带动机械设备板块走强，拓斯达300607领涨。".into()],
+                ["AI".to_string(), String::new(), "300308.SZ".into(), "AI算力需求旺盛，中际旭创订单饱满。".into()],
+            ]
+        );
+    }
+
+    #[test]
+    fn concept_with_industry_only_and_nothing_found() {
+        let rows = extract("人形机器人利好电子和汽车。", &lex());
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0][1].as_str(), rows[1][1].as_str()), ("电子", "汽车"));
+        assert!(rows.iter().all(|r| r[2].is_empty()));
+        assert!(extract("", &lex()).is_empty());
+        assert!(extract("机械设备板块上涨。", &lex()).is_empty());
+    }
+}
