@@ -9,8 +9,7 @@
 //! or writes out the built-in task files.
 
 use crate::args::{
-    CorpusKind, TextBackendArg, TextCmd, TextCorpusArgs, TextRunArgs, TextTasksArgs,
-    TextTrainArgs,
+    CorpusKind, TextBackendArg, TextCmd, TextCorpusArgs, TextRunArgs, TextTasksArgs, TextTrainArgs,
 };
 use crate::ui::Ui;
 use anyhow::{anyhow, bail, Context, Result};
@@ -69,7 +68,10 @@ fn read_input(path: &Path, id_col: &str, text_col: &str, extra: &[&str]) -> Resu
             )
         })
     };
-    let (jid, jtext) = (find(id_col, "--id-column")?, find(text_col, "--text-column")?);
+    let (jid, jtext) = (
+        find(id_col, "--id-column")?,
+        find(text_col, "--text-column")?,
+    );
     let jextra: Vec<(String, usize)> = extra
         .iter()
         .map(|c| find(c, "the column flag").map(|j| (c.to_string(), j)))
@@ -79,14 +81,21 @@ fn read_input(path: &Path, id_col: &str, text_col: &str, extra: &[&str]) -> Resu
         fingerprint: t.fingerprint.clone(),
         ids: Vec::new(),
         texts: Vec::new(),
-        extra: jextra.iter().map(|(c, _)| (c.clone(), Vec::new())).collect(),
+        extra: jextra
+            .iter()
+            .map(|(c, _)| (c.clone(), Vec::new()))
+            .collect(),
         empty_rows: Vec::new(),
     };
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for row in &t.rows {
         let id = cell_text(row.cell(jid));
         if id.is_empty() {
-            bail!("{} row {} column {id_col}: empty id (every text needs an id)", path.display(), row.line);
+            bail!(
+                "{} row {} column {id_col}: empty id (every text needs an id)",
+                path.display(),
+                row.line
+            );
         }
         if let Some(first) = seen.insert(id.clone(), row.line) {
             bail!("{} row {} column {id_col}: id {id} already used on row {first}; ids must be unique", path.display(), row.line);
@@ -120,7 +129,8 @@ fn read_endpoint(config: Option<&Path>) -> Result<EndpointConfig> {
         return Ok(EndpointConfig::default());
     };
     let src = std::fs::read_to_string(p).with_context(|| p.display().to_string())?;
-    let mut doc: toml::Table = toml::from_str(&src).with_context(|| format!("{}: not TOML", p.display()))?;
+    let mut doc: toml::Table =
+        toml::from_str(&src).with_context(|| format!("{}: not TOML", p.display()))?;
     match doc.remove("llm") {
         None => Ok(EndpointConfig::default()),
         Some(v) => v
@@ -140,7 +150,10 @@ fn read_stocks(path: &Path) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec.with_context(|| format!("{} row {}", path.display(), i + 2))?;
-        let (c, n) = (rec.get(jc).unwrap_or("").trim(), rec.get(jn).unwrap_or("").trim());
+        let (c, n) = (
+            rec.get(jc).unwrap_or("").trim(),
+            rec.get(jn).unwrap_or("").trim(),
+        );
         if !c.is_empty() && n.chars().count() >= 2 {
             out.push((n.to_string(), c.to_string()));
         }
@@ -154,12 +167,27 @@ fn choose_backend(a: &TextRunArgs, task: &Task) -> Result<Chosen> {
             let model = a.model.as_deref().map(NgramModel::load).transpose()?;
             if let Some(m) = &model {
                 if m.task != task.name {
-                    bail!("{}: the model was trained for task {}, not {}", a.model.as_deref().unwrap_or(Path::new("")).display(), m.task, task.name);
+                    bail!(
+                        "{}: the model was trained for task {}, not {}",
+                        a.model.as_deref().unwrap_or(Path::new("")).display(),
+                        m.task,
+                        task.name
+                    );
                 }
             }
-            let stocks = a.stocks.as_deref().map(read_stocks).transpose()?.unwrap_or_default();
+            let stocks = a
+                .stocks
+                .as_deref()
+                .map(read_stocks)
+                .transpose()?
+                .unwrap_or_default();
             let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-            Ok(Chosen { backend: Box::new(Offline::new(model.clone(), stocks)), workers, endpoint: None, model })
+            Ok(Chosen {
+                backend: Box::new(Offline::new(model.clone(), stocks)),
+                workers,
+                endpoint: None,
+                model,
+            })
         }
         TextBackendArg::Openai => {
             if a.model.is_some() || a.stocks.is_some() {
@@ -167,7 +195,12 @@ fn choose_backend(a: &TextRunArgs, task: &Task) -> Result<Chosen> {
             }
             let cfg = read_endpoint(a.config.as_deref())?.resolve(|k| std::env::var(k).ok())?;
             let b = OpenAi::new(cfg.clone(), |k| std::env::var(k).ok());
-            Ok(Chosen { backend: Box::new(b), workers: cfg.concurrency, endpoint: Some(cfg.base_url), model: None })
+            Ok(Chosen {
+                backend: Box::new(b),
+                workers: cfg.concurrency,
+                endpoint: Some(cfg.base_url),
+                model: None,
+            })
         }
     }
 }
@@ -191,20 +224,44 @@ fn answer_all<T: Send>(
 ) -> Result<Answered<T>> {
     let task = rotor_text::task::load(&a.task)?;
     if task.kind != kind {
-        bail!("task {} is a {} task; use `rotor text {}`", task.name, task.kind.as_str(), task.kind.as_str());
+        bail!(
+            "task {} is a {} task; use `rotor text {}`",
+            task.name,
+            task.kind.as_str(),
+            task.kind.as_str()
+        );
     }
     let input = read_input(&a.input, &a.id_column, &a.text_column, extra)?;
     if input.ids.is_empty() {
-        bail!("{}: no row with a text in column {}", a.input.display(), a.text_column);
+        bail!(
+            "{}: no row with a text in column {}",
+            a.input.display(),
+            a.text_column
+        );
     }
     let chosen = choose_backend(a, &task)?;
-    let dir = a.cache.clone().unwrap_or_else(|| PathBuf::from(".rotor-cache/text"));
+    let dir = a
+        .cache
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(".rotor-cache/text"));
     let cached = Cached::new(chosen.backend.as_ref(), dir).reading(!a.no_cache);
     let bar = ui.bar(input.ids.len() as u64, &task.name);
-    let results = rotor_text::pipeline::run_items(&input.texts, chosen.workers, |t| f(&cached, &task, t), || bar.inc(1));
+    let results = rotor_text::pipeline::run_items(
+        &input.texts,
+        chosen.workers,
+        |t| f(&cached, &task, t),
+        || bar.inc(1),
+    );
     bar.finish_and_clear();
     let (from_cache, asked) = cached.stats();
-    Ok(Answered { task, input, chosen, results, from_cache, asked })
+    Ok(Answered {
+        task,
+        input,
+        chosen,
+        results,
+        from_cache,
+        asked,
+    })
 }
 
 fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
@@ -213,7 +270,7 @@ fn csv_bytes(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>> {
     for r in rows {
         w.write_record(r)?;
     }
-    Ok(w.into_inner().map_err(|e| anyhow!("{e}"))?)
+    w.into_inner().map_err(|e| anyhow!("{e}"))
 }
 
 fn write_csv(path: &Path, headers: &[&str], rows: &[Vec<String>]) -> Result<()> {
@@ -222,7 +279,12 @@ fn write_csv(path: &Path, headers: &[&str], rows: &[Vec<String>]) -> Result<()> 
 }
 
 /// failures.csv (when any) and run.json; the number of failures.
-fn write_record<T>(ui: &Ui, out: &Path, r: &Answered<T>, extra: serde_json::Value) -> Result<usize> {
+fn write_record<T>(
+    ui: &Ui,
+    out: &Path,
+    r: &Answered<T>,
+    extra: serde_json::Value,
+) -> Result<usize> {
     let id = r.chosen.backend.identity();
     let failed: Vec<Vec<String>> = r
         .results
@@ -255,7 +317,10 @@ fn write_record<T>(ui: &Ui, out: &Path, r: &Answered<T>, extra: serde_json::Valu
         "details": extra,
         "rotor_version": env!("CARGO_PKG_VERSION"),
     });
-    write_atomic(&out.join("run.json"), serde_json::to_string_pretty(&record)?.as_bytes())?;
+    write_atomic(
+        &out.join("run.json"),
+        serde_json::to_string_pretty(&record)?.as_bytes(),
+    )?;
     ui.note(format!(
         "{} texts: {} answered ({} from the cache, {} asked of {} {}), {} failed{}",
         r.input.ids.len(),
@@ -265,10 +330,18 @@ fn write_record<T>(ui: &Ui, out: &Path, r: &Answered<T>, extra: serde_json::Valu
         id.backend,
         id.model,
         failed.len(),
-        if failed.is_empty() { String::new() } else { format!(" — see {}", fail_path.display()) }
+        if failed.is_empty() {
+            String::new()
+        } else {
+            format!(" — see {}", fail_path.display())
+        }
     ));
     if !r.input.empty_rows.is_empty() {
-        ui.note(format!("{} rows without text left out (file rows {:?})", r.input.empty_rows.len(), r.input.empty_rows));
+        ui.note(format!(
+            "{} rows without text left out (file rows {:?})",
+            r.input.empty_rows.len(),
+            r.input.empty_rows
+        ));
     }
     if failed.len() == r.results.len() {
         bail!("no text got a valid answer; first error: {}", failed[0][1]);
@@ -277,12 +350,21 @@ fn write_record<T>(ui: &Ui, out: &Path, r: &Answered<T>, extra: serde_json::Valu
 }
 
 fn fmt_score(x: Option<f64>) -> String {
-    x.filter(|v| v.is_finite()).map(|v| format!("{v:.6}")).unwrap_or_default()
+    x.filter(|v| v.is_finite())
+        .map(|v| format!("{v:.6}"))
+        .unwrap_or_default()
 }
 
 fn classify(ui: &Ui, a: &TextRunArgs) -> Result<()> {
-    let extra: Vec<&str> = a.label_column.iter().chain(&a.period_column).map(String::as_str).collect();
-    let r = answer_all(ui, a, TaskKind::Classify, &extra, |b, t, x| b.classify(t, x))?;
+    let extra: Vec<&str> = a
+        .label_column
+        .iter()
+        .chain(&a.period_column)
+        .map(String::as_str)
+        .collect();
+    let r = answer_all(ui, a, TaskKind::Classify, &extra, |b, t, x| {
+        b.classify(t, x)
+    })?;
     std::fs::create_dir_all(&a.out).with_context(|| a.out.display().to_string())?;
     let id = r.chosen.backend.identity();
     let seen = seen_in_training(r.chosen.model.as_ref(), &r.input.texts);
@@ -290,7 +372,14 @@ fn classify(ui: &Ui, a: &TextRunArgs) -> Result<()> {
     let mut rows = Vec::new();
     for (i, res) in r.results.iter().enumerate() {
         let Ok(c) = res else { continue };
-        let mut row = vec![r.input.ids[i].clone(), c.label.clone(), fmt_score(c.score), c.reason.clone().unwrap_or_default(), id.backend.clone(), id.model.clone()];
+        let mut row = vec![
+            r.input.ids[i].clone(),
+            c.label.clone(),
+            fmt_score(c.score),
+            c.reason.clone().unwrap_or_default(),
+            id.backend.clone(),
+            id.model.clone(),
+        ];
         if let Some(s) = &seen {
             row.push(s[i].to_string());
         }
@@ -327,7 +416,12 @@ fn seen_in_training(model: Option<&NgramModel>, texts: &[String]) -> Option<Vec<
 }
 
 fn agreement_rows(scope: &str, a: &Agreement) -> (Vec<String>, Vec<Vec<String>>) {
-    let row = vec![scope.to_string(), a.n.to_string(), format!("{:.4}", a.accuracy), format!("{:.4}", a.kappa)];
+    let row = vec![
+        scope.to_string(),
+        a.n.to_string(),
+        format!("{:.4}", a.accuracy),
+        format!("{:.4}", a.kappa),
+    ];
     let conf = a
         .confusion
         .iter()
@@ -362,22 +456,47 @@ fn write_agreement(
     let mut json = serde_json::Map::new();
     for (scope, ag) in &scopes {
         let (r, c) = agreement_rows(scope, ag);
-        ui.note(format!("agreement with the reference ({scope}): {} texts, accuracy {:.1} %, kappa {:.3}", ag.n, 100.0 * ag.accuracy, ag.kappa));
+        ui.note(format!(
+            "agreement with the reference ({scope}): {} texts, accuracy {:.1} %, kappa {:.3}",
+            ag.n,
+            100.0 * ag.accuracy,
+            ag.kappa
+        ));
         rows.push(r);
         conf.extend(c);
-        json.insert(scope.to_string(), serde_json::json!({"n": ag.n, "accuracy": ag.accuracy, "kappa": ag.kappa}));
+        json.insert(
+            scope.to_string(),
+            serde_json::json!({"n": ag.n, "accuracy": ag.accuracy, "kappa": ag.kappa}),
+        );
     }
-    write_csv(&out.join("agreement.csv"), &["scope", "n", "accuracy", "kappa"], &rows)?;
-    write_csv(&out.join("confusion.csv"), &["scope", "reference", "predicted", "n"], &conf)?;
+    write_csv(
+        &out.join("agreement.csv"),
+        &["scope", "n", "accuracy", "kappa"],
+        &rows,
+    )?;
+    write_csv(
+        &out.join("confusion.csv"),
+        &["scope", "reference", "predicted", "n"],
+        &conf,
+    )?;
     Ok(serde_json::Value::Object(json))
 }
 
 /// shares.csv: per period, every label's count and share of the answered texts.
-fn write_shares(out: &Path, task: &Task, results: &[rotor_text::Result<Classification>], periods: &[String]) -> Result<()> {
+fn write_shares(
+    out: &Path,
+    task: &Task,
+    results: &[rotor_text::Result<Classification>],
+    periods: &[String],
+) -> Result<()> {
     let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     for (r, p) in results.iter().zip(periods) {
         if let Ok(c) = r {
-            *counts.entry(p.as_str()).or_default().entry(c.label.as_str()).or_default() += 1;
+            *counts
+                .entry(p.as_str())
+                .or_default()
+                .entry(c.label.as_str())
+                .or_default() += 1;
         }
     }
     let mut rows = Vec::new();
@@ -385,10 +504,19 @@ fn write_shares(out: &Path, task: &Task, results: &[rotor_text::Result<Classific
         let total: usize = m.values().sum();
         for l in &task.labels {
             let n = m.get(l.as_str()).copied().unwrap_or(0);
-            rows.push(vec![p.to_string(), l.clone(), n.to_string(), format!("{:.4}", n as f64 / total as f64)]);
+            rows.push(vec![
+                p.to_string(),
+                l.clone(),
+                n.to_string(),
+                format!("{:.4}", n as f64 / total as f64),
+            ]);
         }
     }
-    write_csv(&out.join("shares.csv"), &["period", "label", "n", "share"], &rows)
+    write_csv(
+        &out.join("shares.csv"),
+        &["period", "label", "n", "share"],
+        &rows,
+    )
 }
 
 fn summarise(ui: &Ui, a: &TextRunArgs) -> Result<()> {
@@ -399,9 +527,17 @@ fn summarise(ui: &Ui, a: &TextRunArgs) -> Result<()> {
         .results
         .iter()
         .zip(&r.input.ids)
-        .filter_map(|(x, i)| x.as_ref().ok().map(|s| vec![i.clone(), s.clone(), id.backend.clone(), id.model.clone()]))
+        .filter_map(|(x, i)| {
+            x.as_ref()
+                .ok()
+                .map(|s| vec![i.clone(), s.clone(), id.backend.clone(), id.model.clone()])
+        })
         .collect();
-    write_csv(&a.out.join("summaries.csv"), &["id", "summary", "backend", "model"], &rows)?;
+    write_csv(
+        &a.out.join("summaries.csv"),
+        &["id", "summary", "backend", "model"],
+        &rows,
+    )?;
     write_record(ui, &a.out, &r, serde_json::Value::Null)?;
     out!("summaries {}", a.out.join("summaries.csv").display());
     Ok(())
@@ -425,9 +561,22 @@ fn extract(ui: &Ui, a: &TextRunArgs) -> Result<()> {
     headers.extend(r.task.extract.columns.iter().map(String::as_str));
     headers.extend(["backend", "model"]);
     write_csv(&a.out.join("rows.csv"), &headers, &rows)?;
-    let texts_with_rows = r.results.iter().filter(|x| x.as_ref().is_ok_and(|v| !v.is_empty())).count();
-    ui.note(format!("{} rows from {texts_with_rows} of {} texts", rows.len(), r.input.ids.len()));
-    write_record(ui, &a.out, &r, serde_json::json!({"rows": rows.len(), "texts_with_rows": texts_with_rows}))?;
+    let texts_with_rows = r
+        .results
+        .iter()
+        .filter(|x| x.as_ref().is_ok_and(|v| !v.is_empty()))
+        .count();
+    ui.note(format!(
+        "{} rows from {texts_with_rows} of {} texts",
+        rows.len(),
+        r.input.ids.len()
+    ));
+    write_record(
+        ui,
+        &a.out,
+        &r,
+        serde_json::json!({"rows": rows.len(), "texts_with_rows": texts_with_rows}),
+    )?;
     out!("rows     {}", a.out.join("rows.csv").display());
     Ok(())
 }
@@ -435,12 +584,21 @@ fn extract(ui: &Ui, a: &TextRunArgs) -> Result<()> {
 fn train(ui: &Ui, a: &TextTrainArgs) -> Result<()> {
     let task = rotor_text::task::load(&a.task)?;
     if task.kind != TaskKind::Classify {
-        bail!("task {} is a {} task; only classify tasks are trained", task.name, task.kind.as_str());
+        bail!(
+            "task {} is a {} task; only classify tasks are trained",
+            task.name,
+            task.kind.as_str()
+        );
     }
     if !(0.0..1.0).contains(&a.test_fraction) {
         bail!("--test-fraction must be in [0, 1)");
     }
-    let input = read_input(&a.input, &a.id_column, &a.text_column, &[a.label_column.as_str()])?;
+    let input = read_input(
+        &a.input,
+        &a.id_column,
+        &a.text_column,
+        &[a.label_column.as_str()],
+    )?;
     let labels = &input.extra[&a.label_column];
     let refs: Vec<&str> = input.texts.iter().map(String::as_str).collect();
     let test = rotor_text::split::test_rows(&refs, a.test_fraction, a.seed);
@@ -458,7 +616,13 @@ fn train(ui: &Ui, a: &TextTrainArgs) -> Result<()> {
         ..NgramConfig::default()
     };
     let (model, report) = NgramModel::train(&task.name, &task.labels, &examples, &cfg)
-        .with_context(|| format!("{}: training on column {}", a.input.display(), a.label_column))?;
+        .with_context(|| {
+            format!(
+                "{}: training on column {}",
+                a.input.display(),
+                a.label_column
+            )
+        })?;
     std::fs::create_dir_all(&a.out).with_context(|| a.out.display().to_string())?;
     model.save(&a.out.join("model.json"))?;
     let mut rows = Vec::new();
@@ -466,16 +630,48 @@ fn train(ui: &Ui, a: &TextTrainArgs) -> Result<()> {
     for i in (0..refs.len()).filter(|&i| test[i] && !labels[i].is_empty()) {
         let (k, p) = model.predict(refs[i]);
         pairs.push((labels[i].clone(), model.labels[k].clone()));
-        rows.push(vec![input.ids[i].clone(), labels[i].clone(), model.labels[k].clone(), format!("{:.6}", p[k])]);
+        rows.push(vec![
+            input.ids[i].clone(),
+            labels[i].clone(),
+            model.labels[k].clone(),
+            format!("{:.6}", p[k]),
+        ]);
     }
-    write_csv(&a.out.join("holdout.csv"), &["id", "reference", "label", "score"], &rows)?;
+    write_csv(
+        &a.out.join("holdout.csv"),
+        &["id", "reference", "label", "score"],
+        &rows,
+    )?;
     let ag = agreement(&pairs);
     let (row, conf) = agreement_rows("held_out", &ag);
-    write_csv(&a.out.join("agreement.csv"), &["scope", "n", "accuracy", "kappa"], &[row])?;
-    write_csv(&a.out.join("confusion.csv"), &["scope", "reference", "predicted", "n"], &conf)?;
-    let counts: BTreeMap<&String, usize> = task.labels.iter().zip(report.counts.iter().copied()).collect();
-    ui.note(format!("trained on {} texts {:?}, {} features, training accuracy {:.1} %", examples.len(), counts, report.features, 100.0 * report.train_accuracy));
-    out!("held-out texts {}: accuracy {:.1} %, kappa {:.3}", ag.n, 100.0 * ag.accuracy, ag.kappa);
+    write_csv(
+        &a.out.join("agreement.csv"),
+        &["scope", "n", "accuracy", "kappa"],
+        &[row],
+    )?;
+    write_csv(
+        &a.out.join("confusion.csv"),
+        &["scope", "reference", "predicted", "n"],
+        &conf,
+    )?;
+    let counts: BTreeMap<&String, usize> = task
+        .labels
+        .iter()
+        .zip(report.counts.iter().copied())
+        .collect();
+    ui.note(format!(
+        "trained on {} texts {:?}, {} features, training accuracy {:.1} %",
+        examples.len(),
+        counts,
+        report.features,
+        100.0 * report.train_accuracy
+    ));
+    out!(
+        "held-out texts {}: accuracy {:.1} %, kappa {:.3}",
+        ag.n,
+        100.0 * ag.accuracy,
+        ag.kappa
+    );
     out!("model    {}", a.out.join("model.json").display());
     Ok(())
 }
@@ -484,21 +680,42 @@ fn corpus(ui: &Ui, a: &TextCorpusArgs) -> Result<()> {
     let (headers, rows, left_out): (Vec<&str>, Vec<Vec<String>>, usize) = match a.kind {
         CorpusKind::FundProfiles => {
             let (funds, empty) = rotor_text::corpus::read_fund_profiles(&a.input)?;
-            let rows = funds.into_iter().map(|f| vec![f.id, f.text, f.name, f.fund_type, f.reference]).collect();
-            (vec!["id", "text", "name", "fund_type", "reference"], rows, empty)
+            let rows = funds
+                .into_iter()
+                .map(|f| vec![f.id, f.text, f.name, f.fund_type, f.reference])
+                .collect();
+            (
+                vec!["id", "text", "name", "fund_type", "reference"],
+                rows,
+                empty,
+            )
         }
         CorpusKind::NewsDigest => {
             let (news, empty) = rotor_text::corpus::read_news_digest(&a.input)?;
-            let rows = news.into_iter().map(|n| vec![n.id, n.text, n.date, n.source, n.important.to_string()]).collect();
-            (vec!["id", "text", "period", "source", "important"], rows, empty)
+            let rows = news
+                .into_iter()
+                .map(|n| vec![n.id, n.text, n.date, n.source, n.important.to_string()])
+                .collect();
+            (
+                vec!["id", "text", "period", "source", "important"],
+                rows,
+                empty,
+            )
         }
         CorpusKind::EnhancedPool => {
             let (rows, empty) = enhanced_pool(&a.input)?;
-            (vec!["id", "text", "name", "fund_type", "benchmark", "reference"], rows, empty)
+            (
+                vec!["id", "text", "name", "fund_type", "benchmark", "reference"],
+                rows,
+                empty,
+            )
         }
     };
     write_csv(&a.out, &headers, &rows)?;
-    ui.note(format!("{} texts written; {left_out} left out without text", rows.len()));
+    ui.note(format!(
+        "{} texts written; {left_out} left out without text",
+        rows.len()
+    ));
     out!("corpus   {}", a.out.display());
     Ok(())
 }
@@ -508,9 +725,19 @@ fn corpus(ui: &Ui, a: &TextCorpusArgs) -> Result<()> {
 fn enhanced_pool(path: &Path) -> Result<(Vec<Vec<String>>, usize)> {
     let t = read_file(path, None).map_err(|e| anyhow!("{e}"))?;
     let col = |n: &str| t.headers.iter().position(|h| h == n);
-    let need = |n: &str| col(n).ok_or_else(|| anyhow!("{}: no column \"{n}\" (columns: {})", path.display(), t.headers.join(", ")));
+    let need = |n: &str| {
+        col(n).ok_or_else(|| {
+            anyhow!(
+                "{}: no column \"{n}\" (columns: {})",
+                path.display(),
+                t.headers.join(", ")
+            )
+        })
+    };
     let (jc, jt) = (need("fund_code")?, need("objective_raw")?);
-    let get = |row: &rotor_data::import::reader::RawRow, j: Option<usize>| j.map(|j| cell_text(row.cell(j))).unwrap_or_default();
+    let get = |row: &rotor_data::import::reader::RawRow, j: Option<usize>| {
+        j.map(|j| cell_text(row.cell(j))).unwrap_or_default()
+    };
     let (mut rows, mut empty) = (Vec::new(), 0);
     for row in &t.rows {
         let text = cell_text(row.cell(jt));
@@ -521,7 +748,14 @@ fn enhanced_pool(path: &Path) -> Result<(Vec<Vec<String>>, usize)> {
         let fund_type = get(row, col("fund_type"));
         let name = get(row, col("fund_name"));
         let reference = rotor_text::corpus::reference_style(&fund_type, &name).to_string();
-        rows.push(vec![cell_text(row.cell(jc)), text, name, fund_type, get(row, col("benchmark_raw")), reference]);
+        rows.push(vec![
+            cell_text(row.cell(jc)),
+            text,
+            name,
+            fund_type,
+            get(row, col("benchmark_raw")),
+            reference,
+        ]);
     }
     Ok((rows, empty))
 }
@@ -531,16 +765,28 @@ fn tasks(ui: &Ui, a: &TextTasksArgs) -> Result<()> {
         for (name, src) in rotor_text::task::BUILTIN {
             write_atomic(&dir.join(format!("{name}.toml")), src.as_bytes())?;
         }
-        ui.note(format!("{} task files written to {}; pass one with --task FILE.toml", rotor_text::task::BUILTIN.len(), dir.display()));
+        ui.note(format!(
+            "{} task files written to {}; pass one with --task FILE.toml",
+            rotor_text::task::BUILTIN.len(),
+            dir.display()
+        ));
         return Ok(());
     }
     let rows: Vec<Vec<String>> = rotor_text::task::BUILTIN
         .iter()
         .map(|(n, src)| {
             let t = rotor_text::task::parse(n, src)?;
-            Ok(vec![t.name, t.kind.as_str().to_string(), t.labels.join(" / "), t.description])
+            Ok(vec![
+                t.name,
+                t.kind.as_str().to_string(),
+                t.labels.join(" / "),
+                t.description,
+            ])
         })
         .collect::<Result<_>>()?;
-    out!("{}", crate::ui::table(&["task", "kind", "labels", "what"], &rows));
+    out!(
+        "{}",
+        crate::ui::table(&["task", "kind", "labels", "what"], &rows)
+    );
     Ok(())
 }

@@ -39,7 +39,11 @@ pub fn agreement(pairs: &[(String, String)]) -> Agreement {
         .map(|(l, &c)| c as f64 * pred.get(l).copied().unwrap_or(0) as f64)
         .sum::<f64>()
         / (nf * nf);
-    let kappa = if n > 0 && pe < 1.0 { (accuracy - pe) / (1.0 - pe) } else { f64::NAN };
+    let kappa = if n > 0 && pe < 1.0 {
+        (accuracy - pe) / (1.0 - pe)
+    } else {
+        f64::NAN
+    };
     let labels: std::collections::BTreeSet<&String> = truth.keys().chain(pred.keys()).collect();
     let per_label = labels
         .into_iter()
@@ -49,11 +53,21 @@ pub fn agreement(pairs: &[(String, String)]) -> Agreement {
             let nt = truth.get(l).copied().unwrap_or(0);
             let prec = if np > 0.0 { tp / np } else { 0.0 };
             let rec = if nt > 0 { tp / nt as f64 } else { 0.0 };
-            let f1 = if prec + rec > 0.0 { 2.0 * prec * rec / (prec + rec) } else { 0.0 };
+            let f1 = if prec + rec > 0.0 {
+                2.0 * prec * rec / (prec + rec)
+            } else {
+                0.0
+            };
             (l.clone(), (prec, rec, f1, nt))
         })
         .collect();
-    Agreement { n, accuracy, kappa, confusion, per_label }
+    Agreement {
+        n,
+        accuracy,
+        kappa,
+        confusion,
+        per_label,
+    }
 }
 
 #[cfg(test)]
@@ -61,20 +75,32 @@ mod tests {
     use super::*;
 
     fn p(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
     fn matches_sklearn_on_a_small_case() {
         // by hand (sklearn's definitions): accuracy 3/5; precision = recall = F1 of "a"
         // 2/3, of "b" 1/2
-        let a = agreement(&p(&[("a", "a"), ("a", "a"), ("a", "b"), ("b", "b"), ("b", "a")]));
+        let a = agreement(&p(&[
+            ("a", "a"),
+            ("a", "a"),
+            ("a", "b"),
+            ("b", "b"),
+            ("b", "a"),
+        ]));
         assert_eq!(a.n, 5);
         assert!((a.accuracy - 0.6).abs() < 1e-12);
         // p_e = (3·3 + 2·2) / 25 = 0.52 → kappa = (0.6 − 0.52) / 0.48
         assert!((a.kappa - 0.08 / 0.48).abs() < 1e-12, "{}", a.kappa);
         let (pr, rc, f1, nt) = a.per_label["a"];
-        assert!((pr - 2.0 / 3.0).abs() < 1e-12 && (rc - 2.0 / 3.0).abs() < 1e-12 && (f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert!(
+            (pr - 2.0 / 3.0).abs() < 1e-12
+                && (rc - 2.0 / 3.0).abs() < 1e-12
+                && (f1 - 2.0 / 3.0).abs() < 1e-12
+        );
         assert_eq!(nt, 3);
         assert_eq!(a.confusion[&("b".into(), "a".into())], 1);
     }

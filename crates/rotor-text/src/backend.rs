@@ -67,17 +67,24 @@ fn expect_kind(task: &Task, kind: TaskKind) -> Result<()> {
     } else {
         Err(TextError::Task {
             task: task.name.clone(),
-            message: format!("is a {} task, used for {}", task.kind.as_str(), kind.as_str()),
+            message: format!(
+                "is a {} task, used for {}",
+                task.kind.as_str(),
+                kind.as_str()
+            ),
         })
     }
 }
 
 /// A classify answer (`{label, score?, reason?}`) read.
 pub fn read_classification(v: &Value) -> Result<Classification> {
-    let label = v.get("label").and_then(Value::as_str).ok_or_else(|| TextError::Malformed {
-        reason: "no string field \"label\"".into(),
-        excerpt: crate::error::excerpt(&v.to_string(), 200),
-    })?;
+    let label = v
+        .get("label")
+        .and_then(Value::as_str)
+        .ok_or_else(|| TextError::Malformed {
+            reason: "no string field \"label\"".into(),
+            excerpt: crate::error::excerpt(&v.to_string(), 200),
+        })?;
     Ok(Classification {
         label: label.to_string(),
         score: v.get("score").and_then(Value::as_f64),
@@ -99,7 +106,11 @@ pub fn read_summary(v: &Value) -> Result<String> {
 /// An extract answer's items as rows of the task's columns (missing or non-string
 /// cells written as text / empty; the schema check has already run).
 pub fn read_rows(task: &Task, v: &Value) -> Vec<Vec<String>> {
-    let items = v.get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+    let items = v
+        .get("items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     items
         .iter()
         .map(|it| {

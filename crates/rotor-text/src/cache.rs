@@ -77,7 +77,10 @@ impl<'a, B: Backend + ?Sized> Cached<'a, B> {
 
     /// (answers read from the cache, answers asked of the backend).
     pub fn stats(&self) -> (usize, usize) {
-        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
     }
 
     fn path(&self, key: &str) -> PathBuf {
@@ -121,7 +124,11 @@ mod tests {
     }
     impl Backend for Counting {
         fn identity(&self) -> Identity {
-            Identity { backend: "test".into(), model: self.model.clone(), scope: String::new() }
+            Identity {
+                backend: "test".into(),
+                model: self.model.clone(),
+                scope: String::new(),
+            }
         }
         fn answer(&self, _task: &Task, text: &str) -> Result<Value> {
             *self.calls.lock().unwrap() += 1;
@@ -136,7 +143,10 @@ mod tests {
     fn second_ask_is_read_from_disk_and_keys_separate_models_and_prompts() {
         let dir = tempfile::tempdir().unwrap();
         let task = crate::task::load("fund_style").unwrap();
-        let b = Counting { calls: Mutex::new(0), model: "m1".into() };
+        let b = Counting {
+            calls: Mutex::new(0),
+            model: "m1".into(),
+        };
         let c = Cached::new(&b, dir.path());
         let first = c.classify(&task, "成长股").unwrap();
         let again = c.classify(&task, "成长股").unwrap();
@@ -145,8 +155,13 @@ mod tests {
         assert!(c.answer(&task, "fail").is_err());
         assert!(c.answer(&task, "fail").is_err());
         assert_eq!(*b.calls.lock().unwrap(), 3, "errors are not cached");
-        let b2 = Counting { calls: Mutex::new(0), model: "m2".into() };
-        Cached::new(&b2, dir.path()).classify(&task, "成长股").unwrap();
+        let b2 = Counting {
+            calls: Mutex::new(0),
+            model: "m2".into(),
+        };
+        Cached::new(&b2, dir.path())
+            .classify(&task, "成长股")
+            .unwrap();
         assert_eq!(*b2.calls.lock().unwrap(), 1, "another model misses");
         let mut edited = task.clone();
         edited.prompt = format!("{} 请认真。", task.prompt);
@@ -156,6 +171,9 @@ mod tests {
 
     #[test]
     fn sha256_of_abc() {
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

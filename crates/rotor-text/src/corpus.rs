@@ -31,9 +31,36 @@ pub struct FundText {
 }
 
 const THEME_WORDS: [&str; 30] = [
-    "医药", "医疗", "健康", "消费", "科技", "新能源", "能源", "制造", "装备", "互联网", "军工",
-    "农业", "环保", "国企", "服务", "安全", "创新", "智能", "主题", "行业", "产业", "先锋",
-    "信息", "文体", "金融", "地产", "材料", "周期", "数字", "低碳",
+    "医药",
+    "医疗",
+    "健康",
+    "消费",
+    "科技",
+    "新能源",
+    "能源",
+    "制造",
+    "装备",
+    "互联网",
+    "军工",
+    "农业",
+    "环保",
+    "国企",
+    "服务",
+    "安全",
+    "创新",
+    "智能",
+    "主题",
+    "行业",
+    "产业",
+    "先锋",
+    "信息",
+    "文体",
+    "金融",
+    "地产",
+    "材料",
+    "周期",
+    "数字",
+    "低碳",
 ];
 
 /// The reference style of a fund from its vendor type and name.
@@ -44,7 +71,10 @@ pub fn reference_style(fund_type: &str, name: &str) -> &'static str {
         "industry_theme"
     } else if name.contains("成长") {
         "growth"
-    } else if ["价值", "红利", "低估", "蓝筹"].iter().any(|w| name.contains(w)) {
+    } else if ["价值", "红利", "低估", "蓝筹"]
+        .iter()
+        .any(|w| name.contains(w))
+    {
         "value"
     } else {
         "balanced"
@@ -72,11 +102,15 @@ pub fn read_fund_profiles(dir: &Path) -> Result<(Vec<FundText>, usize)> {
     let mut empty = 0;
     for p in files {
         let bytes = std::fs::read(&p).map_err(|e| TextError::io(&p, e))?;
-        let v: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| TextError::Model(format!("{}: not a JSON fund profile ({e})", p.display())))?;
+        let v: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            TextError::Model(format!("{}: not a JSON fund profile ({e})", p.display()))
+        })?;
         let id = field(&v, "基金代码");
         if id.is_empty() {
-            return Err(TextError::Model(format!("{}: no 基金代码 field", p.display())));
+            return Err(TextError::Model(format!(
+                "{}: no 基金代码 field",
+                p.display()
+            )));
         }
         let parts: Vec<String> = ["投资目标", "投资策略"]
             .iter()
@@ -128,11 +162,15 @@ pub fn read_news_digest(dir: &Path) -> Result<(Vec<NewsText>, usize)> {
     let (mut out, mut empty) = (Vec::new(), 0);
     for p in files {
         let bytes = std::fs::read(&p).map_err(|e| TextError::io(&p, e))?;
-        let v: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| TextError::Model(format!("{}: not a JSON news digest ({e})", p.display())))?;
+        let v: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            TextError::Model(format!("{}: not a JSON news digest ({e})", p.display()))
+        })?;
         let date = field(&v, "date");
         let Some(items) = v.get("news").and_then(Value::as_array) else {
-            return Err(TextError::Model(format!("{}: no \"news\" list", p.display())));
+            return Err(TextError::Model(format!(
+                "{}: no \"news\" list",
+                p.display()
+            )));
         };
         for (i, n) in items.iter().enumerate() {
             let (title, summary) = (field(n, "title"), field(n, "summary"));
@@ -173,16 +211,31 @@ mod tests {
         let (n, empty) = read_news_digest(d.path()).unwrap();
         assert_eq!((n.len(), empty), (2, 1));
         assert_eq!(n[0].text, "【央行降准】财联社电，央行宣布降准。");
-        assert_eq!((n[1].id.as_str(), n[1].text.as_str()), ("2026-08-16-001", "油价上涨\n布伦特原油涨3%。"));
+        assert_eq!(
+            (n[1].id.as_str(), n[1].text.as_str()),
+            ("2026-08-16-001", "油价上涨\n布伦特原油涨3%。")
+        );
         assert!(n[0].important && !n[1].important);
     }
 
     #[test]
     fn reference_style_rules_in_order() {
-        assert_eq!(reference_style("股票型-增强指数", "国泰沪深300指数增强A"), "index_enhanced");
-        assert_eq!(reference_style("股票型-普通", "中银智能制造股票"), "industry_theme");
-        assert_eq!(reference_style("股票型-普通", "国寿安保成长优选股票A"), "growth");
-        assert_eq!(reference_style("混合型-偏股", "易方达蓝筹精选混合"), "value");
+        assert_eq!(
+            reference_style("股票型-增强指数", "国泰沪深300指数增强A"),
+            "index_enhanced"
+        );
+        assert_eq!(
+            reference_style("股票型-普通", "中银智能制造股票"),
+            "industry_theme"
+        );
+        assert_eq!(
+            reference_style("股票型-普通", "国寿安保成长优选股票A"),
+            "growth"
+        );
+        assert_eq!(
+            reference_style("混合型-偏股", "易方达蓝筹精选混合"),
+            "value"
+        );
         assert_eq!(reference_style("混合型-偏股", "兴全合润混合A"), "balanced");
     }
 
@@ -190,12 +243,22 @@ mod tests {
     fn profiles_are_read_and_bad_files_named() {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("000001.json"), r#"{"基金代码":"000001","基金名称":"华夏成长混合","基金类型":"混合型-偏股","投资目标":"目标。","投资策略":"<NA>"}"#).unwrap();
-        std::fs::write(d.path().join("000002.json"), r#"{"基金代码":"000002","基金名称":"x","投资目标":"","投资策略":""}"#).unwrap();
+        std::fs::write(
+            d.path().join("000002.json"),
+            r#"{"基金代码":"000002","基金名称":"x","投资目标":"","投资策略":""}"#,
+        )
+        .unwrap();
         let (f, empty) = read_fund_profiles(d.path()).unwrap();
         assert_eq!((f.len(), empty), (1, 1));
-        assert_eq!((f[0].text.as_str(), f[0].reference.as_str()), ("目标。", "growth"));
+        assert_eq!(
+            (f[0].text.as_str(), f[0].reference.as_str()),
+            ("目标。", "growth")
+        );
         std::fs::write(d.path().join("bad.json"), "[1,").unwrap();
         let e = read_fund_profiles(d.path()).unwrap_err().to_string();
-        assert!(e.contains("bad.json") && e.contains("not a JSON fund profile"), "{e}");
+        assert!(
+            e.contains("bad.json") && e.contains("not a JSON fund profile"),
+            "{e}"
+        );
     }
 }

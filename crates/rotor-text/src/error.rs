@@ -60,7 +60,9 @@ pub enum TextError {
         excerpt: String,
     },
     /// The answer is JSON but breaks the task's schema.
-    #[error("answer breaks the task's JSON schema at {path}: {message}; the answer began: {excerpt:?}")]
+    #[error(
+        "answer breaks the task's JSON schema at {path}: {message}; the answer began: {excerpt:?}"
+    )]
     Schema {
         /// JSON pointer of the offending value (`/label`).
         path: String,

@@ -16,10 +16,37 @@ use crate::textops::sentences;
 
 /// Shenwan level-1 industries (2021 classification).
 pub const SHENWAN_L1: [&str; 31] = [
-    "农林牧渔", "基础化工", "钢铁", "有色金属", "电子", "汽车", "家用电器", "食品饮料",
-    "纺织服饰", "轻工制造", "医药生物", "公用事业", "交通运输", "房地产", "商贸零售",
-    "社会服务", "银行", "非银金融", "综合", "建筑材料", "建筑装饰", "电力设备", "机械设备",
-    "国防军工", "计算机", "传媒", "通信", "煤炭", "石油石化", "环保", "美容护理",
+    "农林牧渔",
+    "基础化工",
+    "钢铁",
+    "有色金属",
+    "电子",
+    "汽车",
+    "家用电器",
+    "食品饮料",
+    "纺织服饰",
+    "轻工制造",
+    "医药生物",
+    "公用事业",
+    "交通运输",
+    "房地产",
+    "商贸零售",
+    "社会服务",
+    "银行",
+    "非银金融",
+    "综合",
+    "建筑材料",
+    "建筑装饰",
+    "电力设备",
+    "机械设备",
+    "国防军工",
+    "计算机",
+    "传媒",
+    "通信",
+    "煤炭",
+    "石油石化",
+    "环保",
+    "美容护理",
 ];
 
 /// Lexicons of one extraction.
@@ -79,7 +106,9 @@ pub fn stock_codes(s: &str) -> Vec<String> {
             let code = &s[i..j];
             let written = s[j..].get(..3).map(str::to_ascii_uppercase);
             let suffix = match written.as_deref() {
-                Some(".SH") | Some(".SZ") | Some(".BJ") => Some(written.as_deref().unwrap_or("")[1..].to_string()),
+                Some(".SH") | Some(".SZ") | Some(".BJ") => {
+                    Some(written.as_deref().unwrap_or("")[1..].to_string())
+                }
                 _ => infer_suffix(code).map(str::to_string),
             };
             if let Some(sfx) = suffix {
@@ -125,7 +154,10 @@ pub fn extract(text: &str, lex: &Lexicon) -> Vec<[String; 4]> {
                 codes.push(code.clone());
             }
         }
-        let industry = industries.first().map(|x| x.to_string()).unwrap_or_default();
+        let industry = industries
+            .first()
+            .map(|x| x.to_string())
+            .unwrap_or_default();
         for c in &concepts {
             if !codes.is_empty() {
                 for code in &codes {
@@ -156,7 +188,10 @@ mod tests {
 
     #[test]
     fn codes_get_their_exchange_and_numbers_are_not_codes() {
-        assert_eq!(stock_codes("买入600519和000001.SZ及430047"), vec!["600519.SH", "000001.SZ", "430047.BJ"]);
+        assert_eq!(
+            stock_codes("买入600519和000001.SZ及430047"),
+            vec!["600519.SH", "000001.SZ", "430047.BJ"]
+        );
         assert!(stock_codes("成交1234567手，涨幅100.123456%，价格123456.78").is_empty());
         assert_eq!(stock_codes("600519.sh"), vec!["600519.SH"]);
     }
@@ -168,8 +203,18 @@ mod tests {
         assert_eq!(
             rows,
             vec![
-                ["人形机器人".to_string(), "机械设备".into(), "300607.SZ".into(), "人形机器人带动机械设备板块走强，拓斯达300607领涨。".into()],
-                ["AI".to_string(), String::new(), "300308.SZ".into(), "AI算力需求旺盛，中际旭创订单饱满。".into()],
+                [
+                    "人形机器人".to_string(),
+                    "机械设备".into(),
+                    "300607.SZ".into(),
+                    "人形机器人带动机械设备板块走强，拓斯达300607领涨。".into()
+                ],
+                [
+                    "AI".to_string(),
+                    String::new(),
+                    "300308.SZ".into(),
+                    "AI算力需求旺盛，中际旭创订单饱满。".into()
+                ],
             ]
         );
     }

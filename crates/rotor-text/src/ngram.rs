@@ -139,7 +139,10 @@ fn vectorise(grams: &[String], index: impl Fn(&str) -> Option<usize>, idf: &[f64
             *tf.entry(j).or_default() += 1.0;
         }
     }
-    let mut v: Sparse = tf.into_iter().map(|(j, c)| (j, (1.0 + c.ln()) * idf[j])).collect();
+    let mut v: Sparse = tf
+        .into_iter()
+        .map(|(j, c)| (j, (1.0 + c.ln()) * idf[j]))
+        .collect();
     v.sort_unstable_by_key(|x| x.0);
     let norm = v.iter().map(|x| x.1 * x.1).sum::<f64>().sqrt();
     if norm > 0.0 {
@@ -204,7 +207,11 @@ impl NgramModel {
             .map(|(t, _)| char_ngrams(&normalise(t), cfg.min_n, cfg.max_n))
             .collect();
         let (vocab, idf) = build_vocab(&grams, cfg);
-        let index: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = vocab
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
         let xs: Vec<Sparse> = grams
             .iter()
             .map(|g| vectorise(g, |s| index.get(s).copied(), &idf))
@@ -219,14 +226,21 @@ impl NgramModel {
             weights,
             counts: counts.clone(),
             text_hashes: {
-                let mut h: Vec<String> = examples.iter().map(|(t, _)| crate::split::text_hash(t)).collect();
+                let mut h: Vec<String> = examples
+                    .iter()
+                    .map(|(t, _)| crate::split::text_hash(t))
+                    .collect();
                 h.sort_unstable();
                 h.dedup();
                 h
             },
             index: std::sync::OnceLock::new(),
         };
-        let hits = xs.iter().zip(&y).filter(|(x, &k)| argmax(&model.scores(x)) == k).count();
+        let hits = xs
+            .iter()
+            .zip(&y)
+            .filter(|(x, &k)| argmax(&model.scores(x)) == k)
+            .count();
         let report = TrainReport {
             counts,
             features: model.vocab.len(),
@@ -248,7 +262,11 @@ impl NgramModel {
 
     fn vector(&self, text: &str) -> Sparse {
         let index = self.index.get_or_init(|| {
-            self.vocab.iter().enumerate().map(|(i, s)| (s.clone(), i)).collect()
+            self.vocab
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.clone(), i))
+                .collect()
         });
         let g = char_ngrams(&normalise(text), self.config.min_n, self.config.max_n);
         vectorise(&g, |s| index.get(s).copied(), &self.idf)
@@ -256,7 +274,9 @@ impl NgramModel {
 
     /// Whether `text` (normalised) was one of the training texts.
     pub fn trained_on(&self, text: &str) -> bool {
-        self.text_hashes.binary_search(&crate::split::text_hash(text)).is_ok()
+        self.text_hashes
+            .binary_search(&crate::split::text_hash(text))
+            .is_ok()
     }
 
     /// (label index, probabilities) of a text.
@@ -271,7 +291,13 @@ impl NgramModel {
         let margin = |x: &Sparse| {
             x.iter()
                 .map(|&(j, v)| {
-                    let rest: f64 = self.weights.iter().enumerate().filter(|(i, _)| *i != k).map(|(_, w)| w[j]).sum();
+                    let rest: f64 = self
+                        .weights
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != k)
+                        .map(|(_, w)| w[j])
+                        .sum();
                     v * (self.weights[k][j] - rest / others)
                 })
                 .sum::<f64>()
@@ -296,10 +322,16 @@ impl NgramModel {
     pub fn load(path: &std::path::Path) -> Result<NgramModel> {
         let bytes = std::fs::read(path).map_err(|e| TextError::io(path, e))?;
         let m: NgramModel = serde_json::from_slice(&bytes).map_err(|e| {
-            TextError::Model(format!("{}: not an n-gram model file ({e})", path.display()))
+            TextError::Model(format!(
+                "{}: not an n-gram model file ({e})",
+                path.display()
+            ))
         })?;
         let d = m.vocab.len();
-        if m.idf.len() != d || m.weights.len() != m.labels.len() || m.weights.iter().any(|w| w.len() != d + 1) {
+        if m.idf.len() != d
+            || m.weights.len() != m.labels.len()
+            || m.weights.iter().any(|w| w.len() != d + 1)
+        {
             return Err(TextError::Model(format!(
                 "{}: the model's vocabulary, idf and weights disagree in size",
                 path.display()
@@ -320,7 +352,12 @@ fn validate_config(cfg: &NgramConfig) -> Result<()> {
     if cfg.min_n == 0 || cfg.max_n < cfg.min_n {
         return bad("need 1 <= min_n <= max_n");
     }
-    if cfg.epochs == 0 || !(cfg.learning_rate > 0.0) || !(cfg.l2 >= 0.0) {
+    if cfg.epochs == 0
+        || cfg.learning_rate.is_nan()
+        || cfg.learning_rate <= 0.0
+        || cfg.l2.is_nan()
+        || cfg.l2 < 0.0
+    {
         return bad("need epochs > 0, learning_rate > 0, l2 >= 0");
     }
     Ok(())
@@ -338,12 +375,24 @@ fn argmax(p: &[f64]) -> usize {
 
 /// SGD on the penalised cross-entropy. The L2 shrinkage is exact: weights are kept as
 /// `scale · v`, shrinking multiplies `scale`, so a step touches only the text's features.
-fn fit_softmax(xs: &[Sparse], y: &[usize], counts: &[usize], d: usize, cfg: &NgramConfig) -> Vec<Vec<f64>> {
+fn fit_softmax(
+    xs: &[Sparse],
+    y: &[usize],
+    counts: &[usize],
+    d: usize,
+    cfg: &NgramConfig,
+) -> Vec<Vec<f64>> {
     let k = counts.len();
     let n = xs.len();
     let class_w: Vec<f64> = counts
         .iter()
-        .map(|&c| if cfg.balanced && c > 0 { n as f64 / (k as f64 * c as f64) } else { 1.0 })
+        .map(|&c| {
+            if cfg.balanced && c > 0 {
+                n as f64 / (k as f64 * c as f64)
+            } else {
+                1.0
+            }
+        })
         .collect();
     let mut v = vec![vec![0.0; d]; k];
     let mut bias = vec![0.0; k];
@@ -404,7 +453,10 @@ mod tests {
 
     #[test]
     fn learns_a_separable_toy_set_and_quotes_a_reason() {
-        let cfg = NgramConfig { min_df: 1, ..NgramConfig::default() };
+        let cfg = NgramConfig {
+            min_df: 1,
+            ..NgramConfig::default()
+        };
         let (m, r) = NgramModel::train("t", &labels(), &toy(), &cfg).unwrap();
         assert_eq!(r.counts, vec![3, 3, 0]);
         assert_eq!(r.train_accuracy, 1.0);
@@ -421,40 +473,64 @@ mod tests {
 
     #[test]
     fn training_is_deterministic_for_a_seed_and_changes_with_it() {
-        let cfg = NgramConfig { min_df: 1, epochs: 3, ..NgramConfig::default() };
+        let cfg = NgramConfig {
+            min_df: 1,
+            epochs: 3,
+            ..NgramConfig::default()
+        };
         let a = NgramModel::train("t", &labels(), &toy(), &cfg).unwrap().0;
         let b = NgramModel::train("t", &labels(), &toy(), &cfg).unwrap().0;
-        assert_eq!(serde_json::to_vec(&a).unwrap(), serde_json::to_vec(&b).unwrap());
-        let c = NgramModel::train("t", &labels(), &toy(), &NgramConfig { seed: 8, ..cfg }).unwrap().0;
+        assert_eq!(
+            serde_json::to_vec(&a).unwrap(),
+            serde_json::to_vec(&b).unwrap()
+        );
+        let c = NgramModel::train("t", &labels(), &toy(), &NgramConfig { seed: 8, ..cfg })
+            .unwrap()
+            .0;
         assert_ne!(a.weights, c.weights);
     }
 
     #[test]
     fn save_load_round_trip_and_bad_files() {
         let dir = tempfile::tempdir().unwrap();
-        let cfg = NgramConfig { min_df: 1, ..NgramConfig::default() };
+        let cfg = NgramConfig {
+            min_df: 1,
+            ..NgramConfig::default()
+        };
         let m = NgramModel::train("t", &labels(), &toy(), &cfg).unwrap().0;
         let p = dir.path().join("m.json");
         m.save(&p).unwrap();
         assert_eq!(NgramModel::load(&p).unwrap(), m);
         std::fs::write(&p, "{\"x\": 1}").unwrap();
-        assert!(NgramModel::load(&p).unwrap_err().to_string().contains("not an n-gram model"));
+        assert!(NgramModel::load(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("not an n-gram model"));
     }
 
     #[test]
     fn bad_training_sets_are_errors() {
         let cfg = NgramConfig::default();
-        let e = NgramModel::train("t", &labels(), &[("a", "growth"), ("b", "momentum")], &cfg).unwrap_err();
-        assert!(e.to_string().contains("example 2 has label \"momentum\""), "{e}");
-        let e = NgramModel::train("t", &labels(), &[("a", "growth"), ("b", "growth")], &cfg).unwrap_err();
+        let e = NgramModel::train("t", &labels(), &[("a", "growth"), ("b", "momentum")], &cfg)
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("example 2 has label \"momentum\""),
+            "{e}"
+        );
+        let e = NgramModel::train("t", &labels(), &[("a", "growth"), ("b", "growth")], &cfg)
+            .unwrap_err();
         assert!(e.to_string().contains("at least two labels"), "{e}");
-        let e = NgramModel::train("t", &labels(), &toy(), &NgramConfig { min_n: 0, ..cfg }).unwrap_err();
+        let e = NgramModel::train("t", &labels(), &toy(), &NgramConfig { min_n: 0, ..cfg })
+            .unwrap_err();
         assert!(e.to_string().contains("min_n"), "{e}");
     }
 
     #[test]
     fn an_empty_text_gets_the_bias_answer_not_a_panic() {
-        let cfg = NgramConfig { min_df: 1, ..NgramConfig::default() };
+        let cfg = NgramConfig {
+            min_df: 1,
+            ..NgramConfig::default()
+        };
         let m = NgramModel::train("t", &labels(), &toy(), &cfg).unwrap().0;
         let (_, p) = m.predict("");
         assert!(p.iter().all(|x| x.is_finite()));

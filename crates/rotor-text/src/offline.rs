@@ -32,7 +32,9 @@ impl Offline {
 
     fn method(&self, task: &Task) -> String {
         match (task.kind, &self.model) {
-            (TaskKind::Classify, Some(m)) if m.task == task.name => format!("ngram:{}", m.fingerprint()),
+            (TaskKind::Classify, Some(m)) if m.task == task.name => {
+                format!("ngram:{}", m.fingerprint())
+            }
             (TaskKind::Classify, _) => "cues".into(),
             (TaskKind::Summarise, _) => "centroid-extractive".into(),
             (TaskKind::Extract, _) => format!("lexicon:{}", self.stocks.len()),
@@ -81,13 +83,16 @@ pub fn cue_rule(task: &Task, text: &str) -> (String, f64, String) {
         .labels
         .iter()
         .map(|l| {
-            task.cues
-                .get(l)
-                .map_or(0, |cs| cs.iter().map(|c| text.matches(c.as_str()).count()).sum())
+            task.cues.get(l).map_or(0, |cs| {
+                cs.iter().map(|c| text.matches(c.as_str()).count()).sum()
+            })
         })
         .collect();
     let total: usize = votes.iter().sum();
-    let default = task.default_label.clone().unwrap_or_else(|| task.labels[0].clone());
+    let default = task
+        .default_label
+        .clone()
+        .unwrap_or_else(|| task.labels[0].clone());
     if total == 0 {
         return (default, 0.0, String::new());
     }
@@ -123,7 +128,9 @@ impl Backend for Offline {
     fn answer(&self, task: &Task, text: &str) -> Result<Value> {
         let v = match task.kind {
             TaskKind::Classify => self.classify_answer(task, text)?,
-            TaskKind::Summarise => json!({"summary": crate::summary::summarise(text, &task.summary)}),
+            TaskKind::Summarise => {
+                json!({"summary": crate::summary::summarise(text, &task.summary)})
+            }
             TaskKind::Extract => {
                 let lex = Lexicon::new(&task.extract, &self.stocks);
                 let items: Vec<Value> = extract(text, &lex)
@@ -169,28 +176,64 @@ mod tests {
         // yes: 风格轮动 1 + 行业轮动 1 + 轮动 2 (inside both) = 4 votes; no: 坚持价值 1
         assert!((s - 0.8).abs() < 1e-12, "{s}");
         assert_eq!(r, "根据市场变化进行风格轮动和行业轮动。");
-        assert_eq!(cue_rule(&t, "本基金投资于股票。"), ("unclear".into(), 0.0, String::new()));
+        assert_eq!(
+            cue_rule(&t, "本基金投资于股票。"),
+            ("unclear".into(), 0.0, String::new())
+        );
     }
 
     #[test]
     fn offline_answers_every_kind_within_the_schema() {
         let b = Offline::default();
-        for name in ["rotation_confirm", "manager_view", "fund_style", "report_summary", "concept_chain"] {
+        for name in [
+            "rotation_confirm",
+            "manager_view",
+            "fund_style",
+            "report_summary",
+            "concept_chain",
+        ] {
             let t = load(name).unwrap();
-            let v = b.answer(&t, "人工智能带动计算机行业，科大讯飞002230大涨。基金优选是本季度重点。").unwrap();
-            assert!(crate::schema::violation(&t.schema, &v).is_none(), "{name}: {v}");
+            let v = b
+                .answer(
+                    &t,
+                    "人工智能带动计算机行业，科大讯飞002230大涨。基金优选是本季度重点。",
+                )
+                .unwrap();
+            assert!(
+                crate::schema::violation(&t.schema, &v).is_none(),
+                "{name}: {v}"
+            );
         }
-        let chain = b.extract(&load("concept_chain").unwrap(), "人工智能带动计算机行业，科大讯飞002230大涨。").unwrap();
-        assert_eq!(chain[0][..3], ["人工智能".to_string(), "计算机".into(), "002230.SZ".into()]);
+        let chain = b
+            .extract(
+                &load("concept_chain").unwrap(),
+                "人工智能带动计算机行业，科大讯飞002230大涨。",
+            )
+            .unwrap();
+        assert_eq!(
+            chain[0][..3],
+            ["人工智能".to_string(), "计算机".into(), "002230.SZ".into()]
+        );
     }
 
     #[test]
     fn a_model_for_another_label_set_is_refused() {
         let t = load("fund_style").unwrap();
         let labels = vec!["growth".to_string(), "value".to_string()];
-        let cfg = crate::ngram::NgramConfig { min_df: 1, ..Default::default() };
-        let (m, _) = NgramModel::train("fund_style", &labels, &[("成长", "growth"), ("价值", "value")], &cfg).unwrap();
-        let e = Offline::new(Some(m), vec![]).answer(&t, "成长").unwrap_err();
+        let cfg = crate::ngram::NgramConfig {
+            min_df: 1,
+            ..Default::default()
+        };
+        let (m, _) = NgramModel::train(
+            "fund_style",
+            &labels,
+            &[("成长", "growth"), ("价值", "value")],
+            &cfg,
+        )
+        .unwrap();
+        let e = Offline::new(Some(m), vec![])
+            .answer(&t, "成长")
+            .unwrap_err();
         assert!(e.to_string().contains("trained on labels"), "{e}");
     }
 }

@@ -97,8 +97,10 @@ impl EndpointConfig {
                 "the openai backend needs a model in [llm] of the config or ROTOR_LLM_MODEL".into(),
             ));
         }
-        if self.concurrency == 0 || !(self.timeout_secs > 0.0) {
-            return Err(TextError::Config("[llm] needs concurrency >= 1 and timeout_secs > 0".into()));
+        if self.concurrency == 0 || self.timeout_secs.is_nan() || self.timeout_secs <= 0.0 {
+            return Err(TextError::Config(
+                "[llm] needs concurrency >= 1 and timeout_secs > 0".into(),
+            ));
         }
         Ok(self)
     }
@@ -194,7 +196,10 @@ impl OpenAi {
         let mut last = None;
         for attempt in 1..=attempts {
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let mut req = self.agent.post(&url).header("Content-Type", "application/json");
+            let mut req = self
+                .agent
+                .post(&url)
+                .header("Content-Type", "application/json");
             if let Some(k) = &self.key {
                 req = req.header("Authorization", &format!("Bearer {k}"));
             }
@@ -211,14 +216,23 @@ impl OpenAi {
                     if status == 200 {
                         return Ok(text);
                     }
-                    let err = TextError::Http { status, url: url.clone(), attempts: attempt, body: excerpt(&text, 300) };
+                    let err = TextError::Http {
+                        status,
+                        url: url.clone(),
+                        attempts: attempt,
+                        body: excerpt(&text, 300),
+                    };
                     if !(status == 429 || (500..600).contains(&status)) {
                         return Err(err);
                     }
                     last = Some(err);
                 }
                 Err(e) => {
-                    last = Some(TextError::Transport { url: url.clone(), attempts: attempt, message: e.to_string() });
+                    last = Some(TextError::Transport {
+                        url: url.clone(),
+                        attempts: attempt,
+                        message: e.to_string(),
+                    });
                 }
             }
             if attempt < attempts {
@@ -236,13 +250,19 @@ pub fn read_reply(reply: &str) -> Result<Value> {
         excerpt: excerpt(reply, 200),
     })?;
     let choice = &outer["choices"][0];
-    let content = choice["message"]["content"].as_str().ok_or_else(|| TextError::Malformed {
-        reason: "the reply has no choices[0].message.content".into(),
-        excerpt: excerpt(reply, 200),
-    })?;
+    let content = choice["message"]["content"]
+        .as_str()
+        .ok_or_else(|| TextError::Malformed {
+            reason: "the reply has no choices[0].message.content".into(),
+            excerpt: excerpt(reply, 200),
+        })?;
     let body = strip_fence(content);
     serde_json::from_str::<Value>(body).map_err(|e| {
-        let cut = if choice["finish_reason"] == "length" { " (cut off at max_tokens)" } else { "" };
+        let cut = if choice["finish_reason"] == "length" {
+            " (cut off at max_tokens)"
+        } else {
+            ""
+        };
         TextError::Malformed {
             reason: format!("the model's answer is not one JSON object{cut} ({e})"),
             excerpt: excerpt(content, 200),
@@ -292,28 +312,41 @@ mod tests {
         assert!(e.contains("reply is not JSON"), "{e}");
         let e = read_reply(r#"{"choices": []}"#).unwrap_err().to_string();
         assert!(e.contains("choices[0].message.content"), "{e}");
-        let e = read_reply(r#"{"choices": [{"message": {"content": "{\"label\": "}, "finish_reason": "length"}]}"#)
-            .unwrap_err()
-            .to_string();
+        let e = read_reply(
+            r#"{"choices": [{"message": {"content": "{\"label\": "}, "finish_reason": "length"}]}"#,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("cut off at max_tokens"), "{e}");
     }
 
     #[test]
     fn config_is_checked_and_env_overrides() {
         let none = |_: &str| None;
-        assert!(EndpointConfig::default().resolve(none).unwrap_err().to_string().contains("base_url"));
+        assert!(EndpointConfig::default()
+            .resolve(none)
+            .unwrap_err()
+            .to_string()
+            .contains("base_url"));
         let env = |k: &str| match k {
             "ROTOR_LLM_BASE_URL" => Some("http://127.0.0.1:8000/v1/".to_string()),
             "ROTOR_LLM_MODEL" => Some("qwen2.5".to_string()),
             _ => None,
         };
         let c = EndpointConfig::default().resolve(env).unwrap();
-        assert_eq!((c.base_url.as_str(), c.model.as_str()), ("http://127.0.0.1:8000/v1", "qwen2.5"));
+        assert_eq!(
+            (c.base_url.as_str(), c.model.as_str()),
+            ("http://127.0.0.1:8000/v1", "qwen2.5")
+        );
     }
 
     #[test]
     fn the_key_stays_out_of_debug_and_identity() {
-        let cfg = EndpointConfig { base_url: "http://x/v1".into(), model: "m".into(), ..Default::default() };
+        let cfg = EndpointConfig {
+            base_url: "http://x/v1".into(),
+            model: "m".into(),
+            ..Default::default()
+        };
         let b = OpenAi::new(cfg, |_| Some("sk-secret-123".into()));
         assert!(b.has_key());
         assert!(!format!("{b:?}").contains("sk-secret"));
@@ -322,7 +355,11 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_honours_retry_after_under_the_cap() {
-        let cfg = EndpointConfig { backoff_ms: 100, max_backoff_ms: 350, ..Default::default() };
+        let cfg = EndpointConfig {
+            backoff_ms: 100,
+            max_backoff_ms: 350,
+            ..Default::default()
+        };
         let b = OpenAi::new(cfg, |_| None);
         let ms = |a, r| b.backoff(a, r).as_millis();
         assert_eq!((ms(1, None), ms(2, None), ms(3, None)), (100, 200, 350));

@@ -33,10 +33,11 @@ pub fn run_items<I: Sync, T: Send>(
     slots
         .into_iter()
         .map(|m| {
-            m.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| Err(crate::error::TextError::Model("a worker thread stopped".into())))
+            m.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(crate::error::TextError::Model(
+                    "a worker thread stopped".into(),
+                ))
+            })
         })
         .collect()
 }

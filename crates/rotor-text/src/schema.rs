@@ -35,7 +35,10 @@ fn check_type(schema: &Value, v: &Value, at: &str) -> Option<(String, String)> {
     if types.iter().any(|t| type_matches(t, v)) {
         None
     } else {
-        Some((at.to_string(), format!("expected {}, found {}", types.join(" or "), kind(v))))
+        Some((
+            at.to_string(),
+            format!("expected {}, found {}", types.join(" or "), kind(v)),
+        ))
     }
 }
 
@@ -57,7 +60,10 @@ fn check(schema: &Value, v: &Value, at: &str) -> Option<(String, String)> {
     if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
         if !allowed.contains(v) {
             let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
-            return Some((at.to_string(), format!("{v} is not one of {}", list.join(", "))));
+            return Some((
+                at.to_string(),
+                format!("{v} is not one of {}", list.join(", ")),
+            ));
         }
     }
     check_bounds(schema, v, at)
@@ -80,7 +86,10 @@ fn check_bounds(schema: &Value, v: &Value, at: &str) -> Option<(String, String)>
     }
     if let (Some(s), Some(n)) = (v.as_str(), schema.get("minLength").and_then(Value::as_u64)) {
         if (s.chars().count() as u64) < n {
-            return Some((at.to_string(), format!("a string of at least {n} characters expected")));
+            return Some((
+                at.to_string(),
+                format!("a string of at least {n} characters expected"),
+            ));
         }
     }
     None
@@ -116,7 +125,10 @@ fn check_array(schema: &Value, v: &Value, at: &str) -> Option<(String, String)> 
     let arr = v.as_array()?;
     if let Some(n) = schema.get("maxItems").and_then(Value::as_u64) {
         if arr.len() as u64 > n {
-            return Some((at.to_string(), format!("at most {n} items expected, found {}", arr.len())));
+            return Some((
+                at.to_string(),
+                format!("at most {n} items expected, found {}", arr.len()),
+            ));
         }
     }
     let item_schema = schema.get("items")?;
@@ -139,7 +151,10 @@ mod tests {
 
     #[test]
     fn conforming_answer_passes() {
-        assert_eq!(violation(&label_schema(), &json!({"label": "value", "score": 0.5})), None);
+        assert_eq!(
+            violation(&label_schema(), &json!({"label": "value", "score": 0.5})),
+            None
+        );
     }
 
     #[test]
@@ -150,8 +165,16 @@ mod tests {
             (json!({"score": 0.2}), "", "\"label\" is missing"),
             (json!({"label": "momentum"}), "/label", "not one of"),
             (json!({"label": 3}), "/label", "expected string"),
-            (json!({"label": "value", "score": 1.5}), "/score", "above the maximum"),
-            (json!({"label": "value", "extra": 1}), "/extra", "not allowed"),
+            (
+                json!({"label": "value", "score": 1.5}),
+                "/score",
+                "above the maximum",
+            ),
+            (
+                json!({"label": "value", "extra": 1}),
+                "/extra",
+                "not allowed",
+            ),
         ];
         for (v, at, msg) in cases {
             let (p, m) = violation(&s, &v).expect("a violation");

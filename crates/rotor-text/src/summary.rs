@@ -6,7 +6,8 @@
 //! bag of all *other* sentences (leave-one-out centroid, so a long sentence does not
 //! score by containing itself), plus 0.1 for the first sentence (news and fund
 //! documents lead with their point). Sentences are taken by score (ties: earlier first)
-//! while fewer than `max_sentences` are kept and the total stays within `max_chars`;
+//! while fewer than `max_sentences` are kept and the total (a joining space counted)
+//! stays within `max_chars`;
 //! when even the best sentence is longer than `max_chars` it is cut to `max_chars − 1`
 //! characters and `…` is appended. Deterministic; no model.
 
@@ -15,7 +16,10 @@ use crate::textops::{normalise, sentences};
 use std::collections::HashMap;
 
 fn bigrams(s: &str) -> HashMap<String, f64> {
-    let chars: Vec<char> = normalise(s).chars().filter(|c| c.is_alphanumeric()).collect();
+    let chars: Vec<char> = normalise(s)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
     let mut m = HashMap::new();
     if chars.len() == 1 {
         m.insert(chars[0].to_string(), 1.0);
@@ -27,7 +31,10 @@ fn bigrams(s: &str) -> HashMap<String, f64> {
 }
 
 fn cosine(a: &HashMap<String, f64>, b: &HashMap<String, f64>) -> f64 {
-    let dot: f64 = a.iter().map(|(k, x)| x * b.get(k).copied().unwrap_or(0.0)).sum();
+    let dot: f64 = a
+        .iter()
+        .map(|(k, x)| x * b.get(k).copied().unwrap_or(0.0))
+        .sum();
     let na = a.values().map(|x| x * x).sum::<f64>().sqrt();
     let nb = b.values().map(|x| x * x).sum::<f64>().sqrt();
     if na > 0.0 && nb > 0.0 {
@@ -75,7 +82,8 @@ pub fn summarise(text: &str, spec: &SummarySpec) -> String {
         if kept.len() >= spec.max_sentences {
             break;
         }
-        let n = sents[i].chars().count();
+        // a space joins sentences ending in ASCII (join_sentences)
+        let n = sents[i].chars().count() + usize::from(!kept.is_empty());
         if chars + n <= spec.max_chars {
             kept.push(i);
             chars += n;
@@ -85,7 +93,10 @@ pub fn summarise(text: &str, spec: &SummarySpec) -> String {
         let best = (0..sents.len())
             .max_by(|&a, &b| sc[a].total_cmp(&sc[b]).then(b.cmp(&a)))
             .unwrap_or(0);
-        let mut s: String = sents[best].chars().take(spec.max_chars.saturating_sub(1)).collect();
+        let mut s: String = sents[best]
+            .chars()
+            .take(spec.max_chars.saturating_sub(1))
+            .collect();
         s.push('…');
         return s;
     }
@@ -111,14 +122,20 @@ mod tests {
     use super::*;
 
     fn spec(n: usize, c: usize) -> SummarySpec {
-        SummarySpec { max_sentences: n, max_chars: c }
+        SummarySpec {
+            max_sentences: n,
+            max_chars: c,
+        }
     }
 
     #[test]
     fn keeps_the_central_sentences_in_order() {
         let t = "央行宣布下调存款准备金率0.5个百分点。天气晴朗。此次下调存款准备金率将释放长期资金约1万亿元。降准有助于降低银行资金成本。";
         let s = summarise(t, &spec(2, 200));
-        assert_eq!(s, "央行宣布下调存款准备金率0.5个百分点。此次下调存款准备金率将释放长期资金约1万亿元。");
+        assert_eq!(
+            s,
+            "央行宣布下调存款准备金率0.5个百分点。此次下调存款准备金率将释放长期资金约1万亿元。"
+        );
         assert!(!s.contains("天气"));
     }
 
@@ -126,7 +143,10 @@ mod tests {
     fn respects_the_character_budget_and_cuts_only_when_nothing_fits() {
         let t = "第一句比较长一些的内容在这里。第二句。";
         assert_eq!(summarise(t, &spec(3, 5)), "第二句。");
-        assert_eq!(summarise("这是一个很长的句子没有结束", &spec(1, 5)), "这是一个…");
+        assert_eq!(
+            summarise("这是一个很长的句子没有结束", &spec(1, 5)),
+            "这是一个…"
+        );
     }
 
     #[test]
@@ -134,6 +154,9 @@ mod tests {
         assert_eq!(summarise("", &spec(3, 100)), "");
         assert_eq!(summarise("  。 ", &spec(3, 100)), "");
         assert_eq!(summarise("只有一句。", &spec(3, 100)), "只有一句。");
-        assert_eq!(summarise("Rates fell. Stocks rose.", &spec(2, 100)), "Rates fell. Stocks rose.");
+        assert_eq!(
+            summarise("Rates fell. Stocks rose.", &spec(2, 100)),
+            "Rates fell. Stocks rose."
+        );
     }
 }

@@ -176,8 +176,14 @@ const PLACEHOLDERS: [&str; 7] = [
 pub const BUILTIN: [(&str, &str); 5] = [
     ("fund_style", include_str!("../tasks/fund_style.toml")),
     ("manager_view", include_str!("../tasks/manager_view.toml")),
-    ("rotation_confirm", include_str!("../tasks/rotation_confirm.toml")),
-    ("report_summary", include_str!("../tasks/report_summary.toml")),
+    (
+        "rotation_confirm",
+        include_str!("../tasks/rotation_confirm.toml"),
+    ),
+    (
+        "report_summary",
+        include_str!("../tasks/report_summary.toml"),
+    ),
     ("concept_chain", include_str!("../tasks/concept_chain.toml")),
 ];
 
@@ -248,8 +254,15 @@ fn validate_kind(raw: &RawTask, extract: &ExtractSpec) -> std::result::Result<()
             if let Some(l) = raw.default_label.iter().find(|l| unknown(l)) {
                 return Err(format!("default_label \"{l}\" is not one of the labels"));
             }
-            if let Some(l) = raw.cues.keys().chain(raw.label_guide.keys()).find(|l| unknown(l)) {
-                return Err(format!("cues / label_guide name \"{l}\", which is not one of the labels"));
+            if let Some(l) = raw
+                .cues
+                .keys()
+                .chain(raw.label_guide.keys())
+                .find(|l| unknown(l))
+            {
+                return Err(format!(
+                    "cues / label_guide name \"{l}\", which is not one of the labels"
+                ));
             }
         }
         TaskKind::Extract if extract.columns.is_empty() => {
@@ -285,7 +298,12 @@ fn check_placeholders(t: &str) -> std::result::Result<(), String> {
 
 /// The answer schema made from the kind: classify `{label, score?, reason}`, summarise
 /// `{summary}`, extract `{items: [{column: string, …}]}`.
-fn default_schema(kind: TaskKind, labels: &[String], with_reason: bool, columns: &[String]) -> Value {
+fn default_schema(
+    kind: TaskKind,
+    labels: &[String],
+    with_reason: bool,
+    columns: &[String],
+) -> Value {
     match kind {
         TaskKind::Classify => {
             let mut required = vec!["label"];
@@ -381,26 +399,50 @@ mod tests {
     fn render_fills_placeholders_and_keeps_braces_of_the_text() {
         let t = load("fund_style").unwrap();
         let s = t.render("L={labels} {{x}} T={text}", "a {label} b");
-        assert_eq!(s, format!("L={} {{x}} T=a {{label}} b", t.labels.join(", ")));
+        assert_eq!(
+            s,
+            format!("L={} {{x}} T=a {{label}} b", t.labels.join(", "))
+        );
     }
 
     #[test]
     fn bad_tasks_are_named_errors() {
         let base = "name='x'\nkind='classify'\nsystem='s'\n";
         let cases = [
-            (format!("{base}prompt='{{text}}'\nlabels=['a']"), "at least two"),
-            (format!("{base}prompt='{{txt}}'\nlabels=['a','b']"), "unknown placeholder {txt}"),
-            (format!("{base}prompt='no text'\nlabels=['a','b']"), "must contain {text}"),
-            (format!("{base}prompt='{{text}}'\nlabels=['a','b']\ndefault_label='c'"), "\"c\""),
-            (format!("{base}prompt='{{text}}'\nlabels=['a','b']\n[cues]\nz=['q']"), "\"z\""),
-            (format!("{base}prompt='{{text}}'\nlabels=['a','b']\ncolor=1"), "unknown field"),
+            (
+                format!("{base}prompt='{{text}}'\nlabels=['a']"),
+                "at least two",
+            ),
+            (
+                format!("{base}prompt='{{txt}}'\nlabels=['a','b']"),
+                "unknown placeholder {txt}",
+            ),
+            (
+                format!("{base}prompt='no text'\nlabels=['a','b']"),
+                "must contain {text}",
+            ),
+            (
+                format!("{base}prompt='{{text}}'\nlabels=['a','b']\ndefault_label='c'"),
+                "\"c\"",
+            ),
+            (
+                format!("{base}prompt='{{text}}'\nlabels=['a','b']\n[cues]\nz=['q']"),
+                "\"z\"",
+            ),
+            (
+                format!("{base}prompt='{{text}}'\nlabels=['a','b']\ncolor=1"),
+                "unknown field",
+            ),
         ];
         for (src, msg) in cases {
             let e = parse("my.toml", &src).unwrap_err().to_string();
             assert!(e.starts_with("task my.toml:"), "{e}");
             assert!(e.contains(msg), "{e} lacks {msg}");
         }
-        assert!(load("no_such_task").unwrap_err().to_string().contains("fund_style"));
+        assert!(load("no_such_task")
+            .unwrap_err()
+            .to_string()
+            .contains("fund_style"));
     }
 
     #[test]

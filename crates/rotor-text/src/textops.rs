@@ -29,7 +29,8 @@ pub fn normalise(text: &str) -> String {
 }
 
 /// Sentences of `text` (as written, trimmed, empty ones dropped): split after `。！？；`,
-/// `!?;`, and at line breaks. A full stop `.` between digits (3.5 %) does not split.
+/// `!?;`, at line breaks, and after a `.` that ends an English sentence (a lower-case
+/// letter before it, a space or the end after it) — never inside `3.5` or `300558. SZ`.
 pub fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -37,9 +38,9 @@ pub fn sentences(text: &str) -> Vec<&str> {
     for (k, &(i, c)) in chars.iter().enumerate() {
         let end = matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n' | '\r')
             || (c == '.'
-                && !(k > 0
-                    && chars[k - 1].1.is_ascii_digit()
-                    && chars.get(k + 1).is_some_and(|x| x.1.is_ascii_digit())));
+                && k > 0
+                && chars[k - 1].1.is_ascii_lowercase()
+                && chars.get(k + 1).is_none_or(|x| x.1.is_whitespace()));
         if end {
             let stop = i + c.len_utf8();
             push_sentence(&mut out, &text[start..stop]);
@@ -82,14 +83,29 @@ mod tests {
 
     #[test]
     fn normalise_folds_width_case_and_space() {
-        assert_eq!(normalise("  ＡＢｃ１２\r\n\t沪深３００　指数 "), "abc12 沪深300 指数");
+        assert_eq!(
+            normalise("  ＡＢｃ１２\r\n\t沪深３００　指数 "),
+            "abc12 沪深300 指数"
+        );
         assert_eq!(normalise(""), "");
     }
 
     #[test]
     fn sentences_split_on_chinese_and_latin_ends_not_decimals() {
-        let s = sentences("本基金投资成长股。仓位80%-95%；分红3.5元！\r\n第二段? end");
-        assert_eq!(s, vec!["本基金投资成长股。", "仓位80%-95%；", "分红3.5元！", "第二段?", "end"]);
+        let s = sentences(
+            "本基金投资成长股。仓位80%-95%；分红3.5元！\r\n第二段? end. 贝达药业(300558. SZ)公告",
+        );
+        assert_eq!(
+            s,
+            vec![
+                "本基金投资成长股。",
+                "仓位80%-95%；",
+                "分红3.5元！",
+                "第二段?",
+                "end.",
+                "贝达药业(300558. SZ)公告"
+            ]
+        );
         assert!(sentences(" 。。\n").is_empty());
     }
 
