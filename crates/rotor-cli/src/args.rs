@@ -194,6 +194,10 @@ pub struct TextCorpusArgs {
     /// The folder or file.
     #[arg(long)]
     pub input: PathBuf,
+    /// Keep only the ids listed in this CSV (its `fund`, `id` or `code` column), e.g.
+    /// the basket.csv of `rotor funds rotation` to confirm the rotators from their text.
+    #[arg(long)]
+    pub only: Option<PathBuf>,
     /// Output CSV.
     #[arg(long)]
     pub out: PathBuf,

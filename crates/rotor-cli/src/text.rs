@@ -711,6 +711,10 @@ fn corpus(ui: &Ui, a: &TextCorpusArgs) -> Result<()> {
             )
         }
     };
+    let rows = match &a.only {
+        None => rows,
+        Some(f) => keep_listed(ui, rows, f, &a.input)?,
+    };
     write_csv(&a.out, &headers, &rows)?;
     ui.note(format!(
         "{} texts written; {left_out} left out without text",
@@ -718,6 +722,53 @@ fn corpus(ui: &Ui, a: &TextCorpusArgs) -> Result<()> {
     ));
     out!("corpus   {}", a.out.display());
     Ok(())
+}
+
+/// The rows whose id (first cell) is listed in `list`; listed ids without a row are said.
+fn keep_listed(
+    ui: &Ui,
+    rows: Vec<Vec<String>>,
+    list: &Path,
+    input: &Path,
+) -> Result<Vec<Vec<String>>> {
+    let keep = read_id_list(list)?;
+    let kept: Vec<Vec<String>> = rows.into_iter().filter(|r| keep.contains(&r[0])).collect();
+    let missing: Vec<&String> = keep
+        .iter()
+        .filter(|k| !kept.iter().any(|r| &r[0] == *k))
+        .collect();
+    if !missing.is_empty() {
+        ui.note(format!(
+            "{} ids of {} have no text in {}: {missing:?}",
+            missing.len(),
+            list.display(),
+            input.display()
+        ));
+    }
+    Ok(kept)
+}
+
+/// The distinct values of the `fund`, `id` or `code` column of a CSV.
+fn read_id_list(path: &Path) -> Result<std::collections::BTreeSet<String>> {
+    let (mut r, h) = crate::ui::csv_with_headers(path)?;
+    let j = ["fund", "id", "code"]
+        .iter()
+        .find_map(|c| h.iter().position(|x| x == c))
+        .ok_or_else(|| {
+            anyhow!(
+                "{}: no fund, id or code column (columns: {})",
+                path.display(),
+                h.join(", ")
+            )
+        })?;
+    let mut out = std::collections::BTreeSet::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.with_context(|| format!("{} row {}", path.display(), i + 2))?;
+        if let Some(v) = rec.get(j).map(str::trim).filter(|v| !v.is_empty()) {
+            out.insert(v.to_string());
+        }
+    }
+    Ok(out)
 }
 
 /// The enhanced-index fund pool (parquet or xlsx with fund_code, objective_raw and

@@ -363,7 +363,7 @@ fn tasks_are_listed_and_dumped_for_editing() {
         .unwrap()
         .to_string();
     let edited = src
-        .replace("\"灵活配置\",", "\"灵活配置\", \"长期持有\",")
+        .replace("\"风格轮动\",", "\"风格轮动\", \"长期持有\",")
         .replace(&no_line, "no = [\"不做择时\"]");
     let f = d.path().join("mine.toml");
     fs::write(
@@ -583,4 +583,55 @@ fn enhanced_objectives_are_recognised(data: &Path, dir: &Path, model: &Path) {
         "{} texts, index_enhanced share {hits}",
         labels.len()
     );
+}
+
+/// The basket of `rotor funds rotation` confirmed from the funds' own texts: the corpus
+/// keeps the basket's funds (saying which have no text), the cue rule quotes its reason.
+#[test]
+fn a_fund_basket_is_confirmed_from_its_texts() {
+    let Some(data) = shared_data("the basket confirmation") else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let basket = d.path().join("basket.csv");
+    fs::write(&basket, "date,available_from,rank,fund,mean_active_rotation_return\n2025-06-30,2025-08-31,1,000117,0.01\n2025-06-30,2025-08-31,2,000001,0.005\n2025-06-30,2025-08-31,3,999999,0.001\n").unwrap();
+    let corpus = d.path().join("basket_texts.csv");
+    let o = text(
+        &[
+            "corpus",
+            "--kind",
+            "fund-profiles",
+            "--input",
+            p(&data.join("raw/fund_nav_em/funds")),
+            "--only",
+            p(&basket),
+            "--out",
+            p(&corpus),
+        ],
+        None,
+    );
+    ok(&o);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("1 ids of")
+            && String::from_utf8_lossy(&o.stderr).contains("999999")
+    );
+    let out = d.path().join("confirm");
+    ok(&text(
+        &[
+            "classify",
+            "--input",
+            p(&corpus),
+            "--task",
+            "rotation_confirm",
+            "--cache",
+            p(&d.path().join("c")),
+            "--out",
+            p(&out),
+        ],
+        None,
+    ));
+    let labels = csv_rows(&out.join("labels.csv"));
+    assert_eq!(labels.len(), 2);
+    let f = labels.iter().find(|r| r[0] == "000117").unwrap();
+    assert!(f[1] == "yes" && f[3].contains("行业轮动"), "{f:?}");
 }

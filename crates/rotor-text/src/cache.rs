@@ -1,9 +1,10 @@
 //! The answer cache: one JSON file per answer under a folder, named by the SHA-256 of
-//! (backend, model, scope, task kind, system message with the schema, prompt rendered
-//! with the text). A rerun with the same inputs reads every answer from disk — no
-//! request, the same bytes — and a changed prompt template, label set, schema, model
-//! or endpoint misses. Errors are never cached, so a rerun retries only what failed.
-//! Files are written to a temporary name and renamed.
+//! (backend, model, scope, the task file's text, task kind, system message with the
+//! schema, prompt rendered with the text). A rerun with the same inputs reads every
+//! answer from disk — no request, the same bytes — and any edit of the task file
+//! (prompt, labels, offline cues, schema), another model or another endpoint misses.
+//! Errors are never cached, so a rerun retries only what failed. Files are written to
+//! a temporary name and renamed.
 
 use crate::backend::{check_schema, Backend, Identity};
 use crate::error::{Result, TextError};
@@ -40,6 +41,7 @@ pub fn key(id: &Identity, task: &Task, text: &str) -> String {
         id.backend,
         id.model,
         id.scope,
+        task.source,
         task.kind.as_str(),
         task.system_message(),
         task.render(&task.prompt, text)
@@ -167,6 +169,14 @@ mod tests {
         edited.prompt = format!("{} 请认真。", task.prompt);
         c.classify(&edited, "成长股").unwrap();
         assert_eq!(*b.calls.lock().unwrap(), 4, "another prompt misses");
+        let mut recued = task.clone();
+        recued.source.push_str("\n# growth cue added\n");
+        c.classify(&recued, "成长股").unwrap();
+        assert_eq!(
+            *b.calls.lock().unwrap(),
+            5,
+            "an edited task file (cues) misses"
+        );
     }
 
     #[test]

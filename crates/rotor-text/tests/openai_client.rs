@@ -199,3 +199,24 @@ fn json_mode_can_be_switched_off_for_servers_without_it() {
     assert_eq!(seen.header("authorization"), None, "no key, no header");
     let _ = chat_reply("");
 }
+
+#[test]
+fn requests_in_flight_never_exceed_the_concurrency_limit() {
+    let mut slow = Reply::ok(r#"{"label": "value"}"#);
+    slow.delay = Duration::from_millis(150);
+    let s = Server::script(vec![slow; 8]);
+    let b = backend(&s.url, 0, 5.0);
+    let texts: Vec<String> = (0..8).map(|i| format!("text {i}")).collect();
+    let t0 = std::time::Instant::now();
+    let out = rotor_text::pipeline::run_items(&texts, 2, |t| b.classify(&task(), t), || {});
+    assert!(out.iter().all(Result::is_ok));
+    let peak = s.live_peak.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        (1..=2).contains(&peak),
+        "peak {peak} requests in flight with a limit of 2"
+    );
+    assert!(
+        t0.elapsed() >= Duration::from_millis(4 * 150),
+        "8 slow answers on 2 workers take 4 rounds"
+    );
+}
