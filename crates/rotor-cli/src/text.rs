@@ -139,24 +139,27 @@ fn read_endpoint(config: Option<&Path>) -> Result<EndpointConfig> {
     }
 }
 
+/// A stock dictionary: columns `code, name` (or AKShare's `代码, 名称`); codes without
+/// an exchange get one from their first digit, names lose listing-day and ex-rights
+/// prefixes (see `rotor_text::extract::stock_entry`).
 fn read_stocks(path: &Path) -> Result<Vec<(String, String)>> {
     let (mut r, h) = crate::ui::csv_with_headers(path)?;
-    let col = |n: &str| {
-        h.iter()
-            .position(|x| x == n)
-            .ok_or_else(|| anyhow!("{}: no column \"{n}\" (need code, name)", path.display()))
+    let col = |names: [&str; 2]| {
+        h.iter().position(|x| names.contains(&x.as_str())).ok_or_else(|| {
+            anyhow!(
+                "{}: no column {} (a stock dictionary needs code and name, or 代码 and 名称; columns: {})",
+                path.display(),
+                names[0],
+                h.join(", ")
+            )
+        })
     };
-    let (jc, jn) = (col("code")?, col("name")?);
+    let (jc, jn) = (col(["code", "代码"])?, col(["name", "名称"])?);
     let mut out = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec.with_context(|| format!("{} row {}", path.display(), i + 2))?;
-        let (c, n) = (
-            rec.get(jc).unwrap_or("").trim(),
-            rec.get(jn).unwrap_or("").trim(),
-        );
-        if !c.is_empty() && n.chars().count() >= 2 {
-            out.push((n.to_string(), c.to_string()));
-        }
+        let (c, n) = (rec.get(jc).unwrap_or(""), rec.get(jn).unwrap_or(""));
+        out.extend(rotor_text::extract::stock_entry(c, n));
     }
     Ok(out)
 }

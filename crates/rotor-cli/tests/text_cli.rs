@@ -205,7 +205,7 @@ fn the_four_tasks_offline_deterministic_and_cached() {
     assert_eq!(by_id("f1")[1], "no");
     assert_eq!(
         (by_id("f1")[4].as_str(), by_id("f1")[5].as_str()),
-        ("offline", "rules")
+        ("offline", "rules-v2")
     );
     let rows = csv_rows(&outs[3].join("rows.csv"));
     assert!(
@@ -518,6 +518,49 @@ fn real_news_flashes_summarised_and_chains_extracted_offline() {
         assert!(
             r[4].contains(r[1].as_str()) || r[4].to_lowercase().contains(&r[1].to_lowercase()),
             "evidence holds the concept: {r:?}"
+        );
+    }
+    // with the AKShare stock list as dictionary: every stock row's evidence names the
+    // stock, by code or by its listed name
+    let list = data.join("raw/akshare_stock_daily/raw_stock_list.csv");
+    let ch2 = d.path().join("chains2");
+    ok(&text(
+        &[
+            "extract",
+            "--input",
+            p(&news),
+            "--task",
+            "concept_chain",
+            "--stocks",
+            p(&list),
+            "--cache",
+            p(&d.path().join("c")),
+            "--out",
+            p(&ch2),
+        ],
+        None,
+    ));
+    let names: Vec<(String, String)> = {
+        let mut r = csv::Reader::from_path(&list).unwrap();
+        r.records()
+            .map(|x| x.unwrap())
+            .map(|x| (x[1].to_string(), x[2].to_string()))
+            .collect()
+    };
+    let rows2 = csv_rows(&ch2.join("rows.csv"));
+    let with_stock: Vec<&Vec<String>> = rows2.iter().filter(|r| !r[3].is_empty()).collect();
+    assert!(
+        with_stock.len() > rows.iter().filter(|r| !r[3].is_empty()).count(),
+        "the dictionary finds named stocks"
+    );
+    for r in with_stock {
+        let code = &r[3][..6];
+        let named = names.iter().any(|(c, n)| {
+            c == code && r[4].contains(n.trim_start_matches(['N', 'C', '*', 'S', 'T']))
+        });
+        assert!(
+            r[4].contains(code) || named,
+            "evidence names the stock: {r:?}"
         );
     }
     let su = d.path().join("sum");

@@ -1,10 +1,12 @@
 //! The offline concept-chain extractor: lexicon look-up per sentence.
 //!
 //! In every sentence it finds the task's concepts (as written, Latin case-folded),
-//! the industries (the task's list, or the 31 Shenwan level-1 names of 2021), stock
+//! the industries (the task's list, or the Shenwan level-1 names of 2021 but 综合), stock
 //! codes (six digits not inside a longer number, with `.SH` / `.SZ` / `.BJ` when
 //! written, else the suffix inferred from the first digit: 6 → SH, 0/3 → SZ, 4/8/9 →
-//! BJ) and stock names from an optional name → code dictionary. A sentence with a
+//! BJ) and stock names from an optional name → code dictionary (names of three or
+//! more characters that are not themselves a concept or industry word: 300024 is
+//! called 机器人). A sentence with a
 //! concept and a stock gives one row per (concept, stock), the industry being the
 //! first industry named in the sentence; a sentence with a concept and an industry
 //! but no stock gives one row per (concept, industry) with an empty stock. The
@@ -14,8 +16,9 @@
 use crate::task::ExtractSpec;
 use crate::textops::sentences;
 
-/// Shenwan level-1 industries (2021 classification).
-pub const SHENWAN_L1: [&str; 31] = [
+/// Shenwan level-1 industries (2021 classification), less 综合 (conglomerates): as a
+/// word it is everywhere (综合竞争力, 综合考虑) and would tie every sentence to it.
+pub const SHENWAN_L1: [&str; 30] = [
     "农林牧渔",
     "基础化工",
     "钢铁",
@@ -34,7 +37,6 @@ pub const SHENWAN_L1: [&str; 31] = [
     "社会服务",
     "银行",
     "非银金融",
-    "综合",
     "建筑材料",
     "建筑装饰",
     "电力设备",
@@ -68,10 +70,23 @@ impl Lexicon {
         } else {
             spec.industries.clone()
         };
+        // a stock named like a concept or an industry (300024 机器人) would turn every
+        // mention of the concept into a stock link
+        let generic = |n: &str| {
+            spec.concepts
+                .iter()
+                .chain(&industries)
+                .any(|w| w.contains(n))
+        };
+        let stocks = stocks
+            .iter()
+            .filter(|(n, _)| n.chars().count() >= 3 && !generic(n))
+            .cloned()
+            .collect();
         Lexicon {
             concepts: spec.concepts.clone(),
             industries,
-            stocks: stocks.to_vec(),
+            stocks,
         }
     }
 }
@@ -84,6 +99,32 @@ pub fn infer_suffix(code: &str) -> Option<&'static str> {
         b'4' | b'8' | b'9' => Some("BJ"),
         _ => None,
     }
+}
+
+/// A dictionary entry (name, code) from a vendor stock list: the code trimmed, six
+/// digits given their exchange ([`infer_suffix`]); the name without the listing-day
+/// (`N`, `C`) and ex-rights (`XD`, `XR`, `DR`) prefixes vendors put before it and
+/// without `*ST` / `ST` (news write the plain name). None for names shorter than two
+/// characters (they would match everywhere) or codes that are not stock codes.
+pub fn stock_entry(code: &str, name: &str) -> Option<(String, String)> {
+    let code = code.trim();
+    let full = if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{code}.{}", infer_suffix(code)?)
+    } else if code.len() == 9 && code.as_bytes()[6] == b'.' {
+        code.to_ascii_uppercase()
+    } else {
+        return None;
+    };
+    let mut n = name.trim();
+    for p in ["XD", "XR", "DR", "N", "C", "*ST", "ST"] {
+        if let Some(rest) = n.strip_prefix(p) {
+            if rest.chars().next().is_some_and(|c| !c.is_ascii()) {
+                n = rest;
+                break;
+            }
+        }
+    }
+    (n.chars().count() >= 2).then(|| (n.to_string(), full))
 }
 
 /// Stock codes written in `s`, in order of appearance, without repeats.
@@ -183,7 +224,14 @@ mod tests {
             concepts: vec!["人形机器人".into(), "AI".into()],
             industries: vec![],
         };
-        Lexicon::new(&spec, &[("中际旭创".into(), "300308.SZ".into())])
+        Lexicon::new(
+            &spec,
+            &[
+                ("中际旭创".into(), "300308.SZ".into()),
+                ("人形机器人".into(), "999999.SZ".into()),
+                ("生物".into(), "000504.SZ".into()),
+            ],
+        )
     }
 
     #[test]
@@ -194,6 +242,32 @@ mod tests {
         );
         assert!(stock_codes("成交1234567手，涨幅100.123456%，价格123456.78").is_empty());
         assert_eq!(stock_codes("600519.sh"), vec!["600519.SH"]);
+    }
+
+    #[test]
+    fn vendor_list_entries_are_cleaned() {
+        assert_eq!(
+            stock_entry("920045", "N蘅东光"),
+            Some(("蘅东光".into(), "920045.BJ".into()))
+        );
+        assert_eq!(
+            stock_entry("600519", "贵州茅台"),
+            Some(("贵州茅台".into(), "600519.SH".into()))
+        );
+        assert_eq!(
+            stock_entry("000001.sz", "平安银行"),
+            Some(("平安银行".into(), "000001.SZ".into()))
+        );
+        assert_eq!(
+            stock_entry("300001", "*ST特锐"),
+            Some(("特锐".into(), "300001.SZ".into()))
+        );
+        assert_eq!(stock_entry("600000", "Ｘ"), None);
+        assert_eq!(stock_entry("AAPL", "苹果公司"), None);
+        assert_eq!(
+            stock_entry("600030", "CITIC中信"),
+            Some(("CITIC中信".into(), "600030.SH".into()))
+        );
     }
 
     #[test]

@@ -101,16 +101,34 @@ pub fn cue_rule(task: &Task, text: &str) -> (String, f64, String) {
     (label, round6(votes[best] as f64 / total as f64), reason)
 }
 
+/// Version of the offline methods' outputs: part of the identity, so answers cached by
+/// an earlier version are not reused. Bump it whenever a change to the cue rule, the
+/// summariser, the extractor or the lexicons changes what they answer.
+pub const METHOD_VERSION: &str = "v2";
+
 impl Backend for Offline {
+    /// `offline` / `rules-v2` or `ngram:<task>:<fingerprint>` / the stock dictionary's
+    /// fingerprint (it changes what extraction answers).
     fn identity(&self) -> Identity {
         let model = match &self.model {
             Some(m) => format!("ngram:{}:{}", m.task, m.fingerprint()),
-            None => "rules".into(),
+            None => format!("rules-{METHOD_VERSION}"),
+        };
+        let scope = if self.stocks.is_empty() {
+            METHOD_VERSION.to_string()
+        } else {
+            let list: Vec<String> = self
+                .stocks
+                .iter()
+                .map(|(n, c)| format!("{n}\t{c}"))
+                .collect();
+            let fp = crate::cache::sha256_hex(list.join("\n").as_bytes());
+            format!("{METHOD_VERSION}:stocks:{}", &fp[..12])
         };
         Identity {
             backend: "offline".into(),
             model,
-            scope: String::new(),
+            scope,
         }
     }
 
