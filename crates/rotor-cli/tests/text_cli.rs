@@ -678,3 +678,37 @@ fn a_fund_basket_is_confirmed_from_its_texts() {
     let f = labels.iter().find(|r| r[0] == "000117").unwrap();
     assert!(f[1] == "yes" && f[3].contains("行业轮动"), "{f:?}");
 }
+
+/// `examples/fund_text/run.sh` as the docs give it, offline, on the bundle.
+#[test]
+fn the_fund_text_example_script_runs_offline() {
+    let Some(data) = shared_data("examples/fund_text/run.sh") else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let o = Command::new("bash")
+        .arg(root.join("examples/fund_text/run.sh"))
+        .current_dir(d.path())
+        .env("DATA", &data)
+        .env("OUT", d.path().join("out"))
+        .env("ROTOR", env!("CARGO_BIN_EXE_rotor"))
+        .env_remove("LLM_CONFIG")
+        .output()
+        .unwrap();
+    ok(&o);
+    for f in [
+        "model/model.json",
+        "offline/agreement.csv",
+        "cues/labels.csv",
+        "enhanced/labels.csv",
+        "chains/rows.csv",
+        "summaries/summaries.csv",
+    ] {
+        assert!(d.path().join("out").join(f).exists(), "{f} missing");
+    }
+    assert!(
+        !d.path().join("out/llm").exists(),
+        "no endpoint configured, no LLM run"
+    );
+}
