@@ -374,23 +374,7 @@ pub fn backtest(ui: &Ui, a: RunArgs) -> Result<()> {
 pub fn write_reports(ui: &Ui, a: &RunArtifacts, dir: &Path) -> Result<Vec<rotor_report::Written>> {
     let pb = ui.bar(2, "report");
     pb.set_message("report");
-    let mut w = vec![rotor_report::write(
-        dir,
-        "report",
-        &rotor_report::backtest::report(a),
-        true,
-    )?];
-    pb.inc(1);
-    if let Some(f) = a.frame("regime") {
-        let rules = a.texts.get("regime_rules").cloned().unwrap_or_default();
-        w.push(rotor_report::write(
-            dir,
-            "regime",
-            &rotor_report::regime::report(&a.name, f, &rules),
-            true,
-        )?);
-    }
-    pb.inc(1);
+    let w = rotor_report::write_run_reports(a, dir, &|| pb.inc(1))?;
     pb.finish_and_clear();
     Ok(w)
 }

@@ -281,12 +281,10 @@ pub fn for_each_batch(
     Ok(())
 }
 
-/// Write a [`rotor_core::frame::Frame`] (an analysis table: exposures, factor returns)
-/// as one Parquet file at `path` — dates as `Date32`, numbers as `Float64` (NaN kept as
-/// NaN, not null, as pandas writes them), integers `Int64`, text `Utf8`, booleans
-/// `Boolean` — through a temporary file renamed into place, so a reader never sees half a
-/// file.
-pub fn write_frame(frame: &rotor_core::frame::Frame, path: &Path) -> Result<()> {
+/// A frame as one Arrow record batch, with the types of [`write_frame`].
+pub fn frame_batch(
+    frame: &rotor_core::frame::Frame,
+) -> std::result::Result<arrow_array::RecordBatch, arrow_schema::ArrowError> {
     use arrow_array::{BooleanArray, Int64Array, RecordBatch};
     use rotor_core::frame::Column as C;
     let mut fields = Vec::new();
@@ -313,7 +311,26 @@ pub fn write_frame(frame: &rotor_core::frame::Frame, path: &Path) -> Result<()> 
         arrays.push(a);
     }
     let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(|e| pq_err(path, e))?;
+    RecordBatch::try_new(schema, arrays)
+}
+
+/// A store table as one Arrow record batch with the store's schema (dates `Date32`,
+/// text `Utf8`, numbers `Float64` with NaN as null — as the Parquet files hold them).
+pub fn table_batch(table: &Table) -> Result<arrow_array::RecordBatch> {
+    let schema = Arc::new(arrow_schema(table.dataset));
+    let arrays: Vec<ArrayRef> = table.columns.iter().map(to_array).collect();
+    arrow_array::RecordBatch::try_new(schema, arrays)
+        .map_err(|e| pq_err(Path::new(table.dataset.name()), e))
+}
+
+/// Write a [`rotor_core::frame::Frame`] (an analysis table: exposures, factor returns)
+/// as one Parquet file at `path` — dates as `Date32`, numbers as `Float64` (NaN kept as
+/// NaN, not null, as pandas writes them), integers `Int64`, text `Utf8`, booleans
+/// `Boolean` — through a temporary file renamed into place, so a reader never sees half a
+/// file.
+pub fn write_frame(frame: &rotor_core::frame::Frame, path: &Path) -> Result<()> {
+    let batch = frame_batch(frame).map_err(|e| pq_err(path, e))?;
+    let schema = batch.schema();
     let tmp = path.with_extension("parquet.tmp");
     let f = File::create(&tmp).map_err(|e| DataError::io(&tmp, e))?;
     let props = WriterProperties::builder()

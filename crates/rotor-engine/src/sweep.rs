@@ -273,9 +273,27 @@ pub fn run_sweep(
     registry: &[Entry],
     progress: &(dyn Fn(&VariantRow) + Sync),
 ) -> Result<Vec<VariantRow>> {
-    let plans: Vec<(Vec<(String, toml::Value)>, Plan)> = combinations(axes)
-        .into_iter()
-        .map(|c| apply(plan, &c, registry).map(|p| (c, p)))
+    let n = combinations(axes).len();
+    run_variants(plan, ld, axes, registry, 0..n, progress)
+}
+
+/// The variants `range` of [`combinations`]`(axes)` (in that order), in parallel on the
+/// current rayon pool: a chunk of a sweep, for scale-out (the Python package's Ray
+/// sweep runs chunks as tasks, each with a one-thread pool). `run_sweep` is the whole
+/// range; a range past the end is cut to it.
+pub fn run_variants(
+    plan: &Plan,
+    ld: &Loaded,
+    axes: &[Axis],
+    registry: &[Entry],
+    range: std::ops::Range<usize>,
+    progress: &(dyn Fn(&VariantRow) + Sync),
+) -> Result<Vec<VariantRow>> {
+    let all = combinations(axes);
+    let range = range.start.min(all.len())..range.end.min(all.len());
+    let plans: Vec<(Vec<(String, toml::Value)>, Plan)> = all[range]
+        .iter()
+        .map(|c| apply(plan, c, registry).map(|p| (c.clone(), p)))
         .collect::<Result<_>>()?;
     plans
         .par_iter()

@@ -56,4 +56,4 @@ pub mod write;
 pub mod xlsx;
 
 pub use doc::Report;
-pub use write::{write, ReportError, Written};
+pub use write::{write, write_run_reports, ReportError, Written};

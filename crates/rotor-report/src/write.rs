@@ -92,3 +92,26 @@ pub fn write(dir: &Path, stem: &str, r: &Report, png: bool) -> Result<Written, R
         png: pngs,
     })
 }
+
+/// The reports of a run folder, as `rotor backtest` writes them: `report.html/.xlsx`
+/// (the backtest) and, when the run has a regime table, `regime.html/.xlsx`, with their
+/// PNG charts. `step` is called after each report (progress).
+pub fn write_run_reports(
+    a: &rotor_engine::artifacts::RunArtifacts,
+    dir: &Path,
+    step: &dyn Fn(),
+) -> Result<Vec<Written>, ReportError> {
+    let mut w = vec![write(dir, "report", &crate::backtest::report(a), true)?];
+    step();
+    if let Some(f) = a.frame("regime") {
+        let rules = a.texts.get("regime_rules").cloned().unwrap_or_default();
+        w.push(write(
+            dir,
+            "regime",
+            &crate::regime::report(&a.name, f, &rules),
+            true,
+        )?);
+    }
+    step();
+    Ok(w)
+}
