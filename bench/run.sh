@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times rotor on the ../shared/bench workloads, beside the peers where available.
-#   bench/run.sh [import|panel|eval|rotation|risk|funds|all]     (default: all)
+#   bench/run.sh [import|panel|eval|rotation|risk|funds|python|all]     (default: all)
 # Inputs: ../shared/data (import) and /tmp/benchdata (python ../shared/bench/gen_data.py
 # /tmp/benchdata --daily-stocks). Peers run from the /tmp/peers venv when it exists.
 set -euo pipefail
@@ -107,5 +107,19 @@ if [[ $WHAT == all || $WHAT == funds ]]; then
     ./target/release/examples/bench_rolling "$TMP/funds" | tail -1
   else
     echo "skip funds: no /tmp/tor venv with statsmodels and polars-ols"
+  fi
+fi
+
+if [[ $WHAT == all || $WHAT == python ]]; then
+  # the Python package (pip install ./python ray into $PYV) beside the Rust reads and alphalens
+  PYV=${ROTOR_BENCH_PY:-$HOME/.cache/rotor-test-venv/bin/python}
+  if [ -x "$PYV" ] && "$PYV" -c 'import rotor, ray' 2>/dev/null && [ -f "$BENCH/stock_prices_d.parquet" ]; then
+    echo "== Python API: panel read (<= 1.5x Rust), evaluate from pandas (>= 15x alphalens), Ray sweep of 1000 variants (<= 1.3x rotor sweep)"
+    $ROTOR -q data import "$BENCH/stock_prices_d.parquet" --dataset prices --asset-type stock --store "$TMP/pstore" > /dev/null
+    sed "s|/tmp/benchdata|$BENCH|; s|/tmp/rotor-bench-runs|$TMP/runs|" bench/rotation/strategy.toml > "$TMP/prot.toml"
+    PEER=""; [ -x /tmp/tor/bin/python ] && PEER=/tmp/tor/bin/python
+    "$PYV" bench/python/bench_python.py "$BENCH" "$TMP/pstore" "$TMP/prot.toml" $PEER 2>&1 | grep -v "WARNING\|INFO"
+  else
+    echo "skip python: needs $PYV with rotor and ray (scripts/test.sh makes it) and $BENCH"
   fi
 fi

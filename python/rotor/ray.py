@@ -2,8 +2,8 @@
 
 The variants of a grid are split into chunks of ``chunk_size``; each chunk is one Ray
 task that runs the engine on one thread (``sweep_chunk(..., threads=1)``: the cluster
-provides the parallelism). The strategy file and the store it reads are put in Ray's
-object store once (``ray.put``); each worker unpacks them into a local folder the first
+provides the parallelism). The strategy file and the data it reads (its store folder or
+prices file) are put in Ray's object store once (``ray.put``); each worker unpacks them into a local folder the first
 time it sees them, so the cluster needs no shared file system. The result is the table
 of :func:`rotor.sweep` (``rotor sweep``), row for row, in the same order.
 """
@@ -25,23 +25,26 @@ __all__ = ["sweep"]
 
 
 def _pack(strategy_path: str) -> tuple[bytes, str]:
-    """The strategy file and its store as one tar archive, and the strategy's path
-    inside it (the store is the folder named by the file's ``store`` key)."""
+    """The strategy file and its data — the store folder named by its ``store`` key, or
+    the file of its ``prices_file`` key — as one tar archive, and the strategy's path
+    inside it (rewritten to point at the shipped copy)."""
     import tomllib
 
     spath = pathlib.Path(strategy_path).resolve()
     cfg = tomllib.loads(spath.read_text())
-    store = cfg.get("store")
-    if store is None:
-        raise _rotor.RotorError(f"{spath}: no `store` key; rotor.ray.sweep ships the store to the workers")
-    store_dir = (spath.parent / store).resolve()
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
-        tar.add(store_dir, arcname="store")
-        # the strategy with its store pointing at the shipped copy
-        cfg["store"] = "store"
-        text = _rotor.toml_from_json(json.dumps(cfg, default=str))
-        data = text.encode()
+        if "store" in cfg:
+            tar.add((spath.parent / cfg["store"]).resolve(), arcname="store")
+            cfg["store"] = "store"
+        if "prices_file" in cfg:
+            src = (spath.parent / cfg["prices_file"]).resolve()
+            name = "prices" + src.suffix
+            tar.add(src, arcname=name)
+            cfg["prices_file"] = name
+        if "store" not in cfg and "prices_file" not in cfg:
+            raise _rotor.RotorError(f"{spath}: no `store` or `prices_file` key: nothing to ship to the workers")
+        data = _rotor.toml_from_json(json.dumps(cfg, default=str)).encode()
         info = tarfile.TarInfo("strategy.toml")
         info.size = len(data)
         tar.addfile(info, io.BytesIO(data))

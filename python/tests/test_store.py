@@ -32,6 +32,11 @@ def test_prices_filters_and_frames(sim_store):
     assert len(px) == len(expect)
     wide = s.prices(field="close")
     assert isinstance(wide.index, pd.DatetimeIndex) and code in wide.columns
+    one = allpx[allpx.code == code].set_index("date")["close"]
+    one.index = pd.to_datetime(one.index)
+    pd.testing.assert_series_equal(wide[code].dropna(), one.dropna(), check_names=False, check_freq=False)
+    assert wide.loc["2018"].index.min() >= pd.Timestamp("2018-01-01")
+    assert s.prices([code], start="2018-01-01", end="2018-06-30", field="close").shape[1] == 1
     pl = pytest.importorskip("polars")
     assert isinstance(s.prices([code], frame="polars"), pl.DataFrame)
 

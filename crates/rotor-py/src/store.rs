@@ -152,6 +152,39 @@ impl Store {
         ipc(py, &b)
     }
 
+    /// A dates × codes panel of `field` (`close`, `tr_close`, `pe_ttm` …) from a dated
+    /// dataset, one source per code by the engine's rule (`sources` first when given):
+    /// (days since 1970-01-01, codes, row-major little-endian float64 bytes, NaN = none).
+    #[pyo3(signature = (field="close", codes=None, dataset="prices", sources=None))]
+    fn panel<'py>(
+        &self,
+        py: Python<'py>,
+        field: &str,
+        codes: Option<Vec<String>>,
+        dataset: &str,
+        sources: Option<Vec<String>>,
+    ) -> PyResult<(Vec<i64>, Vec<String>, Bound<'py, PyBytes>)> {
+        let ds = parse_dataset(dataset)?;
+        let pref = sources.unwrap_or_default();
+        let p = py
+            .detach(|| {
+                rotor_data::panel::read_panel(&self.inner, ds, field, codes.as_deref(), &pref)
+            })
+            .map_err(err)?;
+        let days: Vec<i64> = p
+            .dates
+            .iter()
+            .map(|d| i64::from(date_to_days(*d)))
+            .collect();
+        let bytes = PyBytes::new_with(py, p.values.len() * 8, |buf| {
+            for (dst, x) in buf.chunks_exact_mut(8).zip(&p.values) {
+                dst.copy_from_slice(&x.to_le_bytes());
+            }
+            Ok(())
+        })?;
+        Ok((days, p.assets, bytes))
+    }
+
     /// Import files: `specs_json` is a JSON list of file specs (the keys of a mapping
     /// file's `[[import]]` entries: path, dataset, preset, …) or None with `mapping`, a
     /// mapping TOML file. Returns the import report as JSON (rows read, kept, dropped
