@@ -41,6 +41,9 @@ __all__ = [
     "run",
     "sweep",
     "simulate",
+    "regime",
+    "risk_model",
+    "RiskModel",
     "__version__",
 ]
 
@@ -149,6 +152,7 @@ class Store:
         mapping: str | os.PathLike | None = None,
         root: str | os.PathLike | None = None,
         on_conflict: str = "keep",
+        progress: bool = True,
         **options: Any,
     ) -> dict:
         """Import files into the store as ``rotor data import`` does, either ``files``
@@ -159,14 +163,14 @@ class Store:
         if mapping is not None:
             if files is not None:
                 raise ValueError("give files or mapping=, not both")
-            rep = self._s.import_files(None, os.fspath(mapping), _opt_path(root), on_conflict)
+            rep = self._s.import_files(None, os.fspath(mapping), _opt_path(root), on_conflict, progress)
         else:
             if files is None or dataset is None:
                 raise ValueError("import_files needs files and dataset= (or mapping=)")
             if isinstance(files, (str, os.PathLike)):
                 files = [files]
             specs = [dict(path=os.fspath(f), dataset=dataset, **options) for f in files]
-            rep = self._s.import_files(json.dumps(specs), None, _opt_path(root), on_conflict)
+            rep = self._s.import_files(json.dumps(specs), None, _opt_path(root), on_conflict, progress)
         return json.loads(rep)
 
     def check(self, calendar: str = "000300.SH") -> dict:
@@ -376,13 +380,14 @@ def run(
     report: bool = True,
     base_dir: str | os.PathLike | None = None,
     frame: str = "pandas",
+    progress: bool = True,
 ) -> RunResult:
     """Run a strategy — a TOML file or a dict with the same keys — as ``rotor backtest``:
     the run folder (``out``, else the strategy's ``out``) with its tables, resolved
     config, fingerprints and, unless ``report=False``, the HTML / Excel reports."""
     path, tmp = _strategy_file(strategy, base_dir)
     try:
-        r = _rotor.run(path, _opt_path(out), report)
+        r = _rotor.run(path, _opt_path(out), report, progress)
     finally:
         if tmp:
             os.unlink(tmp)
@@ -406,13 +411,14 @@ def sweep(
     *,
     base_dir: str | os.PathLike | None = None,
     frame: str = "pandas",
+    progress: bool = True,
 ):
     """Every variant of ``grid`` — ``"top_n=3..8 mc_window=60,120,250"`` as ``rotor sweep
     --grid`` takes it, or a dict ``{"top_n": [3, 5]}`` — on the data loaded once: one row
     per variant with its metrics; with ``out``, ``sweep.csv`` is written there too."""
     path, tmp = _strategy_file(strategy, base_dir)
     try:
-        buf = _rotor.sweep(path, _grid(grid), _opt_path(out))
+        buf = _rotor.sweep(path, _grid(grid), _opt_path(out), 100_000, progress)
     finally:
         if tmp:
             os.unlink(tmp)
@@ -431,3 +437,99 @@ def simulate(
     """Write the deterministic synthetic market (``rotor sim``) as a store at ``out``;
     a stock-level market with ``stocks > 0``. Returns its summary."""
     return json.loads(_rotor.simulate(os.fspath(out), seed, years, indices, stocks, funds))
+
+
+def regime(
+    strategy=None,
+    *,
+    store: str | os.PathLike | None = None,
+    report: str | os.PathLike | None = None,
+    base_dir: str | os.PathLike | None = None,
+    frame: str = "pandas",
+):
+    """The money + credit regime at each month-end (``rotor regime``) from a strategy
+    (file or dict: its store and ``[regime]`` settings) or a ``store`` with the defaults,
+    each state from the macro series as known at that date; with ``report=DIR`` the
+    regime report is written there."""
+    if (strategy is None) == (store is None):
+        raise ValueError("give a strategy or store=, not both")
+    if store is not None:
+        return _frame(_rotor.regime(None, os.fspath(store), _opt_path(report)), frame)
+    path, tmp = _strategy_file(strategy, base_dir)
+    try:
+        return _frame(_rotor.regime(path, None, _opt_path(report)), frame)
+    finally:
+        if tmp:
+            os.unlink(tmp)
+
+
+@dataclass
+class RiskModel:
+    """The outputs of :func:`risk_model`, read from its folder on access."""
+
+    out: str
+    notes: list[str]
+    dates: int
+    stocks: int
+    report: str | None = None
+    frame: str = "pandas"
+
+    def _read(self, name: str):
+        p = pathlib.Path(self.out) / name
+        if name.endswith(".parquet"):
+            import pyarrow.parquet as pq
+
+            return _as_frame(pq.read_table(p), self.frame)
+        import pyarrow.csv as pacsv
+
+        return _as_frame(pacsv.read_csv(p), self.frame)
+
+    @property
+    def factor_returns(self):
+        """Daily factor returns, long: date, factor (country, industry:…, styles), value."""
+        return self._read("factor_returns.parquet")
+
+    @property
+    def exposures(self):
+        """Standardised style exposures, long: date, asset, factor, value."""
+        return self._read("exposures.parquet")
+
+    @property
+    def specific_returns(self):
+        """Specific returns, long: date, asset, value."""
+        return self._read("specific_returns.parquet")
+
+    @property
+    def r2(self):
+        """Daily cross-sectional R² and the number of stocks in the regression."""
+        return self._read("r2.csv")
+
+    @property
+    def covariance(self):
+        """The EWMA factor covariance at the last date (annualised)."""
+        return self._read("covariance.csv")
+
+
+def risk_model(
+    store: str | os.PathLike,
+    out: str | os.PathLike,
+    *,
+    universe: Sequence[str] | None = None,
+    industries: str | os.PathLike | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    method: str = "joint",
+    constraint: str = "cap",
+    cov_half_life: float = 90.0,
+    report: bool = True,
+    frame: str = "pandas",
+) -> RiskModel:
+    """The Barra-style risk model of the store's stocks (``rotor risk``): styles,
+    daily factor returns by WLS with √cap weights and the cap-weighted industry
+    constraint, specific returns, the EWMA covariance — written into ``out`` (and
+    ``risk.html`` unless ``report=False``), read back as frames on access."""
+    r = _rotor.risk_model(
+        os.fspath(store), os.fspath(out), list(universe) if universe else None, _opt_path(industries),
+        start, end, method, constraint, cov_half_life, report,
+    )
+    return RiskModel(out=r["out"], notes=list(r["notes"]), dates=r["dates"], stocks=r["stocks"], report=r["report"], frame=frame)

@@ -47,3 +47,16 @@ def test_sweep_equals_the_command_line(strategy, rotor_bin, tmp_path):
     pd.testing.assert_frame_equal(got.reset_index(drop=True), want, check_dtype=False, atol=1e-12)
     assert params == ["portfolio.top_n", "factors.mc_window"], params
     assert rotor.sweep(strategy, {"top_n": [3, 4, 5], "mc_window": [60, 120]}).equals(got)
+
+
+def test_regime_equals_the_command_line(strategy, sim_store, rotor_bin, tmp_path):
+    got = rotor.regime(strategy, report=tmp_path / "rep")
+    subprocess.run([rotor_bin, "--quiet", "regime", "--config", str(strategy), "--csv", str(tmp_path / "regime.csv")], check=True, capture_output=True)
+    want = pd.read_csv(tmp_path / "regime.csv", dtype={"money": str, "credit": str})
+    assert len(got) == len(want) > 20
+    assert list(got.columns) == list(want.columns)
+    assert list(got["regime"]) == list(want["regime"])
+    assert (tmp_path / "rep" / "regime.html").exists()
+    assert len(rotor.regime(store=sim_store)) > len(got), "from the store alone: from its first month, not the strategy start"
+    with pytest.raises(ValueError):
+        rotor.regime()

@@ -49,25 +49,7 @@ pub fn regime(ui: &Ui, a: RegimeArgs) -> Result<()> {
         }
         (None, None) => bail!("give --config FILE or --store DIR"),
     };
-    let p = rotor_strategies::rotation::params_of(&file)?;
-    let Some(store) = &file.engine.store else {
-        bail!("`rotor regime` needs a store (the strategy file has none)");
-    };
-    // the timeline runs to the latest data (a backtest's `end` does not cut it)
-    let rows = rotor_strategies::rotation::regime_timeline(
-        store,
-        file.engine.calendar_code(),
-        file.engine.start,
-        None,
-        &p,
-    )?;
-    if rows.iter().all(|r| r.ybar.is_none() && r.m2.is_none()) {
-        bail!(
-            "the store has no {} or {} series: import the 10Y yield and M2 YoY first (see examples/china_bundle.toml)",
-            p.macro_series.yield_10y,
-            p.macro_series.m2_yoy
-        );
-    }
+    let (rows, p) = rotor_strategies::rotation::regime_of(&file)?;
     let frame = rotor_strategies::rotation::regime_frame(&rows);
     if let Some(path) = &a.csv {
         std::fs::write(path, frame.to_csv())

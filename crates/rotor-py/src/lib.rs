@@ -46,6 +46,8 @@ fn _rotor(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runs::sweep_size, m)?)?;
     m.add_function(wrap_pyfunction!(runs::sweep_chunk, m)?)?;
     m.add_function(wrap_pyfunction!(runs::simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(runs::regime, m)?)?;
+    m.add_function(wrap_pyfunction!(runs::risk_model, m)?)?;
     m.add_function(wrap_pyfunction!(runs::toml_from_json, m)?)?;
     Ok(())
 }

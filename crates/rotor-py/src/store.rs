@@ -189,7 +189,7 @@ impl Store {
     /// file's `[[import]]` entries: path, dataset, preset, …) or None with `mapping`, a
     /// mapping TOML file. Returns the import report as JSON (rows read, kept, dropped
     /// and why, per file).
-    #[pyo3(signature = (specs_json=None, mapping=None, root=None, on_conflict="keep"))]
+    #[pyo3(signature = (specs_json=None, mapping=None, root=None, on_conflict="keep", progress=true))]
     fn import_files(
         &self,
         py: Python<'_>,
@@ -197,6 +197,7 @@ impl Store {
         mapping: Option<PathBuf>,
         root: Option<PathBuf>,
         on_conflict: &str,
+        progress: bool,
     ) -> PyResult<String> {
         use rotor_data::import;
         let policy: rotor_data::table::ConflictPolicy = serde_json::from_value(
@@ -229,7 +230,10 @@ impl Store {
         };
         let rep = py.detach(|| {
             let files = import::plan(&specs, &base)?;
-            import::run_with(&self.inner, &files, policy, &aliases, &|| {})
+            let pb = crate::runs::bar(progress, files.len() as u64, "importing");
+            let r = import::run_with(&self.inner, &files, policy, &aliases, &|| pb.inc(1));
+            pb.finish_and_clear();
+            r
         });
         let rep = rep.map_err(|e| {
             err(format!(

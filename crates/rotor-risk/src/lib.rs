@@ -3,9 +3,9 @@
 //! A Barra-style (CNE5-type) equity risk model: what the stock-level analyses of the
 //! second source report stand on — neutralising a stock factor against styles and
 //! industries (SPEC §14.2), style factor returns for fund exposures (§14.1), specific
-//! returns. It reads plain `t × n` panels (row-major, NaN = missing) and knows nothing of
-//! the store: the caller (the `rotor risk` command, a strategy) builds the panels through
-//! the point-in-time view.
+//! returns. Its steps read plain `t × n` panels (row-major, NaN = missing); [`store`] is
+//! the one bridge to a rotor store (the stock panels read, the output files written),
+//! shared by `rotor risk` and the Python package.
 //!
 //! Steps, one module each:
 //!
@@ -56,5 +56,6 @@ mod linalg;
 pub mod model;
 pub mod regression;
 pub mod standardize;
+pub mod store;
 
 pub use error::{Result, RiskError};

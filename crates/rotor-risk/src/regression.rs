@@ -47,6 +47,28 @@ pub enum Method {
     TwoStep,
 }
 
+impl IndustryConstraint {
+    /// `cap` or `equal`.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "cap" => Some(IndustryConstraint::CapWeighted),
+            "equal" => Some(IndustryConstraint::Equal),
+            _ => None,
+        }
+    }
+}
+
+impl Method {
+    /// `joint` or `two_step`.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "joint" => Some(Method::Joint),
+            "two_step" => Some(Method::TwoStep),
+            _ => None,
+        }
+    }
+}
+
 /// Settings of the cross-sectional regression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RegressionConfig {

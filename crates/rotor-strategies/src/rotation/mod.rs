@@ -266,6 +266,30 @@ pub fn params_of(file: &StrategyFile) -> Result<RotationParams> {
     Ok(p)
 }
 
+/// The regime timeline of a strategy file's store and settings, to the latest data (a
+/// backtest's `end` does not cut it) — `rotor regime` and the Python `rotor.regime`.
+/// An error when the file has no store or the store none of the regime's series.
+pub fn regime_of(file: &StrategyFile) -> Result<(Vec<rotor_regime::RegimeRow>, RotationParams)> {
+    let p = params_of(file)?;
+    let Some(store) = &file.engine.store else {
+        return Err(file.error("the regime needs a store (the strategy file has none)"));
+    };
+    let rows = regime_timeline(
+        store,
+        file.engine.calendar_code(),
+        file.engine.start,
+        None,
+        &p,
+    )?;
+    if rows.iter().all(|r| r.ybar.is_none() && r.m2.is_none()) {
+        return Err(file.error(format!(
+            "the store has no {} or {} series: import the 10Y yield and M2 YoY first (see examples/china_bundle.toml)",
+            p.macro_series.yield_10y, p.macro_series.m2_yoy
+        )));
+    }
+    Ok((rows, p))
+}
+
 /// The money + credit regime at each month-end of the store's calendar (reference
 /// `calendar`) within `[start, end]`, plus the last trading day, each from the macro
 /// series as known at that date — the timeline of `rotor regime`.
