@@ -13,12 +13,40 @@
 //!    day with a close (a suspension spans its days). Unadjusted closes show ex-rights
 //!    days as moves no daily limit allows: a move beyond `±max_move` (default 0.35,
 //!    above the ±20 % limit of the STAR / ChiNext boards and the +44 % first-day cap of
-//!    the main board) is blanked (NaN) and listed in [`ReturnReport::blanked`].
+//!    the main board), or a drop beyond the stock's board limit plus one point
+//!    ([`board_limit`]: a 10-for-3 bonus issue is −23 %, inside 0.35 but no main-board
+//!    close can fall that far), is blanked (NaN) and listed in [`ReturnReport::blanked`].
 //!
 //! A day without a close has no return (NaN). Rule counts are in the report.
 
 use chrono::NaiveDate;
 use rotor_core::Panel;
+
+/// ChiNext moved from ±10 % to ±20 % on this day.
+const CHINEXT_REFORM: (i32, u32, u32) = (2020, 8, 24);
+
+/// The daily price limit of a stock's board on `date` (no ST rule: the name is not
+/// known here, and ST's ±5 % is narrower, so a drop beyond the board limit is beyond
+/// it too): STAR (688…) ±20 %; ChiNext (300…, 301…) ±20 % from 2020-08-24, ±10 % before;
+/// Beijing (4…, 8…, 92…) ±30 %; the main boards ±10 %.
+pub fn board_limit(code: &str, date: chrono::NaiveDate) -> f64 {
+    let c = code.as_bytes();
+    let (y, m, d) = CHINEXT_REFORM;
+    let reform = chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+    if code.starts_with("688") {
+        0.20
+    } else if code.starts_with("300") || code.starts_with("301") {
+        if date >= reform {
+            0.20
+        } else {
+            0.10
+        }
+    } else if matches!(c.first(), Some(b'4' | b'8')) || code.starts_with("92") {
+        0.30
+    } else {
+        0.10
+    }
+}
 
 /// What [`total_returns`] did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -83,7 +111,8 @@ pub fn total_returns_adj(
                     }
                     _ => {
                         let r = c / close.values[p * n + j] - 1.0;
-                        if r.abs() > max_move {
+                        let floor = -(board_limit(&close.assets[j], close.dates[t]) + 0.01);
+                        if r.abs() > max_move || r < floor {
                             rep.blanked
                                 .push((close.dates[t], close.assets[j].clone(), r));
                         } else {
@@ -119,6 +148,40 @@ mod tests {
             assets: (0..n).map(|j| format!("S{j}")).collect(),
             values: v,
         }
+    }
+
+    #[test]
+    fn a_drop_beyond_the_board_limit_is_blanked_inside_the_max_move_too() {
+        // a 10-for-3 bonus issue: −23 %, inside ±35 % but beyond any main-board close
+        let mut close = panel(vec![10.0, 7.7, 7.8, 7.0], 1);
+        close.assets = vec!["600000.SH".into()];
+        let (r, rep) = total_returns(&close, None, None, 0.35);
+        assert!(r.values[1].is_nan());
+        assert_eq!(rep.blanked.len(), 1);
+        // −10.26 %: a limit-down day (within the limit plus a point of rounding), kept
+        assert!((r.values[3] - (7.0 / 7.8 - 1.0)).abs() < 1e-15);
+        // ChiNext: ±10 % before 2020-08-24, ±20 % after
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(board_limit("300750.SZ", d(2019, 6, 3)), 0.10);
+        assert_eq!(board_limit("300750.SZ", d(2020, 8, 24)), 0.20);
+        assert_eq!(board_limit("688981.SH", d(2019, 7, 22)), 0.20);
+        assert_eq!(board_limit("830799.BJ", d(2022, 1, 4)), 0.30);
+        assert_eq!(board_limit("920045.BJ", d(2025, 1, 4)), 0.30);
+        assert_eq!(board_limit("000001.SZ", d(2025, 1, 4)), 0.10);
+        let mut close = panel(vec![10.0, 8.5], 1);
+        close.assets = vec!["300750.SZ".into()];
+        close.dates = vec![d(2021, 3, 1), d(2021, 3, 2)];
+        let (r, _) = total_returns(&close, None, None, 0.35);
+        assert!(
+            (r.values[1] + 0.15).abs() < 1e-12,
+            "−15 % is inside ChiNext's ±20 % after the reform"
+        );
+        close.dates = vec![d(2019, 3, 1), d(2019, 3, 4)];
+        let (r, _) = total_returns(&close, None, None, 0.35);
+        assert!(
+            r.values[1].is_nan(),
+            "−15 % is beyond ChiNext's ±10 % before the reform"
+        );
     }
 
     #[test]

@@ -428,3 +428,49 @@ fn a_snapshot_takes_its_date_from_the_mapping() {
     let i = row_where(&t, "600519.SH", "2025-12-31");
     assert!(t.f64_col("pb")[i] > 0.0);
 }
+
+/// AKShare's unadjusted stock bars (no preclose): ex-rights days read as crashes are
+/// said at import, with the first cases; the closes are stored as traded.
+#[test]
+fn akshare_unadjusted_stock_bars_flag_ex_rights_days() {
+    let Some(root) = raw() else { return };
+    let mut s = spec(
+        "akshare_stock_daily/stock_data/*.csv",
+        Dataset::Prices,
+        Preset::Akshare,
+        Some(AssetType::Stock),
+    );
+    s.columns.insert("code".into(), "股票代码".into());
+    let (_d, store, rep) = try_import(&root, vec![s]);
+    let rep = rep.unwrap();
+    let w: Vec<&import::Warning> = rep
+        .warnings
+        .iter()
+        .filter(|w| w.kind.as_str() == "ex_rights")
+        .collect();
+    assert!(!w.is_empty(), "no ex-rights warning");
+    let n: usize = w
+        .iter()
+        .map(|w| {
+            w.message
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    eprintln!(
+        "ex-rights days flagged: {n} in {} file(s); {}",
+        w.len(),
+        w[0].message
+    );
+    assert!(
+        n >= 100,
+        "{n}: the bundle README counts 170 days below −25 %"
+    );
+    assert!(w[0].message.contains("likely ex-rights") && w[0].message.contains(" %"));
+    // the closes are kept as traded
+    let t = store.read(Dataset::Prices).unwrap();
+    assert_eq!(t.len(), rep.accounts.iter().map(|a| a.kept).sum::<usize>());
+}

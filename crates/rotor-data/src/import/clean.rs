@@ -5,7 +5,10 @@
 //!   holiday row) is dropped;
 //! * a repeated key keeps the first row;
 //! * non-positive prices become missing;
-//! * persistent shifts of volume / amount / implied price (a change of units) are flagged.
+//! * persistent shifts of volume / amount / implied price (a change of units) are flagged;
+//! * stock drops beyond the board's price limit on rows with no previous close,
+//!   total-return close or adjustment factor — ex-rights days in unadjusted closes — are
+//!   flagged (the closes are kept: they are right; a return read from them is not).
 
 use super::warning::{Warning, WarningKind};
 use crate::schema::{ColumnKind, Dataset};
@@ -69,8 +72,63 @@ pub(crate) fn clean_table(
         t = drop_carried_forward_tails(t, &mut f);
         blank_non_positive_prices(&mut t, &mut f);
         blank_unit_jumps(&mut t, &mut f);
+        warn_ex_rights_gaps(&t, &mut f);
     }
     (t, f.dropped, f.blanked)
+}
+
+/// Stock rows whose close fell from the previous row's by more than the board's limit
+/// plus one point (`close_t / close_{t−1} − 1 < −(limit + 0.01)`) while the row has no
+/// `preclose`, `tr_close` or `adj_factor`: unadjusted closes across an ex-rights day (a
+/// bonus issue or split), which would read as a crash. One warning per file with the
+/// count and the first cases; the closes are kept (they are the traded prices), and
+/// [`crate::returns::total_returns_adj`] does not let such a move into a return (the
+/// same rule).
+fn warn_ex_rights_gaps(t: &Table, f: &mut Findings<'_>) {
+    let codes = t.str_col("code");
+    let dates = t.date_col("date");
+    let kinds = t.str_col("asset_type");
+    let close = t.f64_col("close");
+    let given = |name: &str, i: usize| t.col(name).is_some() && t.f64_col(name)[i].is_finite();
+    let mut hits: Vec<(String, String, f64)> = Vec::new();
+    for i in 1..t.len() {
+        if kinds[i].as_deref() != Some("stock") || !same_code(&codes[i], &codes[i - 1]) {
+            continue;
+        }
+        let (Some(code), Some(day)) = (codes[i].as_deref(), dates[i]) else {
+            continue;
+        };
+        let r = close[i] / close[i - 1] - 1.0;
+        let date = days_to_date(day);
+        if r.is_finite()
+            && r < -(crate::returns::board_limit(code, date) + 0.01)
+            && !["preclose", "tr_close", "adj_factor"]
+                .iter()
+                .any(|c| given(c, i))
+        {
+            hits.push((code.to_string(), date.to_string(), r));
+        }
+    }
+    if hits.is_empty() {
+        return;
+    }
+    let first: Vec<String> = hits
+        .iter()
+        .take(3)
+        .map(|(c, d, r)| format!("{c} {d} {:.1} %", 100.0 * r))
+        .collect();
+    f.warn(
+        WarningKind::ExRights,
+        Some("close"),
+        format!(
+            "{} stock close(s) fell beyond the board's daily limit with no preclose, tr_close or \
+             adj_factor on the row — likely ex-rights days in unadjusted closes (first: {}); \
+             the closes are kept, returns computed from them leave these days out; import \
+             preclose or adjustment factors for exact total returns",
+            hits.len(),
+            first.join(", ")
+        ),
+    );
 }
 
 /// A turnover rate above 100 % of the float on more than 1 % of rows was most likely

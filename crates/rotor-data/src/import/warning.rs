@@ -47,6 +47,9 @@ pub enum WarningKind {
     LevelMismatch,
     /// Excel serial day numbers read as dates.
     SerialDates,
+    /// Stock closes falling beyond the price limit with nothing to adjust them: likely
+    /// ex-rights days in unadjusted closes.
+    ExRights,
 }
 
 impl WarningKind {
@@ -72,6 +75,7 @@ impl WarningKind {
             WarningKind::IncompleteSnapshot => "incomplete_snapshot",
             WarningKind::LevelMismatch => "level_mismatch",
             WarningKind::SerialDates => "serial_dates",
+            WarningKind::ExRights => "ex_rights",
         }
     }
 }
