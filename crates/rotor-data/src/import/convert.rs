@@ -421,6 +421,24 @@ fn find_column(raw: &RawTable, spec: &FileSpec, field: &str) -> Result<Option<(u
             return readable(raw, field, j).map(|()| Some((j, scale)));
         }
     }
+    // bilingual headers (csindex closeweight files: `日期Date`, `成分券代码Constituent
+    // Code`, `权重(%)weight`): a Chinese spelling followed by its English translation
+    for (alias, scale) in spellings(spec.dataset, field) {
+        if alias.is_ascii() {
+            continue;
+        }
+        let a = norm_header(alias);
+        let english = |rest: &str| {
+            rest.chars().any(|c| c.is_ascii_alphabetic())
+                && rest.chars().all(|c| c.is_ascii() && !c.is_ascii_digit())
+        };
+        if let Some(j) = normed
+            .iter()
+            .position(|n| !ignored.contains(n) && n.strip_prefix(a.as_str()).is_some_and(english))
+        {
+            return readable(raw, field, j).map(|()| Some((j, scale)));
+        }
+    }
     Ok(None)
 }
 
