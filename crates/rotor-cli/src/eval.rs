@@ -233,7 +233,7 @@ fn neutralized(factor: &rotor_core::Panel, a: &EvalArgs) -> Result<(rotor_core::
                 for (q, xq) in x.iter_mut().enumerate() {
                     xq[j] = ex.values[q][t * n + k];
                 }
-                ind[j] = data.industry[k].map(|v| v as u32);
+                ind[j] = data.industry_at(t, k).map(|v| v as u32);
             }
         }
         let cols: Vec<&[f64]> = x.iter().map(|v| v.as_slice()).collect();

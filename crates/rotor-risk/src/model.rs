@@ -38,10 +38,24 @@ pub struct RiskInputs<'a> {
     pub pb: Option<&'a [f64]>,
     /// PE TTM, when known.
     pub pe: Option<&'a [f64]>,
-    /// Industry index of each stock.
+    /// Industry index of each stock: `n` entries (one classification for the whole
+    /// history) or `t × n`, row-major (a dated history: the industry each stock belonged
+    /// to on each day; a day's regression uses the industries of its exposure date, the
+    /// previous close, known then).
     pub industry: &'a [Option<usize>],
     /// Industry names.
     pub industry_names: &'a [String],
+}
+
+/// The industries of the stocks on day `u` (the whole slice for a static
+/// classification).
+fn industries_at<'a>(inputs: &RiskInputs<'a>, u: usize) -> &'a [Option<usize>] {
+    let n = inputs.n;
+    if inputs.industry.len() == n {
+        inputs.industry
+    } else {
+        &inputs.industry[u * n..(u + 1) * n]
+    }
 }
 
 /// Settings of the model.
@@ -120,10 +134,11 @@ fn check(inputs: &RiskInputs<'_>) -> Result<usize> {
             }
         }
     }
-    if inputs.industry.len() != n {
+    if inputs.industry.len() != n && inputs.industry.len() != len {
         return Err(RiskError::Shape(format!(
-            "{} industries for {n} stocks",
-            inputs.industry.len()
+            "{} industries for {n} stocks over {} days (expected {n}, or {len} for a dated history)",
+            inputs.industry.len(),
+            len / n.max(1)
         )));
     }
     if let Some(k) = inputs
@@ -331,7 +346,7 @@ pub fn regress_panel(
                 returns: &inputs.returns[t * n..(t + 1) * n],
                 weights: &w,
                 caps,
-                industry: inputs.industry,
+                industry: industries_at(inputs, u),
                 n_industries: k,
                 styles: &x,
                 n_styles: s,

@@ -156,49 +156,88 @@ fn caps(
     (out, used)
 }
 
-/// Industries from a CSV: a code column and an industry column.
-fn industries(path: &Path, codes: &[String]) -> Result<(Vec<Option<usize>>, Vec<String>, usize)> {
+/// One row of an industry file: (stock, industry, effective from — None for a
+/// classification without dates).
+type IndustryRow = (String, String, Option<NaiveDate>);
+
+/// The rows of an industry file: a code column (code / ts_code / 证券代码 / 股票代码 /
+/// symbol), an industry column (industry / 行业 / industry_name / 所属行业) and, for a
+/// dated history, a start column (start / start_date / in_date / 纳入日期 / 起始日期 /
+/// 生效日期, YYYY-MM-DD or YYYYMMDD): the day the stock entered that industry.
+fn industry_rows(path: &Path) -> Result<Vec<IndustryRow>> {
     let (mut r, h) = csv_with_headers(path)?;
     let h: Vec<String> = h.iter().map(|s| s.to_lowercase()).collect();
     let find = |names: &[&str]| h.iter().position(|x| names.contains(&x.as_str()));
-    let Some(ci) = find(&["code", "ts_code", "证券代码", "股票代码", "symbol"]) else {
-        return Err(StoreError::input(format!(
-            "{}: no code column (code / ts_code / 证券代码 / 股票代码 / symbol); headers: {}",
+    let missing = |what: &str| {
+        StoreError::input(format!(
+            "{}: no {what} column; headers: {}",
             path.display(),
             h.join(", ")
-        )));
+        ))
     };
-    let Some(ii) = find(&["industry", "行业", "industry_name", "所属行业"]) else {
-        return Err(StoreError::input(format!(
-            "{}: no industry column (industry / 行业 / industry_name / 所属行业); headers: {}",
-            path.display(),
-            h.join(", ")
-        )));
-    };
-    let mut by_code: BTreeMap<String, String> = BTreeMap::new();
+    let ci = find(&["code", "ts_code", "证券代码", "股票代码", "symbol"])
+        .ok_or_else(|| missing("code (code / ts_code / 证券代码 / 股票代码 / symbol)"))?;
+    let ii = find(&["industry", "行业", "industry_name", "所属行业"])
+        .ok_or_else(|| missing("industry (industry / 行业 / industry_name / 所属行业)"))?;
+    let si = find(&[
+        "start",
+        "start_date",
+        "in_date",
+        "纳入日期",
+        "起始日期",
+        "生效日期",
+    ]);
+    let mut out = Vec::new();
     for (row, rec) in r.records().enumerate() {
-        let rec = rec
-            .map_err(|e| StoreError::input(format!("{}: row {}: {e}", path.display(), row + 2)))?;
-        let (Some(c), Some(i)) = (rec.get(ci), rec.get(ii)) else {
-            continue;
-        };
-        let (c, i) = (c.trim(), i.trim());
-        if c.is_empty() || i.is_empty() {
-            continue;
-        }
-        let code = normalize(c, CodeKind::Stock).map_err(|e| {
+        let at = |col: usize, e: &dyn std::fmt::Display| {
             StoreError::input(format!(
                 "{}: row {}, column {}: {e}",
                 path.display(),
                 row + 2,
-                h[ci]
+                h[col]
             ))
-        })?;
-        by_code.insert(code, i.to_string());
+        };
+        let rec = rec
+            .map_err(|e| StoreError::input(format!("{}: row {}: {e}", path.display(), row + 2)))?;
+        let (c, i) = (
+            rec.get(ci).unwrap_or("").trim(),
+            rec.get(ii).unwrap_or("").trim(),
+        );
+        if c.is_empty() || i.is_empty() {
+            continue;
+        }
+        let code = normalize(c, CodeKind::Stock).map_err(|e| at(ci, &e))?;
+        let start = match si.map(|j| rec.get(j).unwrap_or("").trim()) {
+            None => None,
+            Some(x) => Some(
+                NaiveDate::parse_from_str(x, "%Y-%m-%d")
+                    .or_else(|_| NaiveDate::parse_from_str(x, "%Y%m%d"))
+                    .map_err(|_| {
+                        at(
+                            si.unwrap_or(0),
+                            &format!("`{x}`: expected a date (YYYY-MM-DD or YYYYMMDD)"),
+                        )
+                    })?,
+            ),
+        };
+        out.push((code, i.to_string(), start));
     }
-    let names: Vec<String> = by_code
-        .values()
-        .cloned()
+    Ok(out)
+}
+
+/// Industries from a CSV ([`industry_rows`]) for `codes`: one per stock (`n` entries) for
+/// a file without dates, or a dated history on `dates` (`t × n`, row-major: on each day
+/// the industry of the stock's latest entry starting on or before it; none before its
+/// first). Returns (industries, names, stocks never classified).
+fn industries(
+    path: &Path,
+    codes: &[String],
+    dates: &[NaiveDate],
+) -> Result<(Vec<Option<usize>>, Vec<String>, usize)> {
+    let rows = industry_rows(path)?;
+    let names: Vec<String> = rows
+        .iter()
+        .map(|r| r.1.clone())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -207,11 +246,36 @@ fn industries(path: &Path, codes: &[String]) -> Result<(Vec<Option<usize>>, Vec<
         .enumerate()
         .map(|(k, n)| (n.as_str(), k))
         .collect();
-    let ind: Vec<Option<usize>> = codes
+    let mut by_code: BTreeMap<&str, Vec<(Option<NaiveDate>, usize)>> = BTreeMap::new();
+    for (c, i, s) in &rows {
+        by_code
+            .entry(c.as_str())
+            .or_default()
+            .push((*s, idx[i.as_str()]));
+    }
+    by_code.values_mut().for_each(|v| v.sort());
+    let missing = codes
         .iter()
-        .map(|c| by_code.get(c).map(|n| idx[n.as_str()]))
-        .collect();
-    let missing = ind.iter().filter(|x| x.is_none()).count();
+        .filter(|c| !by_code.contains_key(c.as_str()))
+        .count();
+    if rows.iter().all(|r| r.2.is_none()) {
+        let ind = codes
+            .iter()
+            .map(|c| by_code.get(c.as_str()).and_then(|v| v.last()).map(|x| x.1))
+            .collect();
+        return Ok((ind, names, missing));
+    }
+    let n = codes.len();
+    let mut ind = vec![None; dates.len() * n];
+    for (j, c) in codes.iter().enumerate() {
+        let Some(v) = by_code.get(c.as_str()) else {
+            continue;
+        };
+        for (t, d) in dates.iter().enumerate() {
+            let k = v.partition_point(|(s, _)| s.is_none_or(|s| s <= *d));
+            ind[t * n + j] = k.checked_sub(1).map(|k| v[k].1);
+        }
+    }
     Ok((ind, names, missing))
 }
 
@@ -240,7 +304,8 @@ pub struct StockData {
     pub pb: Option<Panel>,
     /// PE TTM.
     pub pe: Option<Panel>,
-    /// Industry of each stock.
+    /// Industry of each stock (`n`), or of each stock on each day (`t × n`, a dated
+    /// history): read it with [`StockData::industry_at`].
     pub industry: Vec<Option<usize>>,
     /// Industry names.
     pub industry_names: Vec<String>,
@@ -249,6 +314,17 @@ pub struct StockData {
 }
 
 impl StockData {
+    /// The industry of stock `k` on day `t` (of `close`'s dates), for a static
+    /// classification or a dated history alike.
+    pub fn industry_at(&self, t: usize, k: usize) -> Option<usize> {
+        let n = self.close.assets.len();
+        if self.industry.len() == n {
+            self.industry[k]
+        } else {
+            self.industry.get(t * n + k).copied().flatten()
+        }
+    }
+
     /// The model's inputs.
     pub fn inputs(&self) -> RiskInputs<'_> {
         RiskInputs {
@@ -328,15 +404,22 @@ pub fn load_stocks(
         ));
     }
     let (industry, names, missing) = match industries_file {
-        Some(p) => industries(p, &codes)?,
+        Some(p) => industries(p, &codes, &close.dates)?,
         None => (vec![Some(0); codes.len()], vec!["all".to_string()], 0),
     };
-    let notes = loader_notes(
+    let dated = industry.len() != codes.len();
+    let mut notes = loader_notes(
         &rep,
         &cap_rules,
         industries_file.map(|p| (p, names.len(), missing, codes.len())),
         [turnover.is_some(), pb.is_some(), pe.is_some()],
     );
+    if dated {
+        notes.push(
+            "industries: a dated history — each day's regression uses the classification in force on its exposure date (the previous close)"
+                .into(),
+        );
+    }
     Ok(StockData {
         close,
         returns,
@@ -657,4 +740,59 @@ pub fn estimate_to(
         rows: (t0, t1),
         notes: data.notes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn industry_files_static_and_dated() {
+        let dir = tempfile::tempdir().unwrap();
+        let codes = vec![
+            "600000.SH".to_string(),
+            "000001.SZ".to_string(),
+            "300750.SZ".to_string(),
+        ];
+        let dates = vec![d("2020-01-02"), d("2020-06-01"), d("2021-01-04")];
+        let p = dir.path().join("static.csv");
+        std::fs::write(&p, "code,industry\n600000,银行\n000001.SZ,银行\n").unwrap();
+        let (ind, names, missing) = industries(&p, &codes, &dates).unwrap();
+        assert_eq!(
+            (ind, names, missing),
+            (vec![Some(0), Some(0), None], vec!["银行".to_string()], 1)
+        );
+        let p = dir.path().join("dated.csv");
+        std::fs::write(
+            &p,
+            "ts_code,industry,in_date\n600000.SH,银行,20100101\n000001.SZ,银行,2010-01-01\n000001.SZ,非银金融,2020-06-01\n300750.SZ,电力设备,2020-12-31\n",
+        )
+        .unwrap();
+        let (ind, names, missing) = industries(&p, &codes, &dates).unwrap();
+        assert_eq!(names, vec!["电力设备", "银行", "非银金融"]); // byte order
+        assert_eq!(missing, 0);
+        // days × stocks: 000001 moves on 2020-06-01; 300750 enters on 2020-12-31
+        assert_eq!(
+            ind,
+            // 电力设备 0, 银行 1, 非银金融 2
+            [[1, 1, 9], [1, 2, 9], [1, 2, 0]]
+                .concat()
+                .into_iter()
+                .map(|k| (k != 9).then_some(k))
+                .collect::<Vec<Option<usize>>>()
+        );
+        std::fs::write(&p, "code,industry,start\n600000,银行,June\n").unwrap();
+        let e = industries(&p, &codes, &dates).unwrap_err().to_string();
+        assert!(
+            e.contains("row 2, column start") && e.contains("YYYY-MM-DD"),
+            "{e}"
+        );
+        std::fs::write(&p, "code,sector\n600000,银行\n").unwrap();
+        let e = industries(&p, &codes, &dates).unwrap_err().to_string();
+        assert!(e.contains("no industry"), "{e}");
+    }
 }

@@ -376,3 +376,101 @@ fn bad_shapes_are_named() {
     let m = estimate(&ok, &cfg).unwrap();
     assert!(m.factor_returns.iter().all(|v| v.is_nan()));
 }
+
+/// A dated industry history (t × n): a day's regression uses the industries of its
+/// exposure date. With one stock moving from industry 0 to 1 on day `sw`, the dated
+/// model equals the static model with the old classification on the days before and
+/// the one with the new classification from then on; a constant history equals the
+/// static model exactly.
+#[test]
+fn a_dated_industry_history_switches_on_its_date() {
+    let (_, rows) = read("inputs.csv");
+    let mut dates: Vec<String> = rows.iter().map(|r| r[0].clone()).collect();
+    dates.dedup();
+    let (t_len, n) = (dates.len(), rows.len() / dates.len());
+    let num = |r: &Vec<String>, k: usize| -> f64 { r[k].parse().unwrap() };
+    let returns: Vec<f64> = rows.iter().map(|r| num(r, 2)).collect();
+    let caps: Vec<f64> = rows.iter().map(|r| num(r, 3)).collect();
+    let old: Vec<Option<usize>> = rows[..n]
+        .iter()
+        .map(|r| Some(r[4].parse().unwrap()))
+        .collect();
+    let j = old.iter().position(|k| *k == Some(0)).unwrap();
+    let mut new = old.clone();
+    new[j] = Some(1);
+    let sw = t_len / 2;
+    let dated: Vec<Option<usize>> = (0..t_len)
+        .flat_map(|t| if t < sw { old.clone() } else { new.clone() })
+        .collect();
+    let constant: Vec<Option<usize>> = (0..t_len).flat_map(|_| old.clone()).collect();
+    let styles: Vec<Vec<f64>> = (0..3)
+        .map(|s| rows.iter().map(|r| num(r, 5 + s)).collect())
+        .collect();
+    let names: Vec<String> = (0..6).map(|k| format!("sec{k}")).collect();
+    let style_names: Vec<String> = (0..3).map(|s| format!("s{s}")).collect();
+    let fit = |industry: &[Option<usize>]| {
+        let inputs = RiskInputs {
+            n,
+            returns: &returns,
+            caps: &caps,
+            turnover: None,
+            pb: None,
+            pe: None,
+            industry,
+            industry_names: &names,
+        };
+        regress_panel(
+            &inputs,
+            &style_names,
+            &styles,
+            1,
+            RegressionConfig::default(),
+        )
+        .unwrap()
+    };
+    let (a, b, d, c) = (fit(&old), fit(&new), fit(&dated), fit(&constant));
+    let same = |x: &[f64], y: &[f64]| {
+        x.len() == y.len()
+            && x.iter()
+                .zip(y)
+                .all(|(u, v)| u == v || (u.is_nan() && v.is_nan()))
+    };
+    assert!(
+        same(&c.factor_returns, &a.factor_returns),
+        "a constant history is the static model"
+    );
+    let p = a.factor_names.len();
+    let row =
+        |m: &rotor_risk::model::RiskModel, t: usize| m.factor_returns[t * p..(t + 1) * p].to_vec();
+    // lag 1: day t uses the industries of day t − 1
+    for t in 1..t_len {
+        let want = if t - 1 < sw { row(&a, t) } else { row(&b, t) };
+        assert!(same(&row(&d, t), &want), "day {t} (switch {sw})");
+    }
+    assert_ne!(
+        row(&a, sw + 1),
+        row(&b, sw + 1),
+        "the switch matters on this panel"
+    );
+    // a history of the wrong length is refused
+    let bad = &dated[..n * 2];
+    let inputs = RiskInputs {
+        n,
+        returns: &returns,
+        caps: &caps,
+        turnover: None,
+        pb: None,
+        pe: None,
+        industry: bad,
+        industry_names: &names,
+    };
+    let e = regress_panel(
+        &inputs,
+        &style_names,
+        &styles,
+        1,
+        RegressionConfig::default(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("dated history"), "{e}");
+}
