@@ -291,7 +291,7 @@ pub fn run(plan: &Plan, ld: &Loaded, opts: RunOptions) -> Result<RunOutput> {
         notes.push(Note::new(
             NoteKind::Data,
             format!(
-                "return basis: total return for {} of {} indices, price for the rest",
+                "return basis: total return for {} of {} assets, price for the rest",
                 ld.total_return_codes,
                 ld.universe.len()
             ),
@@ -593,6 +593,7 @@ fn finish_run(
     let stop_idx = stop.map_or(0, |s| days.partition_point(|d| *d <= s));
     let mut ew_turnover = Vec::new();
     let perf = backtest(plan, ld, &rets, ncol, stop_idx, &mut book, &mut ew_turnover);
+    notes.extend(benchmark_gap(ld, stop_idx));
     if perf.is_none() {
         notes.push(Note::new(
             NoteKind::Execution,
@@ -751,10 +752,48 @@ fn backtest(
     }
     if let Some(b) = &ld.benchmark {
         if let Some((_, close)) = ld.view.realised(Field::CLOSE, b) {
-            perf.push(SeriesKind::Benchmark, window(&returns_from_closes(close)));
+            if benchmark_covers(close, stop) {
+                perf.push(SeriesKind::Benchmark, window(&returns_from_closes(close)));
+            }
         }
     }
     Some(perf)
+}
+
+/// Trading days a benchmark's prices may end before the window does (holidays of
+/// another market, a vendor a few days behind) and still be shown.
+const BENCHMARK_SLACK_DAYS: usize = 10;
+
+/// Whether the benchmark's closes reach within [`BENCHMARK_SLACK_DAYS`] of the window's
+/// last day (`stop` − 1). A benchmark read from a source that ends earlier would show a
+/// NAV frozen at its last close (and a wrong excess): it is left out instead, with a
+/// note ([`benchmark_gap`]).
+fn benchmark_covers(close: &[f64], stop: usize) -> bool {
+    let last = close[..stop.min(close.len())]
+        .iter()
+        .rposition(|x| x.is_finite());
+    last.is_some_and(|k| k + 1 + BENCHMARK_SLACK_DAYS >= stop)
+}
+
+/// The note for a benchmark left out by [`benchmark_covers`], or None.
+fn benchmark_gap(ld: &Loaded, stop: usize) -> Option<Note> {
+    let b = ld.benchmark.as_ref()?;
+    let (_, close) = ld.view.realised(Field::CLOSE, b)?;
+    if stop == 0 || benchmark_covers(close, stop) {
+        return None;
+    }
+    let days = ld.view.calendar().days();
+    let end = close[..stop.min(close.len())]
+        .iter()
+        .rposition(|x| x.is_finite())
+        .map_or_else(|| "before the window".to_string(), |k| days[k].to_string());
+    Some(Note::new(
+        NoteKind::Data,
+        format!(
+            "benchmark {b}: the prices read end on {end}, before the run's last day {}: no benchmark series (it would stay frozen at its last close); give the store a source of {b} that reaches the end (`[universe] sources` picks one)",
+            days[stop - 1]
+        ),
+    ))
 }
 
 /// `close(t_{i+1}) / close(t_i) − 1` per universe asset (NaN for the last date, and
