@@ -223,6 +223,23 @@ pub enum FundsCmd {
     /// Style-rotating funds from successive holdings: active size / value rotation, its
     /// return, and the top-20 basket at each report (SPEC §16).
     Rotation(FundRotationArgs),
+    /// Fund NAV files into the store as `fund` assets (unit NAV as close, a total-return
+    /// index from the daily growth as tr_close), for strategies that hold funds.
+    Import(FundImportArgs),
+}
+
+/// `rotor funds import`
+#[derive(Debug, Args)]
+pub struct FundImportArgs {
+    /// Folder of NAV files `<code>.csv` (净值日期, 单位净值, 日增长率 [, 累计净值]).
+    #[arg(long)]
+    pub navs: PathBuf,
+    /// Store to import into (created when absent).
+    #[arg(long)]
+    pub store: PathBuf,
+    /// Source label of the rows.
+    #[arg(long, default_value = "eastmoney")]
+    pub source: String,
 }
 
 /// `rotor funds rotation`

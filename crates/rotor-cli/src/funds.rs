@@ -47,8 +47,8 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
         .ok()
 }
 
-/// Read one NAV file (see the module docs).
-fn read_nav(path: &Path) -> Result<Fund> {
+/// The rows of one NAV file, sorted by date, repeated dates dropped (see the module docs).
+fn read_nav_rows(path: &Path) -> Result<Vec<NavRow>> {
     let (mut r, h) = crate::ui::csv_with_headers(path)?;
     let find = |names: &[&str]| h.iter().position(|x| names.contains(&x.as_str()));
     let Some(di) = find(&["净值日期", "date"]) else {
@@ -94,11 +94,21 @@ fn read_nav(path: &Path) -> Result<Fund> {
     }
     rows.sort_by_key(|r| r.date);
     rows.dedup_by_key(|r| r.date);
-    let nr = nav_returns(&rows);
-    let code = path
-        .file_stem()
+    Ok(rows)
+}
+
+/// The fund code of a NAV file (its name).
+fn nav_code(path: &Path) -> String {
+    path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Read one NAV file (see the module docs).
+fn read_nav(path: &Path) -> Result<Fund> {
+    let rows = read_nav_rows(path)?;
+    let nr = nav_returns(&rows);
+    let code = nav_code(path);
     Ok(Fund {
         code,
         returns: nr
@@ -995,4 +1005,117 @@ fn print_rotation(
         "a basket needs the active rotation return of earlier changes, known one report later: \
          with k report dates the first basket is at the third",
     );
+}
+
+/// The NAV history of one fund as store price rows: code `<code>.OF`, asset type
+/// `fund`, `close` = the unit NAV, `tr_close` = the total-return index chained from the
+/// daily returns of [`nav_returns`] (daily growth, else the accumulated NAV; a
+/// distribution never reads as a loss) starting at the first unit NAV. A day without a
+/// return has no `tr_close` and the chain resumes from the last known value — said in
+/// the count returned. Returns (rows, days without a return, distribution days).
+fn fund_price_rows(
+    code: &str,
+    rows: &[NavRow],
+    source: &str,
+) -> (Vec<Vec<rotor_data::table::Value>>, usize, usize) {
+    use rotor_data::table::Value;
+    let ds = Dataset::Prices;
+    let width = ds.columns().len();
+    let col = |name: &str| ds.column_index(name).expect("a prices column");
+    let (ci, di, si, ai, close_i, tr_i) = (
+        col("code"),
+        col("date"),
+        col("source"),
+        col("asset_type"),
+        col("close"),
+        col("tr_close"),
+    );
+    let nr = nav_returns(rows);
+    let full = format!("{code}.OF");
+    let (mut out, mut gaps) = (Vec::with_capacity(rows.len()), 0usize);
+    let mut tr = f64::NAN;
+    for (k, (row, r)) in rows.iter().zip(&nr.returns).enumerate() {
+        let here = if k == 0 {
+            tr = row.unit_nav;
+            tr
+        } else if r.is_finite() && tr.is_finite() {
+            tr *= 1.0 + r;
+            tr
+        } else {
+            gaps += 1;
+            f64::NAN
+        };
+        let mut v: Vec<Value> = ds.columns()[..width]
+            .iter()
+            .map(|c| match c.kind {
+                rotor_data::schema::ColumnKind::Date => Value::Date(None),
+                rotor_data::schema::ColumnKind::Str => Value::Str(None),
+                rotor_data::schema::ColumnKind::F64 => Value::F64(f64::NAN),
+            })
+            .collect();
+        v[ci] = Value::Str(Some(full.as_str().into()));
+        v[di] = Value::Date(Some(row.date));
+        v[si] = Value::Str(Some(source.into()));
+        v[ai] = Value::Str(Some("fund".into()));
+        v[close_i] = Value::F64(row.unit_nav);
+        v[tr_i] = Value::F64(here);
+        out.push(v);
+    }
+    (out, gaps, nr.distribution_days.len())
+}
+
+/// `rotor funds import`: every NAV file of `--navs` into the store's prices as a `fund`
+/// asset (see [`fund_price_rows`]), one manifest entry per file, through the store's
+/// atomic commit.
+pub fn import(ui: &Ui, a: crate::args::FundImportArgs) -> Result<()> {
+    use rotor_data::store::{fingerprint, ManifestEntry};
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&a.navs)
+        .with_context(|| a.navs.display().to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!(
+            "{}: no NAV files (*.csv with 净值日期, 单位净值, 日增长率)",
+            a.navs.display()
+        );
+    }
+    let mut table = rotor_data::table::Table::new(Dataset::Prices);
+    let (mut entries, mut gaps, mut dist) = (Vec::new(), 0usize, 0usize);
+    let bar = ui.bar(files.len() as u64, "reading");
+    for p in &files {
+        let rows = read_nav_rows(p)?;
+        let (v, g, d) = fund_price_rows(&nav_code(p), &rows, &a.source);
+        (gaps, dist) = (gaps + g, dist + d);
+        entries.push(ManifestEntry {
+            file: p.display().to_string(),
+            dataset: Dataset::Prices,
+            source: a.source.clone(),
+            fingerprint: fingerprint(&std::fs::read(p).with_context(|| p.display().to_string())?),
+            rows: v.len(),
+        });
+        for row in v {
+            table.push_row(row);
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let n = table.len();
+    let store = Store::open(&a.store)?;
+    let rep = store.commit(
+        vec![table],
+        entries,
+        rotor_data::table::ConflictPolicy::Replace,
+    )?;
+    out!(
+        "{} funds, {n} NAV rows into {} (prices, asset_type fund, codes <code>.OF)",
+        files.len(),
+        a.store.display()
+    );
+    ui.note(format!(
+        "tr_close chained from the daily returns (distributions found on {dist} days are not losses); {gaps} day(s) without a return have no tr_close; commit: {}",
+        serde_json::to_string(&rep).unwrap_or_default()
+    ));
+    Ok(())
 }

@@ -48,6 +48,7 @@ fn main() {
         args::Command::Funds(args::FundsCmd::Alpha(a)) => funds::alpha(&ui, a).map(|_| 0),
         args::Command::Funds(args::FundsCmd::Enhanced(a)) => funds::enhanced(&ui, a).map(|_| 0),
         args::Command::Funds(args::FundsCmd::Rotation(a)) => funds::rotation(&ui, a).map(|_| 0),
+        args::Command::Funds(args::FundsCmd::Import(a)) => funds::import(&ui, a).map(|_| 0),
         args::Command::Text(c) => text::run(&ui, c).map(|_| 0),
     };
     match res {

@@ -142,7 +142,7 @@ impl Dataset {
                         true,
                         "vendor/source label given at import",
                     ),
-                    col("asset_type", S, true, false, "index | etf | stock"),
+                    col("asset_type", S, true, false, "index | etf | stock | fund"),
                     col("open", F, false, false, "open"),
                     col("high", F, false, false, "high"),
                     col("low", F, false, false, "low"),
@@ -438,6 +438,8 @@ pub enum AssetType {
     Etf,
     /// A single stock.
     Stock,
+    /// An open-end (off-exchange) mutual fund, priced by its NAV (`.OF` codes).
+    Fund,
 }
 
 impl AssetType {
@@ -447,6 +449,7 @@ impl AssetType {
             AssetType::Index => "index",
             AssetType::Etf => "etf",
             AssetType::Stock => "stock",
+            AssetType::Fund => "fund",
         }
     }
 }
@@ -456,7 +459,8 @@ impl FromStr for AssetType {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.to_ascii_lowercase().as_str() {
             "index" => Ok(AssetType::Index),
-            "etf" | "fund" => Ok(AssetType::Etf),
+            "etf" => Ok(AssetType::Etf),
+            "fund" | "mutual_fund" | "of" => Ok(AssetType::Fund),
             "stock" | "equity" => Ok(AssetType::Stock),
             _ => Err(format!(
                 "unknown asset type `{s}` (expected index, etf or stock)"

@@ -61,6 +61,7 @@ impl CodeKind {
             Some(AssetType::Index) => CodeKind::Index,
             Some(AssetType::Etf) => CodeKind::Etf,
             Some(AssetType::Stock) => CodeKind::Stock,
+            Some(AssetType::Fund) => CodeKind::Fund,
             None => CodeKind::Unknown,
         }
     }
