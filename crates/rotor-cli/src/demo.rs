@@ -21,7 +21,7 @@ use std::path::Path;
 pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
     let store = a.out.join("store");
     ui.note(format!(
-        "1/6 synthesizing the default market (seed {}) into {}",
+        "1/7 synthesizing the default market (seed {}) into {}",
         a.seed,
         store.display()
     ));
@@ -37,7 +37,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             funds: 0,
         },
     )?;
-    ui.note("\n2/6 data check");
+    ui.note("\n2/7 data check");
     let code = crate::data::check(
         ui,
         CheckArgs {
@@ -46,7 +46,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             csv: Some(a.out.join("data_check.csv")),
         },
     )?;
-    ui.note("\n3/6 money + credit regime (SPEC §1)");
+    ui.note("\n3/7 money + credit regime (SPEC §1)");
     let path = Path::new("examples/demo/strategy.toml");
     let mut file = StrategyFile::parse_at(
         include_str!("../../../examples/demo/strategy.toml"),
@@ -66,7 +66,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             .collect();
         out!("months per regime: {}", c.join(", "));
     }
-    ui.note("\n4/6 rotation backtest (SPEC §2–§5) and this month's list");
+    ui.note("\n4/7 rotation backtest (SPEC §2–§5) and this month's list");
     let dir = a.out.join("run");
     rotor_engine::write::write_run(&dir, &art)?;
     let written = crate::strategy::write_reports(ui, &art, &dir)?;
@@ -76,12 +76,14 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
         crate::strategy::print_run(ui, &art, &dir);
     }
     crate::ui::print_written(ui, &written);
-    ui.note("\n5/6 macro timing, size rotation, dividend + micro-cap composite (SPEC §8–§10)");
+    ui.note("\n5/7 macro timing, size rotation, dividend + micro-cap composite (SPEC §8–§10)");
     for (name, text) in MARKET_CALLS {
         run_market_call(ui, &a.out, &store, name, text)?;
     }
-    ui.note("\n6/6 stock level: 800 stocks over 5 years (rotor_sim::stocks), the risk model and CSI 300's theoretical limit");
+    ui.note("\n6/7 stock level: 800 stocks over 5 years (rotor_sim::stocks), the risk model and CSI 300's theoretical limit");
     stock_level(ui, &a.out, a.seed)?;
+    ui.note("\n7/7 core + satellite (SPEC §16): an index and the style-rotating fund basket as the core, the rotation as the satellite");
+    core_satellite(ui, &a.out)?;
     ui.note(format!("\ndemo outputs in {}", a.out.display()));
     Ok(code)
 }
@@ -99,7 +101,7 @@ fn stock_level(ui: &Ui, out: &Path, seed: u64) -> Result<()> {
             indices: 0,
             constituents: false,
             stocks: 800,
-            funds: 0,
+            funds: 60,
         },
     )?;
     crate::risk::run(
@@ -129,6 +131,54 @@ fn stock_level(ui: &Ui, out: &Path, seed: u64) -> Result<()> {
             out: Some(out.join("limit")),
         },
     )
+}
+
+/// Core + satellite on the demo's markets (`examples/demo/core_satellite.toml`): the
+/// basket of `rotor funds rotation` on the stock-level funds, their NAVs imported into
+/// the stock store, then the sleeves run into `<out>/core_satellite` with its report.
+fn core_satellite(ui: &Ui, out: &Path) -> Result<()> {
+    let stocks = out.join("stocks");
+    let rot = out.join("fund_rotation");
+    crate::funds::rotation(
+        ui,
+        crate::args::FundRotationArgs {
+            holdings: stocks.join("funds/holdings"),
+            store: stocks.clone(),
+            industries: Some(stocks.join("industries.csv")),
+            top: 20,
+            out: rot,
+        },
+    )?;
+    crate::funds::import(
+        ui,
+        crate::args::FundImportArgs {
+            navs: stocks.join("funds/nav"),
+            store: stocks,
+            source: "eastmoney".into(),
+        },
+    )?;
+    // the example's paths point at rotor-out/demo: written beside the outputs with `out`
+    let abs = std::fs::canonicalize(out)?;
+    let here = |t: &str| t.replace("../../rotor-out/demo", &abs.display().to_string());
+    let cfg = out.join("core_satellite.toml");
+    std::fs::write(
+        &cfg,
+        here(include_str!("../../../examples/demo/core_satellite.toml")),
+    )?;
+    std::fs::write(
+        out.join("strategy.toml"),
+        here(include_str!("../../../examples/demo/strategy.toml")),
+    )?;
+    let plan = crate::strategy::load_plan(&cfg)?;
+    let art = crate::strategy::run_plan(ui, &plan, RunOptions::default())?;
+    let dir = out.join("core_satellite");
+    rotor_engine::write::write_run(&dir, &art)?;
+    let written = crate::strategy::write_reports(ui, &art, &dir)?;
+    if !ui.json {
+        crate::strategy::print_brief(ui, &art, &dir);
+    }
+    crate::ui::print_written(ui, &written);
+    Ok(())
 }
 
 /// The second report's strategies on the demo store: (run folder, strategy file).

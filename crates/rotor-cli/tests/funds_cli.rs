@@ -249,6 +249,64 @@ fn real_fund_data() {
     let raw = root.join("raw");
     alpha_falls_after_2021_and_enhanced_excess_is_reported(&raw, &store, d.path());
     holdings_rotation_says_what_the_data_supports(&raw, &store, d.path());
+    core_satellite_runs_on_the_real_funds(&raw, &store, d.path());
+}
+
+/// `examples/core_satellite` on the bundle: the fund NAVs imported, the real basket
+/// (published 2025-08-31 and 2025-10-31) held from its publication on, total returns
+/// for every fund, the report written.
+fn core_satellite_runs_on_the_real_funds(raw: &Path, store: &Path, dir: &Path) {
+    let text = ok(&rotor(&[
+        "funds",
+        "import",
+        "--navs",
+        p(&raw.join("fund_nav_em/nav")),
+        "--store",
+        p(store),
+    ]));
+    assert!(text.contains("206 funds"), "{text}");
+    let ex =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/core_satellite/strategy.toml");
+    let cfg = fs::read_to_string(ex)
+        .unwrap()
+        .replace("../../rotor-out/china", p(store))
+        .replace(
+            "../../rotor-out/fund_rotation/basket.csv",
+            p(&dir.join("rot/basket.csv")),
+        )
+        .replace("../../rotor-out/runs", p(&dir.join("runs")));
+    let path = dir.join("core_satellite.toml");
+    fs::write(&path, cfg).unwrap();
+    let out = dir.join("cs");
+    let o = rotor(&["backtest", "--config", p(&path), "--out", p(&out)]);
+    let text = ok(&o);
+    eprintln!("{text}");
+    let notes = fs::read_to_string(out.join("notes.txt")).unwrap();
+    assert!(
+        notes.contains("206 of 206 assets"),
+        "total returns for the funds: {notes}"
+    );
+    let sl = fs::read_to_string(out.join("sleeves.csv")).unwrap();
+    let head: Vec<&str> = sl.lines().next().unwrap().split(',').collect();
+    let j = head.iter().position(|h| *h == "core_funds_nav").unwrap();
+    for l in sl.lines().skip(1) {
+        let c: Vec<&str> = l.split(',').collect();
+        let v: f64 = c[j].parse().unwrap();
+        if c[0] <= "2025-08-31" {
+            assert_eq!(v, 1.0, "cash before the first basket is published: {l}");
+        }
+    }
+    let last: f64 = sl
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .nth(j)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((last - 1.0).abs() > 1e-4, "funds held after publication");
+    assert!(out.join("report.html").exists());
 }
 
 fn alpha_falls_after_2021_and_enhanced_excess_is_reported(raw: &Path, store: &Path, dir: &Path) {

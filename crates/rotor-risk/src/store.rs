@@ -168,17 +168,17 @@ fn industry_rows(path: &Path) -> Result<Vec<IndustryRow>> {
     let (mut r, h) = csv_with_headers(path)?;
     let h: Vec<String> = h.iter().map(|s| s.to_lowercase()).collect();
     let find = |names: &[&str]| h.iter().position(|x| names.contains(&x.as_str()));
-    let missing = |what: &str| {
+    let missing = |what: &str, names: &str| {
         StoreError::input(format!(
-            "{}: no {what} column; headers: {}",
+            "{}: no {what} column ({names}); headers: {}",
             path.display(),
             h.join(", ")
         ))
     };
     let ci = find(&["code", "ts_code", "证券代码", "股票代码", "symbol"])
-        .ok_or_else(|| missing("code (code / ts_code / 证券代码 / 股票代码 / symbol)"))?;
+        .ok_or_else(|| missing("code", "code / ts_code / 证券代码 / 股票代码 / symbol"))?;
     let ii = find(&["industry", "行业", "industry_name", "所属行业"])
-        .ok_or_else(|| missing("industry (industry / 行业 / industry_name / 所属行业)"))?;
+        .ok_or_else(|| missing("industry", "industry / 行业 / industry_name / 所属行业"))?;
     let si = find(&[
         "start",
         "start_date",

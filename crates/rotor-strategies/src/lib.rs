@@ -13,6 +13,7 @@
 //! | `macro_timing` | equity position from dynamic macro event factors (SPEC §8) | [`timing`] |
 //! | `style_rotation` | size or growth / value style calls from money and rate signals (SPEC §9) | [`style`] |
 //! | `composite_rotation` | the 2 : 1 dividend + micro-cap composite against a large-cap index (SPEC §10) | [`composite`] |
+//! | `fund_basket` | the latest published fund basket, equally weighted (core + satellite's rotating funds, SPEC §16) | [`fund_basket`] |
 //!
 //! **Adding a strategy**: write `src/<name>.rs` with a params type (serde, unknown keys
 //! refused), a `parse` function, an `EXAMPLE` on the synthetic market, and a strategy
@@ -21,6 +22,7 @@
 
 pub mod buy_hold;
 pub mod composite;
+pub mod fund_basket;
 pub mod rotation;
 pub mod sleeves;
 pub mod style;
@@ -29,7 +31,7 @@ pub mod timing;
 use rotor_engine::plan::Entry;
 
 /// Every registered strategy.
-pub static REGISTRY: [Entry; 6] = [
+pub static REGISTRY: [Entry; 7] = [
     Entry {
         kind: "rotation",
         about: "money + credit multi-factor index / ETF rotation (SPEC §1–§5)",
@@ -65,6 +67,12 @@ pub static REGISTRY: [Entry; 6] = [
         about: "the 2 : 1 dividend + micro-cap composite against a large-cap index (SPEC §10)",
         parse: composite::parse,
         example: composite::EXAMPLE,
+    },
+    Entry {
+        kind: "fund_basket",
+        about: "hold the latest published fund basket, equally weighted (the rotating-fund core, SPEC §16)",
+        parse: fund_basket::parse,
+        example: fund_basket::EXAMPLE,
     },
 ];
 
