@@ -82,8 +82,8 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
     }
     ui.note("\n6/7 stock level: 800 stocks over 5 years (rotor_sim::stocks), the risk model and CSI 300's theoretical limit");
     stock_level(ui, &a.out, a.seed)?;
-    ui.note("\n7/7 core + satellite (SPEC §16): an index and the style-rotating fund basket as the core, the rotation as the satellite");
-    core_satellite(ui, &a.out)?;
+    ui.note("\n7/7 funds: rolling alpha (SPEC §13), the style-rotating basket and core + satellite (SPEC §16): an index and the basket as the core, the rotation as the satellite");
+    funds(ui, &a.out)?;
     ui.note(format!("\ndemo outputs in {}", a.out.display()));
     Ok(code)
 }
@@ -133,12 +133,30 @@ fn stock_level(ui: &Ui, out: &Path, seed: u64) -> Result<()> {
     )
 }
 
-/// Core + satellite on the demo's markets (`examples/demo/core_satellite.toml`): the
-/// basket of `rotor funds rotation` on the stock-level funds, their NAVs imported into
-/// the stock store, then the sleeves run into `<out>/core_satellite` with its report.
-fn core_satellite(ui: &Ui, out: &Path) -> Result<()> {
+/// The funds of the stock-level market: their rolling alpha (`<out>/fund_alpha`), the
+/// style-rotating basket of `rotor funds rotation` (`<out>/fund_rotation`), their NAVs
+/// imported into the stock store, then core + satellite
+/// (`examples/demo/core_satellite.toml`) run into `<out>/core_satellite` with its report.
+fn funds(ui: &Ui, out: &Path) -> Result<()> {
     let stocks = out.join("stocks");
     let rot = out.join("fund_rotation");
+    // the funds' rolling alpha on the market and the risk model's style factor returns
+    // (SPEC §13); the synthetic funds track no index, so `funds enhanced` has nothing here
+    crate::funds::alpha(
+        ui,
+        crate::args::FundAlphaArgs {
+            navs: stocks.join("funds/nav"),
+            info: None,
+            types: Vec::new(),
+            factors: out.join("risk/factor_returns.csv"),
+            store: stocks.clone(),
+            market: "881001.WI".into(),
+            sectors: Vec::new(),
+            window: 250,
+            min_obs: 200,
+            out: out.join("fund_alpha"),
+        },
+    )?;
     crate::funds::rotation(
         ui,
         crate::args::FundRotationArgs {
