@@ -73,8 +73,35 @@ pub(crate) fn clean_table(
         blank_non_positive_prices(&mut t, &mut f);
         blank_unit_jumps(&mut t, &mut f);
         warn_ex_rights_gaps(&t, &mut f);
+        warn_fund_nav_without_total_return(&t, &mut f);
     }
     (t, f.dropped, f.blanked)
+}
+
+/// Fund rows (asset type `fund`) with a unit NAV but no `tr_close`: a unit NAV drops by
+/// each distribution, so returns read from it count payouts as losses. Said once per
+/// file; `rotor funds import` builds the total-return index from the daily growth, and
+/// Tushare's `adj_nav` maps to `tr_close` by itself.
+fn warn_fund_nav_without_total_return(t: &Table, f: &mut Findings<'_>) {
+    let kinds = t.str_col("asset_type");
+    let tr = t.f64_col("tr_close");
+    let close = t.f64_col("close");
+    let bare = (0..t.len())
+        .filter(|&i| {
+            kinds[i].as_deref() == Some("fund") && close[i].is_finite() && !tr[i].is_finite()
+        })
+        .count();
+    if bare > 0 {
+        f.warn(
+            WarningKind::FundNavOnly,
+            Some("tr_close"),
+            format!(
+                "{bare} fund row(s) with a unit NAV and no total-return NAV: a distribution would read as a loss; \
+                 import NAV folders with `rotor funds import` (total returns from the daily growth) or map the \
+                 vendor's adjusted NAV to tr_close"
+            ),
+        );
+    }
 }
 
 /// Stock rows whose close fell from the previous row's by more than the board's limit

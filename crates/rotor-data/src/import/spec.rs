@@ -253,6 +253,9 @@ pub const ALIASES: &[(&str, &str, f64)] = &[
     ("date", "日期date", 1.0),
     ("date", "tradedate", 1.0),
     ("date", "time", 1.0),
+    // fund NAVs: Tushare fund_nav, AKShare fund_open_fund_info_em
+    ("date", "nav_date", 1.0),
+    ("date", "净值日期", 1.0),
     ("code", "ts_code", 1.0),
     ("code", "code", 1.0),
     ("code", "symbol", 1.0),
@@ -283,6 +286,8 @@ pub const ALIASES: &[(&str, &str, f64)] = &[
     ("close", "收盘点位", 1.0),
     ("close", "cp", 1.0),
     ("close", "指数", 1.0),
+    ("close", "unit_nav", 1.0),
+    ("close", "单位净值", 1.0),
     ("volume", "volume", 1.0),
     ("volume", "vol", 1.0),
     ("volume", "成交量", 1.0),
@@ -305,6 +310,9 @@ pub const ALIASES: &[(&str, &str, f64)] = &[
     ("adj_factor", "adj_factor", 1.0),
     ("adj_factor", "复权因子", 1.0),
     ("tr_close", "tr_close", 1.0),
+    // Tushare fund_nav: the NAV with distributions reinvested
+    ("tr_close", "adj_nav", 1.0),
+    ("tr_close", "复权单位净值", 1.0),
     ("tr_close", "全收益收盘点位(元)", 1.0),
     ("tr_close", "全收益收盘点位", 1.0),
     ("pe_ttm", "pe_ttm", 1.0),

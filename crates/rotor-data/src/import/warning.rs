@@ -50,6 +50,8 @@ pub enum WarningKind {
     /// Stock closes falling beyond the price limit with nothing to adjust them: likely
     /// ex-rights days in unadjusted closes.
     ExRights,
+    /// Fund rows with a unit NAV and no total-return NAV.
+    FundNavOnly,
 }
 
 impl WarningKind {
@@ -76,6 +78,7 @@ impl WarningKind {
             WarningKind::LevelMismatch => "level_mismatch",
             WarningKind::SerialDates => "serial_dates",
             WarningKind::ExRights => "ex_rights",
+            WarningKind::FundNavOnly => "fund_nav_only",
         }
     }
 }
