@@ -8,7 +8,8 @@
 set -euo pipefail
 D=${DATA:-../shared/data}/raw
 OUT=${OUT:-rotor-out/fund_text}
-R=${ROTOR:-target/release/rotor}
+R=${ROTOR:-${CARGO_TARGET_DIR:-target}/release/rotor}
+[ -x "$R" ] || cargo build --release -q --bin rotor
 mkdir -p "$OUT"
 $R text corpus --kind fund-profiles --input "$D/fund_nav_em/funds" --out "$OUT/funds.csv"
 $R text corpus --kind enhanced-pool --input "$D/enhanced_fund_pool/fund_detail_cache.parquet" --out "$OUT/enhanced.csv"
