@@ -647,6 +647,10 @@ pub struct SimArgs {
     /// style rotators; see rotor_sim::funds).
     #[arg(long, default_value_t = 0)]
     pub funds: usize,
+    /// With --stocks: also this many enhanced-index funds tracking CSI 300 / CSI 500 with a
+    /// planted yearly excess (NAVs and profiles; see rotor_sim::funds).
+    #[arg(long, default_value_t = 0)]
+    pub enhanced_funds: usize,
 }
 
 /// `rotor demo`

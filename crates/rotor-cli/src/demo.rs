@@ -35,6 +35,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             constituents: false,
             stocks: 0,
             funds: 0,
+            enhanced_funds: 0,
         },
     )?;
     ui.note("\n2/7 data check");
@@ -102,6 +103,7 @@ fn stock_level(ui: &Ui, out: &Path, seed: u64) -> Result<()> {
             constituents: false,
             stocks: 800,
             funds: 60,
+            enhanced_funds: 12,
         },
     )?;
     crate::risk::run(
@@ -140,13 +142,13 @@ fn stock_level(ui: &Ui, out: &Path, seed: u64) -> Result<()> {
 fn funds(ui: &Ui, out: &Path) -> Result<()> {
     let stocks = out.join("stocks");
     let rot = out.join("fund_rotation");
-    // the funds' rolling alpha on the market and the risk model's style factor returns
-    // (SPEC §13); the synthetic funds track no index, so `funds enhanced` has nothing here
+    // the active funds' rolling alpha on the market and the risk model's style factor
+    // returns (SPEC §13), the enhanced-index funds' yearly excess (SPEC §14.1)
     crate::funds::alpha(
         ui,
         crate::args::FundAlphaArgs {
             navs: stocks.join("funds/nav"),
-            info: None,
+            info: Some(stocks.join("funds/info")),
             types: Vec::new(),
             factors: out.join("risk/factor_returns.csv"),
             store: stocks.clone(),
@@ -165,6 +167,18 @@ fn funds(ui: &Ui, out: &Path) -> Result<()> {
             industries: Some(stocks.join("industries.csv")),
             top: 20,
             out: rot,
+        },
+    )?;
+    crate::funds::enhanced(
+        ui,
+        crate::args::FundEnhancedArgs {
+            navs: stocks.join("funds/nav"),
+            info: stocks.join("funds/info"),
+            store: stocks.clone(),
+            factors: Some(out.join("risk/factor_returns.csv")),
+            until: None,
+            deposit_rate: 0.0035,
+            out: out.join("fund_enhanced"),
         },
     )?;
     crate::funds::import(

@@ -19,6 +19,7 @@ pub fn run(ui: &Ui, a: SimArgs) -> Result<rotor_sim::SimSummary> {
             years: a.years,
             n_stocks: a.stocks,
             n_funds: a.funds,
+            n_enhanced: a.enhanced_funds,
             ..Default::default()
         };
         rotor_sim::write_stock_market(&sc, &a.out)?

@@ -13,6 +13,13 @@
 //! plus 0.02 % noise (a stock without a trade earns 0). Files: `funds/nav/<code>.csv`
 //! (净值日期, 单位净值, 日增长率), `funds/holdings/<code>_<year>.csv` (股票代码, 占净值比例,
 //! 季度), `funds/rotators.csv`.
+//!
+//! **Enhanced-index funds** (`n_enhanced`, codes 950001…) track CSI 300 (even) or CSI 500
+//! (odd) built from the stocks: daily return `0.95 · r_index + α / 252 + 0.1 % noise` (the
+//! other 5 % in cash at 0), the planted yearly excess `α ~ N(4 %, 2 %)` per fund, written
+//! to `funds/enhanced.csv` (fund, benchmark, alpha). They publish no holdings. Every fund
+//! gets a profile `funds/info/<code>.json` (基金代码, 基金名称, 基金类型, 业绩比较基准) in
+//! the fund-profile layout of the bundle.
 
 use crate::rng::Rng;
 use chrono::{Datelike, NaiveDate};
@@ -25,6 +32,8 @@ use std::path::Path;
 pub struct FundSim<'a> {
     /// Number of funds.
     pub n_funds: usize,
+    /// Number of enhanced-index funds.
+    pub n_enhanced: usize,
     /// Seed.
     pub seed: u64,
     /// Trading days.
@@ -37,6 +46,63 @@ pub struct FundSim<'a> {
     pub size_z: &'a [Vec<f64>],
     /// Planted size factor return of days 1.. (index t − 1).
     pub f_size: &'a [f64],
+    /// Levels of `000300.SH`, `000905.SH`, `000852.SH`, `881001.WI` per day.
+    pub index_levels: &'a [[f64; 4]],
+}
+
+/// A fund profile in the bundle's layout.
+fn profile(code: &str, name: &str, kind: &str, benchmark: &str) -> String {
+    format!(
+        "{{\"基金代码\": \"{code}\", \"基金名称\": \"{name}\", \"基金类型\": \"{kind}\", \"业绩比较基准\": \"{benchmark}\"}}\n"
+    )
+}
+
+/// The enhanced-index funds (see the module docs): NAV files, profiles and the planted
+/// excess; rows written.
+fn write_enhanced(dir: &Path, f: &FundSim<'_>, rng: &mut Rng) -> Result<usize, crate::SimError> {
+    let io = |p: &Path, e| crate::SimError::Io {
+        path: p.display().to_string(),
+        source: e,
+    };
+    let (nav_dir, info_dir) = (dir.join("funds/nav"), dir.join("funds/info"));
+    let mut truth = String::from("fund,benchmark,alpha\n");
+    let mut rows = 0;
+    for j in 0..f.n_enhanced {
+        let code = format!("{:06}", 950001 + j);
+        let (k, index, name) = if j % 2 == 0 {
+            (0, "000300.SH", "沪深300")
+        } else {
+            (1, "000905.SH", "中证500")
+        };
+        let alpha = 0.04 + 0.02 * rng.normal();
+        let mut nav = 1.0;
+        let mut text = String::from("净值日期,单位净值,日增长率\n");
+        for t in 1..f.days.len() {
+            let ri = f.index_levels[t][k] / f.index_levels[t - 1][k] - 1.0;
+            let r = 0.95 * ri + alpha / 252.0 + 0.001 * rng.normal();
+            nav *= 1.0 + r;
+            text.push_str(&format!("{},{nav:.6},{:.6}\n", f.days[t], 100.0 * r));
+            rows += 1;
+        }
+        let p = nav_dir.join(format!("{code}.csv"));
+        std::fs::write(&p, text).map_err(|e| io(&p, e))?;
+        let bench = format!("{name}指数收益率×95%+银行活期存款利率(税后)×5%");
+        let p = info_dir.join(format!("{code}.json"));
+        std::fs::write(
+            &p,
+            profile(
+                &code,
+                &format!("模拟{name}指数增强A"),
+                "股票型-增强指数",
+                &bench,
+            ),
+        )
+        .map_err(|e| io(&p, e))?;
+        truth.push_str(&format!("{code},{index},{alpha}\n"));
+    }
+    let p = dir.join("funds/enhanced.csv");
+    std::fs::write(&p, truth).map_err(|e| io(&p, e))?;
+    Ok(rows)
 }
 
 /// Report days: the June and December month-ends.
@@ -137,8 +203,10 @@ pub fn write_funds(
     let reports = report_days(f.days);
     let n_rot = f.n_funds * 3 / 10;
     let (nav_dir, hold_dir) = (dir.join("funds/nav"), dir.join("funds/holdings"));
-    std::fs::create_dir_all(&nav_dir).map_err(|e| io(&nav_dir, e))?;
-    std::fs::create_dir_all(&hold_dir).map_err(|e| io(&hold_dir, e))?;
+    let info_dir = dir.join("funds/info");
+    for d in [&nav_dir, &hold_dir, &info_dir] {
+        std::fs::create_dir_all(d).map_err(|e| io(d, e))?;
+    }
     let (mut nav_rows, mut hold_rows) = (0, 0);
     for j in 0..f.n_funds {
         let code = format!("{:06}", 900001 + j);
@@ -187,6 +255,13 @@ pub fn write_funds(
         }
         let p = nav_dir.join(format!("{code}.csv"));
         std::fs::write(&p, text).map_err(|e| io(&p, e))?;
+        let p = info_dir.join(format!("{code}.json"));
+        let bench = "中证800指数收益率×80%+中债综合指数收益率×20%";
+        std::fs::write(
+            &p,
+            profile(&code, &format!("模拟主动{code}"), "股票型-普通", bench),
+        )
+        .map_err(|e| io(&p, e))?;
         for (y, rows) in by_year {
             let p = hold_dir.join(format!("{code}_{y}.csv"));
             std::fs::write(&p, rows).map_err(|e| io(&p, e))?;
@@ -198,6 +273,8 @@ pub fn write_funds(
     }
     let p = dir.join("funds/rotators.csv");
     std::fs::write(&p, rot).map_err(|e| io(&p, e))?;
+    let mut enh_rng = Rng::new(f.seed ^ 0xE4A4_CED0_0000_0001);
+    nav_rows += write_enhanced(dir, f, &mut enh_rng)?;
     let mut out = BTreeMap::new();
     out.insert("funds/nav".to_string(), nav_rows);
     out.insert("funds/holdings".to_string(), hold_rows);

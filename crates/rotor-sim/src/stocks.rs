@@ -55,6 +55,9 @@ pub struct StockSimConfig {
     pub n_stocks: usize,
     /// Number of funds holding them (0 = none; see [`crate::funds`]).
     pub n_funds: usize,
+    /// Number of enhanced-index funds tracking CSI 300 / CSI 500 with a planted excess
+    /// (see [`crate::funds`]).
+    pub n_enhanced: usize,
 }
 
 impl Default for StockSimConfig {
@@ -65,6 +68,7 @@ impl Default for StockSimConfig {
             years: 10,
             n_stocks: 3000,
             n_funds: 0,
+            n_enhanced: 0,
         }
     }
 }
@@ -282,6 +286,8 @@ struct Market {
     /// what the simulated funds hold and are judged on.
     history: Vec<Vec<f64>>,
     size_z: Vec<Vec<f64>>,
+    /// Every day's levels of the four indices (the enhanced funds' benchmarks).
+    index_levels: Vec<[f64; 4]>,
 }
 
 /// Common draws of a day.
@@ -324,6 +330,7 @@ impl Market {
             traded_prev: vec![false; n],
             history: Vec::new(),
             size_z: Vec::new(),
+            index_levels: Vec::new(),
         }
     }
 
@@ -595,6 +602,7 @@ impl Market {
             self.write_indices(t);
             self.history.push(r_today);
             self.size_z.push(self.exposures()[0].clone());
+            self.index_levels.push(self.ix.level);
         }
         // open memberships end with the data
         for ((k, i), from) in std::mem::take(&mut self.ix.since) {
@@ -645,17 +653,20 @@ pub fn write_stock_market(
         std::mem::take(&mut m.size_z),
     );
     let mut summary = write_out(cfg, out_dir, m.out, &m.stocks, t_len)?;
-    if cfg.n_funds > 0 {
+    if cfg.n_funds > 0 || cfg.n_enhanced > 0 {
+        let levels = std::mem::take(&mut m.index_levels);
         let rows = crate::funds::write_funds(
             out_dir,
             &crate::funds::FundSim {
                 n_funds: cfg.n_funds,
+                n_enhanced: cfg.n_enhanced,
                 seed: cfg.seed,
                 days: &days,
                 codes: &codes,
                 returns: &history,
                 size_z: &size_z,
                 f_size: &f_size,
+                index_levels: &levels,
             },
         )?;
         summary.rows.extend(rows);
