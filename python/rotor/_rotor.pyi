@@ -68,3 +68,15 @@ def risk_model(
     cov_half_life: float = 90.0,
     report: bool = True,
 ) -> dict[str, Any]: ...
+def text_run(
+    kind: str,
+    ids: list[str],
+    texts: list[str],
+    task: str,
+    backend_name: str = "offline",
+    model: str | None = None,
+    stocks: list[tuple[str, str]] | None = None,
+    config: str | None = None,
+    cache: str | None = None,
+    read_cache: bool = True,
+) -> dict[str, Any]: ...

@@ -20,6 +20,7 @@ mod convert;
 mod eval;
 mod runs;
 mod store;
+mod text;
 
 use pyo3::prelude::*;
 
@@ -48,6 +49,7 @@ fn _rotor(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runs::simulate, m)?)?;
     m.add_function(wrap_pyfunction!(runs::regime, m)?)?;
     m.add_function(wrap_pyfunction!(runs::risk_model, m)?)?;
+    m.add_function(wrap_pyfunction!(text::text_run, m)?)?;
     m.add_function(wrap_pyfunction!(runs::toml_from_json, m)?)?;
     Ok(())
 }
