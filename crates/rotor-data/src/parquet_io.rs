@@ -216,7 +216,9 @@ pub fn read_table(dataset: Dataset, path: &Path, only: Option<&[&str]>) -> Resul
 
 /// Stream the record batches of `columns` (by name, all `Utf8`/`Date32`/`Float64` as the
 /// store writes them) of a store file to `f`, one batch at a time, without building a
-/// [`Table`]. Used by panel reads, which touch four columns of millions of rows.
+/// [`Table`]. Used by panel reads, which touch four columns of millions of rows. A value
+/// column the file lacks (written before the schema gained it) comes as all nulls; a
+/// missing `code`, `date` or `source` is an error.
 pub fn for_each_batch(
     path: &Path,
     columns: &[&str],
@@ -253,11 +255,13 @@ pub fn for_each_batch(
     let file_schema = builder.schema().clone();
     let mut wanted = Vec::with_capacity(columns.len());
     for c in columns {
-        wanted.push(
-            file_schema
-                .index_of(c)
-                .map_err(|_| pq_err(path, format!("store file has no column `{c}`")))?,
-        );
+        match file_schema.index_of(c) {
+            Ok(i) => wanted.push(i),
+            // a value column the store's schema gained after this file was written (a
+            // store of an earlier rotor): read as all missing, like `read_table` does
+            Err(_) if !matches!(*c, "code" | "date" | "source") => {}
+            Err(_) => return Err(pq_err(path, format!("store file has no column `{c}`"))),
+        }
     }
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted);
     let reader = builder
@@ -270,12 +274,11 @@ pub fn for_each_batch(
         let arrays: Vec<ArrayRef> = columns
             .iter()
             .map(|c| {
-                batch
-                    .column_by_name(c)
-                    .cloned()
-                    .ok_or_else(|| pq_err(path, format!("missing column `{c}`")))
+                batch.column_by_name(c).cloned().unwrap_or_else(|| {
+                    arrow_array::new_null_array(&DataType::Float64, batch.num_rows())
+                })
             })
-            .collect::<Result<_>>()?;
+            .collect();
         f(&arrays)?;
     }
     Ok(())
@@ -411,6 +414,45 @@ pub fn write_panels_long(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_value_column_missing_from_an_older_file_reads_as_nulls() {
+        use rotor_core::frame::{Column as C, Frame};
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("old.parquet");
+        let d = chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap();
+        let f = Frame::new("prices")
+            .with(
+                "code",
+                C::Text(vec!["600000.SH".into(), "600000.SH".into()]),
+            )
+            .with("date", C::Date(vec![Some(d), d.succ_opt()]))
+            .with("source", C::Text(vec!["x".into(), "x".into()]))
+            .with("close", C::Num(vec![10.0, 10.5]));
+        write_frame(&f, &p).unwrap();
+        let mut seen = Vec::new();
+        for_each_batch(&p, &["code", "date", "source", "preclose"], |a| {
+            seen.push((a[3].len(), a[3].null_count()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, vec![(2, 2)], "preclose: all missing");
+        let e = for_each_batch(&p, &["code", "date", "source", "close"], |_| Ok(()));
+        assert!(e.is_ok());
+        let e = for_each_batch(&p, &["code", "when"], |_| Ok(())).map(|_| ());
+        assert!(
+            e.is_ok(),
+            "an unknown value column is missing, not an error"
+        );
+        let dir2 = tempfile::tempdir().unwrap();
+        let q = dir2.path().join("nokey.parquet");
+        write_frame(&Frame::new("x").with("close", C::Num(vec![1.0])), &q).unwrap();
+        let e = for_each_batch(&q, &["code", "close"], |_| Ok(()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no column `code`"), "{e}");
+    }
+
     use super::*;
     use crate::table::Value;
 
