@@ -233,7 +233,19 @@ pub enum FundsCmd {
 pub struct FundImportArgs {
     /// Folder of NAV files `<code>.csv` (净值日期, 单位净值, 日增长率 [, 累计净值]).
     #[arg(long)]
-    pub navs: PathBuf,
+    pub navs: Option<PathBuf>,
+    /// Fund profiles into the `fund_info` dataset: a folder of `<code>.json` profiles
+    /// (AKShare `fund_open_fund_info_em`: 基金代码, 基金类型, 基金公司, 成立时间,
+    /// 业绩比较基准) or one table of funds (CSV / XLSX / Parquet / JSON; Tushare
+    /// `fund_basic`, the enhanced-fund pool's `fund_master.parquet`).
+    #[arg(long)]
+    pub info: Option<PathBuf>,
+    /// Fund holdings into the `fund_holdings` dataset: a folder of `<code>_<year>.csv`
+    /// (AKShare `fund_portfolio_hold_em`: 股票代码, 占净值比例, 季度) or one table with a
+    /// fund code column (Tushare `fund_portfolio`: ts_code, end_date, ann_date, symbol,
+    /// stk_mkv_ratio).
+    #[arg(long)]
+    pub holdings: Option<PathBuf>,
     /// Store to import into (created when absent).
     #[arg(long)]
     pub store: PathBuf,
@@ -246,9 +258,10 @@ pub struct FundImportArgs {
 #[derive(Debug, Args)]
 pub struct FundRotationArgs {
     /// Folder of holdings files `<code>_<year>.csv` (股票代码, 占净值比例, 季度), AKShare's
-    /// `fund_portfolio_hold_em` layout.
+    /// `fund_portfolio_hold_em` layout; without it, the store's `fund_holdings` (each
+    /// report's latest disclosure, dated by its publication).
     #[arg(long)]
-    pub holdings: PathBuf,
+    pub holdings: Option<PathBuf>,
     /// Store with the stocks (their exposures, returns and factor returns come from the
     /// risk model on it).
     #[arg(long)]
@@ -267,10 +280,12 @@ pub struct FundRotationArgs {
 /// `rotor funds alpha`
 #[derive(Debug, Args)]
 pub struct FundAlphaArgs {
-    /// Folder of NAV files `<code>.csv` (净值日期, 单位净值, 日增长率 [, 累计净值]).
+    /// Folder of NAV files `<code>.csv` (净值日期, 单位净值, 日增长率 [, 累计净值]);
+    /// without it, the store's funds (`rotor funds import`).
     #[arg(long)]
-    pub navs: PathBuf,
-    /// Folder of fund profiles `<code>.json` (基金类型, 业绩比较基准), to pick fund types.
+    pub navs: Option<PathBuf>,
+    /// Folder of fund profiles `<code>.json` (基金类型, 业绩比较基准), to pick fund types;
+    /// without it, the store's `fund_info` when it has one.
     #[arg(long)]
     pub info: Option<PathBuf>,
     /// Fund types to include (基金类型; default: every type but 股票型-增强指数).
@@ -303,12 +318,13 @@ pub struct FundAlphaArgs {
 /// `rotor funds enhanced`
 #[derive(Debug, Args)]
 pub struct FundEnhancedArgs {
-    /// Folder of NAV files `<code>.csv`.
+    /// Folder of NAV files `<code>.csv`; without it, the store's funds.
     #[arg(long)]
-    pub navs: PathBuf,
-    /// Folder of fund profiles `<code>.json` (the type 股票型-增强指数 and 业绩比较基准).
+    pub navs: Option<PathBuf>,
+    /// Folder of fund profiles `<code>.json` (the type 股票型-增强指数 and 业绩比较基准);
+    /// without it, the store's `fund_info`.
     #[arg(long)]
-    pub info: PathBuf,
+    pub info: Option<PathBuf>,
     /// Store with the benchmark indices' prices.
     #[arg(long)]
     pub store: PathBuf,

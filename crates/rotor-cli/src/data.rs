@@ -135,7 +135,7 @@ pub fn import(ui: &Ui, a: ImportArgs) -> Result<i32> {
 }
 
 /// Where the rows went, per dataset, and the files that lost any.
-fn print_accounts(rep: &import::ImportReport) {
+pub(crate) fn print_accounts(rep: &import::ImportReport) {
     let mut by_ds: std::collections::BTreeMap<Dataset, [usize; 6]> = Default::default();
     for a in &rep.accounts {
         let e = by_ds.entry(a.dataset).or_default();
@@ -199,7 +199,7 @@ fn print_accounts(rep: &import::ImportReport) {
 }
 
 /// The merge counts, the totals, the warnings by kind and the conflicts.
-fn print_import(
+pub(crate) fn print_import(
     rep: &import::ImportReport,
     t0: std::time::Instant,
     store: &Store,

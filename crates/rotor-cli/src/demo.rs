@@ -135,20 +135,33 @@ fn stock_level(ui: &Ui, out: &Path, seed: u64) -> Result<()> {
     )
 }
 
-/// The funds of the stock-level market: their rolling alpha (`<out>/fund_alpha`), the
-/// style-rotating basket of `rotor funds rotation` (`<out>/fund_rotation`), their NAVs
-/// imported into the stock store, then core + satellite
+/// The funds of the stock-level market imported into the stock store (NAVs, profiles,
+/// holdings), their rolling alpha (`<out>/fund_alpha`), the style-rotating basket of
+/// `rotor funds rotation` (`<out>/fund_rotation`) and the enhanced-index funds' excess
+/// (`<out>/fund_enhanced`) read from it, then core + satellite
 /// (`examples/demo/core_satellite.toml`) run into `<out>/core_satellite` with its report.
 fn funds(ui: &Ui, out: &Path) -> Result<()> {
     let stocks = out.join("stocks");
     let rot = out.join("fund_rotation");
+    // the funds' NAVs, profiles and holdings into the stock store; the analyses read
+    // them from there
+    crate::funds::import(
+        ui,
+        crate::args::FundImportArgs {
+            navs: Some(stocks.join("funds/nav")),
+            info: Some(stocks.join("funds/info")),
+            holdings: Some(stocks.join("funds/holdings")),
+            store: stocks.clone(),
+            source: "eastmoney".into(),
+        },
+    )?;
     // the active funds' rolling alpha on the market and the risk model's style factor
     // returns (SPEC §13), the enhanced-index funds' yearly excess (SPEC §14.1)
     crate::funds::alpha(
         ui,
         crate::args::FundAlphaArgs {
-            navs: stocks.join("funds/nav"),
-            info: Some(stocks.join("funds/info")),
+            navs: None,
+            info: None,
             types: Vec::new(),
             factors: out.join("risk/factor_returns.csv"),
             store: stocks.clone(),
@@ -162,7 +175,7 @@ fn funds(ui: &Ui, out: &Path) -> Result<()> {
     crate::funds::rotation(
         ui,
         crate::args::FundRotationArgs {
-            holdings: stocks.join("funds/holdings"),
+            holdings: None,
             store: stocks.clone(),
             industries: Some(stocks.join("industries.csv")),
             top: 20,
@@ -172,21 +185,13 @@ fn funds(ui: &Ui, out: &Path) -> Result<()> {
     crate::funds::enhanced(
         ui,
         crate::args::FundEnhancedArgs {
-            navs: stocks.join("funds/nav"),
-            info: stocks.join("funds/info"),
+            navs: None,
+            info: None,
             store: stocks.clone(),
             factors: Some(out.join("risk/factor_returns.csv")),
             until: None,
             deposit_rate: 0.0035,
             out: out.join("fund_enhanced"),
-        },
-    )?;
-    crate::funds::import(
-        ui,
-        crate::args::FundImportArgs {
-            navs: stocks.join("funds/nav"),
-            store: stocks,
-            source: "eastmoney".into(),
         },
     )?;
     // the example's paths point at rotor-out/demo: written beside the outputs with `out`

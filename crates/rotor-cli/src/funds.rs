@@ -8,9 +8,10 @@
 use crate::args::{FundAlphaArgs, FundEnhancedArgs};
 use crate::ui::Ui;
 use anyhow::{bail, Context, Result};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use rotor_core::frame::{Column, Frame};
+use rotor_data::import::FileSpec;
 use rotor_data::panel::read_panel;
 use rotor_data::schema::Dataset;
 use rotor_data::store::Store;
@@ -107,10 +108,14 @@ fn nav_code(path: &Path) -> String {
 /// Read one NAV file (see the module docs).
 fn read_nav(path: &Path) -> Result<Fund> {
     let rows = read_nav_rows(path)?;
-    let nr = nav_returns(&rows);
-    let code = nav_code(path);
-    Ok(Fund {
-        code,
+    Ok(fund_of(&nav_code(path), &rows))
+}
+
+/// A fund from its sorted NAV rows (returns of [`nav_returns`]).
+fn fund_of(code: &str, rows: &[NavRow]) -> Fund {
+    let nr = nav_returns(rows);
+    Fund {
+        code: code.to_string(),
         returns: nr
             .dates
             .iter()
@@ -119,7 +124,7 @@ fn read_nav(path: &Path) -> Result<Fund> {
             .map(|(d, r)| (*d, *r))
             .collect(),
         distributions: nr.distribution_days.len(),
-    })
+    }
 }
 
 /// Fund profile fields: (基金类型, 业绩比较基准).
@@ -143,6 +148,134 @@ fn read_navs(dir: &Path) -> Result<Vec<Fund>> {
         bail!("--navs {}: no <code>.csv NAV file", dir.display());
     }
     paths.par_iter().map(|p| read_nav(p)).collect()
+}
+
+/// A fund code as the analyses write it: the vendor's six digits for an open-end fund
+/// (`000001.OF` → `000001`, as NAV files name it), exchange-listed funds with their
+/// exchange (`510300.SH`).
+fn bare_fund_code(code: &str) -> &str {
+    code.strip_suffix(".OF").unwrap_or(code)
+}
+
+/// The funds of the store: every `fund` asset of the prices, its NAV rows rebuilt from
+/// `close` (unit NAV) and the daily return of `tr_close` against the previous known
+/// value — the rows `rotor funds import` wrote, so [`nav_returns`] gives the returns
+/// and distribution days it gave on the files. One source per fund: the one with most
+/// rows (ties: the first by name).
+fn store_funds(store: &Store) -> Result<Vec<Fund>> {
+    let t = store.read_columns(
+        Dataset::Prices,
+        Some(&["code", "date", "source", "asset_type", "close", "tr_close"]),
+    )?;
+    let (code, date, src, kind) = (
+        t.str_col("code"),
+        t.date_col("date"),
+        t.str_col("source"),
+        t.str_col("asset_type"),
+    );
+    let (close, tr) = (t.f64_col("close"), t.f64_col("tr_close"));
+    let mut by: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for i in 0..t.len() {
+        if kind[i].as_deref() != Some("fund") {
+            continue;
+        }
+        if let (Some(c), Some(s), Some(_)) = (&code[i], &src[i], date[i]) {
+            by.entry((c, s)).or_default().push(i);
+        }
+    }
+    let mut best: BTreeMap<&str, &Vec<usize>> = BTreeMap::new();
+    for ((c, _), rows) in &by {
+        let e = best.entry(c).or_insert(rows);
+        if rows.len() > e.len() {
+            *e = rows;
+        }
+    }
+    let funds = best
+        .into_iter()
+        .map(|(c, rows)| {
+            let mut rows = rows.clone();
+            rows.sort_by_key(|&i| date[i]);
+            let mut prev = f64::NAN;
+            let nav: Vec<NavRow> = rows
+                .iter()
+                .map(|&i| {
+                    let g = 100.0 * (tr[i] / prev - 1.0);
+                    if tr[i].is_finite() {
+                        prev = tr[i];
+                    }
+                    NavRow {
+                        date: rotor_data::table::days_to_date(date[i].expect("dated")),
+                        unit_nav: close[i],
+                        acc_nav: f64::NAN,
+                        growth_pct: g,
+                    }
+                })
+                .collect();
+            fund_of(bare_fund_code(c), &nav)
+        })
+        .collect::<Vec<_>>();
+    if funds.is_empty() {
+        bail!(
+            "{}: no fund NAVs in the store (import them with `rotor funds import --navs DIR`) \
+             and no --navs folder given",
+            store.root().display()
+        );
+    }
+    Ok(funds)
+}
+
+/// Fund profiles from the store's `fund_info`: bare code → (type, benchmark text); the
+/// first source by name that gives a type when several do.
+fn store_info(store: &Store) -> Result<HashMap<String, (String, String)>> {
+    let t = store.read(Dataset::FundInfo)?;
+    let mut out: HashMap<String, (String, String)> = HashMap::new();
+    let s = |v: &Option<rotor_data::table::Text>| v.as_deref().unwrap_or("").to_string();
+    for i in t.sorted_order() {
+        let Some(c) = t.str_col("code")[i].as_deref() else {
+            continue;
+        };
+        let entry = (s(&t.str_col("fund_type")[i]), s(&t.str_col("benchmark")[i]));
+        match out.get(bare_fund_code(c)) {
+            Some(old) if !old.0.is_empty() => {}
+            _ => {
+                out.insert(bare_fund_code(c).to_string(), entry);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Where fund profiles are read: a folder of `<code>.json`, or the store.
+enum Profiles {
+    Folder(std::path::PathBuf),
+    Store(HashMap<String, (String, String)>),
+}
+
+impl Profiles {
+    /// `--info` when given, else the store's `fund_info` when it has one.
+    fn open(store: &Store, folder: Option<&Path>) -> Result<Option<Profiles>> {
+        Ok(match folder {
+            Some(f) => Some(Profiles::Folder(f.to_path_buf())),
+            None if store.has(Dataset::FundInfo) => Some(Profiles::Store(store_info(store)?)),
+            None => None,
+        })
+    }
+
+    /// (type, benchmark text) of a fund.
+    fn get(&self, code: &str) -> Option<(String, String)> {
+        match self {
+            Profiles::Folder(dir) => read_info(dir, code),
+            Profiles::Store(m) => m.get(code).cloned(),
+        }
+    }
+}
+
+/// The funds of `--navs` when given, else those of the store.
+fn load_funds(store: &Store, navs: Option<&Path>) -> Result<Vec<Fund>> {
+    match navs {
+        Some(dir) => read_navs(dir),
+        None => store_funds(store),
+    }
 }
 
 /// The source of `code` whose rows run latest (ties: more rows): an index held by
@@ -293,11 +426,11 @@ pub fn alpha(ui: &Ui, a: FundAlphaArgs) -> Result<()> {
     let (dates, styles, sv) = read_factors(&a.factors)?;
     let (names, x) = factor_matrix(&store, &a, &dates, &styles, &sv)?;
     let p = names.len();
-    let mut funds = read_navs(&a.navs)?;
+    let mut funds = load_funds(&store, a.navs.as_deref())?;
     let total = funds.len();
-    if let Some(dir) = &a.info {
+    if let Some(profiles) = Profiles::open(&store, a.info.as_deref())? {
         funds.retain(|f| {
-            let ty = read_info(dir, &f.code).map(|i| i.0).unwrap_or_default();
+            let ty = profiles.get(&f.code).map(|i| i.0).unwrap_or_default();
             if a.types.is_empty() {
                 ty != "股票型-增强指数"
             } else {
@@ -306,7 +439,7 @@ pub fn alpha(ui: &Ui, a: FundAlphaArgs) -> Result<()> {
         });
     }
     if funds.is_empty() {
-        bail!("no fund of the {total} in --navs matches the types asked");
+        bail!("no fund of the {total} read matches the types asked");
     }
     let model = if a.sectors.is_empty() { "A" } else { "B" };
     let fits: Vec<rotor_funds::alpha::FundAlpha> = funds
@@ -619,7 +752,13 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
         None => None,
     };
     let store = Store::open(&a.store)?;
-    let funds = read_navs(&a.navs)?;
+    let funds = load_funds(&store, a.navs.as_deref())?;
+    let Some(profiles) = Profiles::open(&store, a.info.as_deref())? else {
+        bail!(
+            "no fund profiles: give --info DIR (<code>.json with 基金类型, 业绩比较基准) or \
+             import them into the store (`rotor funds import --info …`)"
+        );
+    };
     let mut index_cache: HashMap<String, BTreeMap<NaiveDate, f64>> = HashMap::new();
     let (mut rows, mut skipped) = (Vec::new(), Vec::new());
     let factors = a.factors.as_deref().map(factor_map).transpose()?;
@@ -627,7 +766,7 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
     // funds whose benchmark has terms not recognised (their weight joins the fixed-rate part)
     let mut partial: Vec<String> = Vec::new();
     for f in &funds {
-        let Some((ty, text)) = read_info(&a.info, &f.code) else {
+        let Some((ty, text)) = profiles.get(&f.code) else {
             continue;
         };
         if ty != "股票型-增强指数" {
@@ -706,96 +845,78 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
     Ok(())
 }
 
-/// Period end of a holdings row's 季度 text (`2025年1季度股票投资明细` → 2025-03-31).
-fn quarter_end(text: &str) -> Option<NaiveDate> {
-    let (y, rest) = text.split_once('年')?;
-    let q: u32 = rest.chars().next()?.to_digit(10)?;
-    let y: i32 = y.trim().parse().ok()?;
-    let (m, d) = match q {
-        1 => (3, 31),
-        2 => (6, 30),
-        3 => (9, 30),
-        4 => (12, 31),
-        _ => return None,
-    };
-    NaiveDate::from_ymd_opt(y, m, d)
-}
-
 /// The day a report's holdings are public: the statutory deadlines of China's fund
 /// reports — quarterly within 15 working days (taken as one month), semi-annual within
 /// two months, annual within three — counted from the period end. A basket formed from
 /// a report can be traded from this day, not from the period end.
 fn holdings_available(period_end: NaiveDate) -> NaiveDate {
-    let months = match period_end.month() {
-        6 => 2,
-        12 => 3,
-        _ => 1,
-    };
-    let d = period_end + chrono::Months::new(months);
-    rotor_core::dates::last_day_of_month(d.year(), d.month())
+    rotor_data::pit::LagRule::FundPeriodic.available_at(period_end)
 }
 
-/// Every fund's reports from a holdings folder: code → reports by date.
-fn read_holdings(
-    dir: &Path,
-    skipped: &mut usize,
-) -> Result<BTreeMap<String, Vec<rotor_funds::rotation::Report>>> {
-    use rotor_data::import::codes::{normalize, CodeKind};
-    let mut out: BTreeMap<String, BTreeMap<NaiveDate, Vec<(String, f64)>>> = BTreeMap::new();
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .with_context(|| format!("--holdings {}", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
-    paths.sort();
-    for path in paths {
-        let fund = path
-            .file_stem()
-            .map(|s| {
-                s.to_string_lossy()
-                    .split('_')
-                    .next()
-                    .unwrap_or("")
-                    .to_string()
-            })
-            .unwrap_or_default();
-        let (mut r, h) = crate::ui::csv_with_headers(&path)?;
-        let col = |n: &str| h.iter().position(|x| x == n);
-        let (Some(ci), Some(wi), Some(qi)) = (col("股票代码"), col("占净值比例"), col("季度"))
-        else {
-            bail!(
-                "{}: expected columns 股票代码, 占净值比例, 季度; headers: {}",
-                path.display(),
-                h.join(", ")
-            );
-        };
-        for (k, rec) in r.records().enumerate() {
-            let rec = rec.with_context(|| format!("{}: row {}", path.display(), k + 2))?;
-            let Some(date) = rec.get(qi).and_then(quarter_end) else {
-                bail!(
-                    "{}: row {}, column 季度: `{}` names no quarter (expected e.g. 2025年1季度…)",
-                    path.display(),
-                    k + 2,
-                    rec.get(qi).unwrap_or("")
-                );
-            };
-            let Ok(code) = normalize(rec.get(ci).unwrap_or("").trim(), CodeKind::Stock) else {
-                // a Hong Kong or unknown code: not an A-share, counted and said
-                *skipped += 1;
-                continue;
-            };
-            let w = cell(&path, k + 2, "占净值比例", rec.get(wi))?;
-            if w.is_finite() && w > 0.0 {
-                out.entry(fund.clone())
-                    .or_default()
-                    .entry(date)
-                    .or_default()
-                    .push((code, w));
-            }
-        }
+/// Every holdings file of a folder (or one file) read as `rotor funds import
+/// --holdings` would store it, without a store.
+fn folder_holdings(path: &Path) -> Result<rotor_data::table::Table> {
+    let spec = fund_spec(path, Dataset::FundHoldings, "csv", "files");
+    let files = rotor_data::import::plan(&[spec], Path::new("."))
+        .with_context(|| format!("--holdings {}", path.display()))?;
+    let aliases = rotor_data::import::Aliases::default();
+    let parts: Vec<rotor_data::table::Table> = files
+        .par_iter()
+        .map(|f| rotor_data::import::read_one(f, &aliases).map(|(c, _)| c.table))
+        .collect::<std::result::Result<_, _>>()?;
+    let mut t = rotor_data::table::Table::new(Dataset::FundHoldings);
+    for p in parts {
+        t.append(p);
     }
-    Ok(out
+    Ok(t)
+}
+
+/// Every fund's reports by fund code, and the day each report date is public.
+type FundReports = (
+    BTreeMap<String, Vec<rotor_funds::rotation::Report>>,
+    BTreeMap<NaiveDate, NaiveDate>,
+);
+
+/// Every fund's reports from a `fund_holdings` table (each stock's latest disclosure of
+/// a period), with the day each report date's holdings are all public (the latest
+/// `available_at` of its reports). Holdings that are not A-shares are counted in
+/// `skipped`.
+fn reports_of(all: &rotor_data::table::Table, skipped: &mut usize) -> Result<FundReports> {
+    use rotor_data::table::days_to_date;
+    let far = NaiveDate::from_ymd_opt(2200, 12, 31).expect("a date");
+    let t = rotor_data::pit::as_of(all, far);
+    let (code, period, stock, avail, w) = (
+        t.str_col("code"),
+        t.date_col("period_end"),
+        t.str_col("stock"),
+        t.date_col("available_at"),
+        t.f64_col("weight"),
+    );
+    let mut out: BTreeMap<String, BTreeMap<NaiveDate, Vec<(String, f64)>>> = BTreeMap::new();
+    let mut public: BTreeMap<NaiveDate, NaiveDate> = BTreeMap::new();
+    for i in 0..t.len() {
+        let (Some(c), Some(p), Some(st), Some(av)) = (&code[i], period[i], &stock[i], avail[i])
+        else {
+            continue;
+        };
+        let a_share = [".SH", ".SZ", ".BJ"].iter().any(|x| st.ends_with(x));
+        if !a_share {
+            *skipped += 1;
+            continue;
+        }
+        if !(w[i].is_finite() && w[i] > 0.0) {
+            continue;
+        }
+        let (p, av) = (days_to_date(p), days_to_date(av));
+        let e = public.entry(p).or_insert(av);
+        *e = (*e).max(av);
+        out.entry(bare_fund_code(c).to_string())
+            .or_default()
+            .entry(p)
+            .or_default()
+            .push((st.to_string(), w[i]));
+    }
+    let reports = out
         .into_iter()
         .map(|(f, by)| {
             (
@@ -805,17 +926,35 @@ fn read_holdings(
                     .collect(),
             )
         })
-        .collect())
+        .collect();
+    Ok((reports, public))
+}
+
+/// The holdings of `--holdings` or of the store (see [`reports_of`]).
+fn load_holdings(store: &Store, folder: Option<&Path>, skipped: &mut usize) -> Result<FundReports> {
+    let table = match folder {
+        Some(dir) => folder_holdings(dir)?,
+        None => store.read(Dataset::FundHoldings)?,
+    };
+    let (h, public) = reports_of(&table, skipped)?;
+    if h.is_empty() {
+        match folder {
+            Some(dir) => bail!("--holdings {}: no holdings rows", dir.display()),
+            None => bail!(
+                "{}: no fund holdings in the store (import them with `rotor funds import \
+                 --holdings DIR`) and no --holdings folder given",
+                store.root().display()
+            ),
+        }
+    }
+    Ok((h, public))
 }
 
 pub fn rotation(ui: &Ui, a: crate::args::FundRotationArgs) -> Result<()> {
     use rotor_funds::rotation::changes;
     let mut not_a_shares = 0usize;
-    let holdings = read_holdings(&a.holdings, &mut not_a_shares)?;
-    if holdings.is_empty() {
-        bail!("--holdings {}: no holdings rows", a.holdings.display());
-    }
     let store = Store::open(&a.store)?;
+    let (holdings, public) = load_holdings(&store, a.holdings.as_deref(), &mut not_a_shares)?;
     let data = crate::risk::load_stocks(&store, &[], None, a.industries.as_deref())?;
     let model =
         rotor_risk::model::estimate(&data.inputs(), &rotor_risk::model::RiskConfig::default())?;
@@ -893,7 +1032,7 @@ pub fn rotation(ui: &Ui, a: crate::args::FundRotationArgs) -> Result<()> {
         .collect();
     let style_names: Vec<&str> = styles.iter().map(|x| x.1).collect();
     let covered = coverage(&holdings, &col);
-    let sizes = write_rotation(&a.out, &funds, &style_names, a.top)?;
+    let sizes = write_rotation(&a.out, &funds, &style_names, a.top, &public)?;
     print_rotation(ui, funds.len(), &style_names, &sizes, covered);
     if not_a_shares > 0 {
         ui.note(format!(
@@ -929,6 +1068,7 @@ fn write_rotation(
     funds: &[(String, Vec<rotor_funds::rotation::Change>)],
     styles: &[&str],
     top: usize,
+    public: &BTreeMap<NaiveDate, NaiveDate>,
 ) -> Result<Vec<(NaiveDate, usize)>> {
     use rotor_core::frame::num;
     let s = styles.len();
@@ -964,7 +1104,10 @@ fn write_rotation(
         for (k, (fund, v)) in b.iter().enumerate() {
             bk.push_str(&format!(
                 "{d},{},{},{fund},{}\n",
-                holdings_available(*d),
+                public
+                    .get(d)
+                    .copied()
+                    .unwrap_or_else(|| holdings_available(*d)),
                 k + 1,
                 num(*v)
             ));
@@ -1064,13 +1207,21 @@ fn fund_price_rows(
     (out, gaps, nr.distribution_days.len())
 }
 
-/// `rotor funds import`: every NAV file of `--navs` into the store's prices as a `fund`
-/// asset (see [`fund_price_rows`]), one manifest entry per file, through the store's
-/// atomic commit.
-pub fn import(ui: &Ui, a: crate::args::FundImportArgs) -> Result<()> {
+/// The NAV files of `--navs` as one prices table (see [`fund_price_rows`]), with their
+/// manifest entries, days without a return and distribution days.
+fn read_nav_table(
+    ui: &Ui,
+    dir: &Path,
+    source: &str,
+) -> Result<(
+    rotor_data::table::Table,
+    Vec<rotor_data::store::ManifestEntry>,
+    usize,
+    usize,
+)> {
     use rotor_data::store::{fingerprint, ManifestEntry};
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&a.navs)
-        .with_context(|| a.navs.display().to_string())?
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| dir.display().to_string())?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "csv"))
         .collect();
@@ -1078,7 +1229,7 @@ pub fn import(ui: &Ui, a: crate::args::FundImportArgs) -> Result<()> {
     if files.is_empty() {
         bail!(
             "{}: no NAV files (*.csv with 净值日期, 单位净值, 日增长率)",
-            a.navs.display()
+            dir.display()
         );
     }
     let mut table = rotor_data::table::Table::new(Dataset::Prices);
@@ -1086,12 +1237,12 @@ pub fn import(ui: &Ui, a: crate::args::FundImportArgs) -> Result<()> {
     let bar = ui.bar(files.len() as u64, "reading");
     for p in &files {
         let rows = read_nav_rows(p)?;
-        let (v, g, d) = fund_price_rows(&nav_code(p), &rows, &a.source);
+        let (v, g, d) = fund_price_rows(&nav_code(p), &rows, source);
         (gaps, dist) = (gaps + g, dist + d);
         entries.push(ManifestEntry {
             file: p.display().to_string(),
             dataset: Dataset::Prices,
-            source: a.source.clone(),
+            source: source.to_string(),
             fingerprint: fingerprint(&std::fs::read(p).with_context(|| p.display().to_string())?),
             rows: v.len(),
         });
@@ -1101,16 +1252,151 @@ pub fn import(ui: &Ui, a: crate::args::FundImportArgs) -> Result<()> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let n = table.len();
+    Ok((table, entries, gaps, dist))
+}
+
+/// The import spec of `--info` / `--holdings`: a folder's `*.json` / `*.csv` files or
+/// one file, read with the AKShare aliases (the Tushare and vendor spellings of the
+/// fund datasets are aliases too, see `rotor_data::import::spec::DATASET_ALIASES`).
+fn fund_spec(path: &Path, dataset: Dataset, ext: &str, source: &str) -> FileSpec {
+    let p = if path.is_dir() {
+        path.join(format!("*.{ext}"))
+    } else {
+        path.to_path_buf()
+    };
+    let mut s = FileSpec::new(p.display().to_string(), dataset);
+    s.preset = rotor_data::import::Preset::Akshare;
+    s.source = Some(source.to_string());
+    // AKShare's holdings folder names each file `<code>_<year>.csv` and has no fund
+    // column: the file name is the code, as the layout says (no warning per file)
+    s.code_from_filename =
+        dataset == Dataset::FundHoldings && path.is_dir() && !first_file_names_funds(path, ext);
+    s
+}
+
+/// Does the first `*.ext` file of `dir` have a fund code column (`ts_code`, 基金代码, …)?
+fn first_file_names_funds(dir: &Path, ext: &str) -> bool {
+    let first = std::fs::read_dir(dir).ok().and_then(|it| {
+        it.flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == ext))
+            .min()
+    });
+    let Some(f) = first else { return false };
+    let head = std::fs::read_to_string(&f).unwrap_or_default();
+    let line = head.lines().next().unwrap_or("");
+    rotor_data::import::spec::spellings(Dataset::FundHoldings, "code")
+        .iter()
+        .any(|(a, _)| {
+            line.split(',')
+                .any(|h| rotor_data::import::spec::norm_header(h) == *a)
+        })
+}
+
+/// Fund profiles and holdings through the importer (parse everything, one atomic
+/// commit): the row accounts and warnings printed as `rotor data import` prints them.
+fn import_info_holdings(ui: &Ui, a: &crate::args::FundImportArgs, store: &Store) -> Result<()> {
+    let mut specs = Vec::new();
+    if let Some(p) = &a.info {
+        specs.push(fund_spec(p, Dataset::FundInfo, "json", &a.source));
+    }
+    if let Some(p) = &a.holdings {
+        specs.push(fund_spec(p, Dataset::FundHoldings, "csv", &a.source));
+    }
+    if specs.is_empty() {
+        return Ok(());
+    }
+    let files = rotor_data::import::plan(&specs, Path::new("."))?;
+    let bar = ui.bar(files.len() as u64, "importing");
+    let t0 = std::time::Instant::now();
+    let rep = rotor_data::import::run(
+        store,
+        &files,
+        rotor_data::table::ConflictPolicy::Replace,
+        &|| bar.inc(1),
+    )?;
+    bar.finish_and_clear();
+    if !ui.json {
+        crate::data::print_accounts(&rep);
+        crate::data::print_import(&rep, t0, store, rotor_data::table::ConflictPolicy::Replace);
+    }
+    if a.info.is_some() {
+        benchmark_summary(ui, store)?;
+    }
+    Ok(())
+}
+
+/// How the stored benchmark texts parse: funds with every part known, with parts left
+/// unparsed (the commonest named), without a benchmark.
+fn benchmark_summary(ui: &Ui, store: &Store) -> Result<()> {
+    let t = store.read(Dataset::FundInfo)?;
+    let (mut full, mut partial, mut none) = (0usize, 0usize, 0usize);
+    let mut left: BTreeMap<String, usize> = BTreeMap::new();
+    for b in t.str_col("benchmark") {
+        match b.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+            None => none += 1,
+            Some(text) => {
+                let p = rotor_funds::benchmark::parse(text);
+                if p.unparsed.is_empty() {
+                    full += 1;
+                } else {
+                    partial += 1;
+                    for (term, _) in p.unparsed {
+                        *left.entry(term).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+    let mut common: Vec<(String, usize)> = left.into_iter().collect();
+    common.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ui.note(format!(
+        "benchmarks of {} funds: {full} parsed whole, {partial} with parts kept unparsed, {none} without a benchmark{}",
+        t.len(),
+        if common.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; commonest unparsed parts: {}",
+                common
+                    .iter()
+                    .take(3)
+                    .map(|(t, n)| format!("`{t}` ×{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    ));
+    Ok(())
+}
+
+/// `rotor funds import`: every NAV file of `--navs` into the store's prices as a `fund`
+/// asset (see [`fund_price_rows`]), one manifest entry per file, through the store's
+/// atomic commit; fund profiles (`--info`) and holdings (`--holdings`) into `fund_info`
+/// and `fund_holdings` through the importer. Every file is parsed before anything is
+/// written.
+pub fn import(ui: &Ui, a: crate::args::FundImportArgs) -> Result<()> {
+    if a.navs.is_none() && a.info.is_none() && a.holdings.is_none() {
+        bail!("nothing to import: give --navs DIR, --info DIR|FILE and/or --holdings DIR|FILE");
+    }
+    let navs = match &a.navs {
+        Some(dir) => Some(read_nav_table(ui, dir, &a.source)?),
+        None => None,
+    };
     let store = Store::open(&a.store)?;
+    import_info_holdings(ui, &a, &store)?;
+    let Some((table, entries, gaps, dist)) = navs else {
+        return Ok(());
+    };
+    let n = table.len();
+    let files = entries.len();
     let rep = store.commit(
         vec![table],
         entries,
         rotor_data::table::ConflictPolicy::Replace,
     )?;
     out!(
-        "{} funds, {n} NAV rows into {} (prices, asset_type fund, codes <code>.OF)",
-        files.len(),
+        "{files} funds, {n} NAV rows into {} (prices, asset_type fund, codes <code>.OF)",
         a.store.display()
     );
     ui.note(format!(

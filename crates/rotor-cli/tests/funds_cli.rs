@@ -250,6 +250,85 @@ fn real_fund_data() {
     alpha_falls_after_2021_and_enhanced_excess_is_reported(&raw, &store, d.path());
     holdings_rotation_says_what_the_data_supports(&raw, &store, d.path());
     core_satellite_runs_on_the_real_funds(&raw, &store, d.path());
+    store_analyses_equal_the_files(&raw, &store, d.path());
+}
+
+/// The real fund profiles and holdings imported into the store (`fund_info`,
+/// `fund_holdings`; the NAVs are there from the core + satellite test): rows accounted
+/// for, Hong Kong holdings kept as written rather than read as Shenzhen codes, and the
+/// analyses read from the store give what they gave on the files.
+fn store_analyses_equal_the_files(raw: &Path, store: &Path, dir: &Path) {
+    let o = rotor(&[
+        "funds",
+        "import",
+        "--info",
+        p(&raw.join("fund_nav_em/funds")),
+        "--holdings",
+        p(&raw.join("fund_holdings_em/holdings")),
+        "--store",
+        p(store),
+    ]);
+    let text = ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    eprintln!("{text}{err}");
+    let row = |ds: &str| -> Vec<String> {
+        text.lines()
+            .find(|l| l.starts_with(ds))
+            .unwrap()
+            .split_whitespace()
+            .map(String::from)
+            .collect()
+    };
+    // dataset, files, rows read, footers, excluded, dropped, kept
+    assert_eq!(row("fund_info")[1..], ["206", "206", "0", "0", "0", "206"]);
+    let h = row("fund_holdings");
+    assert_eq!(h[1], "216");
+    let (read, dropped, kept): (usize, usize, usize) = (
+        h[2].parse().unwrap(),
+        h[5].parse().unwrap(),
+        h[6].parse().unwrap(),
+    );
+    assert_eq!(read, dropped + kept);
+    assert!(dropped <= 2, "only the two repeated rows: {text}");
+    // 00700 (Tencent, Hong Kong) is not 000700.SZ
+    assert!(
+        text.contains("unplaced_code") && text.contains("00700"),
+        "{text}"
+    );
+    assert!(err.contains("benchmarks of 206 funds"), "{err}");
+    let rot = dir.join("rot_store");
+    ok(&rotor(&[
+        "funds",
+        "rotation",
+        "--store",
+        p(store),
+        "--industries",
+        p(&raw.join("gat_quant/stock_industry.csv")),
+        "--out",
+        p(&rot),
+    ]));
+    for f in ["rotation.csv", "basket.csv"] {
+        assert_eq!(
+            fs::read_to_string(rot.join(f)).unwrap(),
+            fs::read_to_string(dir.join("rot").join(f)).unwrap(),
+            "{f}: store vs files"
+        );
+    }
+    let alpha = dir.join("alpha_store");
+    ok(&rotor(&[
+        "funds",
+        "alpha",
+        "--factors",
+        p(&raw.join("quant_display_wind/cne5.csv")),
+        "--store",
+        p(store),
+        "--out",
+        p(&alpha),
+    ]));
+    same_numbers(
+        &alpha.join("alpha_median.csv"),
+        &dir.join("alpha").join("alpha_median.csv"),
+    );
 }
 
 /// `examples/core_satellite` on the bundle: the fund NAVs imported, the real basket
@@ -415,7 +494,7 @@ fn holdings_rotation_says_what_the_data_supports(raw: &Path, store: &Path, dir: 
     fs::create_dir_all(&bad).unwrap();
     fs::write(
         bad.join("000001_2025.csv"),
-        "股票代码,占净值比例,季度\n600519,5.0,第一季度\n",
+        "股票代码,占净值比例,季度\n600519,5.0,第一季度\n600036,4.0,2025年1季度\n",
     )
     .unwrap();
     let o = rotor(&[
@@ -522,6 +601,7 @@ fn the_basket_finds_the_planted_rotators() {
         .skip(1)
         .map(|l| rot[l.split(',').nth(3).unwrap()])
         .collect();
+    store_rotation_equals_files(&store, &out, d.path());
     let share = members.iter().filter(|x| **x).count() as f64 / members.len() as f64;
     assert!(
         members.len() > 100 && share > 0.35,
@@ -598,4 +678,83 @@ fn the_planted_enhanced_excess_is_recovered() {
     eprintln!("planted vs recovered yearly excess: mean {ma:.4} vs {me:.4}, correlation {corr:.3}");
     assert!((me - ma).abs() < 0.015, "mean excess {me} vs planted {ma}");
     assert!(corr > 0.6, "correlation {corr}");
+    // NAVs and profiles imported into the store give the same excess table
+    ok(&rotor(&[
+        "-q",
+        "funds",
+        "import",
+        "--navs",
+        p(&store.join("funds/nav")),
+        "--info",
+        p(&store.join("funds/info")),
+        "--store",
+        p(&store),
+    ]));
+    let out2 = d.path().join("enh_store");
+    ok(&rotor(&[
+        "funds",
+        "enhanced",
+        "--store",
+        p(&store),
+        "--out",
+        p(&out2),
+    ]));
+    same_numbers(
+        &out.join("enhanced_excess.csv"),
+        &out2.join("enhanced_excess.csv"),
+    );
+}
+
+/// Two CSV files with the same cells, numbers equal to 1e-10 relative (returns read back
+/// from a stored total-return chain differ from the files' in the last bits).
+fn same_numbers(a: &Path, b: &Path) {
+    let (ta, tb) = (
+        fs::read_to_string(a).unwrap(),
+        fs::read_to_string(b).unwrap(),
+    );
+    assert_eq!(ta.lines().count(), tb.lines().count(), "{a:?} vs {b:?}");
+    for (la, lb) in ta.lines().zip(tb.lines()) {
+        for (x, y) in la.split(',').zip(lb.split(',')) {
+            match (x.parse::<f64>(), y.parse::<f64>()) {
+                (Ok(u), Ok(v)) => assert!(
+                    (u - v).abs() <= 1e-10 * u.abs().max(1.0) || (u.is_nan() && v.is_nan()),
+                    "{la} vs {lb}"
+                ),
+                _ => assert_eq!(x, y, "{la} vs {lb}"),
+            }
+        }
+    }
+}
+
+/// The sim's holdings imported into the store (`fund_holdings`) give the baskets and
+/// changes `rotor funds rotation --holdings DIR` gave on the files.
+fn store_rotation_equals_files(store: &Path, out: &Path, dir: &Path) {
+    // the same holdings imported into the store (fund_holdings) give the same baskets
+    let text = ok(&rotor(&[
+        "funds",
+        "import",
+        "--holdings",
+        p(&store.join("funds/holdings")),
+        "--store",
+        p(store),
+    ]));
+    assert!(text.contains("fund_holdings"), "{text}");
+    let out2 = dir.join("rot_store");
+    ok(&rotor(&[
+        "funds",
+        "rotation",
+        "--store",
+        p(store),
+        "--industries",
+        p(&store.join("industries.csv")),
+        "--out",
+        p(&out2),
+    ]));
+    for f in ["basket.csv", "rotation.csv"] {
+        assert_eq!(
+            fs::read_to_string(out2.join(f)).unwrap(),
+            fs::read_to_string(out.join(f)).unwrap(),
+            "{f}: store vs files"
+        );
+    }
 }

@@ -217,7 +217,8 @@ fn row_date_name(ds: Dataset) -> Option<&'static str> {
         Dataset::Fundamentals => Some("period_end"),
         Dataset::Consensus => Some("as_of"),
         Dataset::Membership => Some("in_date"),
-        Dataset::EtfInfo => None,
+        Dataset::FundHoldings => Some("period_end"),
+        Dataset::EtfInfo | Dataset::FundInfo => None,
         _ => Some("date"),
     }
 }
@@ -304,7 +305,7 @@ fn pit_findings(t: &Table, keys: &[String], out: &mut Vec<Finding>) {
     let ds = t.dataset;
     let avail = t.date_col("available_at");
     let missing = avail.iter().filter(|a| a.is_none()).count();
-    if missing > 0 && ds != Dataset::EtfInfo {
+    if missing > 0 && !matches!(ds, Dataset::EtfInfo | Dataset::FundInfo) {
         out.push(Finding {
             severity: Severity::Error,
             dataset: ds,

@@ -42,6 +42,13 @@ pub enum LagRule {
     /// Statutory filing deadline fallback for quarterly statements (SPEC §0.6):
     /// Q1 → end-May, H1 → end-Sep, Q3 → end-Nov, annual → end-May of next year.
     StatutoryDeadline,
+    /// A fund's quarterly report (its top-ten holdings): due within 15 working days of
+    /// the quarter end, taken as the last day of the next month (never early).
+    FundQuarterly,
+    /// A fund's semi-annual report (due within two months of 30 June → 31 August) or
+    /// annual report (within three months of 31 December → 31 March), with the full
+    /// holdings. Any other period end is read as a quarterly report's.
+    FundPeriodic,
 }
 
 impl LagRule {
@@ -54,6 +61,8 @@ impl LagRule {
             LagRule::MonthEnd => "month_end",
             LagRule::NextMonthEnd => "next_month_end",
             LagRule::StatutoryDeadline => "statutory_deadline",
+            LagRule::FundQuarterly => "fund_quarterly",
+            LagRule::FundPeriodic => "fund_periodic",
         }
     }
 
@@ -76,6 +85,19 @@ impl LagRule {
                 };
                 last_day_of_month(y, m)
             }
+            LagRule::FundQuarterly => {
+                let (y, m) = add_months(period_end.year(), period_end.month(), 1);
+                last_day_of_month(y, m)
+            }
+            LagRule::FundPeriodic => {
+                let months = match period_end.month() {
+                    6 => 2,
+                    12 => 3,
+                    _ => 1,
+                };
+                let (y, m) = add_months(period_end.year(), period_end.month(), months);
+                last_day_of_month(y, m)
+            }
         }
     }
 }
@@ -90,9 +112,11 @@ impl FromStr for LagRule {
             "month_end" => LagRule::MonthEnd,
             "next_month_end" => LagRule::NextMonthEnd,
             "statutory_deadline" => LagRule::StatutoryDeadline,
+            "fund_quarterly" => LagRule::FundQuarterly,
+            "fund_periodic" => LagRule::FundPeriodic,
             _ => {
                 return Err(format!(
-                    "unknown lag rule `{s}` (expected reported, same_day, next_day, month_end, next_month_end or statutory_deadline)"
+                    "unknown lag rule `{s}` (expected reported, same_day, next_day, month_end, next_month_end, statutory_deadline, fund_quarterly or fund_periodic)"
                 ))
             }
         })

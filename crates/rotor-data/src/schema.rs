@@ -1,4 +1,4 @@
-//! Typed schemas of the ten datasets rotor stores.
+//! Typed schemas of the twelve datasets rotor stores.
 //!
 //! Every dataset is a long table whose columns are described by a static list of
 //! [`ColumnSpec`]s. Three kinds of column exist: calendar dates, text and `f64` numbers
@@ -87,11 +87,15 @@ pub enum Dataset {
     Membership,
     /// Index weight snapshots.
     Weights,
+    /// Fund profiles: name, type, company, inception, benchmark text.
+    FundInfo,
+    /// Fund stock holdings per report period, with publication dates.
+    FundHoldings,
 }
 
 impl Dataset {
     /// All datasets in storage order.
-    pub const ALL: [Dataset; 10] = [
+    pub const ALL: [Dataset; 12] = [
         Dataset::Prices,
         Dataset::Valuation,
         Dataset::Fundamentals,
@@ -102,6 +106,8 @@ impl Dataset {
         Dataset::EtfSize,
         Dataset::Membership,
         Dataset::Weights,
+        Dataset::FundInfo,
+        Dataset::FundHoldings,
     ];
 
     /// Folder name in the store.
@@ -117,6 +123,8 @@ impl Dataset {
             Dataset::EtfSize => "etf_size",
             Dataset::Membership => "membership",
             Dataset::Weights => "weights",
+            Dataset::FundInfo => "fund_info",
+            Dataset::FundHoldings => "fund_holdings",
         }
     }
 
@@ -378,6 +386,83 @@ impl Dataset {
                     col("source", S, true, true, "source label"),
                     col("weight", F, true, false, "weight in [0,1]"),
                     col("available_at", D, true, false, "= date"),
+                ];
+                C
+            }
+            Dataset::FundInfo => {
+                const C: &[ColumnSpec] = &[
+                    col(
+                        "code",
+                        S,
+                        true,
+                        true,
+                        "fund code: `<6 digits>.OF` for open-end funds, exchange codes (.SH / .SZ) for listed ones",
+                    ),
+                    col("source", S, true, true, "source label"),
+                    col("name", S, false, false, "fund name"),
+                    col(
+                        "fund_type",
+                        S,
+                        false,
+                        false,
+                        "the vendor's type text (混合型-偏股, 股票型-增强指数, …)",
+                    ),
+                    col("company", S, false, false, "management company"),
+                    col("inception", D, false, false, "inception (成立日)"),
+                    col(
+                        "benchmark",
+                        S,
+                        false,
+                        false,
+                        "benchmark text as written (业绩比较基准); parsed into index weights by rotor-funds",
+                    ),
+                    col("tracking_index", S, false, false, "tracked index code when given"),
+                    col("available_at", D, false, false, "inception when given"),
+                ];
+                C
+            }
+            Dataset::FundHoldings => {
+                const C: &[ColumnSpec] = &[
+                    col("code", S, true, true, "fund code (as in fund_info)"),
+                    col("period_end", D, true, true, "report period end"),
+                    col(
+                        "stock",
+                        S,
+                        true,
+                        true,
+                        "held security: A-shares normalised (600519.SH), other markets as written",
+                    ),
+                    col(
+                        "available_at",
+                        D,
+                        true,
+                        true,
+                        "publication date, or the statutory deadline of the report (see lag_rule)",
+                    ),
+                    col("source", S, true, true, "source label"),
+                    col(
+                        "weight",
+                        F,
+                        true,
+                        false,
+                        "share of the fund's net assets, a fraction (3.46 % = 0.0346)",
+                    ),
+                    col("shares", F, false, false, "shares held"),
+                    col("market_value", F, false, false, "market value held, CNY"),
+                    col(
+                        "disclosure",
+                        S,
+                        false,
+                        false,
+                        "top10 (a quarterly report's top holdings) | full (semi-annual / annual report)",
+                    ),
+                    col(
+                        "lag_rule",
+                        S,
+                        true,
+                        false,
+                        "reported | fund_quarterly | fund_periodic",
+                    ),
                 ];
                 C
             }

@@ -238,13 +238,13 @@ pub fn write_funds(
                 let new = next_holdings(&mut rng, f, t, tilt, rotator, &holdings);
                 holdings = new.iter().map(|&i| (i, 1.0)).collect();
                 let q = if day.month() == 6 { 2 } else { 4 };
-                let rows = by_year.entry(day.year()).or_insert_with(|| {
-                    String::from("序号,股票代码,股票名称,占净值比例,持股数,持仓市值,季度\n")
-                });
+                let rows = by_year
+                    .entry(day.year())
+                    .or_insert_with(|| String::from("序号,股票代码,股票名称,占净值比例,季度\n"));
                 for (k, (i, _)) in holdings.iter().enumerate() {
                     let digits = f.codes[*i].split('.').next().unwrap_or("");
                     rows.push_str(&format!(
-                        "{},{digits},S{digits},{:.2},,,{}年{q}季度股票投资明细\n",
+                        "{},{digits},S{digits},{:.2},{}年{q}季度股票投资明细\n",
                         k + 1,
                         100.0 / holdings.len() as f64 * 0.95,
                         day.year()

@@ -58,7 +58,12 @@ fn same_seed_gives_byte_identical_files_and_another_seed_does_not() {
     );
     assert_eq!(fa, fb);
     assert_ne!(fa, fc);
-    for ds in Dataset::ALL {
+    // the fund datasets come from the stock-level sim's fund files through
+    // `rotor funds import`
+    for ds in Dataset::ALL
+        .into_iter()
+        .filter(|d| !matches!(d, Dataset::FundInfo | Dataset::FundHoldings))
+    {
         assert!(Store::open(a.path()).unwrap().has(ds), "{ds} missing");
     }
 }

@@ -99,6 +99,9 @@ pub fn parse_date_unbounded(s: &str, fmt: Option<&str>) -> Option<NaiveDate> {
                 .map(|x| x.date())
         });
     }
+    if let Some(d) = chinese_or_quarter(t) {
+        return Some(d);
+    }
     // drop a time part
     let day = t.split([' ', 'T']).next().unwrap_or(t);
     let b = day.as_bytes();
@@ -129,6 +132,55 @@ pub fn parse_date_unbounded(s: &str, fmt: Option<&str>) -> Option<NaiveDate> {
     if it.next().is_some() {
         return None;
     }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Chinese dates and report periods: `2024年3月31日`, `2024年3月` (its first day, as
+/// `2024-03`), `2024年1季度…` / `2024年一季度` / `2024Q1` (the quarter's last day — a
+/// report period, as fund holdings exports name it).
+fn chinese_or_quarter(t: &str) -> Option<NaiveDate> {
+    let (y, rest) = match t.split_once('年') {
+        Some(x) => x,
+        None => {
+            let (y, q) = t.split_once(['Q', 'q'])?;
+            if !(q.len() == 1 && y.len() == 4) {
+                return None;
+            }
+            return quarter_end(y.parse().ok()?, q.parse().ok()?);
+        }
+    };
+    if y.len() != 4 {
+        return None;
+    }
+    let y: i32 = y.trim().parse().ok()?;
+    if let Some((q, _)) = rest.split_once('季') {
+        let q = match q.trim() {
+            "一" | "1" => 1,
+            "二" | "2" => 2,
+            "三" | "3" => 3,
+            "四" | "4" => 4,
+            _ => return None,
+        };
+        return quarter_end(y, q);
+    }
+    let (m, rest) = rest.split_once('月')?;
+    let m: u32 = m.trim().parse().ok()?;
+    let d: u32 = match rest.split_once('日') {
+        Some((d, tail)) if tail.trim().is_empty() => d.trim().parse().ok()?,
+        None if rest.trim().is_empty() => 1,
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn quarter_end(y: i32, q: u32) -> Option<NaiveDate> {
+    let (m, d) = match q {
+        1 => (3, 31),
+        2 => (6, 30),
+        3 => (9, 30),
+        4 => (12, 31),
+        _ => return None,
+    };
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
@@ -192,5 +244,17 @@ mod tests {
             Some(d("2024-01-02"))
         );
         assert_eq!(excel_serial_to_date(45292.0), Some(d("2024-01-01")));
+        // Chinese dates and report periods
+        assert_eq!(parse_date("2024年3月31日", None), Some(d("2024-03-31")));
+        assert_eq!(parse_date("2024年3月", None), Some(d("2024-03-01")));
+        assert_eq!(
+            parse_date("2024年1季度股票投资明细", None),
+            Some(d("2024-03-31"))
+        );
+        assert_eq!(parse_date("2025年四季度", None), Some(d("2025-12-31")));
+        assert_eq!(parse_date("2025Q2", None), Some(d("2025-06-30")));
+        assert_eq!(parse_date("2025年5季度", None), None);
+        assert_eq!(parse_date("2024年2月30日", None), None);
+        assert_eq!(parse_date("季度", None), None);
     }
 }

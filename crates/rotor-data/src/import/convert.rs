@@ -55,6 +55,9 @@ enum Plan {
     Code,
     /// A text column holding codes of `kind` (an index code, a tracked index).
     CodeText(Option<(usize, f64)>, CodeKind),
+    /// A fund's holding: a stock code, or kept as written when no exchange rule places
+    /// it (Hong Kong, old third-board codes) — counted and said.
+    Holding(Option<(usize, f64)>),
     /// The asset type: the spec's, else implied by the row's code (else index).
     AssetType(Option<Text>),
     /// A constant of the mapping's `set`.
@@ -77,7 +80,8 @@ fn primary_date(ds: Dataset) -> Option<&'static str> {
         Dataset::Fundamentals => Some("period_end"),
         Dataset::Consensus => Some("as_of"),
         Dataset::Membership => Some("in_date"),
-        Dataset::EtfInfo => None,
+        Dataset::FundHoldings => Some("period_end"),
+        Dataset::EtfInfo | Dataset::FundInfo => None,
         _ => Some("date"),
     }
 }
@@ -92,6 +96,8 @@ struct Ctx<'a> {
     codes: Vec<(CodeKind, CodeCache)>,
     /// Code cells written without their leading zeros (`300` → `000300`).
     padded: usize,
+    /// Holdings codes no exchange rule places, kept as written: code → rows.
+    unplaced: BTreeMap<String, usize>,
     /// The mapping's `date` for a file without dates.
     fixed_date: Option<NaiveDate>,
     /// Codes of the mapping's `exclude`, as written and as stored.
@@ -245,16 +251,21 @@ impl Ctx<'_> {
         if let Some(hit) = self.codes[k].1.get(raw) {
             return Ok(hit.clone());
         }
-        // integer codes that lost their leading zeros in Excel or pandas
+        // integer codes that lost their leading zeros in Excel or pandas; a code that
+        // still starts with a zero was written as text on purpose (Hong Kong's `00700`
+        // is not Shenzhen's `000700`)
         let padded;
-        let raw_code =
-            if !raw.is_empty() && raw.len() < 6 && raw.bytes().all(|b| b.is_ascii_digit()) {
-                self.padded += 1;
-                padded = format!("{raw:0>6}");
-                padded.as_str()
-            } else {
-                raw
-            };
+        let raw_code = if !raw.is_empty()
+            && raw.len() < 6
+            && !raw.starts_with('0')
+            && raw.bytes().all(|b| b.is_ascii_digit())
+        {
+            self.padded += 1;
+            padded = format!("{raw:0>6}");
+            padded.as_str()
+        } else {
+            raw
+        };
         let n = normalize(raw_code, kind)?;
         let c = self.aliases.canonical(&n).into_owned();
         if c != n {
@@ -291,6 +302,21 @@ impl Ctx<'_> {
                 format!(
                     "{n} distinct code(s) written without leading zeros (a number column in \
                      Excel or pandas) were padded to six digits (300 → 000300)"
+                ),
+            );
+        }
+        if !self.unplaced.is_empty() {
+            let rows: usize = self.unplaced.values().sum();
+            let some: Vec<&str> = self.unplaced.keys().take(5).map(String::as_str).collect();
+            let n = self.unplaced.len();
+            self.warn(
+                WarningKind::UnplacedCode,
+                None,
+                None,
+                format!(
+                    "{rows} holding row(s) name {n} code(s) no exchange rule places as an A-share \
+                     stock ({}); kept as written — not A-shares to the analyses",
+                    some.join(", ")
                 ),
             );
         }
@@ -570,6 +596,7 @@ pub fn convert_with(raw: &RawTable, spec: &FileSpec, aliases: &Aliases) -> Resul
         rewrites: BTreeMap::new(),
         codes: Vec::new(),
         padded: 0,
+        unplaced: BTreeMap::new(),
         fixed_date: fixed_date(raw, spec)?,
         exclude: Default::default(),
         excluded: 0,
@@ -626,6 +653,13 @@ pub fn convert_with(raw: &RawTable, spec: &FileSpec, aliases: &Aliases) -> Resul
     }
     if spec.dataset == Dataset::Weights {
         check_weight_snapshots(raw, &mut table, &cx.file, &mut warnings)?;
+    }
+    if spec.dataset == Dataset::FundHoldings {
+        super::funds::finish_holdings(&mut table, &cx.file, &mut warnings)
+            .map_err(|m| layout_err(raw, m))?;
+    }
+    if spec.dataset == Dataset::FundInfo {
+        super::funds::finish_info(&mut table);
     }
     if spec.dataset == Dataset::Prices {
         let issues = super::levels::file_levels(&table);
@@ -1022,7 +1056,7 @@ fn date_column(cx: &Ctx<'_>) -> Result<Option<usize>> {
             format!(
                 "no date column for `{pd_name}` (expected a header such as {}; a one-day \
                  snapshot without dates takes `date = \"YYYY-MM-DD\"` in the mapping; headers: {})",
-                aliases_of("date").join(", "),
+                aliases_of(spec.dataset, pd_name).join(", "),
                 raw.headers.join(", ")
             ),
         )),
@@ -1258,6 +1292,7 @@ fn code_kind_of(ds: Dataset, asset: Option<AssetType>) -> CodeKind {
         (_, Some(a)) => CodeKind::of(Some(a)),
         (Dataset::Membership | Dataset::Weights, None) => CodeKind::Stock,
         (Dataset::EtfInfo | Dataset::EtfSize, None) => CodeKind::Etf,
+        (Dataset::FundInfo | Dataset::FundHoldings, None) => CodeKind::Fund,
         _ => CodeKind::Unknown,
     }
 }
@@ -1273,19 +1308,34 @@ fn code_source(cx: &mut Ctx<'_>, stem: &str) -> Result<(Option<usize>, Option<St
         None
     };
     let long = spec.layout == Layout::Long;
+    let named = code_of_stem(stem);
     let fixed = spec
         .code
         .clone()
-        .or_else(|| (has_code && code_j.is_none() && long).then(|| stem.to_string()));
+        .or_else(|| (has_code && code_j.is_none() && long).then(|| named.to_string()));
     if code_j.is_none() && spec.code.is_none() && !spec.code_from_filename && has_code && long {
+        let what = if named == stem {
+            format!("the file name `{stem}`")
+        } else {
+            format!("`{named}` from the file name `{stem}`")
+        };
         cx.warn(
             WarningKind::CodeFromFilename,
             None,
             None,
-            format!("no code column; using the file name `{stem}` as the code"),
+            format!("no code column; using {what} as the code"),
         );
     }
     Ok((code_j, fixed))
+}
+
+/// The code a file name gives: the whole stem, or its part before the first `_` when
+/// that part is six digits (`000001_2024.csv`, one fund's holdings of a year → `000001`).
+fn code_of_stem(stem: &str) -> &str {
+    match stem.split_once('_') {
+        Some((head, _)) if head.len() == 6 && head.bytes().all(|b| b.is_ascii_digit()) => head,
+        _ => stem,
+    }
 }
 
 /// A macro file in column-per-series form: its series columns (unless it has a long
@@ -1378,7 +1428,7 @@ fn field_columns(
                     "no column for required field `{}` ({}) — expected a header such as {}, or map it with `columns = {{ {} = \"<header>\" }}` (headers: {})",
                     c.name,
                     c.doc,
-                    aliases_of(c.name).join(", "),
+                    aliases_of(spec.dataset, c.name).join(", "),
                     c.name,
                     raw.headers.join(", ")
                 ),
@@ -1408,6 +1458,7 @@ fn period_and_lag(cx: &Ctx<'_>, rows: &[RawRow], date_j: Option<usize>) -> (Peri
         (Dataset::Macro, _) => LagRule::NextMonthEnd,
         (Dataset::Fundamentals, _) => LagRule::StatutoryDeadline,
         (Dataset::EtfSize, _) => LagRule::NextDay,
+        (Dataset::FundHoldings, _) => LagRule::FundQuarterly,
         _ => LagRule::SameDay,
     });
     (period, lag)
@@ -1442,6 +1493,7 @@ fn plans(
                 "index_code" | "tracking_index" => {
                     Plan::CodeText(fields.get(c.name).copied(), CodeKind::Index)
                 }
+                "stock" => Plan::Holding(fields.get(c.name).copied()),
                 "adj_kind" => Plan::Const(adj_t.clone()),
                 "lag_rule" => Plan::LagRule(lag_t.clone()),
                 "series_id" => Plan::SeriesId(general),
@@ -1596,6 +1648,21 @@ fn cell_value(
                 },
             }
         }
+        Plan::Holding(src) => {
+            match src.and_then(|(j, _)| cx.code_text(row, j).map(|t| (j, t.into_owned()))) {
+                None => match *src {
+                    Some((j, _)) => return Err(cx.cell_err(row, j, "a security code")),
+                    None => Value::Str(None),
+                },
+                Some((_, t)) => match cx.resolve_code(&t, CodeKind::Stock) {
+                    Ok((c, _)) if c.contains('.') => Value::Str(Some(c)),
+                    _ => {
+                        *cx.unplaced.entry(t.clone()).or_default() += 1;
+                        Value::Str(Some(Text::from(t.as_str())))
+                    }
+                },
+            }
+        }
         Plan::AssetType(Some(t)) => Value::Str(Some(t.clone())),
         Plan::Fixed(v) => v.clone(),
         Plan::AssetType(None) => Value::Str(Some(Text::from(
@@ -1607,7 +1674,7 @@ fn cell_value(
             None => return Err(cx.date_err(row, *j, "a release/announcement date")),
         },
         Plan::AvailableAt(None) => match (cx.spec.dataset, pdate) {
-            (Dataset::EtfInfo, _) | (_, None) => Value::Date(None),
+            (Dataset::EtfInfo | Dataset::FundInfo, _) | (_, None) => Value::Date(None),
             (_, Some(p)) => Value::Date(Some(dec.lag.available_at(p))),
         },
         Plan::SeriesId(g) | Plan::MacroValue(g) | Plan::General(g) => {
@@ -1725,7 +1792,7 @@ fn check_single_code(cx: &Ctx<'_>, dec: &Decisions, out: &Table) -> Result<()> {
             out.len(),
             distinct.len(),
             dec.fixed_code.as_ref().map_or("", |c| &*c.0),
-            aliases_of("code").join(", "),
+            aliases_of(ds, "code").join(", "),
             raw.headers.join(", ")
         ),
     ))

@@ -8,6 +8,7 @@ pub mod cells;
 pub mod clean;
 pub mod codes;
 pub mod convert;
+pub mod funds;
 pub mod layout;
 pub mod levels;
 pub mod reader;

@@ -723,8 +723,9 @@ fn table_of_cells(path: &Path, mut cells: SheetCells) -> Option<RawTable> {
 /// * the records are objects (one row each) — or, at the end of the path, one object
 ///   of equal-length arrays (`{"date": [...], "close": [...]}`, one row per position).
 ///
-/// Without a path: a top-level array of records, or the one array-valued member of the
-/// top-level object.
+/// Without a path: a top-level array of records, the one array-valued member of the
+/// top-level object, or the top-level object itself when it holds only scalars (one
+/// record: a fund profile `{"基金代码": "000001", "基金类型": …}`).
 pub fn read_json(path: &Path, json_path: Option<&str>) -> Result<RawTable> {
     let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
     let fp = crate::store::fingerprint(&bytes);
@@ -753,6 +754,8 @@ pub fn read_json(path: &Path, json_path: Option<&str>) -> Result<RawTable> {
                     .collect();
                 match arrays.as_slice() {
                     [k] => vec![format!("{k}[]")],
+                    // one object of scalars (a fund profile): one record
+                    [] if m.values().all(|x| !x.is_object()) => Vec::new(),
                     _ => {
                         return Err(lay(format!(
                             "where are the records? set `json_path` (e.g. `{}[]`); top-level \

@@ -414,10 +414,17 @@ pub const ALIASES: &[(&str, &str, f64)] = &[
     ("eps", "eps", 1.0),
 ];
 
-/// Header spellings that replace [`ALIASES`] for one dataset's column: in an index's
-/// member lists the `code` is the member (Tushare `con_code`, AKShare `cons_symbol`,
-/// 成分券代码), never the index (`index_code`, 指数代码, AKShare's `symbol`).
-pub const DATASET_ALIASES: &[(Dataset, &str, &[&str])] = &[
+/// Header spellings with the unit multiplier each implies.
+pub type Spellings = &'static [(&'static str, f64)];
+
+/// Header spellings that replace [`ALIASES`] for one dataset's column, with the unit
+/// multiplier each implies: in an index's member lists the `code` is the member
+/// (Tushare `con_code`, AKShare `cons_symbol`, 成分券代码), never the index (`index_code`,
+/// 指数代码, AKShare's `symbol`); in a fund's holdings the `code` is the fund (Tushare
+/// `ts_code`) and the `stock` the holding (`symbol`, 股票代码), whose weight of net assets
+/// vendors give in percent (`stk_mkv_ratio`, 占净值比例) and AKShare's shares and value in
+/// 万 (持股数 in 10,000 shares, 持仓市值 in 10,000 CNY).
+pub const DATASET_ALIASES: &[(Dataset, &str, Spellings)] = &[
     (Dataset::Weights, "code", MEMBER_CODES),
     (Dataset::Membership, "code", MEMBER_CODES),
     (Dataset::Weights, "index_code", INDEX_CODES),
@@ -425,24 +432,153 @@ pub const DATASET_ALIASES: &[(Dataset, &str, &[&str])] = &[
     (
         Dataset::Weights,
         "weight",
-        &["weight", "权重", "权重(%)", "i_weight"],
+        &[
+            ("weight", 1.0),
+            ("权重", 1.0),
+            ("权重(%)", 1.0),
+            ("i_weight", 1.0),
+        ],
+    ),
+    (Dataset::FundInfo, "code", FUND_CODES),
+    (
+        Dataset::FundInfo,
+        "name",
+        &[
+            ("name", 1.0),
+            ("fund_name", 1.0),
+            ("基金名称", 1.0),
+            ("基金简称", 1.0),
+            ("名称", 1.0),
+        ],
+    ),
+    (
+        Dataset::FundInfo,
+        "fund_type",
+        &[("fund_type", 1.0), ("基金类型", 1.0), ("类型", 1.0)],
+    ),
+    (
+        Dataset::FundInfo,
+        "company",
+        &[
+            ("company", 1.0),
+            ("fund_company", 1.0),
+            ("management", 1.0),
+            ("基金公司", 1.0),
+            ("基金管理人", 1.0),
+            ("管理人", 1.0),
+        ],
+    ),
+    (
+        Dataset::FundInfo,
+        "inception",
+        &[
+            ("inception", 1.0),
+            ("found_date", 1.0),
+            ("launch_date", 1.0),
+            ("成立时间", 1.0),
+            ("成立日期", 1.0),
+        ],
+    ),
+    (
+        Dataset::FundInfo,
+        "benchmark",
+        &[
+            ("benchmark", 1.0),
+            ("benchmark_raw", 1.0),
+            ("业绩比较基准", 1.0),
+        ],
+    ),
+    (
+        Dataset::FundInfo,
+        "tracking_index",
+        &[
+            ("tracking_index", 1.0),
+            ("跟踪指数代码", 1.0),
+            ("跟踪标的代码", 1.0),
+        ],
+    ),
+    (Dataset::FundHoldings, "code", FUND_CODES),
+    (
+        Dataset::FundHoldings,
+        "stock",
+        &[
+            ("stock", 1.0),
+            ("symbol", 1.0),
+            ("stock_code", 1.0),
+            ("股票代码", 1.0),
+            ("证券代码", 1.0),
+        ],
+    ),
+    (
+        Dataset::FundHoldings,
+        "period_end",
+        &[
+            ("period_end", 1.0),
+            ("end_date", 1.0),
+            ("报告期", 1.0),
+            ("季度", 1.0),
+        ],
+    ),
+    (
+        Dataset::FundHoldings,
+        "weight",
+        &[
+            ("weight", 1.0),
+            ("stk_mkv_ratio", 0.01),
+            ("占净值比例", 0.01),
+            ("占净值比例(%)", 0.01),
+        ],
+    ),
+    (
+        Dataset::FundHoldings,
+        "shares",
+        &[
+            ("shares", 1.0),
+            ("amount", 1.0),
+            ("持股数", 1e4),
+            ("持股数(万股)", 1e4),
+        ],
+    ),
+    (
+        Dataset::FundHoldings,
+        "market_value",
+        &[
+            ("market_value", 1.0),
+            ("mkv", 1.0),
+            ("持仓市值", 1e4),
+            ("持仓市值(万元)", 1e4),
+        ],
     ),
 ];
 
-const MEMBER_CODES: &[&str] = &[
-    "con_code",
-    "cons_symbol",
-    "成分券代码",
-    "成份券代码",
-    "成分股代码",
-    "成份股代码",
-    "stock_code",
-    "股票代码",
-    "证券代码",
-    "code",
+const MEMBER_CODES: &[(&str, f64)] = &[
+    ("con_code", 1.0),
+    ("cons_symbol", 1.0),
+    ("成分券代码", 1.0),
+    ("成份券代码", 1.0),
+    ("成分股代码", 1.0),
+    ("成份股代码", 1.0),
+    ("stock_code", 1.0),
+    ("股票代码", 1.0),
+    ("证券代码", 1.0),
+    ("code", 1.0),
 ];
 
-const INDEX_CODES: &[&str] = &["index_code", "指数代码", "index", "symbol"];
+const INDEX_CODES: &[(&str, f64)] = &[
+    ("index_code", 1.0),
+    ("指数代码", 1.0),
+    ("index", 1.0),
+    ("symbol", 1.0),
+];
+
+/// A fund's own code (not a holding's, not a tracked index's).
+const FUND_CODES: &[(&str, f64)] = &[
+    ("ts_code", 1.0),
+    ("fund_code", 1.0),
+    ("基金代码", 1.0),
+    ("code", 1.0),
+    ("fund", 1.0),
+];
 
 /// The header spellings of a dataset's column, in priority order, with the unit
 /// multiplier each implies.
@@ -451,7 +587,7 @@ pub fn spellings(ds: Dataset, field: &str) -> Vec<(&'static str, f64)> {
         .iter()
         .find(|(d, f, _)| *d == ds && *f == field)
     {
-        return v.iter().map(|a| (*a, 1.0)).collect();
+        return v.to_vec();
     }
     ALIASES
         .iter()
@@ -474,12 +610,8 @@ pub fn norm_header(h: &str) -> String {
 }
 
 /// Known spellings of a dataset column, for error messages.
-pub fn aliases_of(field: &str) -> Vec<&'static str> {
-    ALIASES
-        .iter()
-        .filter(|a| a.0 == field)
-        .map(|a| a.1)
-        .collect()
+pub fn aliases_of(ds: Dataset, field: &str) -> Vec<&'static str> {
+    spellings(ds, field).into_iter().map(|a| a.0).collect()
 }
 
 #[cfg(test)]

@@ -52,6 +52,9 @@ pub enum WarningKind {
     ExRights,
     /// Fund rows with a unit NAV and no total-return NAV.
     FundNavOnly,
+    /// Fund holdings whose code no exchange rule places (Hong Kong, third board), kept
+    /// as written.
+    UnplacedCode,
 }
 
 impl WarningKind {
@@ -78,6 +81,7 @@ impl WarningKind {
             WarningKind::LevelMismatch => "level_mismatch",
             WarningKind::SerialDates => "serial_dates",
             WarningKind::ExRights => "ex_rights",
+            WarningKind::UnplacedCode => "unplaced_code",
             WarningKind::FundNavOnly => "fund_nav_only",
         }
     }
