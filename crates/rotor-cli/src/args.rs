@@ -310,6 +310,15 @@ pub struct FundAlphaArgs {
     /// Minimum days with returns in a window.
     #[arg(long, default_value_t = 200)]
     pub min_obs: usize,
+    /// Count a fund in the median only while it is balanced (SPEC §13): its latest public
+    /// full holdings (the store's `fund_holdings`) ≥ 60 % in stocks, no industry above
+    /// 25 % of them (industries from `--industries`), at least a year old (`fund_info`).
+    #[arg(long, requires = "industries")]
+    pub balanced: bool,
+    /// Stock industries for `--balanced`: a CSV with a stock code (ts_code / code / 股票代码)
+    /// and an industry (industry / 行业) column.
+    #[arg(long)]
+    pub industries: Option<PathBuf>,
     /// Output folder.
     #[arg(long)]
     pub out: PathBuf,

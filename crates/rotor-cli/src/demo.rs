@@ -169,6 +169,8 @@ fn funds(ui: &Ui, out: &Path) -> Result<()> {
             sectors: Vec::new(),
             window: 250,
             min_obs: 200,
+            balanced: false,
+            industries: None,
             out: out.join("fund_alpha"),
         },
     )?;

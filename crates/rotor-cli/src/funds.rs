@@ -278,6 +278,120 @@ fn load_funds(store: &Store, navs: Option<&Path>) -> Result<Vec<Fund>> {
     }
 }
 
+/// Stock → industry from a CSV (code: ts_code / code / 股票代码 / symbol; industry:
+/// industry / 行业 / industry_name), codes normalised as the store's.
+fn read_stock_industries(path: &Path) -> Result<HashMap<String, String>> {
+    use rotor_data::import::codes::{normalize, CodeKind};
+    let (mut r, h) = crate::ui::csv_with_headers(path)?;
+    let find = |names: &[&str]| h.iter().position(|x| names.contains(&x.as_str()));
+    let (Some(ci), Some(ii)) = (
+        find(&["ts_code", "code", "股票代码", "symbol"]),
+        find(&["industry", "行业", "industry_name"]),
+    ) else {
+        bail!(
+            "{}: expected a stock code column (ts_code, code, 股票代码) and an industry column (industry, 行业); headers: {}",
+            path.display(),
+            h.join(", ")
+        );
+    };
+    let mut out = HashMap::new();
+    for (k, rec) in r.records().enumerate() {
+        let rec = rec.with_context(|| format!("{}: row {}", path.display(), k + 2))?;
+        let (c, i) = (
+            rec.get(ci).unwrap_or("").trim(),
+            rec.get(ii).unwrap_or("").trim(),
+        );
+        if let (Ok(code), false) = (normalize(c, CodeKind::Stock), i.is_empty()) {
+            out.insert(code, i.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// Blank each fund's alpha on the dates it is not balanced (SPEC §13, see
+/// [`rotor_funds::balanced`]): full holdings from the store's `fund_holdings`, inception
+/// from `fund_info`. Returns the note saying what the filter kept.
+fn keep_balanced(
+    store: &Store,
+    industries: &Path,
+    dates: &[NaiveDate],
+    funds: &[Fund],
+    alphas: &mut [Vec<f64>],
+) -> Result<String> {
+    use rotor_data::table::days_to_date;
+    use rotor_funds::balanced::{balanced_on, summarise, BalancedRule, FullReport};
+    if !store.has(Dataset::FundHoldings) {
+        bail!(
+            "--balanced reads full holdings from the store's fund_holdings: import them with \
+             `rotor funds import --holdings …`"
+        );
+    }
+    let ind = read_stock_industries(industries)?;
+    let t = store.read(Dataset::FundHoldings)?;
+    let mut reports: BTreeMap<(String, i32, i32), Vec<(String, f64)>> = BTreeMap::new();
+    for i in 0..t.len() {
+        if t.str_col("disclosure")[i].as_deref() != Some("full") {
+            continue;
+        }
+        let (Some(c), Some(p), Some(av), Some(st)) = (
+            t.str_col("code")[i].as_deref(),
+            t.date_col("period_end")[i],
+            t.date_col("available_at")[i],
+            t.str_col("stock")[i].as_deref(),
+        ) else {
+            continue;
+        };
+        reports
+            .entry((bare_fund_code(c).to_string(), p, av))
+            .or_default()
+            .push((st.to_string(), t.f64_col("weight")[i]));
+    }
+    let mut full: HashMap<String, Vec<FullReport>> = HashMap::new();
+    let industry_of = |c: &str| ind.get(c).cloned();
+    for ((f, _, av), h) in &reports {
+        full.entry(f.clone())
+            .or_default()
+            .push(summarise(days_to_date(*av), h, &industry_of));
+    }
+    let inception: HashMap<String, NaiveDate> = if store.has(Dataset::FundInfo) {
+        let t = store.read(Dataset::FundInfo)?;
+        (0..t.len())
+            .filter_map(|i| {
+                let c = t.str_col("code")[i].as_deref()?;
+                let d = t.date_col("inception")[i]?;
+                Some((bare_fund_code(c).to_string(), days_to_date(d)))
+            })
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let rule = BalancedRule::default();
+    let mut ever = 0usize;
+    let mut first: Option<NaiveDate> = None;
+    for (f, al) in funds.iter().zip(alphas.iter_mut()) {
+        let reps = full.get(&f.code).map(Vec::as_slice).unwrap_or(&[]);
+        let ok = balanced_on(dates, reps, inception.get(&f.code).copied(), &rule);
+        if let Some(k) = ok.iter().position(|x| *x) {
+            ever += 1;
+            first = Some(first.map_or(dates[k], |d: NaiveDate| d.min(dates[k])));
+        }
+        for (v, keep) in al.iter_mut().zip(&ok) {
+            if !keep {
+                *v = f64::NAN;
+            }
+        }
+    }
+    Ok(format!(
+        "balanced filter (SPEC §13: latest public full holdings ≥ {:.0} % stocks, no industry above {:.0} % of them, ≥ {} days old): {ever} of {} funds count on some date, from {}; {} funds have full holdings in the store — the median covers only the dates they reach",
+        100.0 * rule.min_equity,
+        100.0 * rule.max_industry,
+        rule.min_age_days,
+        funds.len(),
+        first.map_or("never".to_string(), |d| d.to_string()),
+        full.len()
+    ))
+}
+
 /// The source of `code` whose rows run latest (ties: more rows): an index held by
 /// several vendors is read from the one that reaches the present.
 fn latest_source(store: &Store, code: &str) -> Result<Vec<String>> {
@@ -454,7 +568,11 @@ pub fn alpha(ui: &Ui, a: FundAlphaArgs) -> Result<()> {
         .collect();
     std::fs::create_dir_all(&a.out)?;
     write_alpha(&a.out, &dates, &funds, &fits, &names, model)?;
-    let alphas: Vec<Vec<f64>> = fits.iter().map(|f| f.alpha_ann.clone()).collect();
+    let mut alphas: Vec<Vec<f64>> = fits.iter().map(|f| f.alpha_ann.clone()).collect();
+    let balanced_note = match (&a.industries, a.balanced) {
+        (Some(ind), true) => Some(keep_balanced(&store, ind, &dates, &funds, &mut alphas)?),
+        _ => None,
+    };
     let med = rotor_funds::alpha::monthly_median(&dates, &alphas);
     let mf = Frame::new("alpha_median")
         .with("month", Column::dates(med.iter().map(|m| m.0)))
@@ -497,6 +615,9 @@ pub fn alpha(ui: &Ui, a: FundAlphaArgs) -> Result<()> {
         );
     }
     ui.note(&notes[1]);
+    if let Some(n) = &balanced_note {
+        ui.note(n);
+    }
     ui.note(format!("outputs in {}", a.out.display()));
     crate::ui::print_written(ui, &[written]);
     Ok(())

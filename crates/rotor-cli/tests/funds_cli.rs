@@ -329,6 +329,32 @@ fn store_analyses_equal_the_files(raw: &Path, store: &Path, dir: &Path) {
         &alpha.join("alpha_median.csv"),
         &dir.join("alpha").join("alpha_median.csv"),
     );
+    // the balanced filter (SPEC §13) needs full holdings: on the bundle the first are
+    // public on 2024-08-31, so the median starts there
+    let bal = dir.join("alpha_balanced");
+    let o = rotor(&[
+        "funds",
+        "alpha",
+        "--factors",
+        p(&raw.join("quant_display_wind/cne5.csv")),
+        "--store",
+        p(store),
+        "--balanced",
+        "--industries",
+        p(&raw.join("gat_quant/stock_industry.csv")),
+        "--out",
+        p(&bal),
+    ]);
+    ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    eprintln!("{err}");
+    assert!(err.contains("balanced filter"), "{err}");
+    let med = fs::read_to_string(bal.join("alpha_median.csv")).unwrap();
+    let counted: Vec<&str> = med.lines().skip(1).filter(|l| !l.ends_with(",0")).collect();
+    assert!(!counted.is_empty(), "{med}");
+    for l in &counted {
+        assert!(&l[..10] >= "2024-08-31", "{l}");
+    }
 }
 
 /// `examples/core_satellite` on the bundle: the fund NAVs imported, the real basket

@@ -20,11 +20,13 @@
 //!
 //! **Where to extend.** A new regression model is a set of factor columns handed to
 //! [`alpha::rolling_alpha`]; a new rotation style is one more exposure column for
-//! [`rotation::changes`]; fund data in the store (not yet: the command reads folders)
-//! would feed the same functions.
+//! [`rotation::changes`]; another eligibility rule for the alpha median sits beside
+//! [`balanced::balanced_on`]. Fund data reaches these functions from the store's
+//! `prices` (fund assets), `fund_info` and `fund_holdings`, or from vendor folders.
 #![forbid(unsafe_code)]
 
 pub mod alpha;
+pub mod balanced;
 pub mod benchmark;
 pub mod excess;
 pub mod nav;
