@@ -296,24 +296,12 @@ fn store_analyses_equal_the_files(raw: &Path, store: &Path, dir: &Path) {
         "{text}"
     );
     assert!(err.contains("benchmarks of 206 funds"), "{err}");
-    let rot = dir.join("rot_store");
-    ok(&rotor(&[
-        "funds",
-        "rotation",
-        "--store",
-        p(store),
-        "--industries",
-        p(&raw.join("gat_quant/stock_industry.csv")),
-        "--out",
-        p(&rot),
-    ]));
-    for f in ["rotation.csv", "basket.csv"] {
-        assert_eq!(
-            fs::read_to_string(rot.join(f)).unwrap(),
-            fs::read_to_string(dir.join("rot").join(f)).unwrap(),
-            "{f}: store vs files"
-        );
-    }
+    rotation_from_store_equals(
+        store,
+        &raw.join("gat_quant/stock_industry.csv"),
+        &dir.join("rot"),
+        &dir.join("rot_store"),
+    );
     let alpha = dir.join("alpha_store");
     ok(&rotor(&[
         "funds",
@@ -755,7 +743,6 @@ fn same_numbers(a: &Path, b: &Path) {
 /// The sim's holdings imported into the store (`fund_holdings`) give the baskets and
 /// changes `rotor funds rotation --holdings DIR` gave on the files.
 fn store_rotation_equals_files(store: &Path, out: &Path, dir: &Path) {
-    // the same holdings imported into the store (fund_holdings) give the same baskets
     let text = ok(&rotor(&[
         "funds",
         "import",
@@ -765,21 +752,31 @@ fn store_rotation_equals_files(store: &Path, out: &Path, dir: &Path) {
         p(store),
     ]));
     assert!(text.contains("fund_holdings"), "{text}");
-    let out2 = dir.join("rot_store");
+    rotation_from_store_equals(
+        store,
+        &store.join("industries.csv"),
+        out,
+        &dir.join("rot_store"),
+    );
+}
+
+/// `rotor funds rotation` on the store's holdings writes the `rotation.csv` and
+/// `basket.csv` it wrote into `files_out` from the holdings files.
+fn rotation_from_store_equals(store: &Path, industries: &Path, files_out: &Path, out: &Path) {
     ok(&rotor(&[
         "funds",
         "rotation",
         "--store",
         p(store),
         "--industries",
-        p(&store.join("industries.csv")),
+        p(industries),
         "--out",
-        p(&out2),
+        p(out),
     ]));
-    for f in ["basket.csv", "rotation.csv"] {
+    for f in ["rotation.csv", "basket.csv"] {
         assert_eq!(
-            fs::read_to_string(out2.join(f)).unwrap(),
             fs::read_to_string(out.join(f)).unwrap(),
+            fs::read_to_string(files_out.join(f)).unwrap(),
             "{f}: store vs files"
         );
     }

@@ -4,39 +4,12 @@
 //! real files come from `../shared/data` (each test skips, saying so, when it is
 //! absent); the Tushare `fund_portfolio` layout is a hand-made file with its fields.
 
-use rotor_data::import::{self, FileSpec, Preset};
+mod common;
+
+use common::{raw, try_import};
+use rotor_data::import::{FileSpec, Preset};
 use rotor_data::schema::Dataset;
-use rotor_data::store::Store;
-use rotor_data::table::{days_to_date, ConflictPolicy, Table};
-use std::path::{Path, PathBuf};
-
-fn raw() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/raw");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "SKIP: {} not found (the shared real-data bundle is absent)",
-            p.display()
-        );
-        None
-    }
-}
-
-fn import(
-    root: &Path,
-    specs: Vec<FileSpec>,
-) -> (
-    tempfile::TempDir,
-    Store,
-    rotor_data::Result<import::ImportReport>,
-) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("store")).unwrap();
-    let files = import::plan(&specs, root).unwrap();
-    let rep = import::run(&store, &files, ConflictPolicy::Keep, &|| {});
-    (dir, store, rep)
-}
+use rotor_data::table::{days_to_date, Table};
 
 fn spec(path: &str, ds: Dataset, preset: Preset) -> FileSpec {
     let mut s = FileSpec::new(path, ds);
@@ -68,7 +41,7 @@ fn date(t: &Table, col: &str, i: usize) -> String {
 #[test]
 fn tushare_fund_basic_fills_fund_info() {
     let Some(root) = raw() else { return };
-    let (_d, store, rep) = import(
+    let (_d, store, rep) = try_import(
         &root,
         vec![spec(
             "index_valuation_tushare/fund_name_list.csv",
@@ -102,7 +75,7 @@ fn tushare_fund_basic_fills_fund_info() {
 #[test]
 fn akshare_profiles_one_object_per_file() {
     let Some(root) = raw() else { return };
-    let (_d, store, rep) = import(
+    let (_d, store, rep) = try_import(
         &root,
         vec![spec(
             "fund_nav_em/funds/*.json",
@@ -126,7 +99,7 @@ fn akshare_profiles_one_object_per_file() {
 #[test]
 fn enhanced_pool_parquet_fills_fund_info() {
     let Some(root) = raw() else { return };
-    let (_d, store, rep) = import(
+    let (_d, store, rep) = try_import(
         &root,
         vec![spec(
             "enhanced_fund_pool/fund_master.parquet",
@@ -150,7 +123,7 @@ fn enhanced_pool_parquet_fills_fund_info() {
 #[test]
 fn akshare_holdings_fill_fund_holdings() {
     let Some(root) = raw() else { return };
-    let (_d, store, rep) = import(
+    let (_d, store, rep) = try_import(
         &root,
         vec![spec(
             "fund_holdings_em/holdings/*.csv",
@@ -256,7 +229,7 @@ fn tushare_fund_portfolio_layout() {
     }
     let f = d.path().join("fund_portfolio.csv");
     std::fs::write(&f, csv).unwrap();
-    let (_d, store, rep) = import(
+    let (_d, store, rep) = try_import(
         d.path(),
         vec![spec(
             "fund_portfolio.csv",
@@ -307,7 +280,7 @@ fn holdings_weight_units_are_checked() {
         ));
     }
     std::fs::write(d.path().join("h.csv"), &csv).unwrap();
-    let (_d, store, rep) = import(
+    let (_d, store, rep) = try_import(
         d.path(),
         vec![spec("h.csv", Dataset::FundHoldings, Preset::Generic)],
     );
@@ -327,7 +300,7 @@ fn holdings_weight_units_are_checked() {
         }
     }
     std::fs::write(d.path().join("h2.csv"), &csv).unwrap();
-    let (_d, store, rep) = import(
+    let (_d, store, rep) = try_import(
         d.path(),
         vec![spec("h2.csv", Dataset::FundHoldings, Preset::Generic)],
     );

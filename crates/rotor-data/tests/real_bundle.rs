@@ -1,25 +1,15 @@
 //! Importers on the real China bundle in `../shared/data`. Every test skips with a
 //! printed reason when the bundle is absent, so a fresh clone still passes.
 
+mod common;
+
+use common::raw;
 use rotor_data::import::{self, FileSpec, Preset};
 use rotor_data::panel::read_panel;
 use rotor_data::schema::{AssetType, Dataset};
 use rotor_data::store::Store;
 use rotor_data::table::ConflictPolicy;
 use std::path::PathBuf;
-
-fn raw() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/raw");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "SKIP: {} not found (the shared real-data bundle is absent)",
-            p.display()
-        );
-        None
-    }
-}
 
 fn import(
     root: &std::path::Path,

@@ -3,39 +3,12 @@
 //! script. Each test reads files of `../shared/data` and skips, saying so, when the
 //! bundle is absent.
 
+mod common;
+
+use common::{raw, try_import};
 use rotor_data::import::{self, FileSpec, Preset};
 use rotor_data::schema::{AssetType, Dataset};
-use rotor_data::store::Store;
-use rotor_data::table::{days_to_date, ConflictPolicy};
-use std::path::PathBuf;
-
-fn raw() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/raw");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!(
-            "SKIP: {} not found (the shared real-data bundle is absent)",
-            p.display()
-        );
-        None
-    }
-}
-
-fn try_import(
-    root: &std::path::Path,
-    specs: Vec<FileSpec>,
-) -> (
-    tempfile::TempDir,
-    Store,
-    rotor_data::Result<import::ImportReport>,
-) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path().join("store")).unwrap();
-    let files = import::plan(&specs, root).unwrap();
-    let rep = import::run(&store, &files, ConflictPolicy::Keep, &|| {});
-    (dir, store, rep)
-}
+use rotor_data::table::days_to_date;
 
 fn spec(path: &str, ds: Dataset, preset: Preset, asset: Option<AssetType>) -> FileSpec {
     let mut s = FileSpec::new(path, ds);
