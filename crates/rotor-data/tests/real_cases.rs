@@ -250,6 +250,7 @@ fn a_file_that_fills_no_value_is_an_error() {
     let (_d, store, rep) = try_import(&root, vec![s]);
     let e = rep.unwrap_err().to_string();
     assert!(e.contains("not one value for dataset etf_info"), "{e}");
+    assert!(e.contains("imports as `--dataset fund_info`"), "{e}");
     assert!(!store.has(Dataset::EtfInfo));
 }
 

@@ -986,12 +986,37 @@ fn check_some_value(cx: &Ctx<'_>, dec: &Decisions, out: &Table) -> Result<()> {
         format!(
             "{} row(s) but not one value for dataset {ds}: none of its columns was found or \
              filled — {}; map the file's headers with `columns = {{ name = \"<header>\" }}` \
-             (headers: {})",
+             (headers: {}){}",
             out.len(),
             names.join(", "),
-            cx.raw.headers.join(", ")
+            cx.raw.headers.join(", "),
+            fund_list_hint(cx.raw, ds)
         ),
     ))
+}
+
+/// A file of open-end funds sent to `etf_info` (Tushare `fund_basic`): the fund_info
+/// columns its headers fill, said as a hint.
+fn fund_list_hint(raw: &RawTable, ds: Dataset) -> String {
+    if ds != Dataset::EtfInfo {
+        return String::new();
+    }
+    let normed: Vec<String> = raw.headers.iter().map(|h| norm_header(h)).collect();
+    let hits: Vec<&str> = ["fund_type", "company", "inception", "benchmark"]
+        .into_iter()
+        .filter(|f| {
+            spellings(Dataset::FundInfo, f)
+                .iter()
+                .any(|(a, _)| normed.contains(&norm_header(a)))
+        })
+        .collect();
+    if hits.len() < 2 {
+        return String::new();
+    }
+    format!(
+        ". The headers fill fund_info's {}: a list of funds imports as `--dataset fund_info`",
+        hits.join(", ")
+    )
 }
 
 /// Headers that appear twice (after trimming and case folding): the first is read.
