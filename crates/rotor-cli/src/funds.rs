@@ -1,9 +1,13 @@
-//! `rotor funds alpha | enhanced`: fund analytics on NAV files ([`rotor_funds`]).
+//! `rotor funds alpha | enhanced | rotation | import`: fund analytics ([`rotor_funds`]).
 //!
-//! NAV files are read directly from a folder (`<code>.csv`: 净值日期, 单位净值, 日增长率,
-//! optionally 累计净值; English `date, unit_nav, daily_growth, acc_nav` too) with the
-//! fund profiles (`<code>.json`: 基金类型, 业绩比较基准) — the layout of AKShare's
-//! `fund_open_fund_info_em` exports. Index prices come from the store.
+//! Funds come from the store — `fund` assets of `prices` (unit NAV as close, the
+//! total-return index as tr_close), `fund_info` and `fund_holdings`, written by
+//! `rotor funds import` — or, when `--navs` / `--info` / `--holdings` name folders, from
+//! AKShare's layouts directly: NAV files `<code>.csv` (净值日期, 单位净值, 日增长率,
+//! optionally 累计净值; English `date, unit_nav, daily_growth, acc_nav` too), profiles
+//! `<code>.json` (基金类型, 业绩比较基准), holdings `<code>_<year>.csv` (read by the same
+//! importer rules as the store's). Both paths give the same results (tested). Index
+//! prices always come from the store.
 
 use crate::args::{FundAlphaArgs, FundEnhancedArgs};
 use crate::ui::Ui;
@@ -162,7 +166,7 @@ fn bare_fund_code(code: &str) -> &str {
 /// value — the rows `rotor funds import` wrote, so [`nav_returns`] gives the returns
 /// and distribution days it gave on the files. One source per fund: the one with most
 /// rows (ties: the first by name).
-fn store_funds(store: &Store) -> Result<Vec<Fund>> {
+fn store_funds(ui: &Ui, store: &Store) -> Result<Vec<Fund>> {
     let t = store.read_columns(
         Dataset::Prices,
         Some(&["code", "date", "source", "asset_type", "close", "tr_close"]),
@@ -191,9 +195,9 @@ fn store_funds(store: &Store) -> Result<Vec<Fund>> {
         }
     }
     let funds = best
-        .into_iter()
+        .iter()
         .map(|(c, rows)| {
-            let mut rows = rows.clone();
+            let mut rows = (*rows).clone();
             rows.sort_by_key(|&i| date[i]);
             let mut prev = f64::NAN;
             let nav: Vec<NavRow> = rows
@@ -214,6 +218,28 @@ fn store_funds(store: &Store) -> Result<Vec<Fund>> {
             fund_of(bare_fund_code(c), &nav)
         })
         .collect::<Vec<_>>();
+    // a fund stored without a total-return NAV (unit NAV only) reads a distribution as
+    // a loss: said, never silent
+    let unit_only: Vec<&str> = best
+        .iter()
+        .filter(|(_, rows)| rows.iter().all(|&i| !tr[i].is_finite()))
+        .map(|(c, _)| *c)
+        .collect();
+    if !unit_only.is_empty() {
+        ui.note(format!(
+            "{} fund(s) have no total-return NAV (tr_close) in the store, so their returns are \
+             unit-NAV ratios and a distribution reads as a loss: {}{} — import them with \
+             `rotor funds import --navs` (daily growth) or with an adj_nav column",
+            unit_only.len(),
+            unit_only
+                .iter()
+                .take(5)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
+            if unit_only.len() > 5 { ", …" } else { "" }
+        ));
+    }
     if funds.is_empty() {
         bail!(
             "{}: no fund NAVs in the store (import them with `rotor funds import --navs DIR`) \
@@ -271,10 +297,10 @@ impl Profiles {
 }
 
 /// The funds of `--navs` when given, else those of the store.
-fn load_funds(store: &Store, navs: Option<&Path>) -> Result<Vec<Fund>> {
+fn load_funds(ui: &Ui, store: &Store, navs: Option<&Path>) -> Result<Vec<Fund>> {
     match navs {
         Some(dir) => read_navs(dir),
-        None => store_funds(store),
+        None => store_funds(ui, store),
     }
 }
 
@@ -540,7 +566,7 @@ pub fn alpha(ui: &Ui, a: FundAlphaArgs) -> Result<()> {
     let (dates, styles, sv) = read_factors(&a.factors)?;
     let (names, x) = factor_matrix(&store, &a, &dates, &styles, &sv)?;
     let p = names.len();
-    let mut funds = load_funds(&store, a.navs.as_deref())?;
+    let mut funds = load_funds(ui, &store, a.navs.as_deref())?;
     let total = funds.len();
     if let Some(profiles) = Profiles::open(&store, a.info.as_deref())? {
         funds.retain(|f| {
@@ -873,7 +899,7 @@ pub fn enhanced(ui: &Ui, a: FundEnhancedArgs) -> Result<()> {
         None => None,
     };
     let store = Store::open(&a.store)?;
-    let funds = load_funds(&store, a.navs.as_deref())?;
+    let funds = load_funds(ui, &store, a.navs.as_deref())?;
     let Some(profiles) = Profiles::open(&store, a.info.as_deref())? else {
         bail!(
             "no fund profiles: give --info DIR (<code>.json with 基金类型, 业绩比较基准) or \

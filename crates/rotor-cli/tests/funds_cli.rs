@@ -781,3 +781,49 @@ fn rotation_from_store_equals(store: &Path, industries: &Path, files_out: &Path,
         );
     }
 }
+
+/// A fund stored with its unit NAV only (no tr_close): the analyses read unit-NAV
+/// ratios for it and say so, naming the fund, instead of treating it as total return.
+#[test]
+fn a_fund_without_total_return_nav_is_named() {
+    let d = tempfile::tempdir().unwrap();
+    let (store, mkt) = setup(d.path());
+    let mut nav = String::from("date,code,close\n");
+    let mut v = 1.0;
+    for (day, r) in &mkt {
+        v *= 1.0 + r;
+        nav.push_str(&format!("{day},000009.OF,{v:.6}\n"));
+    }
+    let f = d.path().join("nav.csv");
+    fs::write(&f, nav).unwrap();
+    ok(&rotor(&[
+        "-q",
+        "data",
+        "import",
+        "--dataset",
+        "prices",
+        "--asset-type",
+        "fund",
+        "--store",
+        p(&store),
+        p(&f),
+    ]));
+    let o = rotor(&[
+        "funds",
+        "alpha",
+        "--factors",
+        p(&d.path().join("factors.csv")),
+        "--store",
+        p(&store),
+        "--market",
+        "000300.SH",
+        "--out",
+        p(&d.path().join("alpha")),
+    ]);
+    ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no total-return NAV") && err.contains("000009.OF"),
+        "{err}"
+    );
+}

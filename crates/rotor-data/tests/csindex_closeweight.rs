@@ -3,10 +3,11 @@
 //! codes with an exchange column — import as weight snapshots in fractions, with no
 //! mapping keys.
 
-use rotor_data::import::{self, FileSpec};
+mod common;
+
+use common::try_import;
+use rotor_data::import::FileSpec;
 use rotor_data::schema::Dataset;
-use rotor_data::store::Store;
-use rotor_data::table::ConflictPolicy;
 
 const FILE: &str = "日期Date,指数代码 Index Code,指数名称 Index Name,指数英文名称Index English Name,成分券代码Constituent Code,成分券名称Constituent Name,成分券英文名称Constituent English Name,交易所Exchange,交易所英文名称Exchange English Name,权重(%)weight
 20241129,000300,沪深300,CSI 300,600519,贵州茅台,Kweichow Moutai,上海证券交易所,Shanghai Stock Exchange,50.0
@@ -20,16 +21,8 @@ fn a_closeweight_file_imports_without_mapping_keys() {
     let path = d.path().join("000300closeweight.csv");
     std::fs::write(&path, FILE).unwrap();
     let spec = FileSpec::new(path.display().to_string(), Dataset::Weights);
-    let store = Store::open(d.path().join("store")).unwrap();
-    let files = import::plan(&[spec], d.path()).unwrap();
-    let rep = import::run_with(
-        &store,
-        &files,
-        ConflictPolicy::Keep,
-        &Default::default(),
-        &|| {},
-    )
-    .unwrap();
+    let (_s, store, rep) = try_import(d.path(), vec![spec]);
+    let rep = rep.unwrap();
     assert_eq!(rep.accounts[0].kept, 3);
     let t = store.read(Dataset::Weights).unwrap();
     let codes: Vec<String> = t
