@@ -7,8 +7,9 @@
 //! same store (`examples/demo/{timing,size,composite}.toml`, embedded): macro equity
 //! timing, the size rotation and the dividend + micro-cap composite rotation, each with
 //! its run folder and report and a short summary. Last, a stock-level market (800 stocks,
-//! 5 years, `<out>/stocks`), the risk model on it (`<out>/risk`) and CSI 300's long-short
-//! theoretical limit (`<out>/limit`).
+//! 5 years, `<out>/stocks`), the risk model on it (`<out>/risk`), CSI 300's long-short
+//! theoretical limit (`<out>/limit`) and an industry rotation on the Shenwan indices the
+//! market builds from its stocks (`examples/demo/industries.toml` → `<out>/industries`).
 
 use crate::args::{CheckArgs, DemoArgs, SimArgs};
 use crate::ui::Ui;
@@ -81,7 +82,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
     for (name, text) in MARKET_CALLS {
         run_market_call(ui, &a.out, &store, name, text)?;
     }
-    ui.note("\n6/7 stock level: 800 stocks over 5 years (rotor_sim::stocks), the risk model and CSI 300's theoretical limit");
+    ui.note("\n6/7 stock level: 800 stocks over 5 years (rotor_sim::stocks) with statements, the risk model (growth and leverage included), CSI 300's theoretical limit, and an industry rotation on the Shenwan indices built from the stocks");
     stock_level(ui, &a.out, a.seed)?;
     ui.note("\n7/7 funds: rolling alpha (SPEC §13), the style-rotating basket and core + satellite (SPEC §16): an index and the basket as the core, the rotation as the satellite");
     funds(ui, &a.out)?;
@@ -125,13 +126,22 @@ fn stock_level(ui: &Ui, out: &Path, seed: u64) -> Result<()> {
         ui,
         crate::args::LimitArgs {
             index: "000300.SH".into(),
-            store,
+            store: store.clone(),
             start: None,
             end: None,
             quantiles: 10,
             annual: "mean".into(),
             out: Some(out.join("limit")),
         },
+    )?;
+    // the index level of this market comes from its stocks: an industry rotation on
+    // the Shenwan indices built from them
+    run_market_call(
+        ui,
+        out,
+        &store,
+        "industries",
+        include_str!("../../../examples/demo/industries.toml"),
     )
 }
 

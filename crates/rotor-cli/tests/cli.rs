@@ -302,8 +302,8 @@ fn demo_market_calls_are_complete(a: &Path, b: &Path, stdout: &str) {
     );
 }
 
-/// The demo's stock level: the stock market, the risk model and the theoretical limit,
-/// identical in both places.
+/// The demo's stock level: the stock market, the risk model, the theoretical limit and
+/// the industry rotation on its indices, identical in both places.
 fn demo_stock_level_is_complete(a: &Path, b: &Path, stdout: &str) {
     // the stock level: the risk model and the theoretical limit on the stock market
     for (dir, files) in [
@@ -312,6 +312,7 @@ fn demo_stock_level_is_complete(a: &Path, b: &Path, stdout: &str) {
             &["exposures.parquet", "factor_returns.csv", "risk.html"][..],
         ),
         ("limit", &["limit_monthly.csv", "limit_yearly.csv"]),
+        ("industries", &["report.html", "nav.csv", "holdings.csv"]),
         ("stocks", &["industries.csv", "truth_factor_returns.csv"]),
     ] {
         for f in files {
@@ -326,6 +327,11 @@ fn demo_stock_level_is_complete(a: &Path, b: &Path, stdout: &str) {
         }
     }
     assert!(stdout.contains("risk model: 799 stocks"), "{stdout}");
+    // growth and leverage from the market's statements; the industry rotation on the
+    // indices built from its stocks
+    for style in ["growth ", "leverage ", "demo_industries (rotation)"] {
+        assert!(stdout.contains(style), "{style}: {stdout}");
+    }
     assert!(
         stdout.contains("theoretical limit of 000300.SH"),
         "{stdout}"

@@ -248,6 +248,20 @@ impl Dataset {
                         "shareholders' equity at period end, CNY",
                     ),
                     col("lag_rule", S, true, false, "reported | statutory_deadline"),
+                    col(
+                        "total_assets",
+                        F,
+                        false,
+                        false,
+                        "total assets at period end, CNY",
+                    ),
+                    col(
+                        "total_liabilities",
+                        F,
+                        false,
+                        false,
+                        "total liabilities at period end, CNY",
+                    ),
                 ];
                 C
             }

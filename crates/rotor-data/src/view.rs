@@ -111,6 +111,10 @@ pub struct QuarterObs {
     pub revenue: f64,
     /// Equity at period end.
     pub equity: f64,
+    /// Total assets at period end (NaN when the source gives none).
+    pub assets: f64,
+    /// Total liabilities at period end (NaN when the source gives none).
+    pub liabilities: f64,
 }
 
 /// Quarter key of a period end: `year·4 + quarter0` (consecutive quarters differ by 1).
@@ -399,6 +403,7 @@ impl PitView {
             t.f64_col("revenue"),
             t.f64_col("equity"),
         );
+        let (assets, liabilities) = (t.f64_col("total_assets"), t.f64_col("total_liabilities"));
         let mut per: HashMap<String, Vec<QuarterObs>> = HashMap::new();
         for i in 0..t.len() {
             let (Some(c), Some(p), Some(a)) = (code[i].as_deref(), pe[i], av[i]) else {
@@ -416,6 +421,8 @@ impl PitView {
                 op: op[i],
                 revenue: rev[i],
                 equity: eq[i],
+                assets: assets[i],
+                liabilities: liabilities[i],
             });
         }
         for v in per.values_mut() {
@@ -425,6 +432,17 @@ impl PitView {
             self.statements = Some(per);
         }
         Ok(())
+    }
+
+    /// Every loaded vintage of `code`'s statements, sorted by (period end, announcement)
+    /// — for a caller that cuts them at many dates itself with [`statements_as_of`], the
+    /// rule of [`AsOf::statements`]. Empty when none is loaded.
+    pub fn statement_vintages(&self, code: &str) -> &[QuarterObs] {
+        let code = &*self.canonical(code);
+        self.statements
+            .as_ref()
+            .and_then(|s| s.get(code))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Insert statements of one code (any order; a test, another source).
@@ -898,6 +916,8 @@ mod tests {
             op: 0.0,
             revenue: 0.0,
             equity: 1.0,
+            assets: f64::NAN,
+            liabilities: f64::NAN,
         };
         v.statements = Some(HashMap::from([(
             "A".to_string(),

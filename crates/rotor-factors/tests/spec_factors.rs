@@ -70,6 +70,8 @@ fn q(y: i32, qn: u32, np: f64) -> QuarterObs {
         op: np * 1.25,
         revenue: np * 8.0,
         equity: np * 20.0,
+        assets: f64::NAN,
+        liabilities: f64::NAN,
     }
 }
 

@@ -49,6 +49,7 @@ fn main() {
         turnover: None,
         pb: None,
         pe: None,
+        statements: None,
         industry: &sector,
         industry_names: &names,
     };

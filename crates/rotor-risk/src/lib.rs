@@ -12,6 +12,8 @@
 //! 1. [`descriptors`] — raw per-stock descriptors over time (size, beta and its residual
 //!    volatility, momentum, DASTD, CMRA, turnover), O(1) per stock and day by truncated
 //!    exponentially weighted sums;
+//!    [`statements`] adds growth and leverage descriptors from quarterly statements
+//!    known at each date;
 //! 2. [`standardize`] — per date: cap-weighted mean 0, equal-weighted std 1, clip ±3,
 //!    again;
 //! 3. [`model`] — the styles from the descriptors (combinations and orthogonalisations of
@@ -56,6 +58,7 @@ mod linalg;
 pub mod model;
 pub mod regression;
 pub mod standardize;
+pub mod statements;
 pub mod store;
 
 pub use error::{Result, RiskError};

@@ -11,8 +11,13 @@
 //! HSIGMA of standardised descriptors, weights renormalised over those a stock has,
 //! orthogonalised to beta and size), `non_linear_size` (size³ orthogonalised to size),
 //! `liquidity` (0.35 STOM + 0.35 STOQ + 0.30 STOA, orthogonalised to size; needs
-//! turnover), `book_to_price` (needs PB), `earnings_yield` (needs PE). Growth and leverage
-//! need statement histories the inputs do not carry and are not built.
+//! turnover), `book_to_price` (needs PB), `earnings_yield` (needs PE), `growth` (0.47
+//! SGRO + 0.24 EGRO) and `leverage` (0.38 MLEV + 0.35 DTOA + 0.27 BLEV) from quarterly
+//! statements ([`crate::statements`]; weights renormalised over the descriptors a stock
+//! has, then standardised). A stock with a cap but no statement-based value (a new
+//! listing, a company whose reports were not imported) takes exposure 0 — the
+//! cap-weighted mean — for growth and leverage, so it stays in the regression; on a date
+//! when no stock has one the style has no dispersion and is left out of that day's fit.
 //!
 //! **Industries** are one per stock for the whole panel (a dated classification is not
 //! modelled yet).
@@ -21,6 +26,7 @@ use crate::descriptors::{descriptors, DescriptorConfig, Descriptors};
 use crate::error::{Result, RiskError};
 use crate::regression::{fit_cross_section, CrossSection, RegressionConfig};
 use crate::standardize::standardize;
+use crate::statements::StatementPanels;
 use rayon::prelude::*;
 
 /// The inputs: `t × n` row-major panels over `dates` × `assets`.
@@ -38,6 +44,8 @@ pub struct RiskInputs<'a> {
     pub pb: Option<&'a [f64]>,
     /// PE TTM, when known.
     pub pe: Option<&'a [f64]>,
+    /// Growth and leverage descriptors from statements, when known (`t × n` each).
+    pub statements: Option<&'a StatementPanels>,
     /// Industry index of each stock: `n` entries (one classification for the whole
     /// history) or `t × n`, row-major (a dated history: the industry each stock belonged
     /// to on each day; a day's regression uses the industries of its exposure date, the
@@ -119,11 +127,17 @@ fn check(inputs: &RiskInputs<'_>) -> Result<usize> {
         )));
     }
     let len = inputs.returns.len();
+    let st = inputs.statements;
     for (name, p) in [
         ("caps", Some(inputs.caps)),
         ("turnover", inputs.turnover),
         ("pb", inputs.pb),
         ("pe", inputs.pe),
+        ("sgro", st.map(|p| &p.sgro[..])),
+        ("egro", st.map(|p| &p.egro[..])),
+        ("mlev", st.map(|p| &p.mlev[..])),
+        ("dtoa", st.map(|p| &p.dtoa[..])),
+        ("blev", st.map(|p| &p.blev[..])),
     ] {
         if let Some(p) = p {
             if p.len() != len {
@@ -195,19 +209,26 @@ pub fn style_exposures(inputs: &RiskInputs<'_>, cfg: &RiskConfig) -> Result<Expo
     if etop.is_some() {
         names.push("earnings_yield");
     }
+    let any = |v: &[f64]| v.iter().any(|x| x.is_finite());
+    let growth = inputs.statements.filter(|p| any(&p.sgro) || any(&p.egro));
+    let leverage = inputs
+        .statements
+        .filter(|p| any(&p.mlev) || any(&p.dtoa) || any(&p.blev));
+    if growth.is_some() {
+        names.push("growth");
+    }
+    if leverage.is_some() {
+        names.push("leverage");
+    }
+    let extra = Extra {
+        btop: btop.as_deref(),
+        etop: etop.as_deref(),
+        growth,
+        leverage,
+    };
     let rows: Vec<Vec<Vec<f64>>> = (0..t_len)
         .into_par_iter()
-        .map(|t| {
-            date_styles(
-                &d,
-                btop.as_deref(),
-                etop.as_deref(),
-                inputs.caps,
-                n,
-                t,
-                cfg.clip,
-            )
-        })
+        .map(|t| date_styles(&d, &extra, inputs.caps, n, t, cfg.clip))
         .collect();
     let mut values = vec![vec![f64::NAN; t_len * n]; names.len()];
     for (t, r) in rows.iter().enumerate() {
@@ -221,11 +242,19 @@ pub fn style_exposures(inputs: &RiskInputs<'_>, cfg: &RiskConfig) -> Result<Expo
     })
 }
 
+/// The inputs of the optional styles: value and earnings yields, the statement
+/// descriptors of growth and of leverage.
+struct Extra<'a> {
+    btop: Option<&'a [f64]>,
+    etop: Option<&'a [f64]>,
+    growth: Option<&'a StatementPanels>,
+    leverage: Option<&'a StatementPanels>,
+}
+
 /// The styles of date t, in the order of [`style_exposures`]' names.
 fn date_styles(
     d: &Descriptors,
-    btop: Option<&[f64]>,
-    etop: Option<&[f64]>,
+    extra: &Extra<'_>,
     caps: &[f64],
     n: usize,
     t: usize,
@@ -282,11 +311,33 @@ fn date_styles(
             &[&size],
         ));
     }
-    if let Some(p) = btop {
+    if let Some(p) = extra.btop {
         out.push(z(p));
     }
-    if let Some(p) = etop {
+    if let Some(p) = extra.etop {
         out.push(z(p));
+    }
+    // statement styles: standardised again, and 0 (the cap-weighted mean) for a stock
+    // with a cap but no value, so a missing report does not drop it from the fit
+    let fundamental = |parts: &[(Vec<f64>, f64)]| -> Vec<f64> {
+        let mut v = combine(parts);
+        standardize(&mut v, cap, clip);
+        for (x, c) in v.iter_mut().zip(cap) {
+            if !x.is_finite() && *c > 0.0 && c.is_finite() {
+                *x = 0.0;
+            }
+        }
+        v
+    };
+    if let Some(p) = extra.growth {
+        out.push(fundamental(&[(z(&p.sgro), 0.47), (z(&p.egro), 0.24)]));
+    }
+    if let Some(p) = extra.leverage {
+        out.push(fundamental(&[
+            (z(&p.mlev), 0.38),
+            (z(&p.dtoa), 0.35),
+            (z(&p.blev), 0.27),
+        ]));
     }
     out
 }

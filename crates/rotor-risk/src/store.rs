@@ -15,6 +15,7 @@
 //!   date, annualised), `summary.json`.
 
 use crate::model::{RiskInputs, RiskModel};
+use crate::statements::{statement_panels, StatementConfig, StatementPanels};
 use chrono::NaiveDate;
 use rotor_core::frame::{Column, Frame};
 use rotor_core::Panel;
@@ -304,6 +305,9 @@ pub struct StockData {
     pub pb: Option<Panel>,
     /// PE TTM.
     pub pe: Option<Panel>,
+    /// Growth and leverage descriptors from the store's `fundamentals`, when any of
+    /// these stocks has statements.
+    pub statements: Option<StatementPanels>,
     /// Industry of each stock (`n`), or of each stock on each day (`t × n`, a dated
     /// history): read it with [`StockData::industry_at`].
     pub industry: Vec<Option<usize>>,
@@ -334,6 +338,7 @@ impl StockData {
             turnover: self.turnover.as_ref().map(|p| &p.values[..]),
             pb: self.pb.as_ref().map(|p| &p.values[..]),
             pe: self.pe.as_ref().map(|p| &p.values[..]),
+            statements: self.statements.as_ref(),
             industry: &self.industry,
             industry_names: &self.industry_names,
         }
@@ -408,12 +413,24 @@ pub fn load_stocks(
         None => (vec![Some(0); codes.len()], vec!["all".to_string()], 0),
     };
     let dated = industry.len() != codes.len();
+    // MLEV divides by the whole company's value: total cap where stored
+    let me = total
+        .as_ref()
+        .map_or_else(|| cap.clone(), |p| p.values.clone());
+    let (statements, covered) = statement_panels_of(store, &close, &me)?;
     let mut notes = loader_notes(
         &rep,
         &cap_rules,
         industries_file.map(|p| (p, names.len(), missing, codes.len())),
         [turnover.is_some(), pb.is_some(), pe.is_some()],
     );
+    notes.push(match &statements {
+        Some(_) => format!(
+            "styles growth and leverage from fundamentals: {covered} of {} stocks have statements (each read as known the day after its announcement); the others take exposure 0; liabilities stand in for debt (docs in rotor_risk::statements)",
+            codes.len()
+        ),
+        None => "styles growth and leverage need statements (fundamentals revenue, net_profit, equity, total_assets, total_liabilities): none for these stocks, not built".into(),
+    });
     if dated {
         notes.push(
             "industries: a dated history — each day's regression uses the classification in force on its exposure date (the previous close)"
@@ -427,10 +444,37 @@ pub fn load_stocks(
         turnover,
         pb,
         pe,
+        statements,
         industry,
         industry_names: names,
         notes,
     })
+}
+
+/// The statement descriptors of the stocks of `close` from the store's
+/// `fundamentals` (one source per stock, as the point-in-time view picks it), and how
+/// many stocks have statements. None when none has.
+fn statement_panels_of(
+    store: &Store,
+    close: &Panel,
+    me: &[f64],
+) -> Result<(Option<StatementPanels>, usize)> {
+    let codes = &close.assets;
+    let mut view = rotor_data::view::PitView::new(rotor_core::calendar::TradingCalendar::new(
+        close.dates.clone(),
+    ));
+    view.load_statements(store, codes, &[])?;
+    // every vintage: statement_panels cuts them at each date by the view's rule
+    let rows: Vec<Vec<rotor_data::view::QuarterObs>> = codes
+        .iter()
+        .map(|c| view.statement_vintages(c).to_vec())
+        .collect();
+    let covered = rows.iter().filter(|r| !r.is_empty()).count();
+    if covered == 0 {
+        return Ok((None, 0));
+    }
+    let p = statement_panels(&rows, &close.dates, me, StatementConfig::default());
+    Ok((Some(p), covered))
 }
 
 /// What the loader says it did and could not do: the return sources, ex-rights moves
@@ -487,7 +531,6 @@ fn loader_notes(
             notes.push(format!("style {what}: not built"));
         }
     }
-    notes.push("styles growth and leverage need statement histories: not built".into());
     notes
 }
 

@@ -45,6 +45,7 @@ fn factor_returns_equal_toranikos_to_1e8() {
         turnover: None,
         pb: None,
         pe: None,
+        statements: None,
         industry: &industry,
         industry_names: &names,
     };
@@ -182,6 +183,7 @@ fn planted_factor_returns_are_recovered() {
         turnover: None,
         pb: None,
         pe: None,
+        statements: None,
         industry: &p.industry,
         industry_names: &names,
     };
@@ -246,6 +248,7 @@ fn exposures_are_standardised_and_read_nothing_after_their_date() {
         turnover: Some(&turnover),
         pb: Some(&pb),
         pe: None,
+        statements: None,
         industry: &p.industry,
         industry_names: &names,
     };
@@ -324,6 +327,7 @@ fn bad_shapes_are_named() {
         turnover: None,
         pb: None,
         pe: None,
+        statements: None,
         industry: &[Some(0), Some(0), None],
         industry_names: &["a".to_string()],
     };
@@ -416,6 +420,7 @@ fn a_dated_industry_history_switches_on_its_date() {
             turnover: None,
             pb: None,
             pe: None,
+            statements: None,
             industry,
             industry_names: &names,
         };
@@ -461,6 +466,7 @@ fn a_dated_industry_history_switches_on_its_date() {
         turnover: None,
         pb: None,
         pe: None,
+        statements: None,
         industry: bad,
         industry_names: &names,
     };

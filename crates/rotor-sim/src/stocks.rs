@@ -24,6 +24,17 @@
 //! a 10-for-10 bonus issue with probability 0.05 (`preclose = close / 2`, shares double):
 //! `close / preclose − 1` is the day's total return.
 //!
+//! **Statements.** At every quarter's last trading day each listed stock reports the
+//! quarter (`fundamentals`): single-quarter net profit = EPS·shares / 4 (EPS drifts
+//! +0.02 % a day with 0.3 % noise), revenue a per-stock multiple (5–20×) of |profit|,
+//! equity = BVPS·shares, total assets a per-stock multiple of equity (about 2.2×, banks
+//! 10–14×), liabilities the difference; announced 10 days to the statutory deadline
+//! later (only reports published by the last day are written). Stocks listed on the
+//! first day also get four years of earlier quarters. Growth and leverage carry no
+//! planted return: the risk model's estimates of them are noise around 0. The
+//! statements draw from their own random stream, so the market is the same with or
+//! without them.
+//!
 //! **Indices.** At the first day and at every June and December month-end, listed stocks
 //! not ST are ranked by float cap: the top 300 form `000300.SH`, the next 500 `000905.SH`,
 //! the next 1000 `000852.SH` (fewer when the market is smaller); `881001.WI` holds every
@@ -119,6 +130,41 @@ const INDUSTRIES: [&str; 31] = [
     "美容护理",
 ];
 
+/// The Shenwan level-1 index code of each of [`INDUSTRIES`] (`801xxx.SI`).
+const INDUSTRY_CODES: [&str; 31] = [
+    "801010.SI",
+    "801030.SI",
+    "801040.SI",
+    "801050.SI",
+    "801080.SI",
+    "801880.SI",
+    "801110.SI",
+    "801120.SI",
+    "801130.SI",
+    "801140.SI",
+    "801150.SI",
+    "801160.SI",
+    "801170.SI",
+    "801180.SI",
+    "801200.SI",
+    "801210.SI",
+    "801780.SI",
+    "801790.SI",
+    "801230.SI",
+    "801710.SI",
+    "801720.SI",
+    "801730.SI",
+    "801890.SI",
+    "801740.SI",
+    "801750.SI",
+    "801760.SI",
+    "801770.SI",
+    "801950.SI",
+    "801960.SI",
+    "801970.SI",
+    "801980.SI",
+];
+
 /// The code of stock j: Shanghai main board, Shenzhen main board, ChiNext, STAR.
 fn code_of(j: usize) -> String {
     match j % 10 {
@@ -195,6 +241,7 @@ fn draw_stocks(rng: &mut Rng, n: usize, t_len: usize) -> Vec<Stock> {
 struct Out {
     prices: Table,
     valuation: Table,
+    fundamentals: Table,
     weights: Table,
     membership: Table,
     signal: String,
@@ -288,6 +335,20 @@ struct Market {
     size_z: Vec<Vec<f64>>,
     /// Every day's levels of the four indices (the enhanced funds' benchmarks).
     index_levels: Vec<[f64; 4]>,
+    /// Levels of the Shenwan level-1 industry indices, built from their stocks.
+    industry_level: Vec<f64>,
+    /// Quarterly statements: their own random stream (so the market's draws do not
+    /// depend on them) and each stock's revenue / profit multiple and assets / equity.
+    books: Books,
+}
+
+/// What the quarterly statements of the stocks are drawn from.
+struct Books {
+    rng: Rng,
+    /// Revenue as a multiple of |net profit|.
+    margin: Vec<f64>,
+    /// Total assets as a multiple of equity (banks about 12).
+    leverage: Vec<f64>,
 }
 
 /// Common draws of a day.
@@ -304,6 +365,23 @@ impl Market {
         let n = cfg.n_stocks;
         let mut rng = Rng::new(cfg.seed ^ 0x5700_C4ED_0000_0001);
         let stocks = draw_stocks(&mut rng, n, days.len());
+        let mut brng = Rng::new(cfg.seed ^ 0xB00C_5000_0000_0002);
+        let margin = (0..n).map(|_| brng.range(5.0, 20.0)).collect();
+        let leverage = stocks
+            .iter()
+            .map(|s| {
+                if INDUSTRIES[s.industry] == "银行" {
+                    brng.range(10.0, 14.0)
+                } else {
+                    (2.2f64.ln() + 0.4 * brng.normal()).exp().clamp(1.1, 8.0)
+                }
+            })
+            .collect();
+        let books = Books {
+            rng: brng,
+            margin,
+            leverage,
+        };
         let st = (0..n).map(|_| initial_state(&mut rng)).collect();
         Market {
             days,
@@ -313,6 +391,7 @@ impl Market {
             out: Out {
                 prices: Table::new(Dataset::Prices),
                 valuation: Table::new(Dataset::Valuation),
+                fundamentals: Table::new(Dataset::Fundamentals),
                 weights: Table::new(Dataset::Weights),
                 membership: Table::new(Dataset::Membership),
                 signal: String::from("date,asset,value\n"),
@@ -331,6 +410,8 @@ impl Market {
             history: Vec::new(),
             size_z: Vec::new(),
             index_levels: Vec::new(),
+            industry_level: vec![1000.0; INDUSTRIES.len()],
+            books,
         }
     }
 
@@ -507,6 +588,26 @@ impl Market {
                 self.ix.level[k] *= 1.0 + swr / sw;
             }
         }
+        // each industry index: every stock of the industry with a cap at t − 1
+        let k_len = INDUSTRIES.len();
+        let (mut sw, mut swr) = (vec![0.0; k_len], vec![0.0; k_len]);
+        for (i, stock) in self.stocks.iter().enumerate() {
+            let c = self.prev_cap[i];
+            if c.is_finite() {
+                let ri = if r_today[i].is_finite() {
+                    r_today[i]
+                } else {
+                    0.0
+                };
+                sw[stock.industry] += c;
+                swr[stock.industry] += c * ri;
+            }
+        }
+        for k in 0..k_len {
+            if sw[k] > 0.0 {
+                self.industry_level[k] *= 1.0 + swr[k] / sw[k];
+            }
+        }
     }
 
     /// What this close leaves for tomorrow (a suspended stock keeps its last).
@@ -535,16 +636,21 @@ impl Market {
             self.ix
                 .rebalance(day, &eligible, &self.prev_cap, &mut self.out, &self.stocks);
         }
-        for k in 0..4 {
+        let levels = self.ix.codes.iter().zip(self.ix.level).chain(
+            INDUSTRY_CODES
+                .iter()
+                .zip(self.industry_level.iter().copied()),
+        );
+        for (code, level) in levels {
             self.out.prices.push_row(vec![
-                s(self.ix.codes[k]),
+                s(code),
                 dv(day),
                 s("sim"),
                 s("index"),
                 f(f64::NAN),
                 f(f64::NAN),
                 f(f64::NAN),
-                f((self.ix.level[k] * 10000.0).round() / 10000.0),
+                f((level * 10000.0).round() / 10000.0),
                 f(f64::NAN),
                 f(f64::NAN),
                 s("none"),
@@ -585,6 +691,86 @@ impl Market {
         }
     }
 
+    /// The statement of stock i for the quarter ending `period_end`, from its state at
+    /// that close scaled by `scale` (earlier quarters of the pre-history), announced
+    /// `lag` days later: single-quarter profit = EPS·shares / 4, revenue = margin ×
+    /// |profit|, equity = BVPS·shares, assets = leverage × equity.
+    fn push_statement(&mut self, i: usize, period_end: NaiveDate, lag: i64, scale: f64) {
+        let st = self.st[i];
+        let b = &mut self.books;
+        let np = st.eps * st.shares / 4.0 * scale * (1.0 + 0.05 * b.rng.normal());
+        let revenue = b.margin[i] * np.abs() * (1.0 + 0.03 * b.rng.normal());
+        let equity = st.bvps * st.shares * scale.sqrt();
+        let assets = equity * b.leverage[i] * (1.0 + 0.02 * b.rng.normal());
+        let round = |x: f64| x.round();
+        self.out.fundamentals.push_row(vec![
+            s(&self.stocks[i].code),
+            dv(period_end),
+            dv(period_end + Duration::days(lag)),
+            s("sim"),
+            f(round(np)),
+            f(round(np * 1.25)),
+            f(round(revenue)),
+            f(round(equity)),
+            s("reported"),
+            f(round(assets)),
+            f(round(assets - equity)),
+        ]);
+    }
+
+    /// Days from a quarter's end to its report: within the statutory deadlines (Q1 and
+    /// Q3 by the end of the next month, H1 by 31 August, the annual by 30 April).
+    fn report_lag(&mut self, month: u32) -> i64 {
+        let window = match month {
+            3 | 9 => 30,
+            6 => 62,
+            _ => 120,
+        };
+        (10 + self.books.rng.below(window - 10)) as i64
+    }
+
+    /// Statements of the quarter that ends with day t's month (every listed stock),
+    /// those published by the last day of the data; on day 0 also four years of
+    /// history for the stocks listed then, each quarter 1.2 % smaller than the next.
+    fn write_statements(&mut self, t: usize) {
+        let day = self.days[t];
+        let last = *self.days.last().expect("days");
+        if t == 0 {
+            // the last quarter end before the first day
+            let m = (day.month() - 1) / 3 * 3;
+            let mut pe = if m == 0 {
+                rotor_core::dates::last_day_of_month(day.year() - 1, 12)
+            } else {
+                rotor_core::dates::last_day_of_month(day.year(), m)
+            };
+            for k in 0..16 {
+                for i in 0..self.stocks.len() {
+                    if self.stocks[i].list_day == 0 {
+                        let lag = self.report_lag(pe.month());
+                        self.push_statement(i, pe, lag, 0.988f64.powi(k + 1));
+                    }
+                }
+                let back = pe.checked_sub_months(chrono::Months::new(3)).expect("date");
+                pe = rotor_core::dates::last_day_of_month(back.year(), back.month());
+            }
+        }
+        let quarter_end = matches!(day.month(), 3 | 6 | 9 | 12)
+            && (t + 1 == self.days.len() || self.days[t + 1].month() != day.month());
+        if !quarter_end {
+            return;
+        }
+        let pe = rotor_core::dates::last_day_of_month(day.year(), day.month());
+        for i in 0..self.stocks.len() {
+            if !self.live(i, t) {
+                continue;
+            }
+            let lag = self.report_lag(day.month());
+            if pe + Duration::days(lag) <= last {
+                self.push_statement(i, pe, lag, 1.0);
+            }
+        }
+    }
+
     fn run(&mut self) {
         for t in 0..self.days.len() {
             let dd = self.draws();
@@ -600,6 +786,7 @@ impl Market {
             self.step_indices(t, &r_today);
             self.close_of_day(t, &r_today);
             self.write_indices(t);
+            self.write_statements(t);
             self.history.push(r_today);
             self.size_z.push(self.exposures()[0].clone());
             self.index_levels.push(self.ix.level);
@@ -688,7 +875,13 @@ fn write_out(
     let store = Store::open(dir)?;
     let mut rows = BTreeMap::new();
     let mut tables = Vec::new();
-    for t in [out.prices, out.valuation, out.weights, out.membership] {
+    for t in [
+        out.prices,
+        out.valuation,
+        out.fundamentals,
+        out.weights,
+        out.membership,
+    ] {
         rows.insert(t.dataset.name().to_string(), t.len());
         tables.push(t);
     }

@@ -49,6 +49,7 @@ fn same_seed_same_bytes_and_planted_factor_returns_are_recovered() {
     for f in [
         "prices/data.parquet",
         "valuation/data.parquet",
+        "fundamentals/data.parquet",
         "weights/data.parquet",
         "truth.json",
         "industries.csv",
@@ -66,7 +67,9 @@ fn same_seed_same_bytes_and_planted_factor_returns_are_recovered() {
         .assets
         .iter()
         .filter(|c| {
-            !c.ends_with(".WI") && !["000300.SH", "000905.SH", "000852.SH"].contains(&c.as_str())
+            !c.ends_with(".WI")
+                && !c.ends_with(".SI")
+                && !["000300.SH", "000905.SH", "000852.SH"].contains(&c.as_str())
         })
         .cloned()
         .collect();
@@ -105,6 +108,7 @@ fn same_seed_same_bytes_and_planted_factor_returns_are_recovered() {
         turnover: None,
         pb: Some(&pb.values),
         pe: None,
+        statements: None,
         industry: &industry,
         industry_names: &names,
     };
@@ -228,4 +232,147 @@ fn limits_hold_and_the_index_is_its_members() {
         checked += 1;
     }
     assert!(checked >= 20, "{checked} month-ends checked");
+}
+
+#[test]
+fn statements_give_growth_and_leverage_styles_with_banks_the_most_levered() {
+    let dir = tempfile::tempdir().unwrap();
+    market(dir.path(), 400, 2, 5);
+    let store = Store::open(dir.path()).unwrap();
+    let f = store.read(Dataset::Fundamentals).unwrap();
+    assert!(f.len() > 400 * 16, "{} statement rows", f.len());
+    // a report is never published before its quarter ends, nor after the data
+    let (pe, av) = (f.date_col("period_end"), f.date_col("available_at"));
+    assert!(pe.iter().zip(av).all(|(p, a)| p.unwrap() < a.unwrap()));
+    let data =
+        rotor_risk::store::load_stocks(&store, &[], None, Some(&dir.path().join("industries.csv")))
+            .unwrap();
+    assert!(
+        data.notes
+            .iter()
+            .any(|n| n.contains("growth and leverage from fundamentals")),
+        "{:?}",
+        data.notes
+    );
+    let m = estimate(&data.inputs(), &RiskConfig::default()).unwrap();
+    let names = &m.exposures.names;
+    let g = names
+        .iter()
+        .position(|x| x == "growth")
+        .expect("growth style");
+    let l = names
+        .iter()
+        .position(|x| x == "leverage")
+        .expect("leverage style");
+    // every stock with a cap on the last day has both exposures (0 when unreported)
+    let n = data.close.assets.len();
+    let t = data.close.dates.len() - 1;
+    let last: Vec<usize> = (0..n).filter(|&i| data.caps[t * n + i] > 0.0).collect();
+    assert!(last
+        .iter()
+        .all(|&i| m.exposures.values[g][t * n + i].is_finite()));
+    assert!(last
+        .iter()
+        .all(|&i| m.exposures.values[l][t * n + i].is_finite()));
+    // banks carry 10–14× assets over equity, the rest about 2.2×: the most levered
+    let bank = data
+        .industry_names
+        .iter()
+        .position(|x| x == "银行")
+        .unwrap();
+    let (mut banks, mut others) = (Vec::new(), Vec::new());
+    for &i in &last {
+        let v = m.exposures.values[l][t * n + i];
+        if data.industry_at(t, i) == Some(bank) {
+            banks.push(v);
+        } else {
+            others.push(v);
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    assert!(!banks.is_empty());
+    assert!(
+        mean(&banks) > 1.0 && mean(&banks) > mean(&others) + 1.0,
+        "banks {} others {}",
+        mean(&banks),
+        mean(&others)
+    );
+    // the styles enter the regression: their factor returns exist on the last day
+    let q = m.factor_names.len();
+    for name in ["growth", "leverage"] {
+        let k = m.factor_names.iter().position(|x| x == name).unwrap();
+        assert!(m.factor_returns[t * q + k].is_finite(), "{name}");
+    }
+}
+
+#[test]
+fn industry_indices_are_the_cap_weighted_returns_of_their_stocks() {
+    let d = tempfile::tempdir().unwrap();
+    market(d.path(), 300, 1, 4);
+    let store = Store::open(d.path()).unwrap();
+    let close = read_panel(&store, Dataset::Prices, "close", None, &[]).unwrap();
+    let pre = read_panel(&store, Dataset::Prices, "preclose", None, &[])
+        .unwrap()
+        .reindex(&close.dates, &close.assets);
+    let cap = read_panel(&store, Dataset::Valuation, "float_cap", None, &[])
+        .unwrap()
+        .reindex(&close.dates, &close.assets);
+    let n = close.assets.len();
+    let t_len = close.dates.len();
+    let text = std::fs::read_to_string(d.path().join("industries.csv")).unwrap();
+    let of: HashMap<&str, &str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(','))
+        .collect();
+    // the sim's index of 银行 (Shenwan 801780.SI)
+    let ix = close
+        .assets
+        .iter()
+        .position(|c| c == "801780.SI")
+        .expect("bank index");
+    let members: Vec<usize> = (0..n)
+        .filter(|&j| of.get(close.assets[j].as_str()) == Some(&"银行"))
+        .collect();
+    assert!(!members.is_empty());
+    // a member's cap at t − 1: its last one while it still trades later (suspended
+    // days keep the last cap; a delisted stock leaves)
+    let last_row: Vec<usize> = (0..n)
+        .map(|j| {
+            (0..t_len)
+                .rev()
+                .find(|&t| close.values[t * n + j].is_finite())
+                .unwrap_or(0)
+        })
+        .collect();
+    let (mut matched, mut days) = (0, 0);
+    for t in 1..t_len {
+        let (mut sw, mut swr) = (0.0, 0.0);
+        for &j in &members {
+            let c = (0..t)
+                .rev()
+                .map(|u| cap.values[u * n + j])
+                .find(|c| c.is_finite());
+            let Some(c) = c else { continue };
+            if t - 1 > last_row[j] {
+                continue;
+            }
+            let (p, x) = (pre.values[t * n + j], close.values[t * n + j]);
+            let r = if p.is_finite() && x.is_finite() {
+                x / p - 1.0
+            } else {
+                0.0
+            };
+            sw += c;
+            swr += c * r;
+        }
+        let ri = close.values[t * n + ix] / close.values[(t - 1) * n + ix] - 1.0;
+        days += 1;
+        if sw > 0.0 && (swr / sw - ri).abs() < 1e-6 {
+            matched += 1;
+        }
+    }
+    eprintln!("{matched} of {days} days match");
+    // rounding of the written levels aside, every day but a delisting's matches
+    assert!(matched * 100 >= days * 97, "{matched} of {days} days match");
 }
