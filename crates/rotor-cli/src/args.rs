@@ -54,6 +54,31 @@ pub enum Command {
     /// text with an OpenAI-compatible endpoint or fully offline; answers cached.
     #[command(subcommand)]
     Text(TextCmd),
+    /// AI stock selection inputs: the feature library and labels of the store's stocks.
+    #[command(subcommand)]
+    Ml(MlCmd),
+}
+
+/// `rotor ml …`
+#[derive(Debug, Subcommand)]
+pub enum MlCmd {
+    /// Compute the price-volume features (Alpha158-style, standardised per day) and the
+    /// rank-normalised forward-return labels; write features.parquet and labels.parquet.
+    Features(MlFeaturesArgs),
+}
+
+/// `rotor ml features`
+#[derive(Debug, Args)]
+pub struct MlFeaturesArgs {
+    /// Job file (TOML: store, start, end, horizon, windows, universe).
+    #[arg(long)]
+    pub config: PathBuf,
+    /// Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Store folder (overrides the job file's).
+    #[arg(long)]
+    pub store: Option<PathBuf>,
 }
 
 /// `rotor text …`

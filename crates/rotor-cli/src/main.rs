@@ -18,6 +18,7 @@ mod demo;
 mod eval;
 mod funds;
 mod limit;
+mod ml;
 mod risk;
 mod sim;
 mod strategy;
@@ -50,6 +51,7 @@ fn main() {
         args::Command::Funds(args::FundsCmd::Rotation(a)) => funds::rotation(&ui, a).map(|_| 0),
         args::Command::Funds(args::FundsCmd::Import(a)) => funds::import(&ui, a).map(|_| 0),
         args::Command::Text(c) => text::run(&ui, c).map(|_| 0),
+        args::Command::Ml(args::MlCmd::Features(a)) => ml::features(&ui, a).map(|_| 0),
     };
     match res {
         Ok(code) => std::process::exit(code),

@@ -1,0 +1,540 @@
+//! The price-volume feature library (after Qlib's Alpha158), computed per stock on its
+//! own trading rows and standardised across stocks per day.
+//!
+//! **Prices** are adjusted backwards-consistent from total returns: on a stock's rows
+//! `k = 0, 1, …` the adjusted close is `A_0 = C_0`, `A_k = A_{k−1} (1 + r_k)` (r the
+//! day's total return; a missing one falls back to `C_k / C_{k−1}`), the factor `f_k =
+//! A_k / C_k` scales open, high, low and VWAP, and volume is divided by it (a 10-for-10
+//! bonus issue doubles the volume and halves the price; neither moves a feature). Every
+//! feature at row k reads rows ≤ k only. Windows count the stock's trading rows (a
+//! suspended day is no row).
+//!
+//! | feature | definition (`C, O, H, L, V` adjusted; `d` a window) |
+//! |---|---|
+//! | `kmid` `klen` `kmid2` `kup` `klow` `ksft` | `(C−O)/O`, `(H−L)/O`, `(C−O)/(H−L)`, `(H−max(O,C))/O`, `(min(O,C)−L)/O`, `(2C−H−L)/O` (need OHLC) |
+//! | `open0` `high0` `low0` `vwap0` | `O/C`, `H/C`, `L/C`, `VWAP/C` (VWAP = amount / volume) |
+//! | `roc_d` | `C_{k−d} / C_k` |
+//! | `ma_d`, `std_d` | mean and sample std of C over d rows, over `C_k` |
+//! | `beta_d`, `rsqr_d` | OLS slope of C on time over d rows over `C_k`; its R² |
+//! | `max_d`, `min_d` | max of H, min of L over d rows, over `C_k` (C when no H / L) |
+//! | `rank_d` | percentile of `C_k` in its d rows |
+//! | `rsv_d` | `(C_k − min L) / (max H − min L)` |
+//! | `imax_d`, `imin_d` | rows since the max / min, over d |
+//! | `corr_d` | correlation of C and `ln(V + 1)` over d rows |
+//! | `cord_d` | correlation of `C_k / C_{k−1}` and `ln(V_k / V_{k−1} + 1)` |
+//! | `cntp_d`, `sump_d` | share of up days; `Σ max(ΔC, 0) / Σ |ΔC|` |
+//! | `vma_d`, `vstd_d` | mean and std of V over d rows, over `V_k` |
+//! | `wvma_d` | std / mean of `|C_k/C_{k−1} − 1| · V_k` over d rows |
+//! | `turn_d` | mean turnover rate over d rows (when stored) |
+//!
+//! **Standardisation** per feature and day across the stocks with a value (Qlib's
+//! `RobustZScoreNorm`): `z = (x − median) / (1.4826 · MAD)`, clipped to ±3; with MAD = 0
+//! the sample std stands in; with neither, NaN. Values are stored as `f32`.
+
+use crate::rolling;
+use rayon::prelude::*;
+
+/// Windows of the rolling features (Alpha158: 5, 10, 20, 30, 60).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeatureConfig {
+    /// Window lengths in trading rows.
+    pub windows: Vec<usize>,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            windows: vec![5, 10, 20, 30, 60],
+        }
+    }
+}
+
+/// Daily bars of `n` stocks over `t` days, `t × n` row-major (NaN = missing).
+#[derive(Debug, Clone, Copy)]
+pub struct Bars<'a> {
+    /// Number of stocks.
+    pub n: usize,
+    /// Closes (unadjusted as traded); a row exists where the close is finite.
+    pub close: &'a [f64],
+    /// Daily total returns (from preclose / adjusted closes), aligned with `close`.
+    pub returns: &'a [f64],
+    /// Open, high, low, when stored.
+    pub ohlc: Option<[&'a [f64]; 3]>,
+    /// Volume in shares, when stored.
+    pub volume: Option<&'a [f64]>,
+    /// Amount in CNY, when stored (VWAP with volume).
+    pub amount: Option<&'a [f64]>,
+    /// Turnover rate (fraction), when stored.
+    pub turnover: Option<&'a [f64]>,
+}
+
+/// Features stock-major: `values[(j · F + f) · t + day]` (`F` = names.len()).
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// Feature names in column order.
+    pub names: Vec<String>,
+    /// Days.
+    pub t: usize,
+    /// Stocks.
+    pub n: usize,
+    /// The values, standardised per feature and day.
+    pub values: Vec<f32>,
+}
+
+impl Features {
+    /// The value of feature `f` for stock `j` on day `day`.
+    pub fn get(&self, j: usize, f: usize, day: usize) -> f32 {
+        self.values[(j * self.names.len() + f) * self.t + day]
+    }
+}
+
+/// The names the bars give, in column order.
+pub fn feature_names(bars: &Bars<'_>, cfg: &FeatureConfig) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    if bars.ohlc.is_some() {
+        for s in [
+            "kmid", "klen", "kmid2", "kup", "klow", "ksft", "open0", "high0", "low0",
+        ] {
+            v.push(s.into());
+        }
+    }
+    if bars.amount.is_some() && bars.volume.is_some() {
+        v.push("vwap0".into());
+    }
+    for &d in &cfg.windows {
+        for s in [
+            "roc", "ma", "std", "beta", "rsqr", "max", "min", "rank", "rsv", "imax", "imin",
+            "cntp", "sump",
+        ] {
+            v.push(format!("{s}_{d}"));
+        }
+        if bars.volume.is_some() {
+            for s in ["corr", "cord", "vma", "vstd", "wvma"] {
+                v.push(format!("{s}_{d}"));
+            }
+        }
+        if bars.turnover.is_some() {
+            v.push(format!("turn_{d}"));
+        }
+    }
+    v
+}
+
+/// One stock's adjusted series on its trading rows.
+struct Series {
+    rows: Vec<usize>,
+    c: Vec<f64>,
+    o: Vec<f64>,
+    h: Vec<f64>,
+    l: Vec<f64>,
+    v: Vec<f64>,
+    vwap: Vec<f64>,
+    turn: Vec<f64>,
+}
+
+/// The adjusted series of stock j (see the module docs).
+fn series(bars: &Bars<'_>, t_len: usize, j: usize) -> Series {
+    let n = bars.n;
+    let at = |p: &[f64], t: usize| p[t * n + j];
+    let rows: Vec<usize> = (0..t_len)
+        .filter(|&t| at(bars.close, t).is_finite() && at(bars.close, t) > 0.0)
+        .collect();
+    let mut c = Vec::with_capacity(rows.len());
+    let mut fac = Vec::with_capacity(rows.len());
+    for (k, &t) in rows.iter().enumerate() {
+        let raw = at(bars.close, t);
+        let a = if k == 0 {
+            raw
+        } else {
+            let r = at(bars.returns, t);
+            let prev_raw = at(bars.close, rows[k - 1]);
+            let g = if r.is_finite() {
+                1.0 + r
+            } else {
+                raw / prev_raw
+            };
+            c[k - 1] * g
+        };
+        c.push(a);
+        fac.push(a / raw);
+    }
+    let scaled = |p: Option<&[f64]>, by: &dyn Fn(f64, f64) -> f64| -> Vec<f64> {
+        match p {
+            Some(p) => rows
+                .iter()
+                .zip(&fac)
+                .map(|(&t, f)| by(at(p, t), *f))
+                .collect(),
+            None => Vec::new(),
+        }
+    };
+    let (o, h, l) = match bars.ohlc {
+        Some([o, h, l]) => (
+            scaled(Some(o), &|x, f| x * f),
+            scaled(Some(h), &|x, f| x * f),
+            scaled(Some(l), &|x, f| x * f),
+        ),
+        None => (Vec::new(), Vec::new(), Vec::new()),
+    };
+    let v = scaled(bars.volume, &|x, f| x / f);
+    let vwap = match (bars.amount, bars.volume) {
+        (Some(a), Some(vol)) => rows
+            .iter()
+            .zip(&fac)
+            .map(|(&t, f)| {
+                let (a, q) = (at(a, t), at(vol, t));
+                if q > 0.0 {
+                    a / q * f
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let turn = scaled(bars.turnover, &|x, _| x);
+    Series {
+        rows,
+        c,
+        o,
+        h,
+        l,
+        v,
+        vwap,
+        turn,
+    }
+}
+
+fn ratio(a: &[f64], b: &[f64]) -> Vec<f64> {
+    a.iter().zip(b).map(|(x, y)| x / y).collect()
+}
+
+/// The k-line and price-ratio features of one stock.
+fn kline(s: &Series, out: &mut Vec<Vec<f64>>) {
+    let m = s.c.len();
+    let (c, o, h, l) = (&s.c, &s.o, &s.h, &s.l);
+    let f = |g: &dyn Fn(usize) -> f64| (0..m).map(g).collect::<Vec<f64>>();
+    out.push(f(&|k| (c[k] - o[k]) / o[k]));
+    out.push(f(&|k| (h[k] - l[k]) / o[k]));
+    out.push(f(&|k| (c[k] - o[k]) / (h[k] - l[k])));
+    out.push(f(&|k| (h[k] - o[k].max(c[k])) / o[k]));
+    out.push(f(&|k| (o[k].min(c[k]) - l[k]) / o[k]));
+    out.push(f(&|k| (2.0 * c[k] - h[k] - l[k]) / o[k]));
+    out.push(ratio(o, c));
+    out.push(ratio(h, c));
+    out.push(ratio(l, c));
+}
+
+/// The window-d features of one stock that need prices only.
+fn price_window(s: &Series, d: usize, out: &mut Vec<Vec<f64>>) {
+    let c = &s.c;
+    let m = c.len();
+    let (hi, lo) = if s.h.is_empty() { (c, c) } else { (&s.h, &s.l) };
+    out.push(
+        (0..m)
+            .map(|k| if k >= d { c[k - d] / c[k] } else { f64::NAN })
+            .collect(),
+    );
+    out.push(ratio(&rolling::mean(c, d), c));
+    out.push(ratio(&rolling::std(c, d), c));
+    let (slope, rsq) = rolling::slope_rsq(c, d);
+    out.push(ratio(&slope, c));
+    out.push(rsq);
+    let [mx, mn, amx, amn] = rolling::max_min(hi, lo, d);
+    out.push(ratio(&mx, c));
+    out.push(ratio(&mn, c));
+    out.push(rolling::rank(c, d));
+    out.push((0..m).map(|k| (c[k] - mn[k]) / (mx[k] - mn[k])).collect());
+    out.push(amx.iter().map(|a| a / d as f64).collect());
+    out.push(amn.iter().map(|a| a / d as f64).collect());
+    let dc: Vec<f64> = (0..m)
+        .map(|k| if k > 0 { c[k] - c[k - 1] } else { f64::NAN })
+        .collect();
+    let up: Vec<f64> = dc
+        .iter()
+        .map(|x| {
+            if x.is_nan() {
+                f64::NAN
+            } else {
+                (*x > 0.0) as u8 as f64
+            }
+        })
+        .collect();
+    out.push(rolling::mean(&up, d));
+    let gain: Vec<f64> = dc.iter().map(|x| x.max(0.0) + 0.0 * x).collect();
+    let abs: Vec<f64> = dc.iter().map(|x| x.abs()).collect();
+    out.push(ratio(&rolling::sum(&gain, d), &rolling::sum(&abs, d)));
+}
+
+/// The window-d features of one stock that need volume.
+fn volume_window(s: &Series, d: usize, out: &mut Vec<Vec<f64>>) {
+    let (c, v) = (&s.c, &s.v);
+    let m = c.len();
+    let lv: Vec<f64> = v.iter().map(|x| (x + 1.0).ln()).collect();
+    out.push(rolling::corr(c, &lv, d));
+    let rc: Vec<f64> = (0..m)
+        .map(|k| if k > 0 { c[k] / c[k - 1] } else { f64::NAN })
+        .collect();
+    let rv: Vec<f64> = (0..m)
+        .map(|k| {
+            if k > 0 {
+                (v[k] / v[k - 1] + 1.0).ln()
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
+    out.push(rolling::corr(&rc, &rv, d));
+    out.push(ratio(&rolling::mean(v, d), v));
+    out.push(ratio(&rolling::std(v, d), v));
+    let wv: Vec<f64> = (0..m).map(|k| (rc[k] - 1.0).abs() * v[k]).collect();
+    out.push(ratio(&rolling::std(&wv, d), &rolling::mean(&wv, d)));
+}
+
+/// Raw (unstandardised) features of one stock on its rows, in [`feature_names`] order.
+fn stock_features(bars: &Bars<'_>, s: &Series, cfg: &FeatureConfig) -> Vec<Vec<f64>> {
+    let mut out = Vec::new();
+    if bars.ohlc.is_some() {
+        kline(s, &mut out);
+    }
+    if !s.vwap.is_empty() {
+        out.push(ratio(&s.vwap, &s.c));
+    }
+    for &d in &cfg.windows {
+        price_window(s, d, &mut out);
+        if bars.volume.is_some() {
+            volume_window(s, d, &mut out);
+        }
+        if bars.turnover.is_some() {
+            out.push(rolling::mean(&s.turn, d));
+        }
+    }
+    out
+}
+
+/// Compute every feature of every stock (raw), then standardise per feature and day.
+pub fn compute(bars: &Bars<'_>, cfg: &FeatureConfig) -> Features {
+    let n = bars.n;
+    let t_len = bars.close.len().checked_div(n).unwrap_or(0);
+    let names = feature_names(bars, cfg);
+    let nf = names.len();
+    let mut values = vec![f32::NAN; n * nf * t_len];
+    if t_len > 0 && nf > 0 {
+        values
+            .par_chunks_mut(nf * t_len)
+            .enumerate()
+            .for_each(|(j, chunk)| {
+                let s = series(bars, t_len, j);
+                for (f, col) in stock_features(bars, &s, cfg).iter().enumerate() {
+                    let dst = &mut chunk[f * t_len..(f + 1) * t_len];
+                    for (&t, x) in s.rows.iter().zip(col) {
+                        if x.is_finite() {
+                            dst[t] = *x as f32;
+                        }
+                    }
+                }
+            });
+        standardise(&mut values, n, nf, t_len);
+    }
+    Features {
+        names,
+        t: t_len,
+        n,
+        values,
+    }
+}
+
+/// Per feature and day: (median, 1.4826·MAD, mean, sample std) of the finite values.
+fn day_stats(values: &[f32], n: usize, nf: usize, t_len: usize) -> Vec<[f64; 4]> {
+    (0..nf * t_len)
+        .into_par_iter()
+        .map_init(Vec::new, |buf: &mut Vec<f64>, k| {
+            let (f, t) = (k / t_len, k % t_len);
+            buf.clear();
+            buf.extend(
+                (0..n)
+                    .map(|j| values[(j * nf + f) * t_len + t] as f64)
+                    .filter(|x| x.is_finite()),
+            );
+            robust_stats(buf)
+        })
+        .collect()
+}
+
+/// (median, 1.4826·MAD, mean, sample std) of `x` (reordered); NaNs with < 3 values.
+fn robust_stats(x: &mut [f64]) -> [f64; 4] {
+    let m = x.len();
+    if m < 3 {
+        return [f64::NAN; 4];
+    }
+    let mean = x.iter().sum::<f64>() / m as f64;
+    let sd = (x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (m as f64 - 1.0)).sqrt();
+    let med = median(x);
+    for v in x.iter_mut() {
+        *v = (*v - med).abs();
+    }
+    let mad = median(x);
+    [med, 1.4826 * mad, mean, sd]
+}
+
+/// Median (the mean of the two middle values for an even count); reorders `x`.
+fn median(x: &mut [f64]) -> f64 {
+    let m = x.len();
+    let cmp = |a: &f64, b: &f64| a.total_cmp(b);
+    let (_, hi, _) = x.select_nth_unstable_by(m / 2, cmp);
+    let hi = *hi;
+    if m % 2 == 1 {
+        return hi;
+    }
+    let lo = x[..m / 2].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (lo + hi) / 2.0
+}
+
+/// Replace every value by its robust z-score of the day, clipped to ±3.
+fn standardise(values: &mut [f32], n: usize, nf: usize, t_len: usize) {
+    let stats = day_stats(values, n, nf, t_len);
+    values.par_chunks_mut(nf * t_len).for_each(|chunk| {
+        for f in 0..nf {
+            for t in 0..t_len {
+                let x = &mut chunk[f * t_len + t];
+                if !x.is_finite() {
+                    continue;
+                }
+                let [med, mad, mean, sd] = stats[f * t_len + t];
+                let z = if mad > 0.0 {
+                    (*x as f64 - med) / mad
+                } else if sd > 0.0 {
+                    (*x as f64 - mean) / sd
+                } else {
+                    f64::NAN
+                };
+                *x = z.clamp(-3.0, 3.0) as f32;
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two stocks over 8 days; stock 1 is suspended on day 3 and makes a 10-for-10
+    /// bonus issue on day 5 (close halves, return 0 %, volume doubles).
+    fn bars() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+        let c0 = [10.0, 10.5, 11.0, 10.8, 11.2, 11.5, 11.4, 12.0];
+        let c1 = [20.0, 20.4, 20.2, f64::NAN, 20.6, 10.3, 10.5, 10.4];
+        let v0 = [1e6; 8];
+        let v1 = [2e6, 2e6, 2e6, f64::NAN, 2e6, 4e6, 4e6, 4e6];
+        let mut close = Vec::new();
+        let mut ret = Vec::new();
+        let mut vol = Vec::new();
+        for t in 0..8 {
+            close.extend([c0[t], c1[t]]);
+            vol.extend([v0[t], v1[t]]);
+            let r0 = if t > 0 {
+                c0[t] / c0[t - 1] - 1.0
+            } else {
+                f64::NAN
+            };
+            let r1 = match t {
+                0 | 3 => f64::NAN,
+                4 => 20.6 / 20.2 - 1.0,
+                5 => 0.0,
+                _ => c1[t] / c1[t - 1] - 1.0,
+            };
+            ret.extend([r0, r1]);
+        }
+        (close, ret, vol)
+    }
+
+    #[test]
+    fn a_bonus_issue_moves_no_feature_and_a_suspension_is_no_row() {
+        let (close, ret, vol) = bars();
+        let b = Bars {
+            n: 2,
+            close: &close,
+            returns: &ret,
+            ohlc: None,
+            volume: Some(&vol),
+            amount: None,
+            turnover: None,
+        };
+        let s = series(&b, 8, 1);
+        assert_eq!(s.rows, vec![0, 1, 2, 4, 5, 6, 7]);
+        // the adjusted close is continuous across the bonus issue (return 0 %)
+        assert!((s.c[4] - s.c[3]).abs() < 1e-12, "{:?}", s.c);
+        // adjusted volume is flat at 2e6·(20.6/…): no jump on the bonus day
+        assert!((s.v[4] / s.v[3] - 1.0).abs() < 1e-12, "{:?}", s.v);
+        let cfg = FeatureConfig { windows: vec![2] };
+        let raw = stock_features(&b, &s, &cfg);
+        let names = feature_names(&b, &cfg);
+        let roc = names.iter().position(|x| x == "roc_2").unwrap();
+        // row 5 (day 6): C_{k−2} / C_k on adjusted closes
+        assert!((raw[roc][5] - s.c[3] / s.c[5]).abs() < 1e-12);
+        assert!(raw[roc][1].is_nan());
+    }
+
+    #[test]
+    fn features_read_no_later_row() {
+        let (close, ret, vol) = bars();
+        let cfg = FeatureConfig {
+            windows: vec![2, 3],
+        };
+        let b = Bars {
+            n: 2,
+            close: &close,
+            returns: &ret,
+            ohlc: None,
+            volume: Some(&vol),
+            amount: None,
+            turnover: None,
+        };
+        let s = series(&b, 8, 0);
+        let full = stock_features(&b, &s, &cfg);
+        // cut the data after day 5: rows up to 5 are unchanged
+        let (c2, r2, v2) = (&close[..12], &ret[..12], &vol[..12]);
+        let b2 = Bars {
+            close: c2,
+            returns: r2,
+            volume: Some(v2),
+            ..b
+        };
+        let s2 = series(&b2, 6, 0);
+        let cut = stock_features(&b2, &s2, &cfg);
+        for (a, b) in full.iter().zip(&cut) {
+            for k in 0..6 {
+                assert!(a[k] == b[k] || (a[k].is_nan() && b[k].is_nan()));
+            }
+        }
+    }
+
+    #[test]
+    fn standardised_values_are_robust_z_scores_clipped_at_three() {
+        // one feature, one day, 7 stocks: median 3, MAD 1
+        let mut v: Vec<f32> = vec![1.0, 2.0, 3.0, 4.0, 5.0, 3.0, 100.0];
+        standardise(&mut v, 7, 1, 1);
+        let k = 1.4826f64;
+        assert!((v[0] as f64 - (-2.0 / k)).abs() < 1e-6, "{v:?}");
+        assert_eq!(v[6], 3.0);
+        // a constant cross-section has no z
+        let mut c: Vec<f32> = vec![2.0; 5];
+        standardise(&mut c, 5, 1, 1);
+        assert!(c.iter().all(|x| x.is_nan()));
+    }
+
+    #[test]
+    fn empty_inputs_give_empty_features() {
+        let b = Bars {
+            n: 0,
+            close: &[],
+            returns: &[],
+            ohlc: None,
+            volume: None,
+            amount: None,
+            turnover: None,
+        };
+        let f = compute(&b, &FeatureConfig::default());
+        assert!(f.values.is_empty());
+        assert_eq!(f.names.len(), 65);
+    }
+}

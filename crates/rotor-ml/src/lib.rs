@@ -1,0 +1,25 @@
+//! # rotor-ml
+//!
+//! The inputs of rotor's AI stock selection (SPEC §15, the second source report's GBDT +
+//! GRU models): a point-in-time price-volume feature library and training labels, as
+//! plain `t × n` panels in and standardised features out, so models in rotor and in other
+//! tools train on identical rows.
+//!
+//! Steps, one module each:
+//!
+//! 1. [`rolling`] — trailing-window statistics of one stock's own trading rows;
+//! 2. [`features`] — the Alpha158-style library on adjusted prices (a bonus issue moves
+//!    nothing), robust-z-scored across stocks per day, stored `f32`, stock-major;
+//! 3. [`labels`] — the rank-normalised forward return over (t, t + H];
+//! 4. [`store`] — the bridge to a rotor store: the bars read, `features.parquet` and
+//!    `labels.parquet` written (`rotor ml features`).
+//!
+//! **Extending.** A new feature is a column pushed in `features::stock_features` and its
+//! name in `features::feature_names`, in the same order, with its definition in the
+//! module table. Models (`fit` / `predict` / `save` / `load`), walk-forward training and
+//! the AI ETF rotation build on these and are not here yet.
+
+pub mod features;
+pub mod labels;
+pub mod rolling;
+pub mod store;

@@ -1,0 +1,235 @@
+//! The bridge to a rotor store: the stocks' bars read on the close grid, features and
+//! labels computed, and written as long Parquet tables other tools read as they are —
+//! `features.parquet` (date, asset, one float column per feature) and `labels.parquet`
+//! (date, asset, label) — through a temporary file renamed into place.
+
+use crate::features::{compute, Bars, FeatureConfig, Features};
+use crate::labels::forward_rank_labels;
+use chrono::NaiveDate;
+use rotor_core::frame::{Column, Frame};
+use rotor_core::Panel;
+use rotor_data::panel::read_panel;
+use rotor_data::schema::Dataset;
+use rotor_data::store::Store;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Errors of the store bridge.
+#[derive(Debug, thiserror::Error)]
+pub enum MlError {
+    /// Reading the store or writing a file failed.
+    #[error(transparent)]
+    Data(#[from] rotor_data::DataError),
+    /// The store lacks what the step needs.
+    #[error("{0}")]
+    Input(String),
+}
+
+/// Settings of `rotor ml features`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureJob {
+    /// Stocks (empty = every `asset_type = stock` code of the store).
+    pub universe: Vec<String>,
+    /// First and last day written (the features of the first days still read the
+    /// history before `start`).
+    pub start: Option<NaiveDate>,
+    /// Last day.
+    pub end: Option<NaiveDate>,
+    /// Label horizon in trading days (SPEC §15: 5 weekly, 20 monthly).
+    pub horizon: usize,
+    /// Feature windows.
+    pub features: FeatureConfig,
+}
+
+impl Default for FeatureJob {
+    fn default() -> Self {
+        FeatureJob {
+            universe: Vec::new(),
+            start: None,
+            end: None,
+            horizon: 5,
+            features: FeatureConfig::default(),
+        }
+    }
+}
+
+/// What a job produced: the grid, features, labels, and what it could not do.
+pub struct FeatureSet {
+    /// Days.
+    pub dates: Vec<NaiveDate>,
+    /// Stocks.
+    pub assets: Vec<String>,
+    /// Closes (where a stock has a row).
+    pub close: Vec<f64>,
+    /// Features.
+    pub features: Features,
+    /// Labels `t × n`.
+    pub labels: Vec<f64>,
+    /// Notes for the user.
+    pub notes: Vec<String>,
+}
+
+fn stock_codes(store: &Store) -> Result<Vec<String>, MlError> {
+    let t = store.read_columns(Dataset::Prices, Some(&["code", "asset_type"]))?;
+    let codes: BTreeSet<String> = t
+        .str_col("code")
+        .iter()
+        .zip(t.str_col("asset_type"))
+        .filter(|(_, k)| k.as_deref() == Some("stock"))
+        .filter_map(|(c, _)| c.as_deref().map(str::to_string))
+        .collect();
+    if codes.is_empty() {
+        return Err(MlError::Input(format!(
+            "{}: no stock prices (asset_type = stock) in the store; import stock bars first",
+            store.root().display()
+        )));
+    }
+    Ok(codes.into_iter().collect())
+}
+
+/// A field of `ds` on the close grid, None when the store has no value of it.
+fn field(store: &Store, ds: Dataset, name: &str, grid: &Panel) -> Result<Option<Panel>, MlError> {
+    if !store.has(ds) {
+        return Ok(None);
+    }
+    let p = read_panel(store, ds, name, Some(&grid.assets), &[])?;
+    if p.values.iter().all(|v| !v.is_finite()) {
+        return Ok(None);
+    }
+    Ok(Some(p.reindex(&grid.dates, &grid.assets)))
+}
+
+/// Read the bars, compute the features and labels of `job`.
+pub fn build(store: &Store, job: &FeatureJob) -> Result<FeatureSet, MlError> {
+    let codes = if job.universe.is_empty() {
+        stock_codes(store)?
+    } else {
+        job.universe.clone()
+    };
+    let close = read_panel(store, Dataset::Prices, "close", Some(&codes), &[])?;
+    let k = job.end.map_or(close.dates.len(), |e| {
+        close.dates.partition_point(|d| *d <= e)
+    });
+    let dates = close.dates[..k].to_vec();
+    let close = close.reindex(&dates, &close.assets);
+    if close.dates.is_empty() || close.assets.is_empty() {
+        return Err(MlError::Input("no stock closes in the window".into()));
+    }
+    let pre = field(store, Dataset::Prices, "preclose", &close)?;
+    let tr = field(store, Dataset::Prices, "tr_close", &close)?;
+    let adj = field(store, Dataset::Prices, "adj_factor", &close)?;
+    let (returns, rep) = rotor_data::returns::total_returns_adj(
+        &close,
+        pre.as_ref(),
+        tr.as_ref(),
+        adj.as_ref(),
+        0.35,
+    );
+    let [open, high, low, volume, amount] = ["open", "high", "low", "volume", "amount"]
+        .map(|f| field(store, Dataset::Prices, f, &close));
+    let (open, high, low, volume, amount) = (open?, high?, low?, volume?, amount?);
+    let turnover = field(store, Dataset::Valuation, "turnover_rate", &close)?;
+    let ohlc = match (&open, &high, &low) {
+        (Some(o), Some(h), Some(l)) => Some([&o.values[..], &h.values[..], &l.values[..]]),
+        _ => None,
+    };
+    let bars = Bars {
+        n: close.assets.len(),
+        close: &close.values,
+        returns: &returns.values,
+        ohlc,
+        volume: volume.as_ref().map(|p| &p.values[..]),
+        amount: amount.as_ref().map(|p| &p.values[..]),
+        turnover: turnover.as_ref().map(|p| &p.values[..]),
+    };
+    let features = compute(&bars, &job.features);
+    let labels = forward_rank_labels(&returns.values, &close.values, bars.n, job.horizon);
+    let mut notes = vec![format!(
+        "returns: {} from close / preclose, {} from the total-return close, {} from adjustment factors, {} from the price close ({} moves beyond ±35 % left out as likely ex-rights days)",
+        rep.from_preclose, rep.from_tr_close, rep.from_adj_factor, rep.from_close, rep.blanked.len()
+    )];
+    for (what, has) in [
+        ("k-line features (open / high / low)", ohlc.is_some()),
+        ("volume features", volume.is_some()),
+        (
+            "vwap0 (amount and volume)",
+            amount.is_some() && volume.is_some(),
+        ),
+        (
+            "turnover features (valuation turnover_rate)",
+            turnover.is_some(),
+        ),
+    ] {
+        if !has {
+            notes.push(format!("{what}: not in the store, not built"));
+        }
+    }
+    Ok(FeatureSet {
+        dates,
+        assets: close.assets.clone(),
+        close: close.values,
+        features,
+        labels,
+        notes,
+    })
+}
+
+/// The first row index on or after `start`.
+fn first_row(dates: &[NaiveDate], start: Option<NaiveDate>) -> usize {
+    start.map_or(0, |s| dates.partition_point(|d| *d < s))
+}
+
+/// Write `features.parquet` and `labels.parquet` into `dir`: one row per day and stock
+/// with a close from `start` on (features NaN where a window is not yet full) and one
+/// label row per finite label.
+pub fn write(
+    set: &FeatureSet,
+    start: Option<NaiveDate>,
+    dir: &Path,
+) -> Result<(usize, usize), MlError> {
+    std::fs::create_dir_all(dir).map_err(|e| rotor_data::DataError::io(dir, e))?;
+    let (n, t_len) = (set.assets.len(), set.dates.len());
+    let t0 = first_row(&set.dates, start);
+    let f = &set.features;
+    let nf = f.names.len();
+    let rows: Vec<(usize, usize)> = (t0..t_len)
+        .flat_map(|t| (0..n).map(move |j| (t, j)))
+        .filter(|&(t, j)| set.close[t * n + j].is_finite())
+        .collect();
+    let mut frame = Frame::new("features")
+        .with(
+            "date",
+            Column::Date(rows.iter().map(|&(t, _)| Some(set.dates[t])).collect()),
+        )
+        .with(
+            "asset",
+            Column::Text(rows.iter().map(|&(_, j)| set.assets[j].clone()).collect()),
+        );
+    for (k, name) in f.names.iter().enumerate() {
+        let col: Vec<f64> = rows
+            .iter()
+            .map(|&(t, j)| f.values[(j * nf + k) * t_len + t] as f64)
+            .collect();
+        frame.push(name.clone(), Column::Num(col));
+    }
+    rotor_data::parquet_io::write_frame(&frame, &dir.join("features.parquet"))?;
+    let lrows: Vec<(usize, usize)> = (t0..t_len)
+        .flat_map(|t| (0..n).map(move |j| (t, j)))
+        .filter(|&(t, j)| set.labels[t * n + j].is_finite())
+        .collect();
+    let labels = Frame::new("labels")
+        .with(
+            "date",
+            Column::Date(lrows.iter().map(|&(t, _)| Some(set.dates[t])).collect()),
+        )
+        .with(
+            "asset",
+            Column::Text(lrows.iter().map(|&(_, j)| set.assets[j].clone()).collect()),
+        )
+        .with(
+            "label",
+            Column::Num(lrows.iter().map(|&(t, j)| set.labels[t * n + j]).collect()),
+        );
+    rotor_data::parquet_io::write_frame(&labels, &dir.join("labels.parquet"))?;
+    Ok((rows.len(), lrows.len()))
+}
