@@ -11,15 +11,18 @@
 //! 2. [`features`] — the Alpha158-style library on adjusted prices (a bonus issue moves
 //!    nothing), robust-z-scored across stocks per day, stored `f32`, stock-major;
 //! 3. [`labels`] — the rank-normalised forward return over (t, t + H];
-//! 4. [`store`] — the bridge to a rotor store: the bars read, `features.parquet` and
+//! 4. [`lightgbm`] — inference of LightGBM models trained in Python (`save_model` text),
+//!    equal to LightGBM's own predictions (a committed parity fixture);
+//! 5. [`store`] — the bridge to a rotor store: the bars read, `features.parquet` and
 //!    `labels.parquet` written (`rotor ml features`).
 //!
 //! **Extending.** A new feature is a column pushed in `features::stock_features` and its
 //! name in `features::feature_names`, in the same order, with its definition in the
-//! module table. Models (`fit` / `predict` / `save` / `load`), walk-forward training and
-//! the AI ETF rotation build on these and are not here yet.
+//! module table. Models trained in rotor (`fit` / `predict` / `save` / `load`: GBDT, GRU),
+//! walk-forward training and the AI ETF rotation build on these and are not here yet.
 
 pub mod features;
 pub mod labels;
+pub mod lightgbm;
 pub mod rolling;
 pub mod store;
