@@ -65,6 +65,27 @@ pub enum MlCmd {
     /// Compute the price-volume features (Alpha158-style, standardised per day) and the
     /// rank-normalised forward-return labels; write features.parquet and labels.parquet.
     Features(MlFeaturesArgs),
+    /// Score a features file with a LightGBM model trained elsewhere (Booster.save_model
+    /// text); writes predictions.parquet (date, asset, model, value).
+    Predict(MlPredictArgs),
+}
+
+/// `rotor ml predict`
+#[derive(Debug, Args)]
+pub struct MlPredictArgs {
+    /// LightGBM model text file.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Long features file (date, asset, one column per model feature), as `rotor ml
+    /// features` writes it.
+    #[arg(long)]
+    pub features: PathBuf,
+    /// Output Parquet file.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The model's name in the `model` column.
+    #[arg(long, default_value = "lightgbm")]
+    pub name: String,
 }
 
 /// `rotor ml features`

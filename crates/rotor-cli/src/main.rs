@@ -52,6 +52,7 @@ fn main() {
         args::Command::Funds(args::FundsCmd::Import(a)) => funds::import(&ui, a).map(|_| 0),
         args::Command::Text(c) => text::run(&ui, c).map(|_| 0),
         args::Command::Ml(args::MlCmd::Features(a)) => ml::features(&ui, a).map(|_| 0),
+        args::Command::Ml(args::MlCmd::Predict(a)) => ml::predict(&ui, a).map(|_| 0),
     };
     match res {
         Ok(code) => std::process::exit(code),

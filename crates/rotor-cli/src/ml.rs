@@ -1,4 +1,4 @@
-//! `rotor ml features`: the AI stock selection's inputs ([`rotor_ml`]) — the feature
+//! `rotor ml features | predict`: the AI stock selection's inputs ([`rotor_ml`]) — the feature
 //! library and the labels of the store's stocks — written as `features.parquet` and
 //! `labels.parquet` so models in rotor and in other tools (LightGBM, PyTorch) train on
 //! identical rows.
@@ -14,7 +14,7 @@
 //! universe = []             # stock codes; empty = every stock of the store
 //! ```
 
-use crate::args::MlFeaturesArgs;
+use crate::args::{MlFeaturesArgs, MlPredictArgs};
 use crate::ui::Ui;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
@@ -109,6 +109,38 @@ pub fn features(ui: &Ui, a: MlFeaturesArgs) -> Result<()> {
         "written {} and {}",
         a.out.join("features.parquet").display(),
         a.out.join("labels.parquet").display()
+    ));
+    Ok(())
+}
+
+/// Score a features file with a LightGBM model file.
+pub fn predict(ui: &Ui, a: MlPredictArgs) -> Result<()> {
+    let model = rotor_ml::lightgbm::LightGbm::load(&a.model)?;
+    let rotor_core::Panel {
+        dates,
+        assets,
+        values,
+    } = rotor_ml::store::predict_file(&model, &a.features)?;
+    if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    rotor_data::parquet_io::write_panels_long(
+        &a.out,
+        &dates,
+        &assets,
+        Some("model"),
+        "value",
+        &[(a.name.as_str(), &values)],
+    )?;
+    let n = values.iter().filter(|v| v.is_finite()).count();
+    ui.note(format!(
+        "{} ({} trees, objective {}): {n} predictions over {} days × {} stocks → {}",
+        a.model.display(),
+        model.n_trees(),
+        model.objective,
+        dates.len(),
+        assets.len(),
+        a.out.display()
     ));
     Ok(())
 }

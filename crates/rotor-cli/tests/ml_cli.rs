@@ -49,6 +49,7 @@ fn ml_features_writes_both_tables_and_refuses_bad_job_files() {
     assert!(f.headers.iter().any(|h| h == "turn_20"));
     assert!(!f.rows.is_empty());
     assert!(out.join("labels.parquet").exists());
+    predict_scores_the_features_file(d.path(), &out.join("features.parquet"));
     for (text, want) in [
         (
             "store = \"stocks\"\nwindow = [5]\n",
@@ -73,4 +74,55 @@ fn ml_features_writes_both_tables_and_refuses_bad_job_files() {
             "{text}: {err}"
         );
     }
+}
+
+/// A one-split model on `roc_5` (≤ 0 → 1, else −1; missing → right) scores every row of
+/// the features file by its own rule; a model needing a column the file lacks is refused.
+fn predict_scores_the_features_file(dir: &std::path::Path, features: &std::path::Path) {
+    let model = "tree\nversion=v4\nnum_class=1\nmax_feature_idx=1\nobjective=regression\n\
+                 feature_names=ma_5 roc_5\n\nTree=0\nnum_leaves=2\nsplit_feature=1\n\
+                 threshold=0\ndecision_type=8\nleft_child=-1\nright_child=-2\n\
+                 leaf_value=1 -1\n\nend of trees\n";
+    let m = dir.join("model.txt");
+    fs::write(&m, model).unwrap();
+    let out = dir.join("pred/predictions.parquet");
+    ok(&rotor(&[
+        "ml",
+        "predict",
+        "--model",
+        p(&m),
+        "--features",
+        p(features),
+        "--out",
+        p(&out),
+    ]));
+    let roc = rotor_data::longfile::read_long(features, Some("roc_5")).unwrap();
+    let pred = rotor_data::longfile::read_long(&out, Some("value"))
+        .unwrap()
+        .reindex(&roc.dates, &roc.assets);
+    let mut checked = 0;
+    for (r, v) in roc.values.iter().zip(&pred.values) {
+        if r.is_finite() {
+            assert_eq!(*v, if *r <= 0.0 { 1.0 } else { -1.0 });
+            checked += 1;
+        }
+    }
+    assert!(checked > 5000, "{checked} predictions checked");
+    fs::write(&m, model.replace("ma_5 roc_5", "ma_5 nope")).unwrap();
+    let o = rotor(&[
+        "ml",
+        "predict",
+        "--model",
+        p(&m),
+        "--features",
+        p(features),
+        "--out",
+        p(&out),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("`nope`") && err.contains("features.parquet"),
+        "{err}"
+    );
 }

@@ -6,6 +6,7 @@
 use crate::features::{compute, Bars, FeatureConfig, Features};
 use crate::labels::forward_rank_labels;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rotor_core::frame::{Column, Frame};
 use rotor_core::Panel;
 use rotor_data::panel::read_panel;
@@ -232,4 +233,53 @@ pub fn write(
         );
     rotor_data::parquet_io::write_frame(&labels, &dir.join("labels.parquet"))?;
     Ok((rows.len(), lrows.len()))
+}
+
+/// Predictions of a model over a `features.parquet` (or any long file with `date`,
+/// `asset` and one column per model feature) as a panel over its dates × assets, NaN
+/// where a stock has no feature on a day. A feature the model needs and the file lacks
+/// is an error naming both.
+pub fn predict_file(model: &crate::lightgbm::LightGbm, features: &Path) -> Result<Panel, MlError> {
+    if model.feature_names.is_empty() {
+        return Err(MlError::Input(
+            "the model file names no features (`feature_names=`): cannot match columns".into(),
+        ));
+    }
+    let mut panels: Vec<Panel> = Vec::with_capacity(model.feature_names.len());
+    for name in &model.feature_names {
+        let p = rotor_data::longfile::read_long(features, Some(name)).map_err(|e| {
+            MlError::Input(format!(
+                "{}: the model's feature `{name}`: {e}",
+                features.display()
+            ))
+        })?;
+        panels.push(p);
+    }
+    let (dates, assets) = (panels[0].dates.clone(), panels[0].assets.clone());
+    let panels: Vec<Panel> = panels
+        .into_iter()
+        .map(|p| p.reindex(&dates, &assets))
+        .collect();
+    let cells = dates.len() * assets.len();
+    let out: Vec<f64> = (0..cells)
+        .into_par_iter()
+        .map_init(
+            || vec![f64::NAN; panels.len()],
+            |x, k| {
+                for (v, p) in x.iter_mut().zip(&panels) {
+                    *v = p.values[k];
+                }
+                if x.iter().any(|v| v.is_finite()) {
+                    model.predict(x)
+                } else {
+                    f64::NAN
+                }
+            },
+        )
+        .collect();
+    Ok(Panel {
+        dates,
+        assets,
+        values: out,
+    })
 }
