@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times rotor on the ../shared/bench workloads, beside the peers where available.
-#   bench/run.sh [import|panel|eval|rotation|risk|funds|python|all]     (default: all)
+#   bench/run.sh [import|panel|eval|rotation|risk|funds|ml|python|all]     (default: all)
 # Inputs: ../shared/data (import) and /tmp/benchdata (python ../shared/bench/gen_data.py
 # /tmp/benchdata --daily-stocks). Peers run from the /tmp/peers venv when it exists.
 set -euo pipefail
@@ -13,6 +13,7 @@ cargo build --release -q -p rotor-data --example read_panel
 cargo build --release -q -p rotor-strategies --example bench_rotation
 cargo build --release -q -p rotor-risk --example bench_factor_returns
 cargo build --release -q -p rotor-funds --example bench_rolling
+cargo build --release -q -p rotor-ml --example bench_features
 ROTOR=./target/release/rotor
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -61,6 +62,11 @@ if [[ $WHAT == all || $WHAT == eval ]]; then
         --prices "$BENCH/stock_prices_d.parquet" --periods 1,5,20 --quantiles 10 --grouping qcut --min-ic-obs 2 --out "$TMP/eval_dr" > /dev/null
     [ -x $PY ] && $T "alphalens: %e s wall, %M KB peak" $PY ../shared/bench/peer_alphalens_daily.py "$BENCH"
   fi
+fi
+
+if [[ $WHAT == all || $WHAT == ml ]]; then
+  echo "== AI features: the Alpha158-style library (105 features with OHLC, volume, turnover) of 3000 stocks x 2500 days (target <= 10 s, <= 4 GB)"
+  $T "rotor : %e s wall, %M KB peak (synthetic bars generated in the same process)" ./target/release/examples/bench_features 3000 2500
 fi
 
 if [[ $WHAT == all || $WHAT == rotation ]]; then

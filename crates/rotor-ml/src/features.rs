@@ -238,9 +238,9 @@ fn price_window(s: &Series, d: usize, out: &mut Vec<Vec<f64>>) {
             .map(|k| if k >= d { c[k - d] / c[k] } else { f64::NAN })
             .collect(),
     );
-    out.push(ratio(&rolling::mean(c, d), c));
-    out.push(ratio(&rolling::std(c, d), c));
-    let (slope, rsq) = rolling::slope_rsq(c, d);
+    let [ma, sd, slope, rsq] = rolling::mean_std_slope_rsq(c, d);
+    out.push(ratio(&ma, c));
+    out.push(ratio(&sd, c));
     out.push(ratio(&slope, c));
     out.push(rsq);
     let [mx, mn, amx, amn] = rolling::max_min(hi, lo, d);
@@ -288,10 +288,12 @@ fn volume_window(s: &Series, d: usize, out: &mut Vec<Vec<f64>>) {
         })
         .collect();
     out.push(rolling::corr(&rc, &rv, d));
-    out.push(ratio(&rolling::mean(v, d), v));
-    out.push(ratio(&rolling::std(v, d), v));
+    let [vm, vs, _, _] = rolling::mean_std_slope_rsq(v, d);
+    out.push(ratio(&vm, v));
+    out.push(ratio(&vs, v));
     let wv: Vec<f64> = (0..m).map(|k| (rc[k] - 1.0).abs() * v[k]).collect();
-    out.push(ratio(&rolling::std(&wv, d), &rolling::mean(&wv, d)));
+    let [wm, ws, _, _] = rolling::mean_std_slope_rsq(&wv, d);
+    out.push(ratio(&ws, &wm));
 }
 
 /// Raw (unstandardised) features of one stock on its rows, in [`feature_names`] order.
@@ -367,17 +369,17 @@ fn day_stats(values: &[f32], n: usize, nf: usize, t_len: usize) -> Vec<[f64; 4]>
                         }
                     }
                 }
-                let mut buf = Vec::with_capacity(n);
+                let (mut buf, mut keys) = (Vec::with_capacity(n), Vec::with_capacity(n));
                 (0..t_len)
                     .map(|t| {
                         buf.clear();
                         buf.extend(
                             day_major[t * n..(t + 1) * n]
                                 .iter()
-                                .filter(|x| x.is_finite())
-                                .map(|x| *x as f64),
+                                .copied()
+                                .filter(|x| x.is_finite()),
                         );
-                        robust_stats(&mut buf)
+                        robust_stats(&buf, &mut keys)
                     })
                     .collect::<Vec<_>>()
             },
@@ -386,48 +388,58 @@ fn day_stats(values: &[f32], n: usize, nf: usize, t_len: usize) -> Vec<[f64; 4]>
     per_feature.into_iter().flatten().collect()
 }
 
-/// (median, 1.4826·MAD, mean, sample std) of `x` (overwritten); NaNs with < 3 values.
-fn robust_stats(x: &mut [f64]) -> [f64; 4] {
+/// (median, 1.4826·MAD, mean, sample std) of finite `x`; NaNs with < 3 values. `keys`
+/// is scratch space.
+fn robust_stats(x: &[f32], keys: &mut Vec<u32>) -> [f64; 4] {
     let m = x.len();
     if m < 3 {
         return [f64::NAN; 4];
     }
-    let mean = x.iter().sum::<f64>() / m as f64;
-    let sd = (x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (m as f64 - 1.0)).sqrt();
-    let med = median(x);
-    for v in x.iter_mut() {
-        *v = (*v - med).abs();
-    }
-    let mad = median(x);
+    let mean = x.iter().map(|v| *v as f64).sum::<f64>() / m as f64;
+    let ss: f64 = x.iter().map(|v| (*v as f64 - mean).powi(2)).sum();
+    let sd = (ss / (m as f64 - 1.0)).sqrt();
+    keys.clear();
+    keys.extend(x.iter().map(|v| key(*v)));
+    let med = median_of_keys(keys);
+    keys.clear();
+    keys.extend(x.iter().map(|v| key((*v as f64 - med).abs() as f32)));
+    let mad = median_of_keys(keys);
     [med, 1.4826 * mad, mean, sd]
 }
 
-/// An order-preserving integer key of a finite f64 (IEEE bits, sign-folded): selecting
+/// An order-preserving integer key of a finite f32 (IEEE bits, sign-folded): selecting
 /// on integers keeps the comparison inlined and branch-light.
-fn key(v: f64) -> u64 {
+fn key(v: f32) -> u32 {
     let b = v.to_bits();
-    if b >> 63 == 1 {
+    if b >> 31 == 1 {
         !b
     } else {
-        b | (1 << 63)
+        b | (1 << 31)
     }
 }
 
-fn unkey(k: u64) -> f64 {
-    f64::from_bits(if k >> 63 == 1 { k & !(1 << 63) } else { !k })
+fn unkey(k: u32) -> f32 {
+    f32::from_bits(if k >> 31 == 1 { k & !(1 << 31) } else { !k })
 }
 
-/// Median (the mean of the two middle values for an even count) of finite values.
-fn median(x: &[f64]) -> f64 {
-    let m = x.len();
-    let mut k: Vec<u64> = x.iter().map(|v| key(*v)).collect();
-    let (lo_part, hi, _) = k.select_nth_unstable(m / 2);
-    let hi = unkey(*hi);
+/// Median of the values behind `keys` (the mean of the two middle values for an even
+/// count); reorders `keys`.
+fn median_of_keys(keys: &mut [u32]) -> f64 {
+    let m = keys.len();
+    let (lo_part, hi, _) = keys.select_nth_unstable(m / 2);
+    let hi = unkey(*hi) as f64;
     if m % 2 == 1 {
         return hi;
     }
-    let lo = unkey(*lo_part.iter().max().expect("m ≥ 2"));
+    let lo = unkey(*lo_part.iter().max().expect("m ≥ 2")) as f64;
     (lo + hi) / 2.0
+}
+
+/// Median of finite values.
+#[cfg(test)]
+fn median(x: &[f32]) -> f64 {
+    let mut k: Vec<u32> = x.iter().map(|v| key(*v)).collect();
+    median_of_keys(&mut k)
 }
 
 /// Replace every value by its robust z-score of the day, clipped to ±3.
@@ -566,8 +578,8 @@ mod tests {
     fn medians_by_integer_keys_order_negative_and_positive_values() {
         assert_eq!(median(&[3.0, -1.0, 2.0]), 2.0);
         assert_eq!(median(&[-3.0, -1.0, -2.0, -4.0]), -2.5);
-        assert_eq!(median(&[0.0, -0.5, 1e-300, -1e300, 7.0]), 0.0);
-        for v in [-2.5, -0.0, 0.0, 1e-310, 3.0, f64::MAX] {
+        assert_eq!(median(&[0.0, -0.5, 1e-30, -1e30, 7.0]), 0.0);
+        for v in [-2.5f32, -0.0, 0.0, 1e-40, 3.0, f32::MAX] {
             assert_eq!(unkey(key(v)).to_bits(), v.to_bits());
         }
     }

@@ -127,7 +127,7 @@ pub fn slope_rsq_direct(x: &[f64], d: usize) -> (Vec<f64>, Vec<f64>) {
 /// shifted by the series' first finite value (removing most cancellation), and the raw
 /// sums are recomputed from the window every 64 rows so rounding cannot accumulate
 /// (amortised O(d / 64) per row).
-fn moments(x: &[f64], y: &[f64], d: usize) -> Vec<Option<[f64; 4]>> {
+fn moments(x: &[f64], y: &[f64], d: usize) -> Vec<Option<[f64; 6]>> {
     let n = x.len().min(y.len());
     let mut out = vec![None; n];
     if d < 2 || n < d {
@@ -186,7 +186,7 @@ fn moments(x: &[f64], y: &[f64], d: usize) -> Vec<Option<[f64; 4]>> {
         let syy = (sbb - sb * sb / df).max(0.0);
         let sxy = sab - sa * sb / df;
         let sxi = sia - mi * sa;
-        out[k] = Some([sxx, syy, sxy, sxi]);
+        out[k] = Some([sxx, syy, sxy, sxi, kx + sa / df, ky + sb / df]);
     }
     out
 }
@@ -199,12 +199,12 @@ fn flat(ss: f64, sum_sq: f64) -> bool {
 /// Trailing sample standard deviation (ddof = 1) over `d ≥ 2` rows, O(1) per row
 /// ([`moments`]); equal to [`std_direct`] to rounding (tested).
 pub fn std(x: &[f64], d: usize) -> Vec<f64> {
-    let m = mean(x, d);
     moments(x, x, d)
         .into_iter()
-        .zip(m)
-        .map(|(o, mu)| match o {
-            Some([sxx, ..]) if !flat(sxx, d as f64 * mu * mu) => (sxx / (d as f64 - 1.0)).sqrt(),
+        .map(|o| match o {
+            Some([sxx, _, _, _, mu, _]) if !flat(sxx, d as f64 * mu * mu) => {
+                (sxx / (d as f64 - 1.0)).sqrt()
+            }
             Some(_) => 0.0,
             None => f64::NAN,
         })
@@ -214,14 +214,12 @@ pub fn std(x: &[f64], d: usize) -> Vec<f64> {
 /// Pearson correlation of `x` and `y` over the trailing `d` rows (NaN when either is
 /// flat in the window), O(1) per row; equal to [`corr_direct`] to rounding (tested).
 pub fn corr(x: &[f64], y: &[f64], d: usize) -> Vec<f64> {
-    let (mx, my) = (mean(x, d), mean(y, d));
+    let df = d as f64;
     moments(x, y, d)
         .into_iter()
-        .enumerate()
-        .map(|(k, o)| match o {
-            Some([sxx, syy, sxy, _]) => {
-                let (lx, ly) = (d as f64 * mx[k] * mx[k], d as f64 * my[k] * my[k]);
-                if flat(sxx, lx) || flat(syy, ly) {
+        .map(|o| match o {
+            Some([sxx, syy, sxy, _, mx, my]) => {
+                if flat(sxx, df * mx * mx) || flat(syy, df * my * my) {
                     f64::NAN
                 } else {
                     (sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0)
@@ -237,13 +235,12 @@ pub fn corr(x: &[f64], y: &[f64], d: usize) -> Vec<f64> {
 pub fn slope_rsq(x: &[f64], d: usize) -> (Vec<f64>, Vec<f64>) {
     let mi = (d as f64 - 1.0) / 2.0;
     let sii: f64 = (0..d).map(|i| (i as f64 - mi).powi(2)).sum();
-    let m = mean(x, d);
     let mut slope = vec![f64::NAN; x.len()];
     let mut rsq = vec![f64::NAN; x.len()];
     for (k, o) in moments(x, x, d).into_iter().enumerate() {
-        if let Some([sxx, _, _, sxi]) = o {
+        if let Some([sxx, _, _, sxi, mu, _]) = o {
             slope[k] = sxi / sii;
-            rsq[k] = if flat(sxx, d as f64 * m[k] * m[k]) {
+            rsq[k] = if flat(sxx, d as f64 * mu * mu) {
                 f64::NAN
             } else {
                 (sxi * sxi / (sii * sxx)).min(1.0)
@@ -251,6 +248,43 @@ pub fn slope_rsq(x: &[f64], d: usize) -> (Vec<f64>, Vec<f64>) {
         }
     }
     (slope, rsq)
+}
+
+/// Mean, sample std, OLS slope on the row index and its R² of `x` over the trailing `d`
+/// rows from one pass of [`moments`] — what [`mean`], [`std`] and [`slope_rsq`] give one
+/// by one.
+pub fn mean_std_slope_rsq(x: &[f64], d: usize) -> [Vec<f64>; 4] {
+    let n = x.len();
+    let mut out = [
+        vec![f64::NAN; n],
+        vec![f64::NAN; n],
+        vec![f64::NAN; n],
+        vec![f64::NAN; n],
+    ];
+    if d < 2 {
+        return out;
+    }
+    let mi = (d as f64 - 1.0) / 2.0;
+    let sii: f64 = (0..d).map(|i| (i as f64 - mi).powi(2)).sum();
+    let df = d as f64;
+    for (k, o) in moments(x, x, d).into_iter().enumerate() {
+        if let Some([sxx, _, _, sxi, mu, _]) = o {
+            let is_flat = flat(sxx, df * mu * mu);
+            out[0][k] = mu;
+            out[1][k] = if is_flat {
+                0.0
+            } else {
+                (sxx / (df - 1.0)).sqrt()
+            };
+            out[2][k] = sxi / sii;
+            out[3][k] = if is_flat {
+                f64::NAN
+            } else {
+                (sxi * sxi / (sii * sxx)).min(1.0)
+            };
+        }
+    }
+    out
 }
 
 /// Trailing max of `hi`, min of `lo` and their ages in rows (0 = today; ties: the most
@@ -452,6 +486,30 @@ mod tests {
         assert!(corr(&flat, &x[..10], 5)[9].is_nan());
         assert!(slope_rsq(&flat, 5).1[9].is_nan());
         assert_eq!(slope_rsq(&flat, 5).0[9], 0.0);
+    }
+
+    #[test]
+    fn one_pass_moments_equal_the_separate_ones() {
+        let x: Vec<f64> = (0..300)
+            .map(|k| {
+                if k == 77 {
+                    f64::NAN
+                } else {
+                    10.0 + (k as f64 * 0.37).sin()
+                }
+            })
+            .collect();
+        for d in [2, 5, 20] {
+            let [m, s, b, r] = mean_std_slope_rsq(&x, d);
+            let (b2, r2) = slope_rsq(&x, d);
+            let same = |a: &[f64], b: &[f64]| {
+                a.iter()
+                    .zip(b)
+                    .all(|(x, y)| (x.is_nan() && y.is_nan()) || (x - y).abs() < 1e-9)
+            };
+            assert!(same(&m, &mean(&x, d)) && same(&s, &std(&x, d)));
+            assert!(same(&b, &b2) && same(&r, &r2));
+        }
     }
 
     #[test]
