@@ -181,8 +181,8 @@ fn first_row(dates: &[NaiveDate], start: Option<NaiveDate>) -> usize {
 }
 
 /// Write `features.parquet` and `labels.parquet` into `dir`: one row per day and stock
-/// with a close from `start` on (features NaN where a window is not yet full) and one
-/// label row per finite label.
+/// with a close from `start` on (features null where a window is not yet full; `float32`
+/// columns, the precision they are computed to) and one label row per finite label.
 pub fn write(
     set: &FeatureSet,
     start: Option<NaiveDate>,
@@ -191,29 +191,11 @@ pub fn write(
     std::fs::create_dir_all(dir).map_err(|e| rotor_data::DataError::io(dir, e))?;
     let (n, t_len) = (set.assets.len(), set.dates.len());
     let t0 = first_row(&set.dates, start);
-    let f = &set.features;
-    let nf = f.names.len();
     let rows: Vec<(usize, usize)> = (t0..t_len)
         .flat_map(|t| (0..n).map(move |j| (t, j)))
         .filter(|&(t, j)| set.close[t * n + j].is_finite())
         .collect();
-    let mut frame = Frame::new("features")
-        .with(
-            "date",
-            Column::Date(rows.iter().map(|&(t, _)| Some(set.dates[t])).collect()),
-        )
-        .with(
-            "asset",
-            Column::Text(rows.iter().map(|&(_, j)| set.assets[j].clone()).collect()),
-        );
-    for (k, name) in f.names.iter().enumerate() {
-        let col: Vec<f64> = rows
-            .iter()
-            .map(|&(t, j)| f.values[(j * nf + k) * t_len + t] as f64)
-            .collect();
-        frame.push(name.clone(), Column::Num(col));
-    }
-    rotor_data::parquet_io::write_frame(&frame, &dir.join("features.parquet"))?;
+    write_features(set, &rows, &dir.join("features.parquet"))?;
     let lrows: Vec<(usize, usize)> = (t0..t_len)
         .flat_map(|t| (0..n).map(move |j| (t, j)))
         .filter(|&(t, j)| set.labels[t * n + j].is_finite())
@@ -282,4 +264,63 @@ pub fn predict_file(model: &crate::lightgbm::LightGbm, features: &Path) -> Resul
         assets,
         values: out,
     })
+}
+
+/// `features.parquet`: `date` (date32), `asset` (utf8), one nullable `float32` column per
+/// feature, written in batches of 65,536 rows through a temporary file renamed into
+/// place.
+fn write_features(set: &FeatureSet, rows: &[(usize, usize)], path: &Path) -> Result<(), MlError> {
+    use arrow_array::{ArrayRef, Date32Array, Float32Array, RecordBatch, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+    use std::sync::Arc;
+    let f = &set.features;
+    let (nf, t_len) = (f.names.len(), set.dates.len());
+    let mut fields = vec![
+        Field::new("date", DataType::Date32, false),
+        Field::new("asset", DataType::Utf8, false),
+    ];
+    fields.extend(
+        f.names
+            .iter()
+            .map(|n| Field::new(n.as_str(), DataType::Float32, true)),
+    );
+    let schema = Arc::new(Schema::new(fields));
+    let pq = |e: &dyn std::fmt::Display| {
+        MlError::Data(rotor_data::DataError::Parquet {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+    };
+    let tmp = path.with_extension("parquet.tmp");
+    let file = std::fs::File::create(&tmp).map_err(|e| rotor_data::DataError::io(&tmp, e))?;
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_compression(parquet::basic::Compression::SNAPPY)
+        .build();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props))
+        .map_err(|e| pq(&e))?;
+    for chunk in rows.chunks(65_536) {
+        let mut cols: Vec<ArrayRef> = vec![
+            Arc::new(Date32Array::from_iter_values(
+                chunk
+                    .iter()
+                    .map(|&(t, _)| rotor_data::table::date_to_days(set.dates[t])),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                chunk.iter().map(|&(_, j)| set.assets[j].as_str()),
+            )),
+        ];
+        for k in 0..nf {
+            cols.push(Arc::new(Float32Array::from_iter(chunk.iter().map(
+                |&(t, j)| {
+                    let v = f.values[(j * nf + k) * t_len + t];
+                    v.is_finite().then_some(v)
+                },
+            ))));
+        }
+        let batch = RecordBatch::try_new(schema.clone(), cols).map_err(|e| pq(&e))?;
+        w.write(&batch).map_err(|e| pq(&e))?;
+    }
+    w.close().map_err(|e| pq(&e))?;
+    std::fs::rename(&tmp, path).map_err(|e| rotor_data::DataError::io(path, e))?;
+    Ok(())
 }
