@@ -13,16 +13,19 @@
 //! 3. [`labels`] — the rank-normalised forward return over (t, t + H];
 //! 4. [`lightgbm`] — inference of LightGBM models trained in Python (`save_model` text),
 //!    equal to LightGBM's own predictions (a committed parity fixture);
-//! 5. [`store`] — the bridge to a rotor store: the bars read, `features.parquet` and
+//! 5. [`model`] — the [`model::AlphaModel`] trait (fit / predict / save) and a
+//!    gradient-boosted tree model trained in rotor ([`model::Gbdt`]);
+//! 6. [`store`] — the bridge to a rotor store: the bars read, `features.parquet` and
 //!    `labels.parquet` written (`rotor ml features`).
 //!
 //! **Extending.** A new feature is a column pushed in `features::stock_features` and its
 //! name in `features::feature_names`, in the same order, with its definition in the
-//! module table. Models trained in rotor (`fit` / `predict` / `save` / `load`: GBDT, GRU),
-//! walk-forward training and the AI ETF rotation build on these and are not here yet.
+//! module table. A new model implements [`model::AlphaModel`]. The GRU, walk-forward
+//! training and the AI ETF rotation build on these and are not here yet.
 
 pub mod features;
 pub mod labels;
 pub mod lightgbm;
+pub mod model;
 pub mod rolling;
 pub mod store;
