@@ -15,13 +15,15 @@
 //!    equal to LightGBM's own predictions (a committed parity fixture);
 //! 5. [`model`] — the [`model::AlphaModel`] trait (fit / predict / save) and a
 //!    gradient-boosted tree model trained in rotor ([`model::Gbdt`]);
-//! 6. [`store`] — the bridge to a rotor store: the bars read, `features.parquet` and
+//! 6. [`walk`] — walk-forward training: retrain every 6 months on the last 4 years with
+//!    an H-day gap, time-ordered early stopping, models cached per window;
+//! 7. [`store`] — the bridge to a rotor store: the bars read, `features.parquet` and
 //!    `labels.parquet` written (`rotor ml features`).
 //!
 //! **Extending.** A new feature is a column pushed in `features::stock_features` and its
 //! name in `features::feature_names`, in the same order, with its definition in the
-//! module table. A new model implements [`model::AlphaModel`]. The GRU, walk-forward
-//! training and the AI ETF rotation build on these and are not here yet.
+//! module table. A new model implements [`model::AlphaModel`]. The GRU and the AI
+//! ETF rotation build on these and are not here yet.
 
 pub mod features;
 pub mod labels;
@@ -29,3 +31,4 @@ pub mod lightgbm;
 pub mod model;
 pub mod rolling;
 pub mod store;
+pub mod walk;
