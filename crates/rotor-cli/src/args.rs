@@ -65,6 +65,10 @@ pub enum MlCmd {
     /// Compute the price-volume features (Alpha158-style, standardised per day) and the
     /// rank-normalised forward-return labels; write features.parquet and labels.parquet.
     Features(MlFeaturesArgs),
+    /// Walk-forward GBDT training on the features and labels of a job file: predictions
+    /// (date, asset, model, value), the windows, the out-of-sample RankIC; models cached
+    /// in `<out>/models` so an interrupted run resumes.
+    Train(MlFeaturesArgs),
     /// Score a features file with a LightGBM model trained elsewhere (Booster.save_model
     /// text); writes predictions.parquet (date, asset, model, value).
     Predict(MlPredictArgs),
@@ -91,7 +95,8 @@ pub struct MlPredictArgs {
 /// `rotor ml features`
 #[derive(Debug, Args)]
 pub struct MlFeaturesArgs {
-    /// Job file (TOML: store, start, end, horizon, windows, universe).
+    /// Job file (TOML: store, start, end, horizon, windows, universe; `rotor ml train`
+    /// also reads retrain_months, train_years, iterations, learning_rate, max_leaves).
     #[arg(long)]
     pub config: PathBuf,
     /// Output folder.

@@ -53,6 +53,7 @@ fn main() {
         args::Command::Text(c) => text::run(&ui, c).map(|_| 0),
         args::Command::Ml(args::MlCmd::Features(a)) => ml::features(&ui, a).map(|_| 0),
         args::Command::Ml(args::MlCmd::Predict(a)) => ml::predict(&ui, a).map(|_| 0),
+        args::Command::Ml(args::MlCmd::Train(a)) => ml::train(&ui, a).map(|_| 0),
     };
     match res {
         Ok(code) => std::process::exit(code),

@@ -126,3 +126,56 @@ fn predict_scores_the_features_file(dir: &std::path::Path, features: &std::path:
         "{err}"
     );
 }
+
+#[test]
+fn ml_train_walks_forward_and_resumes_from_its_models() {
+    let d = tempfile::tempdir().unwrap();
+    let store = d.path().join("stocks");
+    ok(&rotor(&[
+        "-q",
+        "sim",
+        "--stocks",
+        "80",
+        "--years",
+        "2",
+        "--out",
+        p(&store),
+    ]));
+    let job = d.path().join("ml.toml");
+    fs::write(
+        &job,
+        "store = \"stocks\"\nhorizon = 5\nwindows = [5, 20]\nretrain_months = 3\niterations = 20\n",
+    )
+    .unwrap();
+    let out = d.path().join("train");
+    let o = rotor(&["ml", "train", "--config", p(&job), "--out", p(&out)]);
+    ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        err.contains("walk-forward GBDT:") && err.contains("(0 read from the cache)"),
+        "{err}"
+    );
+    for f in ["predictions.parquet", "windows.csv", "summary.json"] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let windows = fs::read_to_string(out.join("windows.csv")).unwrap();
+    let n = windows.lines().count() - 1;
+    assert!(n >= 2, "{windows}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["windows"], n);
+    assert!(summary["rank_ic_mean"].as_f64().unwrap().abs() < 0.5);
+    let pred =
+        rotor_data::longfile::read_long(&out.join("predictions.parquet"), Some("value")).unwrap();
+    assert!(pred.values.iter().filter(|v| v.is_finite()).count() > 1000);
+    // the second run reads every window's model
+    let o = rotor(&["ml", "train", "--config", p(&job), "--out", p(&out)]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(err.contains(&format!("({n} read from the cache)")), "{err}");
+    // too little history is refused with the reason
+    fs::write(&job, "store = \"stocks\"\nend = \"2015-06-30\"\n").unwrap();
+    let o = rotor(&["ml", "train", "--config", p(&job), "--out", p(&out)]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("too few for a first window"), "{err}");
+}

@@ -57,13 +57,14 @@ impl Default for WalkConfig {
 pub struct Window {
     /// First and last training day.
     pub train: (NaiveDate, NaiveDate),
-    /// First validation day.
-    pub valid_from: NaiveDate,
+    /// First and last validation day (the last labelled day the window learnt from).
+    pub valid: (NaiveDate, NaiveDate),
     /// First and last prediction day.
     pub predict: (NaiveDate, NaiveDate),
     /// Training and validation rows.
     pub rows: (usize, usize),
-    /// Trees kept.
+    /// Trees used for prediction (the early-stopping round when validation rows stopped
+    /// the growth, else every tree grown).
     pub trees: usize,
     /// Read from the cache instead of trained.
     pub cached: bool,
@@ -198,12 +199,18 @@ pub fn walk_forward(
                 set.dates[train_days[0]],
                 set.dates[*train_days.last().expect("days")],
             ),
-            valid_from: valid_days
-                .first()
-                .map_or(set.dates[last], |&d| set.dates[d]),
+            valid: (
+                valid_days
+                    .first()
+                    .map_or(set.dates[last], |&d| set.dates[d]),
+                valid_days.last().map_or(set.dates[last], |&d| set.dates[d]),
+            ),
             predict: (set.dates[r], set.dates[end - 1]),
             rows: (rt, rv),
-            trees: model.rounds().0,
+            trees: {
+                let (grown, kept) = model.rounds();
+                kept.unwrap_or(grown)
+            },
             cached,
         });
         progress(w + 1, starts.len());

@@ -46,12 +46,12 @@ fn walk_forward_predictions_ignore_the_future_and_resume_from_the_cache() {
     let (pred, windows) = walk_forward(&set, &cfg, Some(cache.path()), &|_, _| {}).unwrap();
     assert!(windows.len() >= 2, "{windows:?}");
     for w in &windows {
-        // the gap: the last training day is at least H + 1 trading days before the first
-        // prediction day
-        let last = set.dates.iter().position(|d| *d == w.train.1).unwrap();
+        // the gap: the last labelled day (training or validation) is at least H + 1
+        // trading days before the first prediction day
+        let last = set.dates.iter().position(|d| *d == w.valid.1).unwrap();
         let first = set.dates.iter().position(|d| *d == w.predict.0).unwrap();
         assert!(first - last > cfg.horizon, "{w:?}");
-        assert!(w.valid_from > w.train.0 && w.rows.0 > 0 && w.rows.1 > 0 && !w.cached);
+        assert!(w.valid.0 > w.train.1 && w.rows.0 > 0 && w.rows.1 > 0 && !w.cached);
     }
     // the cache: a second run reads every window and predicts the same
     let (again, w2) = walk_forward(&set, &cfg, Some(cache.path()), &|_, _| {}).unwrap();
