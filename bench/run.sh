@@ -14,6 +14,7 @@ cargo build --release -q -p rotor-strategies --example bench_rotation
 cargo build --release -q -p rotor-risk --example bench_factor_returns
 cargo build --release -q -p rotor-funds --example bench_rolling
 cargo build --release -q -p rotor-ml --example bench_features
+cargo build --release -q -p rotor-ml --example bench_gbdt
 ROTOR=./target/release/rotor
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -67,6 +68,14 @@ fi
 if [[ $WHAT == all || $WHAT == ml ]]; then
   echo "== AI features: the Alpha158-style library (105 features with OHLC, volume, turnover) of 3000 stocks x 2500 days (target <= 10 s, <= 4 GB)"
   $T "rotor : %e s wall, %M KB peak (synthetic bars generated in the same process)" ./target/release/examples/bench_features 3000 2500
+  echo "== GBDT training beside LightGBM on identical rows (400 days x 500 stocks, 50 features; target: no slower, RankIC within 0.005)"
+  ./target/release/examples/bench_gbdt "$TMP/gbdt" 400 50
+  if [ -x /tmp/lgb/bin/python ]; then
+    /tmp/lgb/bin/python bench/ml/peer_lightgbm.py "$TMP/gbdt" 2
+    /tmp/lgb/bin/python bench/ml/peer_lightgbm.py "$TMP/gbdt" 1
+  else
+    echo "lightgbm: not run (no /tmp/lgb venv; see bench/ml/peer_lightgbm.py)"
+  fi
 fi
 
 if [[ $WHAT == all || $WHAT == rotation ]]; then
