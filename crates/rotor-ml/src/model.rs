@@ -5,8 +5,9 @@
 //! * [`Gbdt`] — gradient-boosted regression trees trained in rotor (the pure-Rust
 //!   `forust-ml` histogram booster, LightGBM-like: squared loss, 256 bins, leaf-wise
 //!   growth to `max_leaves`, L2 penalty, time-ordered early stopping on a validation set
-//!   given by the caller). Trained single-threaded inside, so the same rows and seed give
-//!   the same trees on any machine (walk-forward windows run in parallel instead).
+//!   given by the caller). Histograms are built in parallel one feature per task, each
+//!   summed in row order by one thread and collected in feature order, so the same rows
+//!   and seed give the same trees whatever the thread count.
 //! * [`crate::lightgbm::LightGbm`] — inference of a model trained in Python.
 //!
 //! Rows are column-major (`data[col · rows + row]`), NaN = missing (the trees send
@@ -152,7 +153,7 @@ impl Gbdt {
             c.min_leaf_weight,
             0.5,
             256,
-            false,
+            true,
             true,
             None,
             1.0,
