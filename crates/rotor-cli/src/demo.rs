@@ -9,7 +9,8 @@
 //! its run folder and report and a short summary. Last, a stock-level market (800 stocks,
 //! 5 years, `<out>/stocks`), the risk model on it (`<out>/risk`), CSI 300's long-short
 //! theoretical limit (`<out>/limit`) and an industry rotation on the Shenwan indices the
-//! market builds from its stocks (`examples/demo/industries.toml` → `<out>/industries`).
+//! market builds from its stocks (`examples/demo/industries.toml` → `<out>/industries`);
+//! then the funds, and last a walk-forward GBDT on the stocks' features (`<out>/ml`).
 
 use crate::args::{CheckArgs, DemoArgs, SimArgs};
 use crate::ui::Ui;
@@ -22,7 +23,7 @@ use std::path::Path;
 pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
     let store = a.out.join("store");
     ui.note(format!(
-        "1/7 synthesizing the default market (seed {}) into {}",
+        "1/8 synthesizing the default market (seed {}) into {}",
         a.seed,
         store.display()
     ));
@@ -39,7 +40,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             enhanced_funds: 0,
         },
     )?;
-    ui.note("\n2/7 data check");
+    ui.note("\n2/8 data check");
     let code = crate::data::check(
         ui,
         CheckArgs {
@@ -48,7 +49,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             csv: Some(a.out.join("data_check.csv")),
         },
     )?;
-    ui.note("\n3/7 money + credit regime (SPEC §1)");
+    ui.note("\n3/8 money + credit regime (SPEC §1)");
     let path = Path::new("examples/demo/strategy.toml");
     let mut file = StrategyFile::parse_at(
         include_str!("../../../examples/demo/strategy.toml"),
@@ -68,7 +69,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
             .collect();
         out!("months per regime: {}", c.join(", "));
     }
-    ui.note("\n4/7 rotation backtest (SPEC §2–§5) and this month's list");
+    ui.note("\n4/8 rotation backtest (SPEC §2–§5) and this month's list");
     let dir = a.out.join("run");
     rotor_engine::write::write_run(&dir, &art)?;
     let written = crate::strategy::write_reports(ui, &art, &dir)?;
@@ -78,14 +79,16 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
         crate::strategy::print_run(ui, &art, &dir);
     }
     crate::ui::print_written(ui, &written);
-    ui.note("\n5/7 macro timing, size rotation, dividend + micro-cap composite (SPEC §8–§10)");
+    ui.note("\n5/8 macro timing, size rotation, dividend + micro-cap composite (SPEC §8–§10)");
     for (name, text) in MARKET_CALLS {
         run_market_call(ui, &a.out, &store, name, text)?;
     }
-    ui.note("\n6/7 stock level: 800 stocks over 5 years (rotor_sim::stocks) with statements, the risk model (growth and leverage included), CSI 300's theoretical limit, and an industry rotation on the Shenwan indices built from the stocks");
+    ui.note("\n6/8 stock level: 800 stocks over 5 years (rotor_sim::stocks) with statements, the risk model (growth and leverage included), CSI 300's theoretical limit, and an industry rotation on the Shenwan indices built from the stocks");
     stock_level(ui, &a.out, a.seed)?;
-    ui.note("\n7/7 funds: rolling alpha (SPEC §13), the style-rotating basket and core + satellite (SPEC §16): an index and the basket as the core, the rotation as the satellite");
+    ui.note("\n7/8 funds: rolling alpha (SPEC §13), the style-rotating basket and core + satellite (SPEC §16): an index and the basket as the core, the rotation as the satellite");
     funds(ui, &a.out)?;
+    ui.note("\n8/8 AI stock selection (SPEC §15): price-volume features of the stock market, weekly labels, a walk-forward GBDT retrained yearly (examples/demo/ml.toml has the full settings)");
+    ai_selection(ui, &a.out)?;
     ui.note(format!("\ndemo outputs in {}", a.out.display()));
     Ok(code)
 }
@@ -259,4 +262,22 @@ fn run_market_call(ui: &Ui, out: &Path, store: &Path, name: &str, text: &str) ->
     }
     crate::ui::print_written(ui, &written);
     Ok(())
+}
+
+/// The walk-forward GBDT on the stock market (`<out>/ml`): windows 5 / 20 / 60 and a
+/// yearly retraining keep the demo quick; `examples/demo/ml.toml` has the full settings.
+fn ai_selection(ui: &Ui, out: &Path) -> Result<()> {
+    let job = out.join("ml.toml");
+    std::fs::write(
+        &job,
+        "store = \"stocks\"\nhorizon = 5\nwindows = [5, 20, 60]\nretrain_months = 12\niterations = 200\n",
+    )?;
+    crate::ml::train(
+        ui,
+        crate::args::MlFeaturesArgs {
+            config: job,
+            out: out.join("ml"),
+            store: None,
+        },
+    )
 }

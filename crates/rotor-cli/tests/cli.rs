@@ -313,6 +313,10 @@ fn demo_stock_level_is_complete(a: &Path, b: &Path, stdout: &str) {
         ),
         ("limit", &["limit_monthly.csv", "limit_yearly.csv"]),
         ("industries", &["report.html", "nav.csv", "holdings.csv"]),
+        (
+            "ml",
+            &["predictions.parquet", "windows.csv", "summary.json"],
+        ),
         ("stocks", &["industries.csv", "truth_factor_returns.csv"]),
     ] {
         for f in files {
