@@ -485,3 +485,42 @@ impl<'a> Strs<'a> {
         }
     }
 }
+
+/// The codes of the store's stock prices (`asset_type = stock`), sorted; an error saying
+/// what to import when there are none.
+pub fn stock_codes(store: &Store) -> Result<Vec<String>> {
+    let t = store.read_columns(Dataset::Prices, Some(&["code", "asset_type"]))?;
+    let codes: std::collections::BTreeSet<String> = t
+        .str_col("code")
+        .iter()
+        .zip(t.str_col("asset_type"))
+        .filter(|(_, k)| k.as_deref() == Some("stock"))
+        .filter_map(|(c, _)| c.as_deref().map(str::to_string))
+        .collect();
+    if codes.is_empty() {
+        return Err(crate::DataError::Layout {
+            file: store.root().to_path_buf(),
+            message: "no stock prices (asset_type = stock) in the store; import stock bars first"
+                .into(),
+        });
+    }
+    Ok(codes.into_iter().collect())
+}
+
+/// Field `name` of `ds` for the assets of `grid`, on `grid`'s dates and assets (NaN where
+/// absent); None when the store has no finite value of it.
+pub fn field_on_grid(
+    store: &Store,
+    ds: Dataset,
+    name: &str,
+    grid: &Panel,
+) -> Result<Option<Panel>> {
+    if !store.has(ds) {
+        return Ok(None);
+    }
+    let p = read_panel(store, ds, name, Some(&grid.assets), &[])?;
+    if p.values.iter().all(|v| !v.is_finite()) {
+        return Ok(None);
+    }
+    Ok(Some(p.reindex(&grid.dates, &grid.assets)))
+}

@@ -3,7 +3,8 @@
 //!
 //! **Prices** are adjusted backwards-consistent from total returns: on a stock's rows
 //! `k = 0, 1, …` the adjusted close is `A_0 = C_0`, `A_k = A_{k−1} (1 + r_k)` (r the
-//! day's total return; a missing one falls back to `C_k / C_{k−1}`), the factor `f_k =
+//! day's total return; a missing one — a move left out as a likely ex-rights day — carries the
+//! level, never the raw close ratio), the factor `f_k =
 //! A_k / C_k` scales open, high, low and VWAP, and volume is divided by it (a 10-for-10
 //! bonus issue doubles the volume and halves the price; neither moves a feature). Every
 //! feature at row k reads rows ≤ k only. Windows count the stock's trading rows (a
@@ -146,14 +147,11 @@ fn series(bars: &Bars<'_>, t_len: usize, j: usize) -> Series {
         let a = if k == 0 {
             raw
         } else {
+            // a missing return (a move the return rules left out as a likely ex-rights
+            // day, or no previous close) carries the level: falling back to the raw
+            // close ratio would let a split in as a −50 % day
             let r = at(bars.returns, t);
-            let prev_raw = at(bars.close, rows[k - 1]);
-            let g = if r.is_finite() {
-                1.0 + r
-            } else {
-                raw / prev_raw
-            };
-            c[k - 1] * g
+            c[k - 1] * if r.is_finite() { 1.0 + r } else { 1.0 }
         };
         c.push(a);
         fac.push(a / raw);
@@ -524,6 +522,26 @@ mod tests {
         // row 5 (day 6): C_{k−2} / C_k on adjusted closes
         assert!((raw[roc][5] - s.c[3] / s.c[5]).abs() < 1e-12);
         assert!(raw[roc][1].is_nan());
+    }
+
+    #[test]
+    fn a_split_without_a_return_carries_the_adjusted_level() {
+        // day 2 halves the close with no return (no preclose: the return rules left the
+        // move out as a likely ex-rights day)
+        let close = [10.0, 10.2, 5.1, 5.2];
+        let ret = [f64::NAN, 0.02, f64::NAN, 5.2 / 5.1 - 1.0];
+        let b = Bars {
+            n: 1,
+            close: &close,
+            returns: &ret,
+            ohlc: None,
+            volume: None,
+            amount: None,
+            turnover: None,
+        };
+        let s = series(&b, 4, 0);
+        assert!((s.c[2] - s.c[1]).abs() < 1e-12, "{:?}", s.c);
+        assert!((s.c[3] / s.c[2] - 5.2 / 5.1).abs() < 1e-12);
     }
 
     #[test]

@@ -12,7 +12,6 @@ use rotor_core::Panel;
 use rotor_data::panel::read_panel;
 use rotor_data::schema::Dataset;
 use rotor_data::store::Store;
-use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Errors of the store bridge.
@@ -70,40 +69,15 @@ pub struct FeatureSet {
     pub notes: Vec<String>,
 }
 
-fn stock_codes(store: &Store) -> Result<Vec<String>, MlError> {
-    let t = store.read_columns(Dataset::Prices, Some(&["code", "asset_type"]))?;
-    let codes: BTreeSet<String> = t
-        .str_col("code")
-        .iter()
-        .zip(t.str_col("asset_type"))
-        .filter(|(_, k)| k.as_deref() == Some("stock"))
-        .filter_map(|(c, _)| c.as_deref().map(str::to_string))
-        .collect();
-    if codes.is_empty() {
-        return Err(MlError::Input(format!(
-            "{}: no stock prices (asset_type = stock) in the store; import stock bars first",
-            store.root().display()
-        )));
-    }
-    Ok(codes.into_iter().collect())
-}
-
 /// A field of `ds` on the close grid, None when the store has no value of it.
 fn field(store: &Store, ds: Dataset, name: &str, grid: &Panel) -> Result<Option<Panel>, MlError> {
-    if !store.has(ds) {
-        return Ok(None);
-    }
-    let p = read_panel(store, ds, name, Some(&grid.assets), &[])?;
-    if p.values.iter().all(|v| !v.is_finite()) {
-        return Ok(None);
-    }
-    Ok(Some(p.reindex(&grid.dates, &grid.assets)))
+    Ok(rotor_data::panel::field_on_grid(store, ds, name, grid)?)
 }
 
 /// Read the bars, compute the features and labels of `job`.
 pub fn build(store: &Store, job: &FeatureJob) -> Result<FeatureSet, MlError> {
     let codes = if job.universe.is_empty() {
-        stock_codes(store)?
+        rotor_data::panel::stock_codes(store)?
     } else {
         job.universe.clone()
     };

@@ -82,33 +82,12 @@ fn stock_codes(store: &Store, universe: &[String]) -> Result<Vec<String>> {
     if !universe.is_empty() {
         return Ok(universe.to_vec());
     }
-    let t = store.read_columns(Dataset::Prices, Some(&["code", "asset_type"]))?;
-    let codes: BTreeSet<String> = t
-        .str_col("code")
-        .iter()
-        .zip(t.str_col("asset_type"))
-        .filter(|(_, k)| k.as_deref() == Some("stock"))
-        .filter_map(|(c, _)| c.as_deref().map(str::to_string))
-        .collect();
-    if codes.is_empty() {
-        return Err(StoreError::input(format!(
-            "{}: no stock prices (asset_type = stock) in the store; import stock bars first",
-            store.root().display()
-        )));
-    }
-    Ok(codes.into_iter().collect())
+    Ok(rotor_data::panel::stock_codes(store)?)
 }
 
 /// A store field on the close panel's grid (NaN where absent).
 fn field(store: &Store, ds: Dataset, name: &str, grid: &Panel) -> Result<Option<Panel>> {
-    if !store.has(ds) {
-        return Ok(None);
-    }
-    let p = read_panel(store, ds, name, Some(&grid.assets), &[])?;
-    if p.values.iter().all(|v| !v.is_finite()) {
-        return Ok(None);
-    }
-    Ok(Some(p.reindex(&grid.dates, &grid.assets)))
+    Ok(rotor_data::panel::field_on_grid(store, ds, name, grid)?)
 }
 
 /// Caps by the first available rule per cell, carried over short gaps; and the count of
@@ -414,9 +393,16 @@ pub fn load_stocks(
     };
     let dated = industry.len() != codes.len();
     // MLEV divides by the whole company's value: total cap where stored
-    let me = total
-        .as_ref()
-        .map_or_else(|| cap.clone(), |p| p.values.clone());
+    // (the model's cap where a day has no total cap, so a gap is no missing MLEV)
+    let me: Vec<f64> = match &total {
+        Some(p) => p
+            .values
+            .iter()
+            .zip(&cap)
+            .map(|(t, c)| if *t > 0.0 { *t } else { *c })
+            .collect(),
+        None => cap.clone(),
+    };
     let (statements, covered) = statement_panels_of(store, &close, &me)?;
     let mut notes = loader_notes(
         &rep,
