@@ -87,8 +87,9 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
     stock_level(ui, &a.out, a.seed)?;
     ui.note("\n7/8 funds: rolling alpha (SPEC §13), the style-rotating basket and core + satellite (SPEC §16): an index and the basket as the core, the rotation as the satellite");
     funds(ui, &a.out)?;
-    ui.note("\n8/8 AI stock selection (SPEC §15): price-volume features of the stock market, weekly labels, a walk-forward GBDT retrained yearly (examples/demo/ml.toml has the full settings)");
+    ui.note("\n8/8 AI stock selection (SPEC §15): price-volume features of the stock market, weekly labels, a walk-forward GBDT retrained yearly (examples/demo/ml.toml has the full settings); its predictions aggregated into index scores for the weekly AI rotation (SPEC §7, examples/demo/ai_rotation.toml)");
     ai_selection(ui, &a.out)?;
+    ai_rotation(ui, &a.out)?;
     ui.note(format!("\ndemo outputs in {}", a.out.display()));
     Ok(code)
 }
@@ -250,6 +251,12 @@ fn run_market_call(ui: &Ui, out: &Path, store: &Path, name: &str, text: &str) ->
     let mut file = StrategyFile::parse_at(text, &path, Path::new("."))?;
     file.engine.store = Some(store.to_path_buf());
     file.engine.out = out.to_path_buf();
+    run_demo_file(ui, out, name, file)
+}
+
+/// Run a strategy file into `<out>/<name>`, write its report, print its headline
+/// figures, its call at the last date and its notes.
+fn run_demo_file(ui: &Ui, out: &Path, name: &str, file: StrategyFile) -> Result<()> {
     let plan = Plan::new(file, rotor_strategies::registry())?;
     let art = crate::strategy::run_plan(ui, &plan, RunOptions::default())?;
     let dir = out.join(name);
@@ -264,13 +271,14 @@ fn run_market_call(ui: &Ui, out: &Path, store: &Path, name: &str, text: &str) ->
     Ok(())
 }
 
-/// The walk-forward GBDT on the stock market (`<out>/ml`): windows 5 / 20 / 60 and a
-/// yearly retraining keep the demo quick; `examples/demo/ml.toml` has the full settings.
+/// The walk-forward GBDT on the stock market (`<out>/ml`): windows 5 / 20 / 60, two
+/// years of training and a yearly retraining keep the demo quick (and leave three years
+/// of predictions for the rotation); `examples/demo/ml.toml` has the full settings.
 fn ai_selection(ui: &Ui, out: &Path) -> Result<()> {
     let job = out.join("ml.toml");
     std::fs::write(
         &job,
-        "store = \"stocks\"\nhorizon = 5\nwindows = [5, 20, 60]\nretrain_months = 12\niterations = 200\n",
+        "store = \"stocks\"\nhorizon = 5\nwindows = [5, 20, 60]\nretrain_months = 12\ntrain_years = 2\niterations = 200\n",
     )?;
     crate::ml::train(
         ui,
@@ -280,4 +288,29 @@ fn ai_selection(ui: &Ui, out: &Path) -> Result<()> {
             store: None,
         },
     )
+}
+
+/// The AI rotation (`examples/demo/ai_rotation.toml`) on the GBDT's predictions, from
+/// the first prediction on, into `<out>/ai_rotation` with its report.
+fn ai_rotation(ui: &Ui, out: &Path) -> Result<()> {
+    let abs = std::fs::canonicalize(out)?;
+    let text = include_str!("../../../examples/demo/ai_rotation.toml")
+        .replace("../../rotor-out/demo", &abs.display().to_string());
+    let path = Path::new("examples/demo/ai_rotation.toml");
+    let mut file = StrategyFile::parse_at(&text, path, Path::new("."))?;
+    let select = rotor_data::longfile::RowFilter {
+        column: "model",
+        equals: "gbdt",
+    };
+    let pred = rotor_data::longfile::read_long_where(
+        &out.join("ml/predictions.parquet"),
+        None,
+        Some(select),
+    )?;
+    let first = (0..pred.dates.len())
+        .find(|&t| (0..pred.n_assets()).any(|j| pred.get(t, j).is_finite()))
+        .map(|t| pred.dates[t]);
+    file.engine.start = first;
+    file.engine.out = out.to_path_buf();
+    run_demo_file(ui, out, "ai_rotation", file)
 }

@@ -5,6 +5,9 @@
 //! * Columns are found by name: date (`date`, `trade_date`, `datetime`, `日期`), asset
 //!   (`asset`, `code`, `ts_code`, `symbol`, `ticker`, `代码`) and value (`value_col` when
 //!   given, else the only other column, else `value` / `factor` / `close`).
+//! * [`read_long_where`] keeps only the rows whose text column equals a value (the
+//!   `model` column of `rotor ml train`'s `predictions.parquet`); that column is never
+//!   taken for the value.
 //! * Parquet: dates may be `Date32`, timestamps of any unit (the UTC day is taken) or
 //!   text; the asset column is read dictionary-encoded, so a 7.5M-row file costs one
 //!   lookup per distinct asset, not per row.
@@ -59,7 +62,12 @@ fn no_col(path: &Path, what: &str, names: &[&str], headers: &[String]) -> DataEr
 }
 
 /// Pick (date, asset, value) column indices from headers.
-fn pick(path: &Path, headers: &[String], value_col: Option<&str>) -> Result<(usize, usize, usize)> {
+fn pick(
+    path: &Path,
+    headers: &[String],
+    value_col: Option<&str>,
+    skip: Option<usize>,
+) -> Result<(usize, usize, usize)> {
     let find = |names: &[&str]| find_col(headers, names);
     let d = find(DATE_NAMES).ok_or_else(|| no_col(path, "date", DATE_NAMES, headers))?;
     let a = find(ASSET_NAMES).ok_or_else(|| no_col(path, "asset", ASSET_NAMES, headers))?;
@@ -74,7 +82,9 @@ fn pick(path: &Path, headers: &[String], value_col: Option<&str>) -> Result<(usi
                 )
             })?,
         None => {
-            let rest: Vec<usize> = (0..headers.len()).filter(|&j| j != d && j != a).collect();
+            let rest: Vec<usize> = (0..headers.len())
+                .filter(|&j| j != d && j != a && Some(j) != skip)
+                .collect();
             match rest.as_slice() {
                 [only] => *only,
                 [] => {
@@ -214,12 +224,71 @@ impl Acc {
 
 /// Read a long file into a panel (see the module docs).
 pub fn read_long(path: &Path, value_col: Option<&str>) -> Result<Panel> {
+    read_long_where(path, value_col, None)
+}
+
+/// Keep the rows whose text column `column` equals `equals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowFilter<'a> {
+    /// Column name (exact).
+    pub column: &'a str,
+    /// Value kept.
+    pub equals: &'a str,
+}
+
+/// Read a long file into a panel, keeping the rows `filter` selects (all without one).
+/// A filter that keeps no row is an error naming the values the column holds.
+pub fn read_long_where(
+    path: &Path,
+    value_col: Option<&str>,
+    filter: Option<RowFilter<'_>>,
+) -> Result<Panel> {
     let ext = crate::import::reader::extension(path);
     match ext.as_str() {
-        "parquet" | "pq" => read_long_parquet(path, value_col),
-        "csv" | "txt" => read_long_csv(path, value_col),
+        "parquet" | "pq" => read_long_parquet(path, value_col, filter),
+        "csv" | "txt" => read_long_csv(path, value_col, filter),
         _ => Err(lay(path, format!("unsupported file type `.{ext}`; expected .csv or .parquet with columns date, asset, value"))),
     }
+}
+
+/// The filter column's index in `headers`.
+fn filter_col(path: &Path, headers: &[String], f: Option<RowFilter<'_>>) -> Result<Option<usize>> {
+    let Some(f) = f else { return Ok(None) };
+    headers
+        .iter()
+        .position(|h| h.trim() == f.column)
+        .map(Some)
+        .ok_or_else(|| {
+            lay(
+                path,
+                format!(
+                    "no column `{}` to select rows by (headers: {})",
+                    f.column,
+                    headers.join(", ")
+                ),
+            )
+        })
+}
+
+/// The error of a filter that kept no row: the values the column holds.
+fn nothing_kept(
+    path: &Path,
+    f: RowFilter<'_>,
+    seen: &std::collections::BTreeSet<String>,
+) -> DataError {
+    let mut v: Vec<&str> = seen.iter().map(String::as_str).take(12).collect();
+    if v.is_empty() {
+        v.push("(no rows)");
+    }
+    lay(
+        path,
+        format!(
+            "no row has {} = `{}`; the column holds: {}",
+            f.column,
+            f.equals,
+            v.join(", ")
+        ),
+    )
 }
 
 /// A CSV file's decoded text (UTF-8 or GBK, as the importers accept).
@@ -262,16 +331,30 @@ fn next_record(
     }
 }
 
-fn read_long_csv(path: &Path, value_col: Option<&str>) -> Result<Panel> {
+fn read_long_csv(
+    path: &Path,
+    value_col: Option<&str>,
+    filter: Option<RowFilter<'_>>,
+) -> Result<Panel> {
     let text = csv_text(path)?;
     let (mut rdr, headers) = csv_open(path, &text)?;
-    let (dj, aj, vj) = pick(path, &headers, value_col)?;
+    let fj = filter_col(path, &headers, filter)?;
+    let (dj, aj, vj) = pick(path, &headers, value_col, fj)?;
     let mut acc = Acc::new();
     let mut rows = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut lines = LineCounter::default();
+    let mut seen = std::collections::BTreeSet::new();
     while let Some(row) = next_record(path, &text, &mut rdr, &mut rec, &mut lines)? {
         let cell = |j: usize| rec.get(j).unwrap_or("").trim();
+        if let (Some(j), Some(f)) = (fj, filter) {
+            if cell(j) != f.equals {
+                if seen.len() < 64 {
+                    seen.insert(cell(j).to_string());
+                }
+                continue;
+            }
+        }
         let err = |col: &str, expected: &str, found: &str| DataError::Cell {
             file: path.to_path_buf(),
             cell: None,
@@ -300,10 +383,17 @@ fn read_long_csv(path: &Path, value_col: Option<&str>) -> Result<Panel> {
         acc.vals.push(v);
         rows.push(row);
     }
+    if let (true, Some(f)) = (acc.days.is_empty(), filter) {
+        return Err(nothing_kept(path, f, &seen));
+    }
     acc.into_panel(path, |i| rows[i])
 }
 
-fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
+fn read_long_parquet(
+    path: &Path,
+    value_col: Option<&str>,
+    filter: Option<RowFilter<'_>>,
+) -> Result<Panel> {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let file = std::fs::File::open(path).map_err(|e| DataError::io(path, e))?;
     let probe = ParquetRecordBatchReaderBuilder::try_new(
@@ -312,8 +402,12 @@ fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
     .map_err(|e| pq(path, &e))?;
     let schema = probe.schema().clone();
     let headers: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-    let (dj, aj, vj) = pick(path, &headers, value_col)?;
-    let (reader, n_rows) = parquet_reader(path, file, &schema, [dj, aj, vj])?;
+    let fj = filter_col(path, &headers, filter)?;
+    let (dj, aj, vj) = pick(path, &headers, value_col, fj)?;
+    let mut wanted = vec![dj, aj, vj];
+    wanted.extend(fj);
+    let (reader, n_rows) = parquet_reader(path, file, &schema, &wanted)?;
+    let mut seen = std::collections::BTreeSet::new();
     let mut acc = Acc::with_capacity(n_rows);
     let mut row0 = 0usize;
     let cols = LongCols {
@@ -347,7 +441,14 @@ fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
         let days: Vec<Option<i32>> = days.into_iter().map(|d| d.map(|d| d as i32)).collect();
         let vals = cols.values(&col(cols.value))?;
         let ids = cols.assets(&col(cols.asset), &mut acc)?;
+        let keep = match (fj, filter) {
+            (Some(j), Some(f)) => Some(kept_rows(path, &col(&headers[j]), f, &mut seen)?),
+            _ => None,
+        };
         for i in 0..n {
+            if keep.as_ref().is_some_and(|k| !k[i]) {
+                continue;
+            }
             let (Some(d), Some(a)) = (days[i], ids[i]) else {
                 let column = if days[i].is_none() {
                     cols.date
@@ -368,7 +469,62 @@ fn read_long_parquet(path: &Path, value_col: Option<&str>) -> Result<Panel> {
         }
         row0 += n;
     }
+    if let (true, Some(f)) = (acc.days.is_empty(), filter) {
+        return Err(nothing_kept(path, f, &seen));
+    }
     acc.into_panel(path, |i| i + 1)
+}
+
+/// Which rows of a batch the filter keeps (text, dictionary-encoded text); the values
+/// not kept are collected into `seen` for the error when nothing is kept.
+fn kept_rows(
+    path: &Path,
+    fc: &arrow_array::ArrayRef,
+    f: RowFilter<'_>,
+    seen: &mut std::collections::BTreeSet<String>,
+) -> Result<Vec<bool>> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Int32Type;
+    use arrow_array::Array;
+    use arrow_schema::DataType;
+    let texts: Vec<Option<&str>> = match fc.data_type() {
+        DataType::Utf8 => fc.as_string::<i32>().iter().collect(),
+        DataType::LargeUtf8 => fc.as_string::<i64>().iter().collect(),
+        DataType::Utf8View => fc.as_string_view().iter().collect(),
+        DataType::Dictionary(_, _) => {
+            let d = fc.as_dictionary::<Int32Type>();
+            let values = d.values();
+            let names: Vec<&str> = (0..values.len())
+                .map(|k| match values.as_string_opt::<i32>() {
+                    Some(a) => a.value(k),
+                    None => values.as_string::<i64>().value(k),
+                })
+                .collect();
+            d.keys()
+                .iter()
+                .map(|k| k.map(|k| names[k as usize]))
+                .collect()
+        }
+        t => {
+            return Err(lay(
+                path,
+                format!(
+                    "column `{}` has type {t}; rows are selected by text",
+                    f.column
+                ),
+            ))
+        }
+    };
+    Ok(texts
+        .into_iter()
+        .map(|s| {
+            let keep = s == Some(f.equals);
+            if !keep && seen.len() < 64 {
+                seen.insert(s.unwrap_or("null").to_string());
+            }
+            keep
+        })
+        .collect())
 }
 
 fn pq(path: &Path, e: &dyn std::fmt::Display) -> DataError {
@@ -395,7 +551,7 @@ fn parquet_reader(
     path: &Path,
     file: std::fs::File,
     schema: &arrow_schema::SchemaRef,
-    cols: [usize; 3],
+    cols: &[usize],
 ) -> Result<(
     parquet::arrow::arrow_reader::ParquetRecordBatchReader,
     usize,
@@ -424,7 +580,8 @@ fn parquet_reader(
     let opts = ArrowReaderOptions::new().with_schema(std::sync::Arc::new(Schema::new(fields)));
     let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(file, opts)
         .map_err(|e| pq(path, &e))?;
-    let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), cols);
+    let mask =
+        parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), cols.iter().copied());
     let n_rows = builder.metadata().file_metadata().num_rows().max(0) as usize;
     let reader = builder
         .with_projection(mask)

@@ -64,20 +64,103 @@ impl IndexWeights {
         price: impl Fn(&str, NaiveDate) -> Option<(NaiveDate, f64)>,
     ) -> Option<(NaiveDate, Vec<(String, f64)>)> {
         let (s, snap) = self.snapshots.range(..=t).next_back()?;
-        let grown: Vec<(String, f64)> = snap
-            .iter()
-            .map(|(c, w)| {
-                let g = match (price(c, *s), price(c, t)) {
-                    (Some((d0, p0)), Some((d1, p1))) if d0 <= *s && d1 > *s && p0 > 0.0 => p1 / p0,
-                    _ => 1.0,
-                };
-                (c.clone(), w * g)
-            })
-            .collect();
-        let total: f64 = grown.iter().map(|x| x.1).sum();
-        let scale: f64 = snap.iter().map(|x| x.1).sum::<f64>() / total;
-        Some((*s, grown.into_iter().map(|(c, w)| (c, w * scale)).collect()))
+        let growth = |c: &str| match (price(c, *s), price(c, t)) {
+            (Some((d0, p0)), Some((d1, p1))) if d0 <= *s && d1 > *s && p0 > 0.0 => p1 / p0,
+            _ => 1.0,
+        };
+        Some((*s, drift(snap, growth)))
     }
+}
+
+/// Snapshot weights `w_i,s` drifted by each member's growth `G_i` since the snapshot:
+/// `w_i,t = w_i,s·G_i · Σ_j w_j,s / Σ_j w_j,s·G_j` — the snapshot's total is kept (1 when
+/// the snapshot sums to 1). A zero drifted total returns the snapshot unchanged.
+pub fn drift(snap: &[(String, f64)], growth: impl Fn(&str) -> f64) -> Vec<(String, f64)> {
+    let grown: Vec<(String, f64)> = snap
+        .iter()
+        .map(|(c, w)| (c.clone(), w * growth(c)))
+        .collect();
+    let total: f64 = grown.iter().map(|x| x.1).sum();
+    if total == 0.0 || !total.is_finite() {
+        return snap.to_vec();
+    }
+    let scale: f64 = snap.iter().map(|x| x.1).sum::<f64>() / total;
+    grown.into_iter().map(|(c, w)| (c, w * scale)).collect()
+}
+
+/// One published weight snapshot of an index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// Snapshot date.
+    pub date: NaiveDate,
+    /// First day it is known (the later of its date and its `available_at`).
+    pub available_at: NaiveDate,
+    /// (member, weight), weights as stored (fractions).
+    pub members: Vec<(String, f64)>,
+}
+
+/// The weight snapshots of `indices` in the store, sorted by date — one source per index
+/// (the first of `preference` that has it, else the one with most rows; vendors never
+/// splice). Indices without weights are absent.
+pub fn read_snapshots(
+    store: &Store,
+    indices: &[String],
+    preference: &[String],
+) -> crate::error::Result<BTreeMap<String, Vec<Snapshot>>> {
+    if !store.has(Dataset::Weights) {
+        return Ok(BTreeMap::new());
+    }
+    let t = store.read(Dataset::Weights)?;
+    let w = t.f64_col("weight");
+    let (ix, code, date) = (
+        t.str_col("index_code"),
+        t.str_col("code"),
+        t.date_col("date"),
+    );
+    let (avail, source) = (t.date_col("available_at"), t.str_col("source"));
+    let wanted: std::collections::HashSet<&str> = indices.iter().map(String::as_str).collect();
+    // rows per (index, source)
+    let mut rows: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for i in 0..t.len() {
+        if let (Some(x), Some(_), Some(_)) = (&ix[i], &code[i], date[i]) {
+            if wanted.contains(x.as_ref()) && w[i].is_finite() {
+                let src = source[i].as_deref().unwrap_or("");
+                rows.entry((x.as_ref(), src)).or_default().push(i);
+            }
+        }
+    }
+    let mut out: BTreeMap<String, Vec<Snapshot>> = BTreeMap::new();
+    for index in indices {
+        let options: Vec<(&str, &Vec<usize>)> = rows
+            .iter()
+            .filter(|((x, _), _)| *x == index.as_str())
+            .map(|((_, s), r)| (*s, r))
+            .collect();
+        let pick = preference
+            .iter()
+            .find_map(|p| options.iter().find(|(s, _)| *s == p.as_str()))
+            .or_else(|| {
+                options
+                    .iter()
+                    .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+            });
+        let Some((_, picked)) = pick else { continue };
+        let mut by_date: BTreeMap<NaiveDate, Snapshot> = BTreeMap::new();
+        for &i in picked.iter() {
+            let d = days_to_date(date[i].expect("dated row"));
+            let a = avail[i].map_or(d, |a| days_to_date(a).max(d));
+            let snap = by_date.entry(d).or_insert_with(|| Snapshot {
+                date: d,
+                available_at: a,
+                members: Vec::new(),
+            });
+            snap.available_at = snap.available_at.max(a);
+            let c = code[i].as_deref().expect("coded row").to_string();
+            snap.members.push((c, w[i]));
+        }
+        out.insert(index.clone(), by_date.into_values().collect());
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

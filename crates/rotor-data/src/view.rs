@@ -16,6 +16,7 @@
 //! | statements | announced **strictly before** t (an announcement dated t may come after the close, SPEC §0.6); per period the latest such vintage | [`AsOf::statements`] |
 //! | consensus snapshots | from `max(as_of, available_at)` on (a snapshot published after its as-of date counts from publication) | [`AsOf::consensus`] |
 //! | ETF static data | `available_at` (listing) `≤ t`, or no date | [`AsOf::etfs`] |
+//! | index weight snapshots | `date ≤ t` **and** `available_at ≤ t`; the latest such snapshot, drifted with its members' closes to t | [`AsOf::index_weights`] |
 //!
 //! The trading calendar is treated as known in advance (exchanges publish their holiday
 //! schedules a year ahead), so `t` being a month-end is not look-ahead.
@@ -216,6 +217,8 @@ pub struct PitView {
     consensus: Option<HashMap<String, Vec<ConsensusObs>>>,
     etfs: Option<Vec<EtfInfo>>,
     etf_index: HashMap<String, usize>,
+    /// Weight snapshots by index code, sorted by date.
+    index_weights: BTreeMap<String, Vec<crate::universe::Snapshot>>,
     /// Codes under which an instrument is also known (the store's aliases): every
     /// lookup by code goes through them.
     aliases: crate::import::Aliases,
@@ -242,8 +245,18 @@ impl PitView {
             consensus: None,
             etfs: None,
             etf_index: HashMap::new(),
+            index_weights: BTreeMap::new(),
             aliases: Default::default(),
         }
+    }
+
+    /// Hold the weight snapshots of indices ([`crate::universe::read_snapshots`]); the
+    /// members' closes are read from [`Field::CLOSE`] to drift them.
+    pub fn insert_index_weights(
+        &mut self,
+        snapshots: BTreeMap<String, Vec<crate::universe::Snapshot>>,
+    ) {
+        self.index_weights = snapshots;
     }
 
     /// The trading calendar.
@@ -707,6 +720,44 @@ impl<'a> AsOf<'a> {
         })
     }
 
+    /// Is any index weight snapshot loaded?
+    pub fn has_index_weights(&self) -> bool {
+        !self.view.index_weights.is_empty()
+    }
+
+    /// The weights of `index` at t (SPEC §0.5, §7): the latest snapshot with
+    /// `date ≤ t` and `available_at ≤ t`, each member's weight drifted by its price growth
+    /// from the snapshot date to t ([`crate::universe::drift`]; growth = last close in
+    /// (s, t] / last close on or before s, 1 without both — price closes: dividends
+    /// between snapshots are ignored). Returns the snapshot date and (member, weight);
+    /// None before the first snapshot known at t.
+    pub fn index_weights(&self, index: &str) -> Option<(NaiveDate, Vec<(String, f64)>)> {
+        let snaps = self.view.index_weights.get(&*self.view.canonical(index))?;
+        let snap = snaps
+            .iter()
+            .rev()
+            .find(|s| s.date <= self.t && s.available_at <= self.t)?;
+        let dates = self.field_dates(Field::CLOSE);
+        let rs = dates.partition_point(|d| *d <= snap.date);
+        let growth = |code: &str| {
+            let Some(col) = self.column(Field::CLOSE, code) else {
+                return 1.0;
+            };
+            let p0 = col[..rs.min(col.len())]
+                .iter()
+                .rev()
+                .find(|v| v.is_finite());
+            let p1 = col
+                .get(rs..)
+                .and_then(|c| c.iter().rev().find(|v| v.is_finite()));
+            match (p0, p1) {
+                (Some(&a), Some(&b)) if a > 0.0 => b / a,
+                _ => 1.0,
+            }
+        };
+        Some((snap.date, crate::universe::drift(&snap.members, growth)))
+    }
+
     /// Number of finite values of `code` published by t (its usable history length).
     pub fn history_len(&self, field: Field, code: &str) -> usize {
         let code = &*self.view.canonical(code);
@@ -850,6 +901,48 @@ mod tests {
             .unwrap()
             .is_empty());
         assert!(v.at(d("2024-01-05")).column(Field::CLOSE, "B").is_none());
+    }
+
+    #[test]
+    fn index_weights_are_the_latest_published_snapshot_drifted_to_t() {
+        use crate::universe::Snapshot;
+        let mut v = PitView::new(cal());
+        // A: 10 → 20 over the week; B flat at 10
+        let mut p = Panel::nan(cal().days().to_vec(), vec!["A".into(), "B".into()]);
+        for (t, a) in [10.0, 10.0, 15.0, 20.0].iter().enumerate() {
+            p.set(t, 0, *a);
+            p.set(t, 1, 10.0);
+        }
+        v.insert_daily(Field::CLOSE, &p, &[]);
+        let snap = |date: &str, avail: &str, wa: f64| Snapshot {
+            date: d(date),
+            available_at: d(avail),
+            members: vec![("A".into(), wa), ("B".into(), 1.0 - wa)],
+        };
+        // the 01-03 snapshot; a 01-04 snapshot published only on 01-05
+        let mut m = BTreeMap::new();
+        m.insert(
+            "IX".to_string(),
+            vec![
+                snap("2024-01-03", "2024-01-03", 0.5),
+                snap("2024-01-04", "2024-01-05", 0.9),
+            ],
+        );
+        v.insert_index_weights(m);
+        assert!(v.at(d("2024-01-02")).index_weights("IX").is_none());
+        let (s, w) = v.at(d("2024-01-03")).index_weights("IX").unwrap();
+        assert_eq!((s, w[0].1, w[1].1), (d("2024-01-03"), 0.5, 0.5));
+        // 01-04: still the 01-03 snapshot (the next is not yet published), A grew 1.5×
+        let (s, w) = v.at(d("2024-01-04")).index_weights("IX").unwrap();
+        assert_eq!(s, d("2024-01-03"));
+        assert!((w[0].1 - 0.6).abs() < 1e-15 && (w[1].1 - 0.4).abs() < 1e-15);
+        // 01-05: the 01-04 snapshot drifted by A's 20/15
+        let (s, w) = v.at(d("2024-01-05")).index_weights("IX").unwrap();
+        assert_eq!(s, d("2024-01-04"));
+        let a = 0.9 * 20.0 / 15.0;
+        assert!((w[0].1 - a / (a + 0.1)).abs() < 1e-15);
+        assert!((w.iter().map(|x| x.1).sum::<f64>() - 1.0).abs() < 1e-15);
+        assert!(v.at(d("2024-01-05")).index_weights("OTHER").is_none());
     }
 
     #[test]

@@ -39,3 +39,58 @@ fn label_files_refuse_a_date_given_twice() {
         "{e}"
     );
 }
+
+#[test]
+fn a_row_filter_picks_one_model_of_a_predictions_file() {
+    use rotor_data::longfile::{read_long_where, RowFilter};
+    let d = tempfile::tempdir().unwrap();
+    let dates: Vec<chrono::NaiveDate> = vec!["2024-01-31".parse().unwrap()];
+    let assets = vec!["A".to_string(), "B".to_string()];
+    let pq = d.path().join("predictions.parquet");
+    rotor_data::parquet_io::write_panels_long(
+        &pq,
+        &dates,
+        &assets,
+        Some("model"),
+        "value",
+        &[("gbdt", &[1.0, 2.0][..]), ("gru", &[-1.0, -2.0][..])],
+    )
+    .unwrap();
+    let csv = d.path().join("predictions.csv");
+    std::fs::write(
+        &csv,
+        "date,asset,model,value\n2024-01-31,A,gbdt,1\n2024-01-31,A,gru,-1\n2024-01-31,B,gbdt,2\n2024-01-31,B,gru,-2\n",
+    )
+    .unwrap();
+    for p in [&pq, &csv] {
+        let gru = RowFilter {
+            column: "model",
+            equals: "gru",
+        };
+        let panel = read_long_where(p, None, Some(gru)).unwrap();
+        assert_eq!(panel.assets, ["A", "B"]);
+        assert_eq!(panel.values, [-1.0, -2.0], "{}", p.display());
+        // without the filter the two models collide on (date, asset)
+        let e = read_long(p, Some("value")).unwrap_err().to_string();
+        assert!(e.contains("a second row"), "{e}");
+        let none = RowFilter {
+            column: "model",
+            equals: "lstm",
+        };
+        let e = read_long_where(p, None, Some(none))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("no row has model = `lstm`") && e.contains("gbdt, gru"),
+            "{e}"
+        );
+        let wrong = RowFilter {
+            column: "kind",
+            equals: "gru",
+        };
+        let e = read_long_where(p, None, Some(wrong))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("no column `kind`"), "{e}");
+    }
+}

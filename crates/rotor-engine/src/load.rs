@@ -87,10 +87,14 @@ pub fn load(spec: &LoadSpec) -> Result<Loaded> {
             ))
         }
     };
-    for (field, path) in &spec.needs.files {
-        file_fp(path, file_key(path), &mut ld.fingerprint)?;
-        let p = rotor_data::longfile::read_long(path, None)?;
-        ld.view.insert_daily(*field, &p, &[]);
+    for f in &spec.needs.files {
+        file_fp(&f.path, file_key(&f.path), &mut ld.fingerprint)?;
+        let select = f
+            .select
+            .as_ref()
+            .map(|(column, equals)| rotor_data::longfile::RowFilter { column, equals });
+        let p = rotor_data::longfile::read_long_where(&f.path, None, select)?;
+        ld.view.insert_daily(f.field, &p, &[]);
     }
     ld.data_end = data_end(&ld.view, &ld.universe);
     Ok(ld)
@@ -306,12 +310,7 @@ fn load_store(spec: &LoadSpec, root: &Path) -> Result<Loaded> {
     let mut notes = Vec::new();
     let aliases = store.aliases()?;
     let spec = &canonical_spec(spec, &aliases, &mut notes);
-    let mut fp = BTreeMap::new();
-    for d in Dataset::ALL {
-        if store.has(d) {
-            file_fp(&store.path(d), format!("store:{}", d.name()), &mut fp)?;
-        }
-    }
+    let fp = store_fingerprints(&store)?;
     let pref = &spec.universe.sources;
     let mut universe = resolve_universe(&store, spec, &mut notes)?;
     let etfs = if spec.needs.etfs && store.has(Dataset::EtfInfo) {
@@ -319,7 +318,14 @@ fn load_store(spec: &LoadSpec, root: &Path) -> Result<Loaded> {
     } else {
         Vec::new()
     };
+    let weights = index_weights(&store, spec, &universe, &mut notes)?;
     let mut want: BTreeSet<String> = universe.iter().cloned().collect();
+    want.extend(
+        weights
+            .values()
+            .flatten()
+            .flat_map(|s| s.members.iter().map(|m| m.0.clone())),
+    );
     want.extend([spec.benchmark.clone(), spec.calendar.clone()]);
     want.extend(spec.needs.extra_codes.iter().cloned());
     want.extend(etfs.iter().map(|e| e.code.clone()));
@@ -351,6 +357,7 @@ fn load_store(spec: &LoadSpec, root: &Path) -> Result<Loaded> {
     let cal = calendar(&close, &spec.calendar, &mut notes);
     let mut view = PitView::new(cal);
     view.set_aliases(aliases);
+    view.insert_index_weights(weights);
     insert_on_calendar(&mut view, Field::CLOSE, &close, &late);
     let benchmark = (!spec.benchmark.is_empty())
         .then(|| {
@@ -390,6 +397,48 @@ fn load_store(spec: &LoadSpec, root: &Path) -> Result<Loaded> {
         fingerprint: fp,
         notes,
     })
+}
+
+/// The fingerprint of every dataset file of the store, keyed `store:<dataset>`.
+fn store_fingerprints(store: &Store) -> Result<BTreeMap<String, String>> {
+    let mut fp = BTreeMap::new();
+    for d in Dataset::ALL {
+        if store.has(d) {
+            file_fp(&store.path(d), format!("store:{}", d.name()), &mut fp)?;
+        }
+    }
+    Ok(fp)
+}
+
+/// The weight snapshots of the universe indices (SPEC §0.5), with a note naming those
+/// without any.
+fn index_weights(
+    store: &Store,
+    spec: &LoadSpec,
+    universe: &[String],
+    notes: &mut Vec<Note>,
+) -> Result<BTreeMap<String, Vec<rotor_data::universe::Snapshot>>> {
+    if !spec.needs.index_weights {
+        return Ok(BTreeMap::new());
+    }
+    let w = rotor_data::universe::read_snapshots(store, universe, &spec.universe.sources)?;
+    let without: Vec<&str> = universe
+        .iter()
+        .filter(|c| !w.contains_key(*c))
+        .map(String::as_str)
+        .collect();
+    if !without.is_empty() {
+        notes.push(Note::new(
+            NoteKind::Data,
+            format!(
+                "{} of {} universe indices have no constituent weights in the store and get no score: {}",
+                without.len(),
+                universe.len(),
+                without.join(", ")
+            ),
+        ));
+    }
+    Ok(w)
 }
 
 /// ETF static data and sizes (fund AUM, or turnover when no AUM history exists, with a

@@ -37,10 +37,25 @@ pub struct DataNeeds {
     /// ETF data of the ETFs tracking universe codes (info, closes, size or turnover).
     pub etfs: bool,
     /// Long files `date, asset, value` loaded as a field on their own dates (a user's
-    /// score; each value known at its date).
-    pub files: Vec<(Field, PathBuf)>,
+    /// score, a model's predictions; each value known at its date).
+    pub files: Vec<LongInput>,
+    /// Index weight snapshots of the universe codes, and the closes of every member
+    /// (to drift them to t): [`rotor_data::view::AsOf::index_weights`].
+    pub index_weights: bool,
     /// Codes read besides the universe (a timing target, a defensive asset).
     pub extra_codes: Vec<String>,
+}
+
+/// A long file a strategy reads as a daily field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LongInput {
+    /// The field it becomes in the view.
+    pub field: Field,
+    /// The file (CSV or Parquet; `date`, `asset`, a value column).
+    pub path: PathBuf,
+    /// Keep only rows whose column (first) equals the value (second) — the `model` of a
+    /// predictions file.
+    pub select: Option<(String, String)>,
 }
 
 /// What a strategy instance is built with.

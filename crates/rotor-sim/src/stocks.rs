@@ -681,12 +681,39 @@ impl Market {
                 }
             }
         }
+        self.write_industry_weights(t);
         for i in 0..self.stocks.len() {
             if self.prev_sig[i].is_finite() && self.live(i, t) {
                 self.out.signal.push_str(&format!(
                     "{day},{},{:.6}\n",
                     self.stocks[i].code, self.prev_sig[i]
                 ));
+            }
+        }
+    }
+
+    /// Month-end weights of the Shenwan industry indices: every listed stock of the
+    /// industry by its cap at the close (the rule their levels follow).
+    fn write_industry_weights(&mut self, t: usize) {
+        let day = self.days[t];
+        let k_len = INDUSTRIES.len();
+        let mut tot = vec![0.0; k_len];
+        for (i, stock) in self.stocks.iter().enumerate() {
+            if self.prev_cap[i].is_finite() && self.live(i, t) {
+                tot[stock.industry] += self.prev_cap[i];
+            }
+        }
+        for (i, stock) in self.stocks.iter().enumerate() {
+            let k = stock.industry;
+            if self.prev_cap[i].is_finite() && self.live(i, t) && tot[k] > 0.0 {
+                self.out.weights.push_row(vec![
+                    s(INDUSTRY_CODES[k]),
+                    s(&stock.code),
+                    dv(day),
+                    s("sim"),
+                    f(self.prev_cap[i] / tot[k]),
+                    dv(day),
+                ]);
             }
         }
     }

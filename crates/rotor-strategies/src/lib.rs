@@ -14,12 +14,14 @@
 //! | `style_rotation` | size or growth / value style calls from money and rate signals (SPEC §9) | [`style`] |
 //! | `composite_rotation` | the 2 : 1 dividend + micro-cap composite against a large-cap index (SPEC §10) | [`composite`] |
 //! | `fund_basket` | the latest published fund basket, equally weighted (core + satellite's rotating funds, SPEC §16) | [`fund_basket`] |
+//! | `ai_rotation` | stock predictions aggregated by constituent weights into index scores; top N indices / ETFs, weekly (SPEC §7) | [`ai_rotation`] |
 //!
 //! **Adding a strategy**: write `src/<name>.rs` with a params type (serde, unknown keys
 //! refused), a `parse` function, an `EXAMPLE` on the synthetic market, and a strategy
 //! type whose `decide` reads only the view it is given; add one [`Entry`] line below.
 //! The store-mutation look-ahead test (`tests/lookahead.rs`) then runs it automatically.
 
+pub mod ai_rotation;
 pub mod buy_hold;
 pub mod composite;
 pub mod fund_basket;
@@ -31,7 +33,7 @@ pub mod timing;
 use rotor_engine::plan::Entry;
 
 /// Every registered strategy.
-pub static REGISTRY: [Entry; 7] = [
+pub static REGISTRY: [Entry; 8] = [
     Entry {
         kind: "rotation",
         about: "money + credit multi-factor index / ETF rotation (SPEC §1–§5)",
@@ -73,6 +75,12 @@ pub static REGISTRY: [Entry; 7] = [
         about: "hold the latest published fund basket, equally weighted (the rotating-fund core, SPEC §16)",
         parse: fund_basket::parse,
         example: fund_basket::EXAMPLE,
+    },
+    Entry {
+        kind: "ai_rotation",
+        about: "AI ETF rotation: stock predictions aggregated by constituent weights, top N indices or their ETFs, weekly (SPEC §7)",
+        parse: ai_rotation::parse,
+        example: ai_rotation::EXAMPLE,
     },
 ];
 

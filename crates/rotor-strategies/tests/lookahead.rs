@@ -22,6 +22,22 @@ fn sim_store(dir: &Path) {
     rotor_sim::write_market(&sc, dir, &|| {}).unwrap();
 }
 
+/// A smaller market whose indices have stocks, membership and month-end weights (the
+/// strategies that aggregate stocks into indices).
+fn sim_store_with_constituents(dir: &Path) {
+    let sc = rotor_sim::SimConfig {
+        years: 7,
+        n_indices: 10,
+        seed: 7,
+        constituents: true,
+        ..Default::default()
+    };
+    rotor_sim::write_market(&sc, dir, &|| {}).unwrap();
+}
+
+/// Strategies that read index constituents.
+const NEEDS_CONSTITUENTS: &[&str] = &["ai_rotation"];
+
 /// A plan of `kind` on the store with the entry's example keys and `extra` keys.
 fn plan(store: &Path, kind: &str, example: &str, extra: &str) -> Plan {
     let text = format!(
@@ -74,10 +90,17 @@ fn eves_of_publications(store: &Path) -> Vec<NaiveDate> {
 #[test]
 fn no_registered_strategy_reads_anything_published_after_t() {
     let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    sim_store(&store);
+    let plain = dir.path().join("store");
+    sim_store(&plain);
+    let with_constituents = dir.path().join("store-constituents");
+    sim_store_with_constituents(&with_constituents);
     let dates = ["2015-06-30", "2016-11-30", "2017-03-15"];
     for e in rotor_strategies::registry() {
+        let store = if NEEDS_CONSTITUENTS.contains(&e.kind) {
+            &with_constituents
+        } else {
+            &plain
+        };
         let mut variants = vec![String::new()];
         if e.kind == "rotation" {
             variants = vec![
@@ -92,10 +115,10 @@ fn no_registered_strategy_reads_anything_published_after_t() {
         }
         for (k, extra) in variants.iter().enumerate() {
             // the portfolio / selection sections go after the example's keys
-            let p = plan(&store, e.kind, &format!("{}\n{extra}", e.example), "");
+            let p = plan(store, e.kind, &format!("{}\n{extra}", e.example), "");
             let mut ts: Vec<NaiveDate> = dates.iter().map(|x| d(x)).collect();
             if extra.contains("daily") {
-                ts.extend(eves_of_publications(&store));
+                ts.extend(eves_of_publications(store));
             }
             for (i, t) in ts.iter().enumerate() {
                 let scratch = dir.path().join(format!("m-{}-{k}-{i}", e.kind));

@@ -30,7 +30,7 @@ pub use diagnostics::regime_frame;
 use rotor_data::view::Field;
 use rotor_engine::config::{resolve_path, EngineConfig, StrategyFile};
 use rotor_engine::plan::StrategyParams;
-use rotor_engine::strategy::{BuildCtx, DataNeeds, Strategy};
+use rotor_engine::strategy::{BuildCtx, DataNeeds, LongInput, Strategy};
 use rotor_engine::Result;
 use rotor_factors::{FactorConfig, Family};
 use rotor_regime::{RegimeConfig, RegimeSeries};
@@ -137,10 +137,15 @@ impl StrategyParams for RotationParams {
             consensus: true,
             etfs: true,
             files: match (&self.signal.kind, &self.signal.file) {
-                (SignalKind::File, Some(f)) => vec![(Field::USER_SCORE, f.clone())],
+                (SignalKind::File, Some(f)) => vec![LongInput {
+                    field: Field::USER_SCORE,
+                    path: f.clone(),
+                    select: None,
+                }],
                 _ => Vec::new(),
             },
             extra_codes: Vec::new(),
+            index_weights: false,
         }
     }
 
