@@ -87,7 +87,7 @@ pub fn run(ui: &Ui, a: DemoArgs) -> Result<i32> {
     stock_level(ui, &a.out, a.seed)?;
     ui.note("\n7/8 funds: rolling alpha (SPEC §13), the style-rotating basket and core + satellite (SPEC §16): an index and the basket as the core, the rotation as the satellite");
     funds(ui, &a.out)?;
-    ui.note("\n8/8 AI stock selection (SPEC §15): price-volume features of the stock market, weekly labels, a walk-forward GBDT retrained yearly (examples/demo/ml.toml has the full settings); its predictions aggregated into index scores for the weekly AI rotation (SPEC §7, examples/demo/ai_rotation.toml)");
+    ui.note("\n8/8 AI stock selection (SPEC §15): price-volume features of the stock market, weekly labels, a walk-forward GBDT and GRU retrained yearly and their ensemble (examples/demo/ml.toml has the full settings); the ensemble's predictions aggregated into index scores for the weekly AI rotation (SPEC §7, examples/demo/ai_rotation.toml)");
     ai_selection(ui, &a.out)?;
     ai_rotation(ui, &a.out)?;
     ui.note(format!("\ndemo outputs in {}", a.out.display()));
@@ -278,7 +278,7 @@ fn ai_selection(ui: &Ui, out: &Path) -> Result<()> {
     let job = out.join("ml.toml");
     std::fs::write(
         &job,
-        "store = \"stocks\"\nhorizon = 5\nwindows = [5, 20, 60]\nretrain_months = 12\ntrain_years = 2\niterations = 200\n",
+        "store = \"stocks\"\nhorizon = 5\nwindows = [5, 20, 60]\nretrain_months = 12\ntrain_years = 2\niterations = 200\nmodels = [\"gbdt\", \"gru\"]\ngru_hidden = 16\ngru_epochs = 4\n",
     )?;
     crate::ml::train(
         ui,
@@ -300,7 +300,7 @@ fn ai_rotation(ui: &Ui, out: &Path) -> Result<()> {
     let mut file = StrategyFile::parse_at(&text, path, Path::new("."))?;
     let select = rotor_data::longfile::RowFilter {
         column: "model",
-        equals: "gbdt",
+        equals: "ensemble",
     };
     let pred = rotor_data::longfile::read_long_where(
         &out.join("ml/predictions.parquet"),

@@ -12,6 +12,14 @@
 //! horizon = 5               # label horizon in trading days (5 weekly, 20 monthly)
 //! windows = [5, 10, 20, 30, 60]
 //! universe = []             # stock codes; empty = every stock of the store
+//! # rotor ml train
+//! models = ["gbdt", "gru"]  # each trained walk-forward; with two, also their ensemble
+//! retrain_months = 6
+//! train_years = 4
+//! iterations = 300          # GBDT rounds at most
+//! gru_hidden = 32           # GRU hidden units
+//! gru_epochs = 20           # GRU epochs at most
+//! seq_len = 40              # GRU days per sequence
 //! ```
 
 use crate::args::{MlFeaturesArgs, MlPredictArgs};
@@ -21,8 +29,9 @@ use chrono::NaiveDate;
 use rotor_data::store::Store;
 use rotor_ml::features::FeatureConfig;
 use rotor_ml::store::{build, write, FeatureJob};
-use rotor_ml::walk::{walk_forward, WalkConfig};
+use rotor_ml::walk::{walk_forward_with, ModelKind, WalkConfig, Window};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The job file as written.
@@ -41,6 +50,16 @@ struct RawJob {
     iterations: Option<usize>,
     learning_rate: Option<f32>,
     max_leaves: Option<usize>,
+    models: Option<Vec<String>>,
+    gru_hidden: Option<usize>,
+    gru_epochs: Option<usize>,
+    seq_len: Option<usize>,
+}
+
+/// The validated training settings: the models in order and the walk-forward's keys.
+struct Training {
+    models: Vec<ModelKind>,
+    walk: WalkConfig,
 }
 
 fn date(file: &Path, key: &str, s: Option<&str>) -> Result<Option<NaiveDate>> {
@@ -53,12 +72,12 @@ fn date(file: &Path, key: &str, s: Option<&str>) -> Result<Option<NaiveDate>> {
 
 /// The job file and the command line → the store, a validated job and the walk-forward
 /// settings.
-fn resolve(a: &MlFeaturesArgs) -> Result<(PathBuf, FeatureJob, WalkConfig)> {
+fn resolve(a: &MlFeaturesArgs) -> Result<(PathBuf, FeatureJob, Training)> {
     let text = std::fs::read_to_string(&a.config)
         .with_context(|| format!("{}: cannot read the job file", a.config.display()))?;
     let raw: RawJob = toml::from_str(&text).with_context(|| {
         format!(
-            "{}: expected keys store, start, end, horizon, windows, universe (and for training retrain_months, train_years, iterations, learning_rate, max_leaves)",
+            "{}: expected keys store, start, end, horizon, windows, universe (and for training models, retrain_months, train_years, iterations, learning_rate, max_leaves, gru_hidden, gru_epochs, seq_len)",
             a.config.display()
         )
     })?;
@@ -106,6 +125,16 @@ fn resolve(a: &MlFeaturesArgs) -> Result<(PathBuf, FeatureJob, WalkConfig)> {
             a.config.display()
         );
     }
+    let models = models_of(&a.config, raw.models.as_deref())?;
+    walk.gru.hidden = raw.gru_hidden.unwrap_or(walk.gru.hidden);
+    walk.gru.epochs = raw.gru_epochs.unwrap_or(walk.gru.epochs);
+    walk.gru.seq_len = raw.seq_len.unwrap_or(walk.gru.seq_len);
+    if walk.gru.hidden == 0 || walk.gru.epochs == 0 || walk.gru.seq_len == 0 {
+        bail!(
+            "{}: gru_hidden, gru_epochs and seq_len must be at least 1",
+            a.config.display()
+        );
+    }
     Ok((
         store,
         FeatureJob {
@@ -115,8 +144,36 @@ fn resolve(a: &MlFeaturesArgs) -> Result<(PathBuf, FeatureJob, WalkConfig)> {
             horizon,
             features: FeatureConfig { windows },
         },
-        walk,
+        Training { models, walk },
     ))
+}
+
+/// `models = [...]` → model kinds (default: the GBDT and the GRU).
+fn models_of(file: &Path, names: Option<&[String]>) -> Result<Vec<ModelKind>> {
+    let Some(names) = names else {
+        return Ok(vec![ModelKind::Gbdt, ModelKind::Gru]);
+    };
+    let mut out = Vec::new();
+    for n in names {
+        let k = match n.as_str() {
+            "gbdt" => ModelKind::Gbdt,
+            "gru" => ModelKind::Gru,
+            other => bail!(
+                "{}: models = [..., \"{other}\", ...]: expected \"gbdt\" or \"gru\" (the ensemble is added when both are trained)",
+                file.display()
+            ),
+        };
+        if !out.contains(&k) {
+            out.push(k);
+        }
+    }
+    if out.is_empty() {
+        bail!(
+            "{}: models is empty: name \"gbdt\", \"gru\" or both",
+            file.display()
+        );
+    }
+    Ok(out)
 }
 
 pub fn features(ui: &Ui, a: MlFeaturesArgs) -> Result<()> {
@@ -176,36 +233,77 @@ pub fn predict(ui: &Ui, a: MlPredictArgs) -> Result<()> {
     Ok(())
 }
 
-/// Walk-forward GBDT on the job's features and labels.
+/// Walk-forward training of the job's models on its features and labels, their
+/// ensemble when there are two, and the out-of-sample RankIC of each.
 pub fn train(ui: &Ui, a: MlFeaturesArgs) -> Result<()> {
-    let (store_dir, job, walk) = resolve(&a)?;
+    let (store_dir, job, tr) = resolve(&a)?;
     let store = Store::open(&store_dir)?;
     let set = build(&store, &job)?;
     let models = a.out.join("models");
     std::fs::create_dir_all(&models)?;
-    let n_windows = rotor_ml::walk::window_starts(&set.dates, &walk).len();
+    let n_windows = rotor_ml::walk::window_starts(&set.dates, &tr.walk).len();
     if n_windows == 0 {
         bail!(
             "{}: {} days are too few for a first window ({} training days + the {}-day gap)",
             a.config.display(),
             set.dates.len(),
-            walk.min_train_days,
-            walk.horizon
+            tr.walk.min_train_days,
+            tr.walk.horizon
         );
     }
-    let bar = ui.bar(n_windows as u64, "walk-forward windows");
-    let (pred, windows) = walk_forward(&set, &walk, Some(&models), &|_, _| bar.inc(1))?;
-    bar.finish_and_clear();
+    let mut preds: Vec<(&str, Vec<f64>)> = Vec::new();
+    let mut windows: Vec<(&str, Window)> = Vec::new();
+    for &kind in &tr.models {
+        let cfg = WalkConfig {
+            model: kind,
+            ..tr.walk.clone()
+        };
+        let bar = ui.bar(n_windows as u64, &format!("{} windows", kind.name()));
+        let epoch = |w: usize, e: usize, tl: f64, vl: f64| {
+            bar.set_message(format!(
+                "{} window {} epoch {e} (loss {tl:.4} / {vl:.4})",
+                kind.name(),
+                w + 1
+            ));
+        };
+        let (pred, ws) = walk_forward_with(&set, &cfg, Some(&models), &|_, _| bar.inc(1), &epoch)?;
+        bar.finish_and_clear();
+        preds.push((kind.name(), pred));
+        windows.extend(ws.into_iter().map(|w| (kind.name(), w)));
+    }
+    if preds.len() >= 2 {
+        let parts: Vec<&[f64]> = preds.iter().map(|p| &p.1[..]).collect();
+        let e = rotor_ml::ensemble::ensemble(&parts, set.assets.len());
+        preds.push(("ensemble", e));
+    }
+    let panels: Vec<(&str, &[f64])> = preds.iter().map(|(m, p)| (*m, &p[..])).collect();
     rotor_data::parquet_io::write_panels_long(
         &a.out.join("predictions.parquet"),
         &set.dates,
         &set.assets,
         Some("model"),
         "value",
-        &[("gbdt", &pred)],
+        &panels,
     )?;
+    std::fs::write(a.out.join("windows.csv"), windows_csv(&windows))?;
+    let ics: Vec<(&str, BTreeMap<i32, Vec<f64>>)> = preds
+        .iter()
+        .map(|(m, p)| (*m, rank_ic_by_year(&set, p)))
+        .collect();
+    write_train_summary(&a.out, &tr, &set, windows.len(), &ics)?;
+    report_training(ui, &windows, &ics, tr.walk.horizon);
+    ui.note(format!(
+        "written {}, windows.csv, summary.json; models in {}",
+        a.out.join("predictions.parquet").display(),
+        models.display()
+    ));
+    Ok(())
+}
+
+/// The daily out-of-sample RankIC of predictions against the labels, by year.
+fn rank_ic_by_year(set: &rotor_ml::store::FeatureSet, pred: &[f64]) -> BTreeMap<i32, Vec<f64>> {
     let n = set.assets.len();
-    let mut by_year: std::collections::BTreeMap<i32, Vec<f64>> = Default::default();
+    let mut by_year: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
     for t in 0..set.dates.len() {
         let ic = rotor_core::ops::cross::spearman(
             &pred[t * n..(t + 1) * n],
@@ -219,14 +317,21 @@ pub fn train(ui: &Ui, a: MlFeaturesArgs) -> Result<()> {
                 .push(ic);
         }
     }
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let all: Vec<f64> = by_year.values().flatten().copied().collect();
+    by_year
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len().max(1) as f64
+}
+
+/// `windows.csv`: per model and window its spans, rows, rounds kept and whether cached.
+fn windows_csv(windows: &[(&str, Window)]) -> String {
     let mut wcsv = String::from(
-        "train_from,train_to,valid_from,valid_to,predict_from,predict_to,train_rows,valid_rows,trees,cached\n",
+        "model,train_from,train_to,valid_from,valid_to,predict_from,predict_to,train_rows,valid_rows,rounds,cached\n",
     );
-    for w in &windows {
+    for (m, w) in windows {
         wcsv.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{}\n",
+            "{m},{},{},{},{},{},{},{},{},{},{}\n",
             w.train.0,
             w.train.1,
             w.valid.0,
@@ -235,42 +340,78 @@ pub fn train(ui: &Ui, a: MlFeaturesArgs) -> Result<()> {
             w.predict.1,
             w.rows.0,
             w.rows.1,
-            w.trees,
+            w.rounds,
             w.cached
         ));
     }
-    std::fs::write(a.out.join("windows.csv"), wcsv)?;
+    wcsv
+}
+
+fn write_train_summary(
+    out: &Path,
+    tr: &Training,
+    set: &rotor_ml::store::FeatureSet,
+    n_windows: usize,
+    ics: &[(&str, BTreeMap<i32, Vec<f64>>)],
+) -> Result<()> {
+    let per_model: BTreeMap<&str, serde_json::Value> = ics
+        .iter()
+        .map(|(m, by_year)| {
+            let all: Vec<f64> = by_year.values().flatten().copied().collect();
+            (
+                *m,
+                serde_json::json!({
+                    "rank_ic_mean": mean(&all),
+                    "rank_ic_days": all.len(),
+                    "rank_ic_by_year": by_year.iter().map(|(y, v)| (y.to_string(), mean(v))).collect::<BTreeMap<_, _>>(),
+                }),
+            )
+        })
+        .collect();
     let summary = serde_json::json!({
-        "model": "gbdt",
-        "horizon": walk.horizon,
-        "retrain_months": walk.retrain_months,
-        "train_years": walk.train_years,
-        "windows": windows.len(),
+        "models": ics.iter().map(|x| x.0).collect::<Vec<_>>(),
+        "horizon": tr.walk.horizon,
+        "retrain_months": tr.walk.retrain_months,
+        "train_years": tr.walk.train_years,
+        "windows": n_windows,
         "features": set.features.names,
-        "rank_ic_mean": mean(&all),
-        "rank_ic_days": all.len(),
-        "rank_ic_by_year": by_year.iter().map(|(y, v)| (y.to_string(), mean(v))).collect::<std::collections::BTreeMap<_, _>>(),
+        "gru_inputs": rotor_ml::walk::gru_inputs(&set.features.names).iter().map(|&k| set.features.names[k].clone()).collect::<Vec<_>>(),
+        "rank_ic": per_model,
         "notes": set.notes,
     });
     std::fs::write(
-        a.out.join("summary.json"),
+        out.join("summary.json"),
         serde_json::to_string_pretty(&summary)?,
     )?;
-    ui.note(format!(
-        "walk-forward GBDT: {} windows ({} read from the cache), out-of-sample mean daily RankIC {:.4} over {} days (label horizon {})",
-        windows.len(),
-        windows.iter().filter(|w| w.cached).count(),
-        mean(&all),
-        all.len(),
-        walk.horizon
-    ));
-    for (y, v) in &by_year {
-        ui.note(format!("  {y}: {:.4} ({} days)", mean(v), v.len()));
-    }
-    ui.note(format!(
-        "written {}, windows.csv, summary.json; models in {}",
-        a.out.join("predictions.parquet").display(),
-        models.display()
-    ));
     Ok(())
+}
+
+/// Print each model's windows and out-of-sample RankIC by year.
+fn report_training(
+    ui: &Ui,
+    windows: &[(&str, Window)],
+    ics: &[(&str, BTreeMap<i32, Vec<f64>>)],
+    horizon: usize,
+) {
+    for (m, by_year) in ics {
+        let all: Vec<f64> = by_year.values().flatten().copied().collect();
+        let mine: Vec<&Window> = windows.iter().filter(|w| w.0 == *m).map(|w| &w.1).collect();
+        let trained = if mine.is_empty() {
+            "the mean of the models' cross-sectional z-scores".to_string()
+        } else {
+            format!(
+                "{} windows ({} read from the cache)",
+                mine.len(),
+                mine.iter().filter(|w| w.cached).count()
+            )
+        };
+        ui.note(format!(
+            "walk-forward {m}: {trained}, out-of-sample mean daily RankIC {:.4} over {} days (label horizon {horizon})",
+            mean(&all),
+            all.len(),
+        ));
+        for (y, v) in by_year {
+            ui.note(format!("  {y}: {:.4} ({} days)", mean(v), v.len()));
+        }
+    }
 }

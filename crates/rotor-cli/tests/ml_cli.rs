@@ -144,7 +144,7 @@ fn ml_train_walks_forward_and_resumes_from_its_models() {
     let job = d.path().join("ml.toml");
     fs::write(
         &job,
-        "store = \"stocks\"\nhorizon = 5\nwindows = [5, 20]\nretrain_months = 3\niterations = 20\n",
+        "store = \"stocks\"\nhorizon = 5\nwindows = [5, 20]\nretrain_months = 3\niterations = 20\ngru_hidden = 4\ngru_epochs = 1\nseq_len = 10\n",
     )
     .unwrap();
     let out = d.path().join("train");
@@ -152,7 +152,10 @@ fn ml_train_walks_forward_and_resumes_from_its_models() {
     ok(&o);
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(
-        err.contains("walk-forward GBDT:") && err.contains("(0 read from the cache)"),
+        err.contains("walk-forward gbdt:")
+            && err.contains("walk-forward gru:")
+            && err.contains("walk-forward ensemble:")
+            && err.contains("(0 read from the cache)"),
         "{err}"
     );
     for f in ["predictions.parquet", "windows.csv", "summary.json"] {
@@ -160,18 +163,50 @@ fn ml_train_walks_forward_and_resumes_from_its_models() {
     }
     let windows = fs::read_to_string(out.join("windows.csv")).unwrap();
     let n = windows.lines().count() - 1;
-    assert!(n >= 2, "{windows}");
+    let per_model = windows.lines().filter(|l| l.starts_with("gru,")).count();
+    assert!(per_model >= 2 && n == 2 * per_model, "{windows}");
     let summary: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["windows"], n);
-    assert!(summary["rank_ic_mean"].as_f64().unwrap().abs() < 0.5);
-    let pred =
-        rotor_data::longfile::read_long(&out.join("predictions.parquet"), Some("value")).unwrap();
-    assert!(pred.values.iter().filter(|v| v.is_finite()).count() > 1000);
+    for m in ["gbdt", "gru", "ensemble"] {
+        assert!(
+            summary["rank_ic"][m]["rank_ic_mean"]
+                .as_f64()
+                .unwrap()
+                .abs()
+                < 0.5
+        );
+        let select = rotor_data::longfile::RowFilter {
+            column: "model",
+            equals: m,
+        };
+        let pred = rotor_data::longfile::read_long_where(
+            &out.join("predictions.parquet"),
+            Some("value"),
+            Some(select),
+        )
+        .unwrap();
+        assert!(
+            pred.values.iter().filter(|v| v.is_finite()).count() > 1000,
+            "{m}"
+        );
+    }
     // the second run reads every window's model
     let o = rotor(&["ml", "train", "--config", p(&job), "--out", p(&out)]);
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    assert!(err.contains(&format!("({n} read from the cache)")), "{err}");
+    assert!(
+        err.contains(&format!("({per_model} read from the cache)")),
+        "{err}"
+    );
+    assert!(!err.contains("(0 read from the cache)"), "{err}");
+    // an unknown model is refused with the choices
+    fs::write(&job, "store = \"stocks\"\nmodels = [\"lstm\"]\n").unwrap();
+    let o = rotor(&["ml", "train", "--config", p(&job), "--out", p(&out)]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("\"lstm\"") && err.contains("\"gbdt\" or \"gru\""),
+        "{err}"
+    );
     // too little history is refused with the reason
     fs::write(&job, "store = \"stocks\"\nend = \"2015-06-30\"\n").unwrap();
     let o = rotor(&["ml", "train", "--config", p(&job), "--out", p(&out)]);

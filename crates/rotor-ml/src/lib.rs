@@ -25,7 +25,9 @@
 //! module table. A new model implements [`model::AlphaModel`]. The GRU and the AI
 //! ETF rotation build on these and are not here yet.
 
+pub mod ensemble;
 pub mod features;
+pub mod gru;
 pub mod labels;
 pub mod lightgbm;
 pub mod model;

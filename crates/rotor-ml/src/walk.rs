@@ -10,14 +10,66 @@
 //! therefore read features of t and labels ending before the window's start ≤ t only
 //! (tested by the store-mutation test).
 //!
+//! **Models** (`cfg.model`): the GBDT on the day's tabular features, or the GRU
+//! ([`crate::gru`]) on the last `seq_len` days of the daily features named by
+//! [`gru_inputs`] (k-line shape, OHLC and VWAP ratios, short returns, volume and turnover
+//! — each already z-scored across stocks per day; a day before the stock's history or
+//! without a row reads 0). SPEC §15: both are trained on every stock of the set (the
+//! whole market); give `universe` to train a tree model in-universe.
+//!
 //! **Resuming.** With a cache folder each window's model is written there
-//! (`<kind>_<first prediction day>.json`) and read back instead of retrained when present,
-//! so an interrupted run resumes where it stopped.
+//! (`<kind>_<first prediction day>.json` / `.txt`) and read back instead of retrained
+//! when present, so an interrupted run resumes where it stopped.
 
+use crate::gru::{Gru, GruConfig, SeqSource};
 use crate::model::{AlphaModel, Gbdt, GbdtConfig, ModelError, Rows};
 use crate::store::FeatureSet;
 use chrono::{Datelike, NaiveDate};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The model a walk-forward trains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ModelKind {
+    /// Gradient-boosted trees on the day's features.
+    #[default]
+    Gbdt,
+    /// A GRU on sequences of daily features.
+    Gru,
+}
+
+impl ModelKind {
+    /// The name in files (`gbdt`, `gru`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Gbdt => "gbdt",
+            ModelKind::Gru => "gru",
+        }
+    }
+}
+
+/// The GRU's daily inputs among `names`: every feature without a window (k-line shape,
+/// `open0 high0 low0 vwap0`) and the shortest window's `roc`, `std`, `vma` and `turn`
+/// (SPEC §15: OHLC-based returns, turnover, volume, VWAP ratios). Column indices.
+pub fn gru_inputs(names: &[String]) -> Vec<usize> {
+    let windowed = |n: &str| {
+        n.rsplit_once('_')
+            .and_then(|(_, w)| w.parse::<usize>().ok())
+    };
+    let shortest = names.iter().filter_map(|n| windowed(n)).min();
+    names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| match (windowed(n), shortest) {
+            (None, _) => true,
+            (Some(w), Some(s)) if w == s => {
+                let stem = n.rsplit_once('_').map_or("", |x| x.0);
+                matches!(stem, "roc" | "std" | "vma" | "turn")
+            }
+            _ => false,
+        })
+        .map(|(k, _)| k)
+        .collect()
+}
 
 /// Settings of the walk-forward.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +86,12 @@ pub struct WalkConfig {
     pub train_step: usize,
     /// Fewest training days before the first window.
     pub min_train_days: usize,
+    /// The model trained.
+    pub model: ModelKind,
     /// The tree model's settings.
     pub gbdt: GbdtConfig,
+    /// The GRU's settings.
+    pub gru: GruConfig,
 }
 
 impl Default for WalkConfig {
@@ -47,7 +103,9 @@ impl Default for WalkConfig {
             horizon: 5,
             train_step: 0,
             min_train_days: 250,
+            model: ModelKind::Gbdt,
             gbdt: GbdtConfig::default(),
+            gru: GruConfig::default(),
         }
     }
 }
@@ -63,9 +121,9 @@ pub struct Window {
     pub predict: (NaiveDate, NaiveDate),
     /// Training and validation rows.
     pub rows: (usize, usize),
-    /// Trees used for prediction (the early-stopping round when validation rows stopped
-    /// the growth, else every tree grown).
-    pub trees: usize,
+    /// What prediction uses: trees (GBDT: the early-stopping round when validation rows
+    /// stopped the growth, else every tree grown) or the epoch whose weights are kept (GRU).
+    pub rounds: usize,
     /// Read from the cache instead of trained.
     pub cached: bool,
 }
@@ -114,106 +172,260 @@ fn gather(set: &FeatureSet, days: &[usize]) -> (Vec<f64>, Vec<f64>, usize) {
     (x, y, rows)
 }
 
-/// Walk forward over `set` with a GBDT per window: predictions `t × n` (NaN before the
-/// first window and where a stock has no row) and the windows. `progress(done, total)`
-/// is called after each window.
-pub fn walk_forward(
-    set: &FeatureSet,
-    cfg: &WalkConfig,
-    cache: Option<&Path>,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<(Vec<f64>, Vec<Window>), ModelError> {
-    let (n, t_len) = (set.assets.len(), set.dates.len());
-    let nf = set.features.names.len();
-    let mut pred = vec![f64::NAN; t_len * n];
+/// The days of one window.
+struct Span {
+    /// First prediction day (the retraining day) and one past the last.
+    r: usize,
+    end: usize,
+    /// The last day whose label is known at r.
+    last: usize,
+    train: Vec<usize>,
+    valid: Vec<usize>,
+}
+
+/// The windows of `set`: training days within `train_years` before each start whose
+/// labels end by its eve, every `train_step`-th day counting back from the last, the
+/// latest `valid_frac` of them for validation.
+fn spans(set: &FeatureSet, cfg: &WalkConfig) -> Vec<Span> {
+    let t_len = set.dates.len();
     let starts = window_starts(&set.dates, cfg);
     let step = if cfg.train_step == 0 {
         cfg.horizon.max(1)
     } else {
         cfg.train_step
     };
-    let mut windows = Vec::new();
+    let mut out = Vec::new();
     for (w, &r) in starts.iter().enumerate() {
         let end = starts.get(w + 1).copied().unwrap_or(t_len);
-        // training days: within train_years before r, labels ending by r − 1
         let last = r - cfg.horizon - 1;
         let from = add_months(set.dates[r], 0)
             .with_year(set.dates[r].year() - cfg.train_years as i32)
             .unwrap_or(set.dates[0]);
         let first = set.dates.partition_point(|d| *d < from);
-        // every step-th day counting back from the last one
         let mut days: Vec<usize> = (first..last + 1).rev().step_by(step).collect();
         days.reverse();
         if days.len() < 2 {
             continue;
         }
         let n_valid = ((days.len() as f64) * cfg.valid_frac).round() as usize;
-        let (train_days, valid_days) = days.split_at(days.len() - n_valid.min(days.len() - 1));
-        let path = cache.map(|c| c.join(format!("gbdt_{}.json", set.dates[r])));
-        let (xt, yt, rt) = gather(set, train_days);
-        let (xv, yv, rv) = gather(set, valid_days);
-        let (model, cached) = match &path {
-            Some(p) if p.exists() => (Gbdt::load(p)?, true),
-            _ => {
-                let mut m = Gbdt::new(cfg.gbdt.clone());
-                let tr = Rows {
-                    data: &xt,
-                    rows: rt,
-                    cols: nf,
-                };
-                let va = Rows {
-                    data: &xv,
-                    rows: rv,
-                    cols: nf,
-                };
-                let valid = (rv > 0).then_some((&va, &yv[..]));
-                m.fit(&tr, &yt, valid)?;
-                if let Some(p) = &path {
-                    m.save(p)?;
-                }
-                (m, false)
+        let (train, valid) = days.split_at(days.len() - n_valid.min(days.len() - 1));
+        out.push(Span {
+            r,
+            end,
+            last,
+            train: train.to_vec(),
+            valid: valid.to_vec(),
+        });
+    }
+    out
+}
+
+/// (day, stock) cells of `days` with a row and a finite label.
+fn labelled(set: &FeatureSet, days: &[usize]) -> Vec<(usize, usize)> {
+    let n = set.assets.len();
+    days.iter()
+        .flat_map(|&t| (0..n).map(move |j| (t, j)))
+        .filter(|&(t, j)| set.labels[t * n + j].is_finite() && set.close[t * n + j].is_finite())
+        .collect()
+}
+
+/// Sequences of the GRU's inputs ending on each cell's day.
+struct PanelSeq<'a> {
+    set: &'a FeatureSet,
+    feats: &'a [usize],
+    cells: &'a [(usize, usize)],
+    seq_len: usize,
+}
+
+impl SeqSource for PanelSeq<'_> {
+    fn len(&self) -> usize {
+        self.cells.len()
+    }
+    fn n_feat(&self) -> usize {
+        self.feats.len()
+    }
+    fn fill(&self, i: usize, out: &mut [f32]) {
+        let (t, j) = self.cells[i];
+        let f = &self.set.features;
+        let (nf, t_all, d) = (f.names.len(), f.t, self.feats.len());
+        for s in 0..self.seq_len {
+            let day = (t + 1 + s).checked_sub(self.seq_len);
+            for (k, &c) in self.feats.iter().enumerate() {
+                out[s * d + k] = day.map_or(0.0, |day| f.values[(j * nf + c) * t_all + day]);
             }
-        };
+        }
+    }
+}
+
+/// A window's fitted model.
+enum Fitted {
+    Gbdt(Box<Gbdt>),
+    Gru(Gru),
+}
+
+/// What a window's training reports per epoch: (window, epoch, train loss, validation loss).
+pub type EpochReport<'a> = &'a (dyn Fn(usize, usize, f64, f64) + Sync);
+
+/// Fit (or read from the cache) the window's model; (model, rows, cached, rounds).
+fn fit_window(
+    set: &FeatureSet,
+    cfg: &WalkConfig,
+    sp: &Span,
+    path: Option<PathBuf>,
+    epoch: &dyn Fn(usize, f64, f64),
+) -> Result<(Fitted, (usize, usize), bool), ModelError> {
+    let nf = set.features.names.len();
+    match cfg.model {
+        ModelKind::Gbdt => {
+            let (xt, yt, rt) = gather(set, &sp.train);
+            let (xv, yv, rv) = gather(set, &sp.valid);
+            if let Some(p) = path.as_ref().filter(|p| p.exists()) {
+                return Ok((Fitted::Gbdt(Box::new(Gbdt::load(p)?)), (rt, rv), true));
+            }
+            let mut m = Gbdt::new(cfg.gbdt.clone());
+            let tr = Rows {
+                data: &xt,
+                rows: rt,
+                cols: nf,
+            };
+            let va = Rows {
+                data: &xv,
+                rows: rv,
+                cols: nf,
+            };
+            m.fit(&tr, &yt, (rv > 0).then_some((&va, &yv[..])))?;
+            if let Some(p) = &path {
+                m.save(p)?;
+            }
+            Ok((Fitted::Gbdt(Box::new(m)), (rt, rv), false))
+        }
+        ModelKind::Gru => {
+            let feats = gru_inputs(&set.features.names);
+            let (ct, cv) = (labelled(set, &sp.train), labelled(set, &sp.valid));
+            if let Some(p) = path.as_ref().filter(|p| p.exists()) {
+                return Ok((Fitted::Gru(Gru::load(p)?), (ct.len(), cv.len()), true));
+            }
+            let n = set.assets.len();
+            let label = |c: &[(usize, usize)]| -> Vec<f64> {
+                c.iter().map(|&(t, j)| set.labels[t * n + j]).collect()
+            };
+            let (yt, yv) = (label(&ct), label(&cv));
+            let seq = |cells| PanelSeq {
+                set,
+                feats: &feats,
+                cells,
+                seq_len: cfg.gru.seq_len,
+            };
+            let (st, sv) = (seq(&ct), seq(&cv));
+            let mut m = Gru::new(cfg.gru.clone(), feats.len());
+            let valid = (!cv.is_empty()).then_some((&sv as &dyn SeqSource, &yv[..]));
+            m.fit_seq(&st, &yt, valid, epoch)?;
+            if let Some(p) = &path {
+                m.save(p)?;
+            }
+            Ok((Fitted::Gru(m), (ct.len(), cv.len()), false))
+        }
+    }
+}
+
+impl Fitted {
+    /// Predictions of `cells`.
+    fn predict(
+        &self,
+        set: &FeatureSet,
+        cells: &[(usize, usize)],
+        seq_len: usize,
+    ) -> Result<Vec<f64>, ModelError> {
+        let f = &set.features;
+        let nf = f.names.len();
+        match self {
+            Fitted::Gbdt(m) => {
+                let rows = cells.len();
+                let mut x = vec![f64::NAN; rows * nf];
+                for k in 0..nf {
+                    for (i, &(t, j)) in cells.iter().enumerate() {
+                        x[k * rows + i] = f.values[(j * nf + k) * f.t + t] as f64;
+                    }
+                }
+                m.predict(&Rows {
+                    data: &x,
+                    rows,
+                    cols: nf,
+                })
+            }
+            Fitted::Gru(m) => {
+                let feats = gru_inputs(&f.names);
+                Ok(m.predict_seq(&PanelSeq {
+                    set,
+                    feats: &feats,
+                    cells,
+                    seq_len,
+                }))
+            }
+        }
+    }
+
+    fn rounds(&self) -> usize {
+        match self {
+            Fitted::Gbdt(m) => {
+                let (grown, kept) = m.rounds();
+                kept.unwrap_or(grown)
+            }
+            Fitted::Gru(m) => m.epochs().1,
+        }
+    }
+}
+
+/// Walk forward over `set` with the model of `cfg` per window: predictions `t × n` (NaN
+/// before the first window and where a stock has no row) and the windows.
+/// `progress(done, total)` is called after each window.
+pub fn walk_forward(
+    set: &FeatureSet,
+    cfg: &WalkConfig,
+    cache: Option<&Path>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Vec<f64>, Vec<Window>), ModelError> {
+    walk_forward_with(set, cfg, cache, progress, &|_, _, _, _| {})
+}
+
+/// [`walk_forward`] that also reports each GRU epoch.
+pub fn walk_forward_with(
+    set: &FeatureSet,
+    cfg: &WalkConfig,
+    cache: Option<&Path>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    epoch: EpochReport<'_>,
+) -> Result<(Vec<f64>, Vec<Window>), ModelError> {
+    let n = set.assets.len();
+    let mut pred = vec![f64::NAN; set.dates.len() * n];
+    let spans = spans(set, cfg);
+    let mut windows = Vec::new();
+    let ext = match cfg.model {
+        ModelKind::Gbdt => "json",
+        ModelKind::Gru => "txt",
+    };
+    for (w, sp) in spans.iter().enumerate() {
+        let path = cache.map(|c| c.join(format!("{}_{}.{ext}", cfg.model.name(), set.dates[sp.r])));
+        let (model, rows, cached) = fit_window(set, cfg, sp, path, &|e, a, b| epoch(w, e, a, b))?;
         // predict every stock with a row in [r, end)
-        let cells: Vec<(usize, usize)> = (r..end)
+        let cells: Vec<(usize, usize)> = (sp.r..sp.end)
             .flat_map(|t| (0..n).map(move |j| (t, j)))
             .filter(|&(t, j)| set.close[t * n + j].is_finite())
             .collect();
-        let rows = cells.len();
-        let mut x = vec![f64::NAN; rows * nf];
-        for k in 0..nf {
-            for (i, &(t, j)) in cells.iter().enumerate() {
-                x[k * rows + i] = set.features.values[(j * nf + k) * t_len + t] as f64;
-            }
-        }
-        let p = model.predict(&Rows {
-            data: &x,
-            rows,
-            cols: nf,
-        })?;
+        let p = model.predict(set, &cells, cfg.gru.seq_len)?;
         for (&(t, j), v) in cells.iter().zip(p) {
             pred[t * n + j] = v;
         }
+        let at = |d: Option<&usize>| set.dates[*d.unwrap_or(&sp.last)];
         windows.push(Window {
-            train: (
-                set.dates[train_days[0]],
-                set.dates[*train_days.last().expect("days")],
-            ),
-            valid: (
-                valid_days
-                    .first()
-                    .map_or(set.dates[last], |&d| set.dates[d]),
-                valid_days.last().map_or(set.dates[last], |&d| set.dates[d]),
-            ),
-            predict: (set.dates[r], set.dates[end - 1]),
-            rows: (rt, rv),
-            trees: {
-                let (grown, kept) = model.rounds();
-                kept.unwrap_or(grown)
-            },
+            train: (at(sp.train.first()), at(sp.train.last())),
+            valid: (at(sp.valid.first()), at(sp.valid.last())),
+            predict: (set.dates[sp.r], set.dates[sp.end - 1]),
+            rows,
+            rounds: model.rounds(),
             cached,
         });
-        progress(w + 1, starts.len());
+        progress(w + 1, spans.len());
     }
     Ok((pred, windows))
 }
