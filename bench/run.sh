@@ -15,6 +15,7 @@ cargo build --release -q -p rotor-risk --example bench_factor_returns
 cargo build --release -q -p rotor-funds --example bench_rolling
 cargo build --release -q -p rotor-ml --example bench_features
 cargo build --release -q -p rotor-ml --example bench_gbdt
+cargo build --release -q -p rotor-ml --example bench_gru
 ROTOR=./target/release/rotor
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -75,6 +76,13 @@ if [[ $WHAT == all || $WHAT == ml ]]; then
     /tmp/lgb/bin/python bench/ml/peer_lightgbm.py "$TMP/gbdt" 1
   else
     echo "lightgbm: not run (no /tmp/lgb venv; see bench/ml/peer_lightgbm.py)"
+  fi
+  echo "== GRU training beside PyTorch on identical sequences (300 days x 500 stocks, 8 features, 40-day sequences, hidden 32, 3 epochs; target: an epoch within 1.5x of PyTorch's, RankIC comparable)"
+  ./target/release/examples/bench_gru "$TMP/gru" 300 8 3 2>/dev/null
+  if [ -x /tmp/torch/bin/python ]; then
+    /tmp/torch/bin/python bench/ml/peer_gru.py "$TMP/gru" 3 2 2>/dev/null
+  else
+    echo "pytorch: not run (no /tmp/torch venv with torch; see bench/ml/peer_gru.py)"
   fi
 fi
 
