@@ -288,28 +288,37 @@ pub fn train(ui: &Ui, a: MlFeaturesArgs) -> Result<()> {
     std::fs::write(a.out.join("windows.csv"), windows_csv(&windows))?;
     let ics: Vec<(&str, BTreeMap<i32, Vec<f64>>)> = preds
         .iter()
-        .map(|(m, p)| (*m, rank_ic_by_year(&set, p)))
+        .map(|(m, p)| (*m, rank_ic_by_year(&set, p, None)))
         .collect();
+    let pools = pool_rank_ics(&store, &set, &preds)?;
     write_train_summary(&a.out, &tr, &set, windows.len(), &ics)?;
+    std::fs::write(a.out.join("pools.csv"), pools_csv(&pools))?;
     report_training(ui, &windows, &ics, tr.walk.horizon);
+    report_pools(ui, &pools);
     ui.note(format!(
-        "written {}, windows.csv, summary.json; models in {}",
+        "written {}, windows.csv, pools.csv, summary.json; models in {}",
         a.out.join("predictions.parquet").display(),
         models.display()
     ));
     Ok(())
 }
 
-/// The daily out-of-sample RankIC of predictions against the labels, by year.
-fn rank_ic_by_year(set: &rotor_ml::store::FeatureSet, pred: &[f64]) -> BTreeMap<i32, Vec<f64>> {
+/// The daily out-of-sample RankIC of predictions against the labels, by year; with
+/// `members`, only over the stocks it marks on each day (`t × n`).
+fn rank_ic_by_year(
+    set: &rotor_ml::store::FeatureSet,
+    pred: &[f64],
+    members: Option<&[bool]>,
+) -> BTreeMap<i32, Vec<f64>> {
     let n = set.assets.len();
     let mut by_year: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
     for t in 0..set.dates.len() {
-        let ic = rotor_core::ops::cross::spearman(
-            &pred[t * n..(t + 1) * n],
-            &set.labels[t * n..(t + 1) * n],
-            10,
-        );
+        let keep = |j: usize| members.is_none_or(|m| m[t * n + j]);
+        let (p, l): (Vec<f64>, Vec<f64>) = (0..n)
+            .filter(|&j| keep(j))
+            .map(|j| (pred[t * n + j], set.labels[t * n + j]))
+            .unzip();
+        let ic = rotor_core::ops::cross::spearman(&p, &l, 10);
         if ic.is_finite() {
             by_year
                 .entry(chrono::Datelike::year(&set.dates[t]))
@@ -318,6 +327,113 @@ fn rank_ic_by_year(set: &rotor_ml::store::FeatureSet, pred: &[f64]) -> BTreeMap<
         }
     }
     by_year
+}
+
+/// Index pools whose out-of-sample RankIC is reported (SPEC §15: the AI factor per pool).
+const POOLS: [(&str, &str); 3] = [
+    ("000300.SH", "CSI 300"),
+    ("000905.SH", "CSI 500"),
+    ("000852.SH", "CSI 1000"),
+];
+
+/// One pool's RankIC of one model.
+struct PoolIc {
+    pool: String,
+    model: String,
+    /// Mean members with a prediction per day.
+    members: f64,
+    ic: rotor_eval::IcSummary,
+}
+
+/// Each model's daily RankIC within each index pool of [`POOLS`] whose weights the store
+/// holds: on day t the members of the latest snapshot published by t (SPEC §0.5), raw
+/// predictions (not neutralised).
+fn pool_rank_ics(
+    store: &Store,
+    set: &rotor_ml::store::FeatureSet,
+    preds: &[(&str, Vec<f64>)],
+) -> Result<Vec<PoolIc>> {
+    let codes: Vec<String> = POOLS.iter().map(|p| p.0.to_string()).collect();
+    let snaps = rotor_data::universe::read_snapshots(store, &codes, &[])?;
+    let n = set.assets.len();
+    let col: std::collections::HashMap<&str, usize> = set
+        .assets
+        .iter()
+        .enumerate()
+        .map(|(j, c)| (c.as_str(), j))
+        .collect();
+    let mut out = Vec::new();
+    for (code, snaps) in &snaps {
+        let mut member = vec![false; set.dates.len() * n];
+        for (t, d) in set.dates.iter().enumerate() {
+            let known = snaps
+                .iter()
+                .rev()
+                .find(|s| s.date <= *d && s.available_at <= *d);
+            for (c, _) in known.map_or(&[][..], |s| &s.members[..]) {
+                if let Some(&j) = col.get(c.as_str()) {
+                    member[t * n + j] = true;
+                }
+            }
+        }
+        for (m, p) in preds {
+            let by_year = rank_ic_by_year(set, p, Some(&member));
+            let all: Vec<f64> = by_year.values().flatten().copied().collect();
+            let days: Vec<usize> = (0..set.dates.len())
+                .filter(|&t| (0..n).any(|j| p[t * n + j].is_finite()))
+                .collect();
+            let covered: usize = days
+                .iter()
+                .map(|&t| {
+                    (0..n)
+                        .filter(|&j| member[t * n + j] && p[t * n + j].is_finite())
+                        .count()
+                })
+                .sum();
+            out.push(PoolIc {
+                pool: code.clone(),
+                model: m.to_string(),
+                members: covered as f64 / days.len().max(1) as f64,
+                ic: rotor_eval::IcSummary::of(&all, 252.0),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn pools_csv(rows: &[PoolIc]) -> String {
+    let mut s = String::from(
+        "pool,model,members_per_day,days,rank_ic_mean,rank_ic_std,icir,t_stat,win_rate\n",
+    );
+    for r in rows {
+        s.push_str(&format!(
+            "{},{},{:.1},{},{},{},{},{},{}\n",
+            r.pool,
+            r.model,
+            r.members,
+            r.ic.n,
+            r.ic.mean,
+            r.ic.std,
+            r.ic.icir,
+            r.ic.t_stat,
+            r.ic.win_rate
+        ));
+    }
+    s
+}
+
+fn report_pools(ui: &Ui, rows: &[PoolIc]) {
+    if rows.is_empty() {
+        ui.note("no CSI 300 / 500 / 1000 weights in the store: the RankIC per index pool is not computed");
+        return;
+    }
+    for r in rows {
+        let name = POOLS.iter().find(|p| p.0 == r.pool).map_or("", |p| p.1);
+        ui.note(format!(
+            "  {} ({name}, {:.0} stocks a day) {}: RankIC {:.4}, ICIR {:.2}, t {:.1}",
+            r.pool, r.members, r.model, r.ic.mean, r.ic.icir, r.ic.t_stat
+        ));
+    }
 }
 
 fn mean(v: &[f64]) -> f64 {

@@ -191,6 +191,16 @@ fn ml_train_walks_forward_and_resumes_from_its_models() {
             "{m}"
         );
     }
+    // the RankIC within CSI 300 (the 80-stock market's whole index) per model
+    let pools = fs::read_to_string(out.join("pools.csv")).unwrap();
+    for m in ["gbdt", "gru", "ensemble"] {
+        let row = pools
+            .lines()
+            .find(|l| l.starts_with(&format!("000300.SH,{m},")))
+            .unwrap_or_else(|| panic!("{pools}"));
+        let ic: f64 = row.split(',').nth(4).unwrap().parse().unwrap();
+        assert!(ic.is_finite() && ic.abs() < 0.5, "{row}");
+    }
     // the second run reads every window's model
     let o = rotor(&["ml", "train", "--config", p(&job), "--out", p(&out)]);
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
