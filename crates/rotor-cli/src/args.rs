@@ -65,7 +65,7 @@ pub enum MlCmd {
     /// Compute the price-volume features (Alpha158-style, standardised per day) and the
     /// rank-normalised forward-return labels; write features.parquet and labels.parquet.
     Features(MlFeaturesArgs),
-    /// Walk-forward GBDT training on the features and labels of a job file: predictions
+    /// Walk-forward GBDT and GRU training (and their ensemble) on the features and labels of a job file: predictions
     /// (date, asset, model, value), the windows, the out-of-sample RankIC; models cached
     /// in `<out>/models` so an interrupted run resumes.
     Train(MlFeaturesArgs),
@@ -584,6 +584,15 @@ pub struct EvalArgs {
     /// Industry file for --neutralize industry (as `rotor risk --industries`).
     #[arg(long)]
     pub industries: Option<PathBuf>,
+    /// Keep the factor file's rows whose column equals a value, `COLUMN=VALUE` (e.g.
+    /// `model=ensemble` for `rotor ml train`'s predictions.parquet).
+    #[arg(long)]
+    pub select: Option<String>,
+    /// Evaluate within an index pool: on each signal date only the members of the index's
+    /// latest weight snapshot published by then (e.g. 000300.SH). Needs --store; applied
+    /// before --neutralize (the regression runs within the pool).
+    #[arg(long)]
+    pub pool: Option<String>,
 }
 
 /// `rotor data …`

@@ -109,11 +109,30 @@ fn mean(v: &[f64]) -> f64 {
 pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
     let t0 = std::time::Instant::now();
     let cfg = resolve(&a)?;
+    let select = match a.select.as_deref().map(|s| s.split_once('=')) {
+        None => None,
+        Some(Some((c, v))) if !c.trim().is_empty() => Some(rotor_data::longfile::RowFilter {
+            column: c.trim(),
+            equals: v.trim(),
+        }),
+        Some(_) => bail!(
+            "--select `{}`: expected COLUMN=VALUE, e.g. model=ensemble",
+            a.select.as_deref().unwrap_or("")
+        ),
+    };
     let (factor, prices) = join_both(
-        || rotor_data::longfile::read_long(&a.factor, a.factor_col.as_deref()),
+        || rotor_data::longfile::read_long_where(&a.factor, a.factor_col.as_deref(), select),
         || rotor_data::longfile::read_long(&a.prices, a.price_col.as_deref()),
     );
     let factor = factor.with_context(|| format!("reading --factor {}", a.factor.display()))?;
+    let factor = match &a.pool {
+        Some(pool) => {
+            let (f, note) = within_pool(factor, pool, &a)?;
+            ui.note(note);
+            f
+        }
+        None => factor,
+    };
     let factor = if a.neutralize.is_empty() {
         factor
     } else {
@@ -178,6 +197,55 @@ pub fn run(ui: &Ui, a: EvalArgs) -> Result<()> {
     }
     crate::ui::print_written(ui, &written);
     Ok(())
+}
+
+/// The factor kept only where the asset is a member of `pool` on the date: the latest
+/// weight snapshot with `date ≤ d` and `available_at ≤ d` ([`rotor_data::universe`]);
+/// dates before the first snapshot keep nothing. Returns a note on what was kept.
+fn within_pool(
+    mut factor: rotor_core::Panel,
+    pool: &str,
+    a: &EvalArgs,
+) -> Result<(rotor_core::Panel, String)> {
+    let Some(store) = &a.store else {
+        bail!("--pool needs --store (the store holding {pool}'s constituent weights)");
+    };
+    let store = rotor_data::store::Store::open(store)?;
+    let snaps = rotor_data::universe::read_snapshots(&store, &[pool.to_string()], &[])?;
+    let Some(snaps) = snaps.get(pool).filter(|s| !s.is_empty()) else {
+        bail!(
+            "--pool {pool}: the store {} has no weights of {pool} (import an index_weight file)",
+            a.store.as_deref().unwrap_or(Path::new("")).display()
+        );
+    };
+    let n = factor.assets.len();
+    let (mut kept, mut dropped) = (0usize, 0usize);
+    for (t, d) in factor.dates.iter().enumerate() {
+        let members: std::collections::HashSet<&str> = snaps
+            .iter()
+            .rev()
+            .find(|s| s.date <= *d && s.available_at <= *d)
+            .map(|s| s.members.iter().map(|m| m.0.as_str()).collect())
+            .unwrap_or_default();
+        for j in 0..n {
+            let v = &mut factor.values[t * n + j];
+            if !v.is_finite() {
+                continue;
+            }
+            if members.contains(factor.assets[j].as_str()) {
+                kept += 1;
+            } else {
+                dropped += 1;
+                *v = f64::NAN;
+            }
+        }
+    }
+    Ok((
+        factor,
+        format!(
+            "within {pool}: {kept} factor values of its point-in-time members kept, {dropped} of other assets (or before its first weight snapshot) left out"
+        ),
+    ))
 }
 
 /// The factor neutralised against the styles (and industries) of the risk model on the
@@ -290,6 +358,14 @@ fn write_outputs(
     std::fs::write(a.out.join("summary.json"), &json)
         .with_context(|| format!("writing {}", a.out.join("summary.json").display()))?;
     let mut resolved = toml::to_string(cfg).context("serialising the resolved config")?;
+    if a.pool.is_some() || a.select.is_some() {
+        // the pool and the selected rows are part of what was evaluated
+        resolved.push_str(&format!(
+            "\n[factor_rows]\npool = {:?}\nselect = {:?}\n",
+            a.pool.as_deref().unwrap_or(""),
+            a.select.as_deref().unwrap_or("")
+        ));
+    }
     if !a.neutralize.is_empty() {
         // the neutralisation is part of what was evaluated
         resolved.push_str(&format!(

@@ -286,6 +286,15 @@ pub fn train(ui: &Ui, a: MlFeaturesArgs) -> Result<()> {
         &panels,
     )?;
     std::fs::write(a.out.join("windows.csv"), windows_csv(&windows))?;
+    // the total-return levels the labels compound, for `rotor eval --prices`
+    rotor_data::parquet_io::write_panels_long(
+        &a.out.join("prices.parquet"),
+        &set.dates,
+        &set.assets,
+        None,
+        "close",
+        &[("close", &rotor_ml::store::total_return_levels(&set))],
+    )?;
     let ics: Vec<(&str, BTreeMap<i32, Vec<f64>>)> = preds
         .iter()
         .map(|(m, p)| (*m, rank_ic_by_year(&set, p, None)))
@@ -296,7 +305,7 @@ pub fn train(ui: &Ui, a: MlFeaturesArgs) -> Result<()> {
     report_training(ui, &windows, &ics, tr.walk.horizon);
     report_pools(ui, &pools);
     ui.note(format!(
-        "written {}, windows.csv, pools.csv, summary.json; models in {}",
+        "written {}, prices.parquet (total-return levels), windows.csv, pools.csv, summary.json; models in {}",
         a.out.join("predictions.parquet").display(),
         models.display()
     ));

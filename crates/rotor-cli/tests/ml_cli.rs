@@ -201,6 +201,8 @@ fn ml_train_walks_forward_and_resumes_from_its_models() {
         let ic: f64 = row.split(',').nth(4).unwrap().parse().unwrap();
         assert!(ic.is_finite() && ic.abs() < 0.5, "{row}");
     }
+    // the ensemble evaluated like any factor within CSI 300 (`rotor eval --pool --select`)
+    eval_within_pool(&store, &out, d.path());
     // the second run reads every window's model
     let o = rotor(&["ml", "train", "--config", p(&job), "--out", p(&out)]);
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
@@ -223,4 +225,102 @@ fn ml_train_walks_forward_and_resumes_from_its_models() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("too few for a first window"), "{err}");
+}
+
+/// `rotor eval --select model=ensemble --pool 000300.SH`: only the index's point-in-time
+/// members are kept (counted here independently from the weights table), the config
+/// records the pool; a pool without weights is refused.
+fn eval_within_pool(store: &std::path::Path, train: &std::path::Path, dir: &std::path::Path) {
+    use rotor_data::schema::Dataset;
+    let st = rotor_data::store::Store::open(store).unwrap();
+    let prices = st.read(Dataset::Prices).unwrap();
+    let mut csv = String::from("date,asset,close\n");
+    let (c, d, v) = (
+        prices.str_col("code"),
+        prices.date_col("date"),
+        prices.f64_col("close"),
+    );
+    for i in 0..prices.len() {
+        if v[i].is_finite() {
+            let day = rotor_data::table::days_to_date(d[i].unwrap());
+            csv.push_str(&format!("{day},{},{}\n", c[i].as_deref().unwrap(), v[i]));
+        }
+    }
+    let pf = dir.join("closes.csv");
+    fs::write(&pf, csv).unwrap();
+    // members by snapshot date, from the weights table
+    let w = st.read(Dataset::Weights).unwrap();
+    let mut snaps: std::collections::BTreeMap<
+        chrono::NaiveDate,
+        std::collections::HashSet<String>,
+    > = Default::default();
+    for i in 0..w.len() {
+        if w.str_col("index_code")[i].as_deref() == Some("000300.SH") {
+            let day = rotor_data::table::days_to_date(w.date_col("date")[i].unwrap());
+            snaps
+                .entry(day)
+                .or_default()
+                .insert(w.str_col("code")[i].as_deref().unwrap().to_string());
+        }
+    }
+    let select = rotor_data::longfile::RowFilter {
+        column: "model",
+        equals: "ensemble",
+    };
+    let pred = rotor_data::longfile::read_long_where(
+        &train.join("predictions.parquet"),
+        Some("value"),
+        Some(select),
+    )
+    .unwrap();
+    let n = pred.assets.len();
+    let mut want = 0;
+    for (t, day) in pred.dates.iter().enumerate() {
+        if let Some((_, m)) = snaps.range(..=*day).next_back() {
+            want += (0..n)
+                .filter(|&j| pred.values[t * n + j].is_finite() && m.contains(&pred.assets[j]))
+                .count();
+        }
+    }
+    let out = dir.join("eval300");
+    let args = |pool: &str| {
+        vec![
+            "eval".to_string(),
+            "--factor".into(),
+            p(&train.join("predictions.parquet")).into(),
+            "--select".into(),
+            "model=ensemble".into(),
+            "--prices".into(),
+            p(&pf).into(),
+            "--periods".into(),
+            "5".into(),
+            "--quantiles".into(),
+            "10".into(),
+            "--pool".into(),
+            pool.into(),
+            "--store".into(),
+            p(store).into(),
+            "--out".into(),
+            p(&out).into(),
+            "--no-report".into(),
+        ]
+    };
+    let a: Vec<String> = args("000300.SH");
+    let o = rotor(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    ok(&o);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!("within 000300.SH: {want} factor values")) && want > 1000,
+        "{want}: {err}"
+    );
+    let cfg = fs::read_to_string(out.join("config.toml")).unwrap();
+    assert!(
+        cfg.contains("pool = \"000300.SH\"") && cfg.contains("model=ensemble"),
+        "{cfg}"
+    );
+    let a: Vec<String> = args("000905.SH");
+    let o = rotor(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(err.contains("no weights of 000905.SH"), "{err}");
 }

@@ -65,6 +65,8 @@ pub struct FeatureSet {
     pub features: Features,
     /// Labels `t × n`.
     pub labels: Vec<f64>,
+    /// Daily total returns `t × n` (what the labels compound; NaN on a day left out).
+    pub returns: Vec<f64>,
     /// Notes for the user.
     pub notes: Vec<String>,
 }
@@ -145,8 +147,36 @@ pub fn build(store: &Store, job: &FeatureJob) -> Result<FeatureSet, MlError> {
         close: close.values,
         features,
         labels,
+        returns: returns.values,
         notes,
     })
+}
+
+/// Total-return levels `t × n` from the set's daily returns: 1 on a stock's first row,
+/// then `L_k = L_{k−1} (1 + r_k)`; a day without a return carries the level (as the
+/// features do); NaN where the stock has no close. The prices `rotor eval` needs to
+/// judge predictions on the returns the labels were made of.
+pub fn total_return_levels(set: &FeatureSet) -> Vec<f64> {
+    let n = set.assets.len();
+    let mut out = vec![f64::NAN; set.close.len()];
+    for j in 0..n {
+        let mut level = f64::NAN;
+        for t in 0..set.dates.len() {
+            let k = t * n + j;
+            if !set.close[k].is_finite() {
+                continue;
+            }
+            level = if level.is_nan() {
+                1.0
+            } else if set.returns[k].is_finite() {
+                level * (1.0 + set.returns[k])
+            } else {
+                level
+            };
+            out[k] = level;
+        }
+    }
+    out
 }
 
 /// The first row index on or after `start`.
@@ -297,4 +327,33 @@ fn write_features(set: &FeatureSet, rows: &[(usize, usize)], path: &Path) -> Res
     w.close().map_err(|e| pq(&e))?;
     std::fs::rename(&tmp, path).map_err(|e| rotor_data::DataError::io(path, e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod level_tests {
+    use super::*;
+
+    #[test]
+    fn levels_compound_returns_carry_gaps_and_start_at_one() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // one stock: no close on day 0, then returns −, +10 %, (missing), −50 %
+        let set = FeatureSet {
+            dates: vec![
+                d("2024-01-02"),
+                d("2024-01-03"),
+                d("2024-01-04"),
+                d("2024-01-05"),
+                d("2024-01-08"),
+            ],
+            assets: vec!["A".into()],
+            close: vec![f64::NAN, 10.0, 11.0, 22.0, 11.0],
+            features: Features::default(),
+            labels: vec![f64::NAN; 5],
+            returns: vec![f64::NAN, f64::NAN, 0.1, f64::NAN, -0.5],
+            notes: Vec::new(),
+        };
+        let l = total_return_levels(&set);
+        assert!(l[0].is_nan());
+        assert_eq!(&l[1..], &[1.0, 1.1, 1.1, 0.55]);
+    }
 }
