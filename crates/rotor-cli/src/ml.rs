@@ -20,6 +20,8 @@
 //! gru_hidden = 32           # GRU hidden units
 //! gru_epochs = 20           # GRU epochs at most
 //! seq_len = 40              # GRU days per sequence
+//! gbdt_train_pool = "000300.SH"  # optional: the GBDT trains on this index's point-in-time
+//!                                # members only (SPEC §15's in-universe CSI 300 tree)
 //! ```
 
 use crate::args::{MlFeaturesArgs, MlPredictArgs};
@@ -54,12 +56,15 @@ struct RawJob {
     gru_hidden: Option<usize>,
     gru_epochs: Option<usize>,
     seq_len: Option<usize>,
+    gbdt_train_pool: Option<String>,
 }
 
 /// The validated training settings: the models in order and the walk-forward's keys.
 struct Training {
     models: Vec<ModelKind>,
     walk: WalkConfig,
+    /// The index whose point-in-time members the GBDT trains on (SPEC §15).
+    gbdt_train_pool: Option<String>,
 }
 
 fn date(file: &Path, key: &str, s: Option<&str>) -> Result<Option<NaiveDate>> {
@@ -144,7 +149,11 @@ fn resolve(a: &MlFeaturesArgs) -> Result<(PathBuf, FeatureJob, Training)> {
             horizon,
             features: FeatureConfig { windows },
         },
-        Training { models, walk },
+        Training {
+            models,
+            walk,
+            gbdt_train_pool: raw.gbdt_train_pool,
+        },
     ))
 }
 
@@ -236,9 +245,25 @@ pub fn predict(ui: &Ui, a: MlPredictArgs) -> Result<()> {
 /// Walk-forward training of the job's models on its features and labels, their
 /// ensemble when there are two, and the out-of-sample RankIC of each.
 pub fn train(ui: &Ui, a: MlFeaturesArgs) -> Result<()> {
-    let (store_dir, job, tr) = resolve(&a)?;
+    let (store_dir, job, mut tr) = resolve(&a)?;
     let store = Store::open(&store_dir)?;
     let set = build(&store, &job)?;
+    if let Some(pool) = &tr.gbdt_train_pool {
+        let snaps = rotor_data::universe::read_snapshots(&store, std::slice::from_ref(pool), &[])?;
+        let Some(s) = snaps.get(pool).filter(|s| !s.is_empty()) else {
+            bail!(
+                "{}: gbdt_train_pool = \"{pool}\": the store has no weights of {pool} (its point-in-time members)",
+                a.config.display()
+            );
+        };
+        let m = pool_members(s, &set);
+        ui.note(format!(
+            "the GBDT trains on {pool}'s point-in-time members: {} stock-days of {}",
+            m.iter().filter(|x| **x).count(),
+            m.len()
+        ));
+        tr.walk.gbdt_train_members = Some(m);
+    }
     let models = a.out.join("models");
     std::fs::create_dir_all(&models)?;
     let n_windows = rotor_ml::walk::window_starts(&set.dates, &tr.walk).len();
@@ -365,26 +390,9 @@ fn pool_rank_ics(
     let codes: Vec<String> = POOLS.iter().map(|p| p.0.to_string()).collect();
     let snaps = rotor_data::universe::read_snapshots(store, &codes, &[])?;
     let n = set.assets.len();
-    let col: std::collections::HashMap<&str, usize> = set
-        .assets
-        .iter()
-        .enumerate()
-        .map(|(j, c)| (c.as_str(), j))
-        .collect();
     let mut out = Vec::new();
     for (code, snaps) in &snaps {
-        let mut member = vec![false; set.dates.len() * n];
-        for (t, d) in set.dates.iter().enumerate() {
-            let known = snaps
-                .iter()
-                .rev()
-                .find(|s| s.date <= *d && s.available_at <= *d);
-            for (c, _) in known.map_or(&[][..], |s| &s.members[..]) {
-                if let Some(&j) = col.get(c.as_str()) {
-                    member[t * n + j] = true;
-                }
-            }
-        }
+        let member = pool_members(snaps, set);
         for (m, p) in preds {
             let by_year = rank_ic_by_year(set, p, Some(&member));
             let all: Vec<f64> = by_year.values().flatten().copied().collect();
@@ -408,6 +416,34 @@ fn pool_rank_ics(
         }
     }
     Ok(out)
+}
+
+/// `t × n`: is stock j a member on day t — in the latest snapshot with `date ≤ t` and
+/// `available_at ≤ t` (SPEC §0.5)?
+fn pool_members(
+    snaps: &[rotor_data::universe::Snapshot],
+    set: &rotor_ml::store::FeatureSet,
+) -> Vec<bool> {
+    let n = set.assets.len();
+    let col: std::collections::HashMap<&str, usize> = set
+        .assets
+        .iter()
+        .enumerate()
+        .map(|(j, c)| (c.as_str(), j))
+        .collect();
+    let mut member = vec![false; set.dates.len() * n];
+    for (t, d) in set.dates.iter().enumerate() {
+        let known = snaps
+            .iter()
+            .rev()
+            .find(|s| s.date <= *d && s.available_at <= *d);
+        for (c, _) in known.map_or(&[][..], |s| &s.members[..]) {
+            if let Some(&j) = col.get(c.as_str()) {
+                member[t * n + j] = true;
+            }
+        }
+    }
+    member
 }
 
 fn pools_csv(rows: &[PoolIc]) -> String {

@@ -144,7 +144,7 @@ fn ml_train_walks_forward_and_resumes_from_its_models() {
     let job = d.path().join("ml.toml");
     fs::write(
         &job,
-        "store = \"stocks\"\nhorizon = 5\nwindows = [5, 20]\nretrain_months = 3\niterations = 20\ngru_hidden = 4\ngru_epochs = 1\nseq_len = 10\n",
+        "store = \"stocks\"\nhorizon = 5\nwindows = [5, 20]\nretrain_months = 3\niterations = 20\ngru_hidden = 4\ngru_epochs = 1\nseq_len = 10\ngbdt_train_pool = \"000300.SH\"\n",
     )
     .unwrap();
     let out = d.path().join("train");
@@ -155,7 +155,8 @@ fn ml_train_walks_forward_and_resumes_from_its_models() {
         err.contains("walk-forward gbdt:")
             && err.contains("walk-forward gru:")
             && err.contains("walk-forward ensemble:")
-            && err.contains("(0 read from the cache)"),
+            && err.contains("(0 read from the cache)")
+            && err.contains("the GBDT trains on 000300.SH's point-in-time members"),
         "{err}"
     );
     for f in ["predictions.parquet", "windows.csv", "summary.json"] {

@@ -14,8 +14,9 @@
 //! ([`crate::gru`]) on the last `seq_len` days of the daily features named by
 //! [`gru_inputs`] (k-line shape, OHLC and VWAP ratios, short returns, volume and turnover
 //! — each already z-scored across stocks per day; a day before the stock's history or
-//! without a row reads 0). SPEC §15: both are trained on every stock of the set (the
-//! whole market); give `universe` to train a tree model in-universe.
+//! without a row reads 0). SPEC §15: the GRU trains on every stock of the set (the whole
+//! market); the GBDT too unless `gbdt_train_members` restricts its rows (CSI 300's
+//! point-in-time members for the CSI 300 tree).
 //!
 //! **Resuming.** With a cache folder each window's model is written there
 //! (`<kind>_<first prediction day>.json` / `.txt`) and read back instead of retrained
@@ -92,6 +93,10 @@ pub struct WalkConfig {
     pub gbdt: GbdtConfig,
     /// The GRU's settings.
     pub gru: GruConfig,
+    /// The stock-days a GBDT trains and validates on (`t × n`, e.g. CSI 300's point-in-
+    /// time members: SPEC §15 trains the CSI 300 tree in-universe); None = every stock.
+    /// Predictions still cover every stock; the GRU always trains on every stock.
+    pub gbdt_train_members: Option<Vec<bool>>,
 }
 
 impl Default for WalkConfig {
@@ -106,6 +111,7 @@ impl Default for WalkConfig {
             model: ModelKind::Gbdt,
             gbdt: GbdtConfig::default(),
             gru: GruConfig::default(),
+            gbdt_train_members: None,
         }
     }
 }
@@ -151,8 +157,13 @@ fn add_months(d: NaiveDate, m: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(months / 12, months as u32 % 12 + 1, 1).expect("a date")
 }
 
-/// Column-major rows of the days `days` (all stocks with a finite label), and labels.
-fn gather(set: &FeatureSet, days: &[usize]) -> (Vec<f64>, Vec<f64>, usize) {
+/// Column-major rows of the days `days` (the stocks with a finite label, among
+/// `members` when given), and labels.
+fn gather(
+    set: &FeatureSet,
+    days: &[usize],
+    members: Option<&[bool]>,
+) -> (Vec<f64>, Vec<f64>, usize) {
     let (n, t_len) = (set.assets.len(), set.dates.len());
     let f = &set.features;
     let nf = f.names.len();
@@ -160,6 +171,7 @@ fn gather(set: &FeatureSet, days: &[usize]) -> (Vec<f64>, Vec<f64>, usize) {
         .iter()
         .flat_map(|&t| (0..n).map(move |j| (t, j)))
         .filter(|&(t, j)| set.labels[t * n + j].is_finite() && set.close[t * n + j].is_finite())
+        .filter(|&(t, j)| members.is_none_or(|m| m[t * n + j]))
         .collect();
     let rows = cells.len();
     let mut x = vec![f64::NAN; rows * nf];
@@ -277,8 +289,9 @@ fn fit_window(
     let nf = set.features.names.len();
     match cfg.model {
         ModelKind::Gbdt => {
-            let (xt, yt, rt) = gather(set, &sp.train);
-            let (xv, yv, rv) = gather(set, &sp.valid);
+            let members = cfg.gbdt_train_members.as_deref();
+            let (xt, yt, rt) = gather(set, &sp.train, members);
+            let (xv, yv, rv) = gather(set, &sp.valid, members);
             if let Some(p) = path.as_ref().filter(|p| p.exists()) {
                 return Ok((Fitted::Gbdt(Box::new(Gbdt::load(p)?)), (rt, rv), true));
             }

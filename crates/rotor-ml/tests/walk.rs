@@ -174,3 +174,49 @@ fn the_planted_alpha_shows_out_of_sample() {
     assert!(ics.len() > 300);
     assert!(mean > 0.0, "{mean}");
 }
+
+#[test]
+fn a_gbdt_trains_only_on_the_given_members_and_still_predicts_every_stock() {
+    let a = tempfile::tempdir().unwrap();
+    market(a.path());
+    let store = Store::open(a.path()).unwrap();
+    let set = build(&store, &FeatureJob::default()).unwrap();
+    let n = set.assets.len();
+    // members: the even-numbered stocks
+    let members: Vec<bool> = (0..set.dates.len() * n)
+        .map(|k| (k % n).is_multiple_of(2))
+        .collect();
+    let all = walk_forward(&set, &walk_cfg(), None, &|_, _| {}).unwrap().1;
+    let cfg = WalkConfig {
+        gbdt_train_members: Some(members),
+        ..walk_cfg()
+    };
+    let (pred, half) = walk_forward(&set, &cfg, None, &|_, _| {}).unwrap();
+    for (w, h) in all.iter().zip(&half) {
+        // the rows of the members, counted directly
+        let days: Vec<usize> = (0..set.dates.len())
+            .filter(|&t| set.dates[t] >= h.train.0 && set.dates[t] <= h.valid.1)
+            .collect();
+        assert!(h.rows.0 < w.rows.0 && h.rows.1 < w.rows.1, "{h:?} vs {w:?}");
+        let labelled_even = days
+            .iter()
+            .flat_map(|&t| (0..n).map(move |j| (t, j)))
+            .filter(|&(t, j)| {
+                j % 2 == 0 && set.labels[t * n + j].is_finite() && set.close[t * n + j].is_finite()
+            })
+            .count();
+        assert!(
+            h.rows.0 + h.rows.1 <= labelled_even,
+            "{h:?}: {labelled_even}"
+        );
+    }
+    // odd stocks are still predicted
+    let first = set
+        .dates
+        .iter()
+        .position(|d| *d == half[0].predict.0)
+        .unwrap();
+    assert!((0..n)
+        .filter(|j| !j.is_multiple_of(2))
+        .any(|j| pred[first * n + j].is_finite()));
+}
