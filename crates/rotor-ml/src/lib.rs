@@ -15,15 +15,23 @@
 //!    equal to LightGBM's own predictions (a committed parity fixture);
 //! 5. [`model`] — the [`model::AlphaModel`] trait (fit / predict / save) and a
 //!    gradient-boosted tree model trained in rotor ([`model::Gbdt`]);
-//! 6. [`walk`] — walk-forward training: retrain every 6 months on the last 4 years with
-//!    an H-day gap, time-ordered early stopping, models cached per window;
-//! 7. [`store`] — the bridge to a rotor store: the bars read, `features.parquet` and
-//!    `labels.parquet` written (`rotor ml features`).
+//! 6. [`gru`] — a GRU on sequences of daily features ([`gru::Gru`], also an
+//!    `AlphaModel`), back-propagation through time, Adam, thread-count-independent;
+//! 7. [`ensemble`] — the mean of the models' cross-sectional z-scores;
+//! 8. [`walk`] — walk-forward training of either model: retrain every 6 months on the
+//!    last 4 years with an H-day gap, time-ordered early stopping, models cached per
+//!    window, the GBDT optionally on an index's point-in-time members;
+//! 9. [`store`] — the bridge to a rotor store: the bars read, `features.parquet` and
+//!    `labels.parquet` written (`rotor ml features`), total-return levels for evaluation.
+//!
+//! The AI ETF rotation that turns predictions into index scores is a strategy
+//! (`rotor-strategies`' `ai_rotation`), reading `predictions.parquet` through the engine.
 //!
 //! **Extending.** A new feature is a column pushed in `features::stock_features` and its
 //! name in `features::feature_names`, in the same order, with its definition in the
-//! module table. A new model implements [`model::AlphaModel`]. The GRU and the AI
-//! ETF rotation build on these and are not here yet.
+//! module table. A new model implements [`model::AlphaModel`], gets a [`walk::ModelKind`]
+//! and a branch in `walk::fit_window` / `Fitted::predict`, and a name `rotor ml train`
+//! accepts in `models`.
 
 pub mod ensemble;
 pub mod features;
