@@ -197,7 +197,7 @@ fn flat(ss: f64, sum_sq: f64) -> bool {
 }
 
 /// Trailing sample standard deviation (ddof = 1) over `d ≥ 2` rows, O(1) per row
-/// ([`moments`]); equal to [`std_direct`] to rounding (tested).
+/// (`moments`); equal to [`std_direct`] to rounding (tested).
 pub fn std(x: &[f64], d: usize) -> Vec<f64> {
     moments(x, x, d)
         .into_iter()
@@ -251,7 +251,7 @@ pub fn slope_rsq(x: &[f64], d: usize) -> (Vec<f64>, Vec<f64>) {
 }
 
 /// Mean, sample std, OLS slope on the row index and its R² of `x` over the trailing `d`
-/// rows from one pass of [`moments`] — what [`mean`], [`std`] and [`slope_rsq`] give one
+/// rows from one pass of `moments` — what [`mean`], [`std()`] and [`slope_rsq`] give one
 /// by one.
 pub fn mean_std_slope_rsq(x: &[f64], d: usize) -> [Vec<f64>; 4] {
     let n = x.len();
