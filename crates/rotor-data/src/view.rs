@@ -68,6 +68,8 @@ impl Field {
     pub const LARGE_ORDER: Field = Field::of(Dataset::Flows, "large_order_net");
     /// ETF fund size (AUM), CNY.
     pub const FUND_SIZE: Field = Field::of(Dataset::EtfSize, "fund_size");
+    /// ETF fund shares (units): AUM = shares × close where no fund size is stored.
+    pub const ETF_SHARES: Field = Field::of(Dataset::EtfSize, "shares");
     /// A user's score (a long `date, asset, value` file, known at its date).
     pub const USER_SCORE: Field = Field::of(Dataset::Prices, "user_score");
     /// The close on a run's return basis: the total-return close for codes that have
@@ -532,13 +534,18 @@ impl PitView {
                 available_at: av[i].map(days_to_date),
             });
         }
-        self.etf_index = out
+        self.insert_etf_info(out);
+        Ok(())
+    }
+
+    /// Hold ETF static data (first row per code wins; a test, a caller's own list).
+    pub fn insert_etf_info(&mut self, etfs: Vec<EtfInfo>) {
+        self.etf_index = etfs
             .iter()
             .enumerate()
             .map(|(i, e)| (e.code.clone(), i))
             .collect();
-        self.etfs = Some(out);
-        Ok(())
+        self.etfs = Some(etfs);
     }
 
     /// Every ETF row regardless of date (universe building by name, not signals).

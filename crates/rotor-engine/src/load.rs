@@ -441,8 +441,8 @@ fn index_weights(
     Ok(w)
 }
 
-/// ETF static data and sizes (fund AUM, or turnover when no AUM history exists, with a
-/// note). Returns whether the size is AUM.
+/// ETF static data and sizes (fund AUM — stored, or fund shares × close, with a note —
+/// or turnover when neither history exists, with a note). Returns whether the size is AUM.
 fn load_etf_data(
     store: &Store,
     view: &mut PitView,
@@ -455,8 +455,24 @@ fn load_etf_data(
     }
     view.load_etf_info(store)?;
     let codes: Vec<String> = etfs.iter().map(|e| e.code.clone()).collect();
-    view.load_daily(store, Field::FUND_SIZE, &codes, pref)?;
-    if view.has(Field::FUND_SIZE) {
+    let sized = view.load_daily(store, Field::FUND_SIZE, &codes, pref)?;
+    let with_shares = view.load_daily(store, Field::ETF_SHARES, &codes, pref)?;
+    let by_shares: Vec<&str> = with_shares
+        .iter()
+        .filter(|c| !sized.contains(c))
+        .map(String::as_str)
+        .collect();
+    if !by_shares.is_empty() {
+        notes.push(Note::new(
+            NoteKind::Proxy,
+            format!(
+                "etf: AUM = fund shares × close for the {} ETF(s) without a fund-size history: {}",
+                by_shares.len(),
+                by_shares.join(", ")
+            ),
+        ));
+    }
+    if view.has(Field::FUND_SIZE) || view.has(Field::ETF_SHARES) {
         return Ok(true);
     }
     notes.push(Note::new(
