@@ -2,15 +2,17 @@
 //! drift with prices between snapshots, and the aggregation of stock values into an
 //! index value.
 //!
-//! **Weights at t.** The latest snapshot s on or before t (snapshots are known at their
-//! date) drifted with each member's total-return growth `G_i = P_i,t / P_i,s`:
-//! `w_i,t = w_i,s·G_i / Σ_j w_j,s·G_j`. A member without a price at t (suspended,
-//! delisted since s) keeps the growth to its last price in (s, t]; one without a price at
-//! s keeps its snapshot weight (G = 1). Weights sum to 1 whenever the snapshot does.
+//! **Weights at t.** The latest snapshot s published by t ([`read_snapshots`], read at t
+//! through `rotor_data::view::AsOf::index_weights`) drifted with each member's growth
+//! since s ([`growth`]: chained daily close ratios, ex-rights days left out):
+//! `w_i,t = w_i,s·G_i / Σ_j w_j,s·G_j` ([`drift`]). A member without a price at t
+//! (suspended, delisted since s) keeps the growth to its last price in (s, t]; one
+//! without a price at s keeps its snapshot weight (G = 1). Weights sum to 1 whenever the
+//! snapshot does.
 //!
 //! **Aggregation** of stock values over the members (index-, cap- or equal-weighted with
-//! the coverage rule) is [`rotor_core::ops::aggregate`]: feed it the weights of
-//! [`IndexWeights::at`] (equal weights: all 1).
+//! the coverage rule) is [`rotor_core::ops::aggregate`]: feed it those weights (equal
+//! weights: all 1).
 //!
 //! **Decomposition and coverage** (SPEC §14.3): [`decompose`] splits an index (CSI A500)
 //! by membership of others (CSI 300 / 500 / 1000); [`coverage_ratio`] is the analyst
@@ -23,53 +25,33 @@ use crate::table::days_to_date;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-/// Weight snapshots of one index.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct IndexWeights {
-    /// Snapshot date → (member, weight), weights as stored (fractions).
-    pub snapshots: BTreeMap<NaiveDate, Vec<(String, f64)>>,
-}
-
-impl IndexWeights {
-    /// The snapshots of `index` in the store (empty when it has none).
-    pub fn from_store(store: &Store, index: &str) -> crate::error::Result<Self> {
-        let t = store.read(Dataset::Weights)?;
-        let mut snapshots: BTreeMap<NaiveDate, Vec<(String, f64)>> = BTreeMap::new();
-        let w = t.f64_col("weight");
-        for (i, ((ix, code), d)) in t
-            .str_col("index_code")
-            .iter()
-            .zip(t.str_col("code"))
-            .zip(t.date_col("date"))
-            .enumerate()
-        {
-            if let (Some(ix), Some(code), Some(d)) = (ix, code, d) {
-                if ix.as_ref() == index && w[i].is_finite() {
-                    snapshots
-                        .entry(days_to_date(*d))
-                        .or_default()
-                        .push((code.to_string(), w[i]));
-                }
-            }
+/// A member's price growth from the snapshot to t: the product of its daily close ratios
+/// `C_k / C_{k−1}` over consecutive finite closes from its last close on or before the
+/// snapshot (row `base`) to its last close by t, **leaving out a day whose move exceeds
+/// ±`max_move`** — beyond any A-share price limit, so a bonus issue or split (a 10-for-10
+/// halves the close) rather than a market move (the same rule as
+/// [`crate::returns::total_returns_adj`]'s fallback). 1 without a close on both sides.
+pub fn growth(closes: &[f64], base: usize, max_move: f64) -> f64 {
+    let Some(mut prev) = closes[..base.min(closes.len())]
+        .iter()
+        .rev()
+        .find(|v| v.is_finite() && **v > 0.0)
+        .copied()
+    else {
+        return 1.0;
+    };
+    let mut g = 1.0;
+    for &c in closes.get(base..).unwrap_or(&[]) {
+        if !(c.is_finite() && c > 0.0) {
+            continue;
         }
-        Ok(IndexWeights { snapshots })
+        let r = c / prev;
+        if (r - 1.0).abs() <= max_move {
+            g *= r;
+        }
+        prev = c;
     }
-
-    /// The drifted weights at `t` (see the module docs); `price(code, date)` gives the
-    /// member's total-return close on or before `date` within (s, date] — or at s for the
-    /// base — as `(date of the price, price)`. None before the first snapshot.
-    pub fn at(
-        &self,
-        t: NaiveDate,
-        price: impl Fn(&str, NaiveDate) -> Option<(NaiveDate, f64)>,
-    ) -> Option<(NaiveDate, Vec<(String, f64)>)> {
-        let (s, snap) = self.snapshots.range(..=t).next_back()?;
-        let growth = |c: &str| match (price(c, *s), price(c, t)) {
-            (Some((d0, p0)), Some((d1, p1))) if d0 <= *s && d1 > *s && p0 > 0.0 => p1 / p0,
-            _ => 1.0,
-        };
-        Some((*s, drift(snap, growth)))
-    }
+    g
 }
 
 /// Snapshot weights `w_i,s` drifted by each member's growth `G_i` since the snapshot:
@@ -167,42 +149,30 @@ pub fn read_snapshots(
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn w() -> IndexWeights {
-        let mut snapshots = BTreeMap::new();
-        snapshots.insert(
-            d("2024-01-31"),
-            vec![("A".to_string(), 0.6), ("B".to_string(), 0.4)],
-        );
-        IndexWeights { snapshots }
+    #[test]
+    fn weights_drift_with_growth_and_keep_their_total() {
+        // A doubles, B flat: 0.6·2 : 0.4 → 0.75 : 0.25
+        let snap = vec![("A".to_string(), 0.6), ("B".to_string(), 0.4)];
+        let at = drift(&snap, |c| if c == "A" { 2.0 } else { 1.0 });
+        assert!((at[0].1 - 0.75).abs() < 1e-15 && (at[1].1 - 0.25).abs() < 1e-15);
+        // no growth: the snapshot; a zero total: the snapshot unchanged
+        assert_eq!(drift(&snap, |_| 1.0), snap);
+        assert_eq!(drift(&snap, |_| 0.0), snap);
+        assert!(drift(&[], |_| 1.0).is_empty());
     }
 
     #[test]
-    fn weights_drift_with_prices_and_sum_to_one() {
-        // A doubles, B flat: 0.6·2 : 0.4 → 0.75 : 0.25
-        let price = |c: &str, t: NaiveDate| -> Option<(NaiveDate, f64)> {
-            match (c, t <= d("2024-01-31")) {
-                (_, true) => Some((d("2024-01-31"), 10.0)),
-                ("A", false) => Some((t, 20.0)),
-                _ => Some((t, 10.0)),
-            }
-        };
-        let (s, at) = w().at(d("2024-02-29"), price).unwrap();
-        assert_eq!(s, d("2024-01-31"));
-        assert!((at[0].1 - 0.75).abs() < 1e-15 && (at[1].1 - 0.25).abs() < 1e-15);
-        // on the snapshot day: the snapshot
-        let (_, at) = w().at(d("2024-01-31"), price).unwrap();
-        assert_eq!(at, vec![("A".to_string(), 0.6), ("B".to_string(), 0.4)]);
-        // before any snapshot: none (nothing was known)
-        assert!(w().at(d("2023-12-29"), price).is_none());
-        // a member without prices keeps its snapshot weight's share
-        let (_, at) = w()
-            .at(d("2024-02-29"), |_c: &str, _t: NaiveDate| None)
-            .unwrap();
-        assert!((at[0].1 - 0.6).abs() < 1e-15);
+    fn growth_chains_daily_moves_and_leaves_out_a_bonus_issue() {
+        // base row 1 (close 10); +10 %, then a 10-for-10 bonus halves the close, +10 %
+        let c = [9.0, 10.0, 11.0, 5.5, 6.05];
+        assert!((growth(&c, 2, 0.35) - 1.1 * 1.1).abs() < 1e-12);
+        // the raw price ratio would say 0.605
+        assert!((c[4] / c[1] - 0.605).abs() < 1e-12);
+        // suspended days (NaN) are skipped; nothing before the base: 1
+        let s = [10.0, f64::NAN, f64::NAN, 12.0];
+        assert!((growth(&s, 1, 0.35) - 1.2).abs() < 1e-12);
+        assert_eq!(growth(&[f64::NAN, 5.0], 1, 0.35), 1.0);
+        assert_eq!(growth(&[5.0], 1, 0.35), 1.0);
     }
 }
 

@@ -733,11 +733,11 @@ impl<'a> AsOf<'a> {
     }
 
     /// The weights of `index` at t (SPEC §0.5, §7): the latest snapshot with
-    /// `date ≤ t` and `available_at ≤ t`, each member's weight drifted by its price growth
-    /// from the snapshot date to t ([`crate::universe::drift`]; growth = last close in
-    /// (s, t] / last close on or before s, 1 without both — price closes: dividends
-    /// between snapshots are ignored). Returns the snapshot date and (member, weight);
-    /// None before the first snapshot known at t.
+    /// `date ≤ t` and `available_at ≤ t`, each member's weight drifted by its growth
+    /// from the snapshot date to t ([`crate::universe::growth`]: chained daily ratios of
+    /// its closes up to t, a move beyond ±35 % left out as ex-rights — a bonus issue does
+    /// not halve a weight; cash dividends between snapshots are ignored). Returns the
+    /// snapshot date and (member, weight); None before the first snapshot known at t.
     pub fn index_weights(&self, index: &str) -> Option<(NaiveDate, Vec<(String, f64)>)> {
         let snaps = self.view.index_weights.get(&*self.view.canonical(index))?;
         let snap = snaps
@@ -747,20 +747,8 @@ impl<'a> AsOf<'a> {
         let dates = self.field_dates(Field::CLOSE);
         let rs = dates.partition_point(|d| *d <= snap.date);
         let growth = |code: &str| {
-            let Some(col) = self.column(Field::CLOSE, code) else {
-                return 1.0;
-            };
-            let p0 = col[..rs.min(col.len())]
-                .iter()
-                .rev()
-                .find(|v| v.is_finite());
-            let p1 = col
-                .get(rs..)
-                .and_then(|c| c.iter().rev().find(|v| v.is_finite()));
-            match (p0, p1) {
-                (Some(&a), Some(&b)) if a > 0.0 => b / a,
-                _ => 1.0,
-            }
+            self.column(Field::CLOSE, code)
+                .map_or(1.0, |col| crate::universe::growth(&col, rs, 0.35))
         };
         Some((snap.date, crate::universe::drift(&snap.members, growth)))
     }
@@ -914,9 +902,9 @@ mod tests {
     fn index_weights_are_the_latest_published_snapshot_drifted_to_t() {
         use crate::universe::Snapshot;
         let mut v = PitView::new(cal());
-        // A: 10 → 20 over the week; B flat at 10
+        // A: 10 → 12 over the week; B flat at 10
         let mut p = Panel::nan(cal().days().to_vec(), vec!["A".into(), "B".into()]);
-        for (t, a) in [10.0, 10.0, 15.0, 20.0].iter().enumerate() {
+        for (t, a) in [10.0, 10.0, 11.0, 12.0].iter().enumerate() {
             p.set(t, 0, *a);
             p.set(t, 1, 10.0);
         }
@@ -939,14 +927,15 @@ mod tests {
         assert!(v.at(d("2024-01-02")).index_weights("IX").is_none());
         let (s, w) = v.at(d("2024-01-03")).index_weights("IX").unwrap();
         assert_eq!((s, w[0].1, w[1].1), (d("2024-01-03"), 0.5, 0.5));
-        // 01-04: still the 01-03 snapshot (the next is not yet published), A grew 1.5×
+        // 01-04: still the 01-03 snapshot (the next is not yet published), A grew 1.1×
         let (s, w) = v.at(d("2024-01-04")).index_weights("IX").unwrap();
         assert_eq!(s, d("2024-01-03"));
-        assert!((w[0].1 - 0.6).abs() < 1e-15 && (w[1].1 - 0.4).abs() < 1e-15);
-        // 01-05: the 01-04 snapshot drifted by A's 20/15
+        let a = 0.5 * 1.1;
+        assert!((w[0].1 - a / (a + 0.5)).abs() < 1e-15);
+        // 01-05: the 01-04 snapshot drifted by A's 12/11
         let (s, w) = v.at(d("2024-01-05")).index_weights("IX").unwrap();
         assert_eq!(s, d("2024-01-04"));
-        let a = 0.9 * 20.0 / 15.0;
+        let a = 0.9 * 12.0 / 11.0;
         assert!((w[0].1 - a / (a + 0.1)).abs() < 1e-15);
         assert!((w.iter().map(|x| x.1).sum::<f64>() - 1.0).abs() < 1e-15);
         assert!(v.at(d("2024-01-05")).index_weights("OTHER").is_none());
