@@ -7,7 +7,8 @@
 //!
 //! ```toml
 //! store = "../../rotor-out/demo/stocks"
-//! start = "2016-01-01"      # first day written (earlier history still feeds windows)
+//! start = "2016-01-01"      # first day written / predicted (earlier history still feeds
+//!                           # windows and training)
 //! end = "2019-12-31"        # optional
 //! horizon = 5               # label horizon in trading days (5 weekly, 20 monthly)
 //! windows = [5, 10, 20, 30, 60]
@@ -131,6 +132,8 @@ fn resolve(a: &MlFeaturesArgs) -> Result<(PathBuf, FeatureJob, Training)> {
         );
     }
     let models = models_of(&a.config, raw.models.as_deref())?;
+    let start = date(&a.config, "start", raw.start.as_deref())?;
+    walk.first_prediction = start;
     walk.gru.hidden = raw.gru_hidden.unwrap_or(walk.gru.hidden);
     walk.gru.epochs = raw.gru_epochs.unwrap_or(walk.gru.epochs);
     walk.gru.seq_len = raw.seq_len.unwrap_or(walk.gru.seq_len);
@@ -144,7 +147,7 @@ fn resolve(a: &MlFeaturesArgs) -> Result<(PathBuf, FeatureJob, Training)> {
         store,
         FeatureJob {
             universe: raw.universe,
-            start: date(&a.config, "start", raw.start.as_deref())?,
+            start,
             end: date(&a.config, "end", raw.end.as_deref())?,
             horizon,
             features: FeatureConfig { windows },

@@ -87,6 +87,8 @@ pub struct WalkConfig {
     pub train_step: usize,
     /// Fewest training days before the first window.
     pub min_train_days: usize,
+    /// No window starts before this day (the job's `start`): earlier days only train.
+    pub first_prediction: Option<NaiveDate>,
     /// The model trained.
     pub model: ModelKind,
     /// The tree model's settings.
@@ -108,6 +110,7 @@ impl Default for WalkConfig {
             horizon: 5,
             train_step: 0,
             min_train_days: 250,
+            first_prediction: None,
             model: ModelKind::Gbdt,
             gbdt: GbdtConfig::default(),
             gru: GruConfig::default(),
@@ -135,11 +138,14 @@ pub struct Window {
 }
 
 /// The first day of each window: the first day with `min_train_days` of labelled history
-/// before it (the gap included), then the first trading day `retrain_months` later, and
-/// so on.
+/// before it (the gap included) and not before `first_prediction`, then the first trading
+/// day `retrain_months` later, and so on.
 pub fn window_starts(dates: &[NaiveDate], cfg: &WalkConfig) -> Vec<usize> {
     let mut out = Vec::new();
-    let first = cfg.min_train_days + cfg.horizon + 1;
+    let from = cfg
+        .first_prediction
+        .map_or(0, |s| dates.partition_point(|d| *d < s));
+    let first = (cfg.min_train_days + cfg.horizon + 1).max(from);
     if first >= dates.len() {
         return out;
     }
@@ -465,5 +471,16 @@ mod tests {
             assert!(b > a && (b - a).num_days() <= 190 && (b - a).num_days() >= 150);
         }
         assert!(window_starts(&dates[..200], &cfg).is_empty());
+        // a later first prediction day moves the first window, never an earlier one
+        let late = WalkConfig {
+            first_prediction: Some(dates[600]),
+            ..WalkConfig::default()
+        };
+        assert_eq!(window_starts(&dates, &late)[0], 600);
+        let early = WalkConfig {
+            first_prediction: Some(dates[10]),
+            ..WalkConfig::default()
+        };
+        assert_eq!(window_starts(&dates, &early)[0], 256);
     }
 }
