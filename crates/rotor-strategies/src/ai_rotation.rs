@@ -8,8 +8,9 @@
 //! 1. **Stock alpha** `α_i,t` (`[alpha] source`):
 //!    * `file` (default): a long file `date, asset[, model], value` — `predictions.parquet`
 //!      of `rotor ml train`, one `model` selected — each row known at its date; a stock's
-//!      latest row on or before t counts while it is at most `max_age_days` trading days
-//!      old (a weekly file needs ≥ 5);
+//!      latest row on or before t, dated d, counts while fewer than `max_age_days` trading
+//!      days follow d up to t (5: Friday's prediction still counts on Thursday; a weekly
+//!      file needs ≥ 5);
 //!    * `momentum` / `reversal`: `±(P_t / P_{t−n} − 1)` over `lookback` days of the
 //!      stock's closes — stand-ins that need no model (the registry's example, tests).
 //! 2. **Index score** (SPEC §7, §0.5 `IndexWeighted`): with `w_ij,t` the latest weight
@@ -83,7 +84,8 @@ pub struct AlphaConfig {
     /// The `model` column's value to read (`gbdt`, `gru`, `ensemble`); empty = the file
     /// has no model column.
     pub model: String,
-    /// A stock's prediction counts for this many trading days after its date (5).
+    /// A prediction dated d counts at t while fewer than this many trading days follow d
+    /// up to t (5; 1 = only predictions dated t).
     pub max_age_days: usize,
     /// Days of the momentum / reversal stand-ins (20).
     pub lookback: usize,
