@@ -77,6 +77,12 @@ if [[ $WHAT == all || $WHAT == ml ]]; then
   else
     echo "lightgbm: not run (no /tmp/lgb venv; see bench/ml/peer_lightgbm.py)"
   fi
+  echo "== GBDT beside LightGBM at the issue's size (2857 days x 500 stocks: 1M training rows, 150 features; about 6 GB and 3 minutes)"
+  ./target/release/examples/bench_gbdt "$TMP/gbdt_1m" 2857 150
+  if [ -x /tmp/lgb/bin/python ]; then
+    /tmp/lgb/bin/python bench/ml/peer_lightgbm.py "$TMP/gbdt_1m" 2
+  fi
+  rm -rf "$TMP/gbdt_1m"
   echo "== GRU training beside PyTorch on identical sequences (300 days x 500 stocks, 8 features, 40-day sequences, hidden 32, 3 epochs; target: an epoch within 1.5x of PyTorch's, RankIC comparable)"
   ./target/release/examples/bench_gru "$TMP/gru" 300 8 3 2>/dev/null
   if [ -x /tmp/torch/bin/python ]; then

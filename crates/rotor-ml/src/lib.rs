@@ -35,6 +35,7 @@
 
 pub mod ensemble;
 pub mod features;
+pub mod gbdt;
 pub mod gru;
 pub mod labels;
 pub mod lightgbm;

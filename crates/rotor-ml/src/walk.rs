@@ -420,7 +420,7 @@ pub fn walk_forward_with(
     let spans = spans(set, cfg);
     let mut windows = Vec::new();
     let ext = match cfg.model {
-        ModelKind::Gbdt => "json",
+        ModelKind::Gbdt => "gbdt",
         ModelKind::Gru => "txt",
     };
     for (w, sp) in spans.iter().enumerate() {
