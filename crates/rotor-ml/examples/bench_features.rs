@@ -66,8 +66,12 @@ fn main() {
     let f = compute(&bars, &FeatureConfig::default());
     let secs = t.elapsed().as_secs_f64();
     let finite = f.values.iter().filter(|x| x.is_finite()).count();
+    // a fingerprint of every value (bits, in order): a faster version must print the same
+    let fingerprint = f.values.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, v| {
+        (h ^ u64::from(v.to_bits())).wrapping_mul(0x0100_0000_01b3)
+    });
     println!(
-        "{{\"tool\": \"rotor\", \"stocks\": {n}, \"days\": {t_len}, \"features\": {}, \"finite\": {finite}, \"seconds\": {secs:.3}}}",
+        "{{\"tool\": \"rotor\", \"stocks\": {n}, \"days\": {t_len}, \"features\": {}, \"finite\": {finite}, \"fingerprint\": \"{fingerprint:016x}\", \"seconds\": {secs:.3}}}",
         f.names.len()
     );
 }

@@ -133,10 +133,89 @@ struct Series {
     turn: Vec<f64>,
 }
 
-/// The adjusted series of stock j (see the module docs).
+/// One stock's bars, each field contiguous over the days (NaN = missing).
+struct StockBars<'a> {
+    close: &'a [f64],
+    returns: &'a [f64],
+    ohlc: Option<[&'a [f64]; 3]>,
+    volume: Option<&'a [f64]>,
+    amount: Option<&'a [f64]>,
+    turnover: Option<&'a [f64]>,
+}
+
+/// Stocks `jb..jb + w` of the bars gathered stock-major, one buffer per field present
+/// (close, returns, open, high, low, volume, amount, turnover): each day's row of the
+/// `t × n` panels is read once, `w` neighbouring values at a time, instead of one
+/// cache line per value when a stock is read down its column.
+#[derive(Default)]
+struct Block {
+    bufs: Vec<Vec<f64>>,
+    t_len: usize,
+}
+
+impl Block {
+    fn fields<'a>(bars: &Bars<'a>) -> [Option<&'a [f64]>; 8] {
+        let [o, h, l] = bars
+            .ohlc
+            .map_or([None; 3], |[o, h, l]| [Some(o), Some(h), Some(l)]);
+        [
+            Some(bars.close),
+            Some(bars.returns),
+            o,
+            h,
+            l,
+            bars.volume,
+            bars.amount,
+            bars.turnover,
+        ]
+    }
+
+    fn gather(&mut self, bars: &Bars<'_>, t_len: usize, jb: usize, w: usize) {
+        let n = bars.n;
+        self.t_len = t_len;
+        self.bufs.resize_with(8, Vec::new);
+        for (buf, p) in self.bufs.iter_mut().zip(Self::fields(bars)) {
+            let Some(p) = p else { continue };
+            buf.clear();
+            buf.resize(w * t_len, f64::NAN);
+            for t in 0..t_len {
+                for (jj, v) in p[t * n + jb..t * n + jb + w].iter().enumerate() {
+                    buf[jj * t_len + t] = *v;
+                }
+            }
+        }
+    }
+
+    /// Stock `jj` of the block.
+    fn stock<'b>(&'b self, bars: &Bars<'_>, jj: usize) -> StockBars<'b> {
+        let t = self.t_len;
+        let f = Self::fields(bars);
+        let get = |k: usize| f[k].map(|_| &self.bufs[k][jj * t..(jj + 1) * t]);
+        StockBars {
+            close: get(0).unwrap_or(&[]),
+            returns: get(1).unwrap_or(&[]),
+            ohlc: bars
+                .ohlc
+                .map(|_| [get(2), get(3), get(4)].map(|x| x.expect("gathered with the ohlc"))),
+            volume: get(5),
+            amount: get(6),
+            turnover: get(7),
+        }
+    }
+}
+
+/// The adjusted series of stock j of the bars (see the module docs).
+#[cfg(test)]
 fn series(bars: &Bars<'_>, t_len: usize, j: usize) -> Series {
-    let n = bars.n;
-    let at = |p: &[f64], t: usize| p[t * n + j];
+    let mut b = Block::default();
+    b.gather(bars, t_len, j, 1);
+    series_of(&b.stock(bars, 0))
+}
+
+/// The adjusted series of one stock (see the module docs).
+fn series_of(bars: &StockBars<'_>) -> Series {
+    let t_len = bars.close.len();
+    let at = |p: &[f64], t: usize| p[t];
     let rows: Vec<usize> = (0..t_len)
         .filter(|&t| at(bars.close, t).is_finite() && at(bars.close, t) > 0.0)
         .collect();
@@ -321,19 +400,24 @@ pub fn compute(bars: &Bars<'_>, cfg: &FeatureConfig) -> Features {
     let t_len = bars.close.len().checked_div(n).unwrap_or(0);
     let names = feature_names(bars, cfg);
     let nf = names.len();
-    let mut values = vec![f32::NAN; n * nf * t_len];
+    // zeroed pages are mapped lazily: the workers fault them in (and write the NaNs)
+    // in parallel, where a NaN-filled vector would be written by this thread alone
+    let mut values = vec![0.0f32; n * nf * t_len];
     if t_len > 0 && nf > 0 {
+        const BLOCK: usize = 16;
         values
-            .par_chunks_mut(nf * t_len)
+            .par_chunks_mut(BLOCK * nf * t_len)
             .enumerate()
-            .for_each(|(j, chunk)| {
-                let s = series(bars, t_len, j);
-                for (f, col) in stock_features(bars, &s, cfg).iter().enumerate() {
-                    let dst = &mut chunk[f * t_len..(f + 1) * t_len];
-                    for (&t, x) in s.rows.iter().zip(col) {
-                        if x.is_finite() {
-                            dst[t] = *x as f32;
-                        }
+            .for_each_init(Block::default, |blk, (b, chunk)| {
+                let w = chunk.len() / (nf * t_len);
+                blk.gather(bars, t_len, b * BLOCK, w);
+                for (jj, out) in chunk.chunks_mut(nf * t_len).enumerate() {
+                    let s = series_of(&blk.stock(bars, jj));
+                    for (col, dst) in stock_features(bars, &s, cfg)
+                        .iter()
+                        .zip(out.chunks_mut(t_len))
+                    {
+                        spread_rows(&s.rows, col, dst);
                     }
                 }
             });
@@ -347,7 +431,20 @@ pub fn compute(bars: &Bars<'_>, cfg: &FeatureConfig) -> Features {
     }
 }
 
-/// Per feature and day: (median, 1.4826·MAD, mean, sample std) of the finite values.
+/// Write a stock's values on its rows into its day column: NaN on the days it has no
+/// row or no finite value (each cell written once, the first write of a fresh page).
+fn spread_rows(rows: &[usize], col: &[f64], dst: &mut [f32]) {
+    let mut next = 0;
+    for (&t, x) in rows.iter().zip(col) {
+        dst[next..t].fill(f32::NAN);
+        dst[t] = if x.is_finite() { *x as f32 } else { f32::NAN };
+        next = t + 1;
+    }
+    dst[next..].fill(f32::NAN);
+}
+
+/// Per feature and day: (median, 1.4826·MAD, mean, sample std) of the finite values
+/// (mean and std only where MAD = 0, see [`robust_stats`]).
 /// Each feature's values are first gathered day-major in tiles of 16 stocks (16
 /// sequential reads, one cache line written per day) instead of one strided read per
 /// value.
@@ -386,22 +483,27 @@ fn day_stats(values: &[f32], n: usize, nf: usize, t_len: usize) -> Vec<[f64; 4]>
     per_feature.into_iter().flatten().collect()
 }
 
-/// (median, 1.4826·MAD, mean, sample std) of finite `x`; NaNs with < 3 values. `keys`
-/// is scratch space.
+/// (median, 1.4826·MAD, mean, sample std) of finite `x` (mean and std NaN when MAD > 0:
+/// unused then); NaNs with < 3 values. `keys` is scratch space.
 fn robust_stats(x: &[f32], keys: &mut Vec<u32>) -> [f64; 4] {
     let m = x.len();
     if m < 3 {
         return [f64::NAN; 4];
     }
-    let mean = x.iter().map(|v| *v as f64).sum::<f64>() / m as f64;
-    let ss: f64 = x.iter().map(|v| (*v as f64 - mean).powi(2)).sum();
-    let sd = (ss / (m as f64 - 1.0)).sqrt();
     keys.clear();
     keys.extend(x.iter().map(|v| key(*v)));
     let med = median_of_keys(keys);
     keys.clear();
     keys.extend(x.iter().map(|v| key((*v as f64 - med).abs() as f32)));
     let mad = median_of_keys(keys);
+    if mad > 0.0 {
+        // the mean and std only stand in when MAD = 0: not summed otherwise (two
+        // dependent chains of m additions were a third of this function's time)
+        return [med, 1.4826 * mad, f64::NAN, f64::NAN];
+    }
+    let mean = x.iter().map(|v| *v as f64).sum::<f64>() / m as f64;
+    let ss: f64 = x.iter().map(|v| (*v as f64 - mean).powi(2)).sum();
+    let sd = (ss / (m as f64 - 1.0)).sqrt();
     [med, 1.4826 * mad, mean, sd]
 }
 
@@ -586,6 +688,12 @@ mod tests {
         let k = 1.4826f64;
         assert!((v[0] as f64 - (-2.0 / k)).abs() < 1e-6, "{v:?}");
         assert_eq!(v[6], 3.0);
+        // MAD = 0 but not constant: the mean and sample std stand in
+        // (values 1,1,1,1,6: mean 2, std √5)
+        let mut w: Vec<f32> = vec![1.0, 1.0, 6.0, 1.0, 1.0];
+        standardise(&mut w, 5, 1, 1);
+        assert!((w[0] as f64 + 1.0 / 5f64.sqrt()).abs() < 1e-6, "{w:?}");
+        assert!((w[2] as f64 - 4.0 / 5f64.sqrt()).abs() < 1e-6, "{w:?}");
         // a constant cross-section has no z
         let mut c: Vec<f32> = vec![2.0; 5];
         standardise(&mut c, 5, 1, 1);
