@@ -13,8 +13,9 @@
 //! 3. [`labels`] — the rank-normalised forward return over (t, t + H];
 //! 4. [`lightgbm`] — inference of LightGBM models trained in Python (`save_model` text),
 //!    equal to LightGBM's own predictions (a committed parity fixture);
-//! 5. [`model`] — the [`model::AlphaModel`] trait (fit / predict / save) and a
-//!    gradient-boosted tree model trained in rotor ([`model::Gbdt`]);
+//! 5. [`model`] — the [`model::AlphaModel`] trait (fit / predict / save); [`gbdt`] — the
+//!    gradient-boosted tree model trained in rotor ([`gbdt::Gbdt`], LightGBM's histogram
+//!    algorithm written here: binning, leaf-wise growth, text save / load);
 //! 6. [`gru`] — a GRU on sequences of daily features ([`gru::Gru`], also an
 //!    `AlphaModel`), back-propagation through time, Adam, thread-count-independent;
 //! 7. [`ensemble`] — the mean of the models' cross-sectional z-scores;

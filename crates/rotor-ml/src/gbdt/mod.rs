@@ -4,17 +4,17 @@
 //! rows (`bench/run.sh ml`).
 //!
 //! **Training** ([`Gbdt`] as an [`AlphaModel`]):
-//! 1. [`bins`] — each feature cut into ≤ 255 equal-count bins from a row sample
+//! 1. `bins` — each feature cut into ≤ 255 equal-count bins from a row sample
 //!    ([`GbdtConfig::bin_sample`] rows), NaN in its own bin;
 //! 2. the start score is the mean target (LightGBM's `boost_from_average`);
 //! 3. each round: gradients `g_i = ŷ_i − y_i` (squared loss, hessian 1), one tree
-//!    [`grow`]n leaf-wise on them, its leaf values (shrunk by the learning rate) added;
+//!    grown leaf-wise (`grow`) on them, its leaf values (shrunk by the learning rate) added;
 //! 4. with validation rows (later in time than the training rows), their mean squared
 //!    error after each round; training stops `early_stopping_rounds` rounds after the
 //!    best and keeps the trees up to the best round (ties keep the earlier round).
 //!
-//! Same rows → same trees on any thread count (see [`grow`]); there is no sampling, so
-//! the seed is recorded but draws nothing. **Saved** as text ([`tree`]'s lines between a
+//! Same rows → same trees on any thread count (see `grow`); there is no sampling, so
+//! the seed is recorded but draws nothing. **Saved** as text (`tree`'s lines between a
 //! header and an `end` line, so a file cut short is refused), read back bit for bit.
 //!
 //! **Extending.** Another loss needs its gradient and hessian in the round loop and the
