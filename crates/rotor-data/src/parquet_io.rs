@@ -119,17 +119,45 @@ fn write_table_groups<W: Write + Send>(
 }
 
 /// One table column as an Arrow array (NaN → null for numbers).
+/// A column as an Arrow array: NaN and `None` become nulls. Values are copied once into
+/// the array's buffer (no per-value `Option` in between) and the validity bitmap is
+/// built only when a value is missing; text goes through one builder sized up front.
 fn to_array(c: &Column) -> ArrayRef {
+    use arrow_array::builder::{NullBufferBuilder, StringBuilder};
+    // the validity bitmap of a column with a missing value (None when every value is
+    // there: the builder materialises nothing until a null is appended)
+    let validity = |n: usize, valid: &mut dyn Iterator<Item = bool>| {
+        let mut b = NullBufferBuilder::new(n);
+        for v in valid {
+            b.append(v);
+        }
+        b.finish()
+    };
     match c {
-        Column::Date(v) => Arc::new(Date32Array::from(v.clone())),
-        Column::Str(v) => Arc::new(StringArray::from(
-            v.iter().map(|s| s.as_deref()).collect::<Vec<_>>(),
-        )),
-        Column::F64(v) => Arc::new(Float64Array::from(
-            v.iter()
-                .map(|x| if x.is_nan() { None } else { Some(*x) })
-                .collect::<Vec<_>>(),
-        )),
+        Column::Date(v) => {
+            let (_, values, _) =
+                Date32Array::from(v.iter().map(|d| d.unwrap_or(0)).collect::<Vec<_>>())
+                    .into_parts();
+            let nulls = validity(v.len(), &mut v.iter().map(Option::is_some));
+            Arc::new(Date32Array::new(values, nulls))
+        }
+        Column::Str(v) => {
+            let bytes = v.iter().map(|s| s.as_deref().map_or(0, str::len)).sum();
+            let mut b = StringBuilder::with_capacity(v.len(), bytes);
+            for s in v {
+                b.append_option(s.as_deref());
+            }
+            Arc::new(b.finish())
+        }
+        Column::F64(v) => {
+            let (_, values, _) = Float64Array::from(v.clone()).into_parts();
+            let nulls = if v.iter().any(|x| x.is_nan()) {
+                validity(v.len(), &mut v.iter().map(|x| !x.is_nan()))
+            } else {
+                None
+            };
+            Arc::new(Float64Array::new(values, nulls))
+        }
     }
 }
 
@@ -497,6 +525,20 @@ mod tests {
             if n > 0 {
                 assert_eq!(meta.num_row_groups(), n.div_ceil(group));
             }
+            // a NaN or a missing cell is stored as a null, not as a value
+            let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap())
+                .unwrap()
+                .build()
+                .unwrap();
+            let (mut close_nulls, mut type_nulls, mut date_nulls) = (0, 0, 0);
+            for b in reader {
+                let b = b.unwrap();
+                close_nulls += b.column_by_name("close").unwrap().null_count();
+                type_nulls += b.column_by_name("asset_type").unwrap().null_count();
+                date_nulls += b.column_by_name("date").unwrap().null_count();
+            }
+            assert_eq!(close_nulls, n / 4);
+            assert_eq!((type_nulls, date_nulls), (n, 0));
             let back = read_table(Dataset::Prices, &path, None).unwrap();
             assert_eq!(back.len(), n);
             for (a, b) in t.columns.iter().zip(&back.columns) {

@@ -343,21 +343,14 @@ impl Store {
         let _lock = self.lock()?;
         self.recover()?;
         self.refresh();
-        let mut by_ds: BTreeMap<Dataset, Table> = BTreeMap::new();
-        let mut sizes: BTreeMap<Dataset, usize> = BTreeMap::new();
-        for t in &incoming {
-            *sizes.entry(t.dataset).or_default() += t.len();
-        }
+        let mut parts: BTreeMap<Dataset, Vec<Table>> = BTreeMap::new();
         for t in incoming {
-            by_ds
-                .entry(t.dataset)
-                .or_insert_with(|| {
-                    let mut all = Table::new(t.dataset);
-                    all.reserve(sizes[&t.dataset]);
-                    all
-                })
-                .append(t);
+            parts.entry(t.dataset).or_default().push(t);
         }
+        let by_ds: BTreeMap<Dataset, Table> = parts
+            .into_iter()
+            .map(|(ds, ts)| (ds, Table::concat(ds, ts)))
+            .collect();
         let mut report = CommitReport::default();
         let mut changed: BTreeMap<Dataset, Table> = BTreeMap::new();
         for (ds, new) in by_ds {
