@@ -130,3 +130,34 @@ fn a_sheet_over_the_cell_limit_is_refused() {
         "within the default limit"
     );
 }
+
+/// The CSV reader's edge cases: quoted delimiters, quotes and line breaks inside a field,
+/// CRLF, blank lines and rows of blank cells before and between rows, a BOM on the
+/// header, ragged rows — every kept row with its 1-based line in the file.
+#[test]
+fn csv_quoting_line_breaks_blank_lines_and_line_numbers() {
+    use rotor_data::import::reader::CellRef;
+    let body = "\u{feff}\r\n date ,close,note\r\n2020-01-01,1.5,\"a, b\"\r\n\r\n , ,\r\n2020-01-02,\"2\",\"say \"\"hi\"\"\nnext\"\n2020-01-03,3\n2020-01-06,4,x,extra\n";
+    let t = reader::parse_csv_bytes(std::path::Path::new("e.csv"), body.as_bytes()).unwrap();
+    assert_eq!(t.headers, vec!["date", "close", "note"]);
+    assert_eq!(t.header_line, 2);
+    let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![3, 6, 8, 9]);
+    let text = |i: usize, j: usize| match t.rows[i].cell(j) {
+        CellRef::Text(s) => s.to_string(),
+        CellRef::Empty => String::new(),
+        other => format!("{other:?}"),
+    };
+    assert_eq!(text(0, 2), "a, b");
+    assert_eq!(text(1, 1), "2");
+    assert_eq!(text(1, 2), "say \"hi\"\nnext");
+    assert_eq!(text(2, 2), "");
+    assert_eq!(text(3, 3), "extra");
+    // only a header: no rows; nothing at all: an error naming the file
+    let h = reader::parse_csv_bytes(std::path::Path::new("h.csv"), b"a,b\n").unwrap();
+    assert!(h.rows.is_empty());
+    let e = reader::parse_csv_bytes(std::path::Path::new("z.csv"), b"\n \n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("z.csv") && e.contains("empty file"), "{e}");
+}

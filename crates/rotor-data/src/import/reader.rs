@@ -54,14 +54,6 @@ struct CsvArena {
 }
 
 impl CsvArena {
-    fn push(&mut self, rec: &csv::StringRecord) {
-        self.first.push(self.ends.len() as u32);
-        for f in rec.iter() {
-            self.text.push_str(f);
-            self.ends.push(self.text.len() as u32);
-        }
-    }
-
     fn close(&mut self) {
         self.first.push(self.ends.len() as u32);
     }
@@ -392,64 +384,89 @@ pub fn parse_csv_bytes(path: &Path, bytes: &[u8]) -> Result<RawTable> {
 }
 
 /// [`parse_csv_bytes`] with explicit size limits.
+///
+/// Records are parsed by `csv_core` (RFC 4180 quoting, CRLF or LF, blank lines
+/// skipped, rows of any width) straight into the file's field buffer: no record
+/// object, no per-record UTF-8 check (fields of valid UTF-8 text split at ASCII bytes
+/// stay valid; the whole buffer is checked once at the end). A row of blank fields is
+/// skipped; the first other row is the header.
 pub fn parse_csv_limited(path: &Path, bytes: &[u8], limits: Limits) -> Result<RawTable> {
     let fp = crate::store::fingerprint(bytes);
     let text = decode(bytes);
+    let input = text.as_bytes();
     let delim = if path.extension().is_some_and(|e| e == "tsv") {
         b'\t'
     } else {
         b','
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delim)
-        .from_reader(text.as_bytes());
+    let mut rdr = csv_core::ReaderBuilder::new().delimiter(delim).build();
     let mut headers: Option<Vec<String>> = None;
     let mut header_line = 1;
-    let mut arena = CsvArena {
-        text: String::with_capacity(text.len()),
-        ..Default::default()
-    };
+    // a field's bytes never outnumber the input's: one buffer holds every kept row
+    let mut buf = vec![0u8; input.len() + 1];
+    let mut w = 0usize;
+    let mut arena = CsvArena::default();
+    let mut ends = vec![0usize; 64];
     let mut lines_kept: Vec<usize> = Vec::new();
-    let mut rec = csv::StringRecord::new();
     let mut lines = LineCounter::default();
+    let mut pos = 0usize;
     loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
-                return Err(DataError::Layout {
-                    file: path.to_path_buf(),
-                    message: format!("row {line}: malformed CSV ({e}); expected comma-separated fields with balanced quotes"),
-                });
-            }
-        }
-        let line = rec
-            .position()
-            .map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
-        if rec.iter().all(|s| s.trim().is_empty()) {
+        let start = pos;
+        let Some((nout, nend)) = next_record(&mut rdr, input, &mut pos, &mut buf, w, &mut ends)
+        else {
+            break;
+        };
+        let line = lines.line_at(input, start as u64);
+        let rec = &buf[w..w + nout];
+        let field = |k: usize| &rec[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
+        let blank = |f: &[u8]| {
+            f.iter().all(u8::is_ascii_whitespace)
+                || std::str::from_utf8(f).is_ok_and(|s| s.trim().is_empty())
+        };
+        if (0..nend).all(|k| blank(field(k))) {
             continue;
         }
         if headers.is_none() {
             headers = Some(
-                rec.iter()
-                    .map(|s| s.trim().trim_start_matches('\u{feff}').to_string())
+                (0..nend)
+                    .map(|k| {
+                        String::from_utf8_lossy(field(k))
+                            .trim()
+                            .trim_start_matches('\u{feff}')
+                            .to_string()
+                    })
                     .collect(),
             );
             header_line = line;
             continue;
         }
-        check_cell_sizes(path, line, headers.as_deref(), &rec, limits)?;
-        arena.push(&rec);
+        if nout > limits.max_cell_bytes {
+            check_cell_sizes(
+                path,
+                line,
+                headers.as_deref(),
+                (0..nend).map(|k| field(k).len()),
+                limits,
+            )?;
+        }
+        arena.first.push(arena.ends.len() as u32);
+        arena
+            .ends
+            .extend(ends[..nend].iter().map(|&e| (w + e) as u32));
         lines_kept.push(line);
+        w += nout;
     }
     let headers = headers.ok_or_else(|| DataError::Layout {
         file: path.to_path_buf(),
         message: "empty file: expected a header row and data rows".into(),
+    })?;
+    buf.truncate(w);
+    arena.text = String::from_utf8(buf).map_err(|e| DataError::Layout {
+        file: path.to_path_buf(),
+        message: format!(
+            "byte {}: not UTF-8 after CSV unquoting; expected UTF-8 or GB18030 text",
+            e.utf8_error().valid_up_to()
+        ),
     })?;
     arena.close();
     let arena = std::sync::Arc::new(arena);
@@ -466,25 +483,48 @@ pub fn parse_csv_limited(path: &Path, bytes: &[u8], limits: Limits) -> Result<Ra
     Ok(t)
 }
 
-/// Refuse cells over [`MAX_CELL_BYTES`] (the row's fields are then copied into the
-/// file's arena: a clone of the record would carry the reader's buffer, grown by the
-/// longest row so far, into every later row).
+/// Parse the record at `input[*pos..]` into `buf[w..]` (growing `buf` and `ends` as
+/// needed): its output length and field count, or None at the end of the input.
+fn next_record(
+    rdr: &mut csv_core::Reader,
+    input: &[u8],
+    pos: &mut usize,
+    buf: &mut Vec<u8>,
+    w: usize,
+    ends: &mut Vec<usize>,
+) -> Option<(usize, usize)> {
+    let (mut nout, mut nend) = (0usize, 0usize);
+    loop {
+        let (res, i, o, e) =
+            rdr.read_record(&input[*pos..], &mut buf[w + nout..], &mut ends[nend..]);
+        *pos += i;
+        nout += o;
+        nend += e;
+        match res {
+            csv_core::ReadRecordResult::InputEmpty => {}
+            csv_core::ReadRecordResult::OutputFull => buf.resize(buf.len() * 2 + 64, 0),
+            csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+            csv_core::ReadRecordResult::Record => return Some((nout, nend)),
+            csv_core::ReadRecordResult::End => return None,
+        }
+    }
+}
+
+/// Refuse cells over [`MAX_CELL_BYTES`], naming the longest field of the row.
 fn check_cell_sizes(
     path: &Path,
     line: usize,
     headers: Option<&[String]>,
-    rec: &csv::StringRecord,
+    field_lengths: impl Iterator<Item = usize>,
     limits: Limits,
 ) -> Result<()> {
     let max = limits.max_cell_bytes;
-    if rec.as_slice().len() > max {
-        if let Some((j, f)) = rec.iter().enumerate().max_by_key(|(_, f)| f.len()) {
-            if f.len() > max {
-                let name = headers
-                    .and_then(|h| h.get(j))
-                    .map_or_else(|| format!("#{}", j + 1), |h| format!("`{h}`"));
-                return Err(cell_too_long(path, line, name, f.len(), max));
-            }
+    if let Some((j, len)) = field_lengths.enumerate().max_by_key(|&(_, n)| n) {
+        if len > max {
+            let name = headers
+                .and_then(|h| h.get(j))
+                .map_or_else(|| format!("#{}", j + 1), |h| format!("`{h}`"));
+            return Err(cell_too_long(path, line, name, len, max));
         }
     }
     Ok(())
