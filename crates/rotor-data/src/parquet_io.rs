@@ -118,7 +118,6 @@ fn write_table_groups<W: Write + Send>(
     Ok(())
 }
 
-/// One table column as an Arrow array (NaN → null for numbers).
 /// A column as an Arrow array: NaN and `None` become nulls. Values are copied once into
 /// the array's buffer (no per-value `Option` in between) and the validity bitmap is
 /// built only when a value is missing; text goes through one builder sized up front.

@@ -413,11 +413,14 @@ pub fn compute(bars: &Bars<'_>, cfg: &FeatureConfig) -> Features {
                 blk.gather(bars, t_len, b * BLOCK, w);
                 for (jj, out) in chunk.chunks_mut(nf * t_len).enumerate() {
                     let s = series_of(&blk.stock(bars, jj));
-                    for (col, dst) in stock_features(bars, &s, cfg)
-                        .iter()
-                        .zip(out.chunks_mut(t_len))
-                    {
-                        spread_rows(&s.rows, col, dst);
+                    let cols = stock_features(bars, &s, cfg);
+                    // the pages start as zeros: a column the library did not produce
+                    // (names and computation out of step) must read as missing, never 0
+                    for (f, dst) in out.chunks_mut(t_len).enumerate() {
+                        match cols.get(f) {
+                            Some(col) => spread_rows(&s.rows, col, dst),
+                            None => dst.fill(f32::NAN),
+                        }
                     }
                 }
             });
@@ -707,6 +710,39 @@ mod tests {
         assert_eq!(median(&[0.0, -0.5, 1e-30, -1e30, 7.0]), 0.0);
         for v in [-2.5f32, -0.0, 0.0, 1e-40, 3.0, f32::MAX] {
             assert_eq!(unkey(key(v)).to_bits(), v.to_bits());
+        }
+    }
+
+    /// Every combination of optional fields: the library computes exactly the columns
+    /// `feature_names` lists (the output's pages start as zeros, so a column missing
+    /// from the computation would otherwise read as 0).
+    #[test]
+    fn names_and_computed_columns_agree_for_every_field_combination() {
+        let (close, ret, vol) = bars();
+        let other = vec![1.0; close.len()];
+        let cfg = FeatureConfig {
+            windows: vec![2, 3],
+        };
+        for mask in 0..16u8 {
+            let b = Bars {
+                n: 2,
+                close: &close,
+                returns: &ret,
+                ohlc: (mask & 1 != 0).then_some([&other[..], &other[..], &other[..]]),
+                volume: (mask & 2 != 0).then_some(&vol[..]),
+                amount: (mask & 4 != 0).then_some(&other[..]),
+                turnover: (mask & 8 != 0).then_some(&other[..]),
+            };
+            let s = series(&b, 8, 0);
+            let names = feature_names(&b, &cfg);
+            assert_eq!(
+                stock_features(&b, &s, &cfg).len(),
+                names.len(),
+                "fields {mask:04b}"
+            );
+            let f = compute(&b, &cfg);
+            assert_eq!(f.values.len(), 2 * names.len() * 8);
+            assert!(f.values.iter().all(|v| v.is_nan() || v.abs() <= 3.0));
         }
     }
 
