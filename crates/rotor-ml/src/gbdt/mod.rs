@@ -13,13 +13,13 @@
 //!    error after each round; training stops `early_stopping_rounds` rounds after the
 //!    best and keeps the trees up to the best round (ties keep the earlier round).
 //!
-//! Same rows → same trees on any thread count (see `grow`); there is no sampling, so
-//! the seed is recorded but draws nothing. **Saved** as text (`tree`'s lines between a
+//! Same rows → same trees on any thread count (see `grow`); nothing is sampled, so
+//! there is no seed. **Saved** as text (`tree`'s lines between a
 //! header and an `end` line, so a file cut short is refused), read back bit for bit.
 //!
 //! **Extending.** Another loss needs its gradient and hessian in the round loop and the
 //! hessian summed in the histograms (today the row count stands for it); row or feature
-//! sampling would draw from `seed`.
+//! sampling would add a seed to [`GbdtConfig`].
 
 mod bins;
 mod grow;
@@ -51,8 +51,6 @@ pub struct GbdtConfig {
     pub early_stopping_rounds: usize,
     /// Rows read per feature to place the bin cuts (LightGBM's `bin_construct_sample_cnt`).
     pub bin_sample: usize,
-    /// Seed (recorded; nothing is sampled yet).
-    pub seed: u64,
 }
 
 impl Default for GbdtConfig {
@@ -66,7 +64,6 @@ impl Default for GbdtConfig {
             min_leaf_weight: 50.0,
             early_stopping_rounds: 30,
             bin_sample: 100_000,
-            seed: 0,
         }
     }
 }
@@ -121,7 +118,8 @@ impl Gbdt {
 
     fn params(&self) -> Result<Params, ModelError> {
         let c = &self.cfg;
-        if !(c.learning_rate > 0.0 && c.learning_rate <= 1.0)
+        if c.iterations == 0
+            || !(c.learning_rate > 0.0 && c.learning_rate <= 1.0)
             || c.max_leaves < 2
             || c.max_depth == 0
             || c.l2 < 0.0
@@ -129,7 +127,7 @@ impl Gbdt {
             || c.min_leaf_weight < 1.0
         {
             return Err(ModelError(format!(
-                "GBDT settings: learning rate in (0, 1], at least 2 leaves, depth ≥ 1, L2 ≥ 0 and at least 1 row a leaf expected, got {c:?}"
+                "GBDT settings: at least 1 round, learning rate in (0, 1], at least 2 leaves, depth ≥ 1, L2 ≥ 0 and at least 1 row a leaf expected, got {c:?}"
             )));
         }
         Ok(Params {
@@ -499,6 +497,12 @@ mod tests {
         });
         let e = m.fit(&rows(&x), &y, None).unwrap_err();
         assert!(e.to_string().contains("at least 2 leaves"), "{e}");
+        let mut m = Gbdt::new(GbdtConfig {
+            iterations: 0,
+            ..Default::default()
+        });
+        let e = m.fit(&rows(&x), &y, None).unwrap_err();
+        assert!(e.to_string().contains("at least 1 round"), "{e}");
         let mut m = Gbdt::new(GbdtConfig {
             iterations: 3,
             ..Default::default()

@@ -25,40 +25,42 @@ pub(crate) struct Tree {
 }
 
 impl Tree {
-    /// Value of row `i` of column-major raw data with `rows` rows.
+    /// The leaf value reached when `left(node)` says which way each split goes.
     #[inline]
-    pub fn predict_raw(&self, data: &[f64], rows: usize, i: usize) -> f64 {
+    fn walk(&self, left: impl Fn(&Node) -> bool) -> f64 {
         let mut k = 0i32;
         if self.nodes.is_empty() {
             return self.leaves[0];
         }
         while k >= 0 {
             let n = &self.nodes[k as usize];
-            let v = data[n.feature * rows + i];
-            let left = if v.is_nan() {
-                n.missing_left
-            } else {
-                v <= n.threshold
-            };
-            k = if left { n.left } else { n.right };
+            k = if left(n) { n.left } else { n.right };
         }
         self.leaves[(-k - 1) as usize]
     }
 
-    /// Value of row `i` of column-major bins with `rows` rows (bin 0 = missing).
+    /// Value of row `i` of column-major raw data with `rows` rows: `v ≤ threshold` goes
+    /// left, NaN to the learnt side.
+    #[inline]
+    pub fn predict_raw(&self, data: &[f64], rows: usize, i: usize) -> f64 {
+        self.walk(|n| {
+            let v = data[n.feature * rows + i];
+            if v.is_nan() {
+                n.missing_left
+            } else {
+                v <= n.threshold
+            }
+        })
+    }
+
+    /// Value of row `i` of column-major bins with `rows` rows: `bin ≤ n.bin` goes left,
+    /// bin 0 (missing) to the learnt side.
     #[inline]
     pub fn predict_binned(&self, bins: &[u8], rows: usize, i: usize) -> f64 {
-        let mut k = 0i32;
-        if self.nodes.is_empty() {
-            return self.leaves[0];
-        }
-        while k >= 0 {
-            let n = &self.nodes[k as usize];
-            let b = bins[n.feature * rows + i];
-            let left = if b == 0 { n.missing_left } else { b <= n.bin };
-            k = if left { n.left } else { n.right };
-        }
-        self.leaves[(-k - 1) as usize]
+        self.walk(|n| match bins[n.feature * rows + i] {
+            0 => n.missing_left,
+            b => b <= n.bin,
+        })
     }
 
     /// Text lines: `tree <nodes> <leaves>`, a line per node (`feature threshold bin
