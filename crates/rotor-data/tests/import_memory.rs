@@ -161,3 +161,25 @@ fn csv_quoting_line_breaks_blank_lines_and_line_numbers() {
         .to_string();
     assert!(e.contains("z.csv") && e.contains("empty file"), "{e}");
 }
+
+/// A quote left open swallows the rows after it into one cell: refused naming the row and
+/// column, never imported as fewer rows.
+#[test]
+fn a_quote_left_open_is_refused_not_rows_lost() {
+    let body =
+        "date,close,volume\n2020-01-01,1.0,5\n2020-01-02,\"1.5,6\n2020-01-03,2,7\n2020-01-06,3,8\n";
+    let e = reader::parse_csv_bytes(std::path::Path::new("q.csv"), body.as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("q.csv")
+            && e.contains("row 3")
+            && e.contains("`close`")
+            && e.contains("balanced quotes"),
+        "{e}"
+    );
+    // a quoted note over two lines is a cell, not an error
+    let ok = "date,close,note\n2020-01-01,1.0,\"first line\nsecond, line\"\n2020-01-02,2.0,x\n";
+    let t = reader::parse_csv_bytes(std::path::Path::new("n.csv"), ok.as_bytes()).unwrap();
+    assert_eq!(t.rows.len(), 2);
+}

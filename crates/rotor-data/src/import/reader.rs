@@ -461,6 +461,11 @@ pub fn parse_csv_limited(path: &Path, bytes: &[u8], limits: Limits) -> Result<Ra
         message: "empty file: expected a header row and data rows".into(),
     })?;
     buf.truncate(w);
+    arena.close();
+    // one search of the whole buffer; rows are looked at only when a cell spans lines
+    if memchr::memchr(b'\n', &buf).is_some() {
+        check_swallowed_rows(path, &buf, &arena, &lines_kept, &headers, delim)?;
+    }
     arena.text = String::from_utf8(buf).map_err(|e| DataError::Layout {
         file: path.to_path_buf(),
         message: format!(
@@ -468,7 +473,6 @@ pub fn parse_csv_limited(path: &Path, bytes: &[u8], limits: Limits) -> Result<Ra
             e.utf8_error().valid_up_to()
         ),
     })?;
-    arena.close();
     let arena = std::sync::Arc::new(arena);
     let rows: Vec<RawRow> = lines_kept
         .into_iter()
@@ -508,6 +512,49 @@ fn next_record(
             csv_core::ReadRecordResult::End => return None,
         }
     }
+}
+
+/// Refuse a quoted field that runs over line breaks holding whole rows (as many
+/// delimiters as the header has gaps): a quote left open, whose field swallowed the
+/// following rows — they would be lost without a word. A quoted note over several lines
+/// with fewer delimiters is kept. `buf` holds the fields the (closed) arena indexes.
+fn check_swallowed_rows(
+    path: &Path,
+    buf: &[u8],
+    arena: &CsvArena,
+    lines: &[usize],
+    headers: &[String],
+    delim: u8,
+) -> Result<()> {
+    if headers.len() < 2 {
+        return Ok(());
+    }
+    for (row, &line) in lines.iter().enumerate() {
+        for k in arena.first[row] as usize..arena.first[row + 1] as usize {
+            let start = if k == 0 {
+                0
+            } else {
+                arena.ends[k - 1] as usize
+            };
+            let f = &buf[start..arena.ends[k] as usize];
+            let breaks = memchr::memchr_iter(b'\n', f).count();
+            if breaks > 0 && memchr::memchr_iter(delim, f).count() + 1 >= headers.len() {
+                let j = k - arena.first[row] as usize;
+                let name = headers
+                    .get(j)
+                    .map_or_else(|| format!("#{}", j + 1), |h| format!("`{h}`"));
+                return Err(DataError::Layout {
+                    file: path.to_path_buf(),
+                    message: format!(
+                        "row {line}, column {name}: a quote opened in this cell is not closed on \
+                         its line, so the cell runs over the next {breaks} line(s) and their rows \
+                         would be lost; expected balanced quotes (a literal quote is written \"\")"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Refuse cells over [`MAX_CELL_BYTES`], naming the longest field of the row.
