@@ -42,15 +42,14 @@ use std::io::{BufWriter, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// FNV-1a 64-bit hash of bytes, as 16 hex digits: a cheap, dependency-free
-/// fingerprint of input files (not cryptographic).
+/// Fingerprint of bytes: their XXH3-64 hash (seed 0) as 16 hex digits — the value
+/// `xxhsum -H3` and Python's `xxhash.xxh3_64_hexdigest` print, so a user can check a
+/// run's inputs with standard tools. Not cryptographic. (Stores written before
+/// 2026-12 hold FNV-1a fingerprints; a file imported again gets its XXH3 one.)
+/// XXH3 reads 32 bytes a step where FNV-1a multiplied once per byte: the 37 MB of the
+/// ETF set hash in milliseconds instead of ~50 ms of CPU.
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    format!("{:016x}", twox_hash::XxHash3_64::oneshot(bytes))
 }
 
 /// One imported file as recorded in the manifest.
@@ -62,7 +61,7 @@ pub struct ManifestEntry {
     pub dataset: Dataset,
     /// Source label.
     pub source: String,
-    /// FNV-1a fingerprint of the file bytes.
+    /// Fingerprint of the file bytes (see [`fingerprint`]).
     pub fingerprint: String,
     /// Rows parsed.
     pub rows: usize,
@@ -718,8 +717,17 @@ mod tests {
     }
 
     #[test]
-    fn fingerprint_is_stable() {
-        assert_eq!(fingerprint(b""), "cbf29ce484222325");
+    fn fingerprint_is_xxh3_64() {
+        // reference values from Python's `xxhash` 3.x (`xxh3_64_hexdigest`), covering
+        // the empty, short (1–16), mid (17–128) and long (> 240 bytes) code paths
+        let long: Vec<u8> = (0..=255u8).cycle().take(1280).collect();
+        assert_eq!(fingerprint(b""), "2d06800538d394c2");
+        assert_eq!(fingerprint(b"a"), "e6c632b61e964e1f");
+        assert_eq!(
+            fingerprint(b"date,close\n2024-01-02,3.5\n"),
+            "9dd3a4e686154b77"
+        );
+        assert_eq!(fingerprint(&long), "4844b009e164352e");
         assert_ne!(fingerprint(b"a"), fingerprint(b"b"));
     }
 }
