@@ -140,6 +140,29 @@ impl Column {
         }
     }
 
+    /// Push one value of this column's kind.
+    ///
+    /// # Panics
+    /// When the value's kind is not the column's (a programming error: kinds come
+    /// from the dataset schema).
+    #[inline]
+    pub fn push_value(&mut self, v: Value) {
+        match (self, v) {
+            (Column::Date(a), Value::Date(d)) => a.push(d.map(date_to_days)),
+            (Column::Str(a), Value::Str(s)) => push_shared(a, s),
+            (Column::F64(a), Value::F64(x)) => a.push(x),
+            _ => panic!("value kind does not match the schema"),
+        }
+    }
+
+    fn truncate(&mut self, n: usize) {
+        match self {
+            Column::Date(v) => v.truncate(n),
+            Column::Str(v) => v.truncate(n),
+            Column::F64(v) => v.truncate(n),
+        }
+    }
+
     fn reserve(&mut self, n: usize) {
         match self {
             Column::Date(v) => v.reserve(n),
@@ -338,12 +361,14 @@ impl Table {
     pub fn push_row_drain(&mut self, values: &mut Vec<Value>) {
         self.pad_row(values);
         for (c, v) in self.columns.iter_mut().zip(values.drain(..)) {
-            match (c, v) {
-                (Column::Date(a), Value::Date(d)) => a.push(d.map(date_to_days)),
-                (Column::Str(a), Value::Str(s)) => push_shared(a, s),
-                (Column::F64(a), Value::F64(x)) => a.push(x),
-                _ => panic!("value kind does not match the schema"),
-            }
+            c.push_value(v);
+        }
+    }
+
+    /// Keep the first `n` rows.
+    pub fn truncate(&mut self, n: usize) {
+        for c in &mut self.columns {
+            c.truncate(n);
         }
     }
 

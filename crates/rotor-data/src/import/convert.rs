@@ -29,6 +29,10 @@ type CodeCache = std::collections::HashMap<String, (Text, Option<AssetType>)>;
 /// One output row of an input row: a series/code label and the cell feeding its value.
 type OutUnit = (Option<String>, Option<(usize, f64)>);
 
+/// The outcome of one cell: the error boxed, so the `Ok` value moved through every
+/// cell of a file is a word or three, not the 120 bytes of [`DataError::Cell`].
+type CellResult<T> = std::result::Result<T, Box<DataError>>;
+
 /// The one output unit of a long file's row.
 const SINGLE_UNIT: [OutUnit; 1] = [(None, None)];
 
@@ -171,7 +175,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn number(&mut self, row: &RawRow, j: usize) -> Result<f64> {
+    fn number(&mut self, row: &RawRow, j: usize) -> CellResult<f64> {
         let x = self.parse_number_cell(row, j)?;
         self.note_cell(j, x.is_finite());
         Ok(x)
@@ -188,7 +192,7 @@ impl Ctx<'_> {
     }
 
     /// A cell as a number (NaN for blank), counting `%` signs and non-finite values.
-    fn parse_number_cell(&mut self, row: &RawRow, j: usize) -> Result<f64> {
+    fn parse_number_cell(&mut self, row: &RawRow, j: usize) -> CellResult<f64> {
         match row.cell(j) {
             CellRef::Empty => Ok(f64::NAN),
             CellRef::Num(x) if x.is_finite() => Ok(x),
@@ -196,18 +200,18 @@ impl Ctx<'_> {
                 self.note_non_finite(row, j);
                 Ok(f64::NAN)
             }
-            CellRef::Date(_) => Err(self.cell_err(row, j, "a number")),
+            CellRef::Date(_) => Err(self.cell_err(row, j, "a number").into()),
             CellRef::Text(s) => {
                 let (t, eq) = clean(s);
                 if eq {
                     self.eq_cells += 1;
                 }
                 let v = parse_number(s).map_err(|_| {
-                    self.cell_err(
+                    Box::new(self.cell_err(
                         row,
                         j,
                         "a number (e.g. 3641.54, =5772.65, 1,234.5; blank for missing)",
-                    )
+                    ))
                 })?;
                 if v.is_none() && !super::cells::is_blank(t) {
                     self.note_non_finite(row, j);
@@ -1533,17 +1537,19 @@ fn plans(
 }
 
 /// The row date of a row (an error naming the cell when it does not parse).
-fn row_date(cx: &Ctx<'_>, row: &RawRow, date_j: Option<usize>) -> Result<Option<NaiveDate>> {
+fn row_date(cx: &Ctx<'_>, row: &RawRow, date_j: Option<usize>) -> CellResult<Option<NaiveDate>> {
     let Some(j) = date_j else {
         return Ok(cx.fixed_date);
     };
     match cx.date(row, j) {
         Some(d) => Ok(Some(d)),
-        None => Err(cx.date_err(
-            row,
-            j,
-            "a date such as 2024-01-31, 2024/1/31 or 20240131 (other forms: set `date_format`)",
-        )),
+        None => Err(cx
+            .date_err(
+                row,
+                j,
+                "a date such as 2024-01-31, 2024/1/31 or 20240131 (other forms: set `date_format`)",
+            )
+            .into()),
     }
 }
 
@@ -1570,7 +1576,9 @@ fn units(dec: &Decisions, spec: &FileSpec, raw: &RawTable) -> Vec<OutUnit> {
     }
 }
 
-/// Convert every row; returns the table and (descending, ascending) date steps.
+/// Convert every row; returns the table and (descending, ascending) date steps. Each
+/// cell is pushed straight onto its column; a unit with no observation (a blank wide
+/// or series cell) is taken back off. The first error in row order is returned.
 fn convert_rows(
     cx: &mut Ctx<'_>,
     dec: &Decisions,
@@ -1580,7 +1588,6 @@ fn convert_rows(
     let mut out = Table::new(ds);
     out.reserve(rows.len());
     let units = units(dec, cx.spec, cx.raw);
-    let mut vals: Vec<Value> = Vec::with_capacity(dec.plans.len());
     let (mut desc, mut asc) = (0usize, 0usize);
     let mut prev: Option<NaiveDate> = None;
     let all_excluded = dec
@@ -1592,7 +1599,7 @@ fn convert_rows(
             cx.excluded += 1;
             continue;
         }
-        let d = row_date(cx, row, dec.date_j)?;
+        let d = row_date(cx, row, dec.date_j).map_err(|e| *e)?;
         if let (Some(d), Some(p)) = (d, prev) {
             desc += (d < p) as usize;
             asc += (d > p) as usize;
@@ -1605,24 +1612,38 @@ fn convert_rows(
             _ => d,
         });
         for unit in &units {
-            vals.clear();
-            let mut st = RowState::default();
-            for plan in &dec.plans {
-                let v = cell_value(cx, dec, plan, row, unit, pdate, &mut st)?;
-                vals.push(v);
-            }
-            // wide: a blank cell is no observation
-            if !dec.wide_codes.is_empty() {
-                if let Some(Value::F64(x)) = dec.wide_col.map(|i| &vals[i]) {
-                    st.skip |= x.is_nan();
-                }
-            }
-            if !st.skip {
-                out.push_row_drain(&mut vals);
-            }
+            push_unit(cx, dec, &mut out, row, unit, pdate).map_err(|e| *e)?;
         }
     }
     Ok((out, (desc, asc)))
+}
+
+/// Push one output row (one unit of an input row) onto `out`, or nothing when the unit
+/// holds no observation.
+fn push_unit(
+    cx: &mut Ctx<'_>,
+    dec: &Decisions,
+    out: &mut Table,
+    row: &RawRow,
+    unit: &OutUnit,
+    pdate: Option<NaiveDate>,
+) -> CellResult<()> {
+    let n = out.len();
+    let mut st = RowState::default();
+    for (col, plan) in out.columns.iter_mut().zip(&dec.plans) {
+        col.push_value(cell_value(cx, dec, plan, row, unit, pdate, &mut st)?);
+    }
+    // wide: a blank cell is no observation
+    if let (false, Some(Column::F64(v))) = (
+        dec.wide_codes.is_empty(),
+        dec.wide_col.map(|i| &out.columns[i]),
+    ) {
+        st.skip |= v[n].is_nan();
+    }
+    if st.skip {
+        out.truncate(n);
+    }
+    Ok(())
 }
 
 /// What the columns already filled of one output row tell the later ones.
@@ -1644,7 +1665,7 @@ fn cell_value(
     (label, cellsrc): &OutUnit,
     pdate: Option<NaiveDate>,
     st: &mut RowState,
-) -> Result<Value> {
+) -> CellResult<Value> {
     let cellsrc = *cellsrc;
     Ok(match plan {
         Plan::Const(t) => Value::Str(Some(t.clone())),
@@ -1669,14 +1690,14 @@ fn cell_value(
                 None => Value::Str(None),
                 Some((j, t)) => match cx.resolve_code(&t, *kind) {
                     Ok((c, _)) => Value::Str(Some(c)),
-                    Err(e) => return Err(cx.cell_err(row, j, &code_expectation(&e))),
+                    Err(e) => return Err(cx.cell_err(row, j, &code_expectation(&e)).into()),
                 },
             }
         }
         Plan::Holding(src) => {
             match src.and_then(|(j, _)| cx.code_text(row, j).map(|t| (j, t.into_owned()))) {
                 None => match *src {
-                    Some((j, _)) => return Err(cx.cell_err(row, j, "a security code")),
+                    Some((j, _)) => return Err(cx.cell_err(row, j, "a security code").into()),
                     None => Value::Str(None),
                 },
                 Some((_, t)) => match cx.resolve_code(&t, CodeKind::Stock) {
@@ -1696,7 +1717,7 @@ fn cell_value(
         Plan::PeriodDate => Value::Date(pdate),
         Plan::AvailableAt(Some((j, _))) => match cx.date(row, *j) {
             Some(a) => Value::Date(Some(a)),
-            None => return Err(cx.date_err(row, *j, "a release/announcement date")),
+            None => return Err(cx.date_err(row, *j, "a release/announcement date").into()),
         },
         Plan::AvailableAt(None) => match (cx.spec.dataset, pdate) {
             (Dataset::EtfInfo | Dataset::FundInfo, _) | (_, None) => Value::Date(None),
@@ -1717,13 +1738,13 @@ fn code_value(
     dec: &Decisions,
     row: &RawRow,
     label: &Option<String>,
-) -> Result<(Value, Option<AssetType>)> {
+) -> CellResult<(Value, Option<AssetType>)> {
     let (text, j) = if let Some(l) = label.as_ref().filter(|_| !dec.wide_codes.is_empty()) {
         (std::borrow::Cow::Owned(l.clone()), None)
     } else if let Some(j) = dec.code_j {
         match cx.code_text(row, j) {
             Some(t) => (t, Some(j)),
-            None => return Err(cx.cell_err(row, j, "a security code")),
+            None => return Err(cx.cell_err(row, j, "a security code").into()),
         }
     } else {
         return Ok(match &dec.fixed_code {
@@ -1733,10 +1754,10 @@ fn code_value(
     };
     match cx.resolve_code(&text, dec.code_kind) {
         Ok((c, a)) => Ok((Value::Str(Some(c)), a)),
-        Err(e) => Err(match j {
+        Err(e) => Err(Box::new(match j {
             Some(j) => cx.cell_err(row, j, &code_expectation(&e)),
             None => layout_err(cx.raw, format!("header {e}")),
-        }),
+        })),
     }
 }
 
@@ -1751,7 +1772,7 @@ fn general_value(
     row: &RawRow,
     kind: ColumnKind,
     src: Option<(usize, f64)>,
-) -> Result<Value> {
+) -> CellResult<Value> {
     Ok(match (kind, src) {
         (ColumnKind::F64, Some((j, m))) => Value::F64(cx.number(row, j)? * m),
         (ColumnKind::F64, None) => Value::F64(f64::NAN),
@@ -1771,7 +1792,7 @@ fn general_value(
                     cx.note_cell(j, true);
                     Value::Date(Some(x))
                 }
-                None => return Err(cx.date_err(row, j, "a date")),
+                None => return Err(cx.date_err(row, j, "a date").into()),
             },
         },
         (ColumnKind::Date, None) => Value::Date(None),
