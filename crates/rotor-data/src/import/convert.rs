@@ -13,7 +13,9 @@ use super::cells::{clean, parse_date_unbounded, parse_number};
 use super::clean::clean_table;
 use super::codes::{implied_asset_type, normalize, Aliases, CodeKind};
 use super::reader::{CellRef, RawRow, RawTable};
-use super::spec::{aliases_of, norm_header, spellings, FileSpec, Layout, Period, Preset};
+use super::spec::{
+    aliases_of, norm_header, norm_header_cow, spellings, FileSpec, Layout, Period, Preset,
+};
 pub use super::warning::{RowAccount, Warning, WarningKind};
 use crate::error::{DataError, Result};
 use crate::pit::LagRule;
@@ -115,6 +117,8 @@ struct Ctx<'a> {
     eq_cells: usize,
     /// Per source column: what its number cells held.
     numbers: Vec<NumberStats>,
+    /// The headers and `ignore` list, normalised once.
+    names: HeaderNames,
 }
 
 /// What the cells of one column held (numbers, texts or dates read from it).
@@ -427,11 +431,31 @@ impl Ctx<'_> {
     }
 }
 
+/// A file's headers normalised once for matching ([`norm_header`]), and the mapping's
+/// `ignore` list likewise: every field's look-up reads these.
+struct HeaderNames {
+    normed: Vec<String>,
+    ignored: Vec<String>,
+}
+
+impl HeaderNames {
+    fn of(raw: &RawTable, spec: &FileSpec) -> Self {
+        HeaderNames {
+            normed: raw.headers.iter().map(|h| norm_header(h)).collect(),
+            ignored: spec.ignore.iter().map(|h| norm_header(h)).collect(),
+        }
+    }
+}
+
 /// Find the header index for dataset column `field`: explicit mapping first, then the
 /// aliases in priority order. Returns the index and the unit multiplier of the alias.
-fn find_column(raw: &RawTable, spec: &FileSpec, field: &str) -> Result<Option<(usize, f64)>> {
-    let normed: Vec<String> = raw.headers.iter().map(|h| norm_header(h)).collect();
-    let ignored: Vec<String> = spec.ignore.iter().map(|h| norm_header(h)).collect();
+fn find_column(
+    raw: &RawTable,
+    spec: &FileSpec,
+    names: &HeaderNames,
+    field: &str,
+) -> Result<Option<(usize, f64)>> {
+    let (normed, ignored) = (&names.normed, &names.ignored);
     if let Some(h) = spec.columns.get(field) {
         let want = norm_header(h);
         return match normed.iter().position(|n| *n == want) {
@@ -446,7 +470,7 @@ fn find_column(raw: &RawTable, spec: &FileSpec, field: &str) -> Result<Option<(u
         };
     }
     for (alias, scale) in spellings(spec.dataset, field) {
-        let a = norm_header(alias);
+        let a = norm_header_cow(alias);
         if let Some(j) = normed.iter().position(|n| *n == a && !ignored.contains(n)) {
             return readable(raw, field, j).map(|()| Some((j, scale)));
         }
@@ -457,14 +481,14 @@ fn find_column(raw: &RawTable, spec: &FileSpec, field: &str) -> Result<Option<(u
         if alias.is_ascii() {
             continue;
         }
-        let a = norm_header(alias);
+        let a = norm_header_cow(alias);
         let english = |rest: &str| {
             rest.chars().any(|c| c.is_ascii_alphabetic())
                 && rest.chars().all(|c| c.is_ascii() && !c.is_ascii_digit())
         };
         if let Some(j) = normed
             .iter()
-            .position(|n| !ignored.contains(n) && n.strip_prefix(a.as_str()).is_some_and(english))
+            .position(|n| !ignored.contains(n) && n.strip_prefix(&*a).is_some_and(english))
         {
             return readable(raw, field, j).map(|()| Some((j, scale)));
         }
@@ -609,6 +633,7 @@ pub fn convert_with(raw: &RawTable, spec: &FileSpec, aliases: &Aliases) -> Resul
         warnings: Vec::new(),
         eq_cells: 0,
         numbers: Vec::new(),
+        names: HeaderNames::of(raw, spec),
     };
     warn_duplicate_headers(&mut cx);
     let date_j = date_column(&cx)?;
@@ -1066,9 +1091,9 @@ fn date_column(cx: &Ctx<'_>) -> Result<Option<usize>> {
     let Some(pd_name) = primary_date(spec.dataset) else {
         return Ok(None);
     };
-    let by_name = match find_column(raw, spec, pd_name)? {
+    let by_name = match find_column(raw, spec, &cx.names, pd_name)? {
         Some(x) => Some(x.0),
-        None => find_column(raw, spec, "date")?.map(|x| x.0),
+        None => find_column(raw, spec, &cx.names, "date")?.map(|x| x.0),
     };
     match by_name {
         Some(j) => Ok(Some(j)),
@@ -1211,9 +1236,9 @@ fn decide(cx: &mut Ctx<'_>, rows: &[RawRow], date_j: Option<usize>) -> Result<De
         .asset_type
         .or_else(|| fixed_code.as_ref().and_then(|c| c.1))
         .unwrap_or(AssetType::Index);
-    let mut macro_series = macro_series_columns(raw, spec, rows, date_j, &stem)?;
+    let mut macro_series = macro_series_columns(raw, spec, &cx.names, rows, date_j, &stem)?;
     let pd = primary_date(ds);
-    let fields = field_columns(raw, spec, pd, asset, &mut macro_series)?;
+    let fields = field_columns(raw, spec, &cx.names, pd, asset, &mut macro_series)?;
     check_daily_units(cx, rows, date_j, &fields)?;
     let (period, lag) = period_and_lag(cx, rows, date_j);
     let wide_codes: Vec<usize> = if spec.layout == Layout::Wide && ds != Dataset::Macro {
@@ -1332,7 +1357,7 @@ fn code_source(cx: &mut Ctx<'_>, stem: &str) -> Result<(Option<usize>, Option<St
     let ds = spec.dataset;
     let has_code = ds.column_index("code").is_some();
     let code_j = if has_code && spec.code.is_none() && !spec.code_from_filename {
-        find_column(raw, spec, "code")?.map(|x| x.0)
+        find_column(raw, spec, &cx.names, "code")?.map(|x| x.0)
     } else {
         None
     };
@@ -1372,11 +1397,12 @@ fn code_of_stem(stem: &str) -> &str {
 fn macro_series_columns(
     raw: &RawTable,
     spec: &FileSpec,
+    names: &HeaderNames,
     rows: &[RawRow],
     date_j: Option<usize>,
     stem: &str,
 ) -> Result<Vec<(usize, String)>> {
-    if spec.dataset != Dataset::Macro || find_column(raw, spec, "series_id")?.is_some() {
+    if spec.dataset != Dataset::Macro || find_column(raw, spec, names, "series_id")?.is_some() {
         return Ok(Vec::new());
     }
     let prefix = spec.series_prefix.clone().unwrap_or_default();
@@ -1419,6 +1445,7 @@ fn macro_series_columns(
 fn field_columns(
     raw: &RawTable,
     spec: &FileSpec,
+    names: &HeaderNames,
     pd: Option<&str>,
     asset: AssetType,
     macro_series: &mut Vec<(usize, String)>,
@@ -1426,7 +1453,7 @@ fn field_columns(
     let mut fields: BTreeMap<&'static str, (usize, f64)> = BTreeMap::new();
     // macro in column-per-series form: a release-date column gives `available_at`
     if !macro_series.is_empty() {
-        if let Some((j, _)) = find_column(raw, spec, "available_at")? {
+        if let Some((j, _)) = find_column(raw, spec, names, "available_at")? {
             macro_series.retain(|(k, _)| *k != j);
             fields.insert("available_at", (j, 1.0));
         }
@@ -1442,7 +1469,7 @@ fn field_columns(
         {
             continue;
         }
-        if let Some((j, s)) = find_column(raw, spec, c.name)? {
+        if let Some((j, s)) = find_column(raw, spec, names, c.name)? {
             // an explicit scale names the file's unit outright: it replaces the unit the
             // header or the preset implies
             let mult = match spec.scale.get(c.name) {

@@ -605,6 +605,21 @@ pub fn spellings(ds: Dataset, field: &str) -> Vec<(&'static str, f64)> {
 
 /// Normalised header for matching: lower case, whitespace and BOM removed.
 pub fn norm_header(h: &str) -> String {
+    norm_header_cow(h).into_owned()
+}
+
+/// [`norm_header`], borrowing a header that is already normal (printable ASCII without
+/// capitals: `close`, `trade_date`), as most headers and aliases are.
+pub fn norm_header_cow(h: &str) -> std::borrow::Cow<'_, str> {
+    if h.bytes()
+        .all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase())
+    {
+        return std::borrow::Cow::Borrowed(h);
+    }
+    std::borrow::Cow::Owned(norm_header_chars(h))
+}
+
+fn norm_header_chars(h: &str) -> String {
     h.chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
         .map(|c| match c {
