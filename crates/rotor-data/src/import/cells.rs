@@ -38,8 +38,12 @@ fn clean_full(s: &str) -> (&str, bool) {
     (t, eq)
 }
 
-/// Is the text one of the vendor spellings of "no value"?
+/// Is the text one of the vendor spellings of "no value"? (None starts with a digit,
+/// so a number is answered by its first byte, without comparing against each spelling.)
 pub fn is_blank(t: &str) -> bool {
+    if t.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
     matches!(
         t,
         "" | "--"
@@ -99,6 +103,31 @@ pub fn parse_date_unbounded(s: &str, fmt: Option<&str>) -> Option<NaiveDate> {
                 .map(|x| x.date())
         });
     }
+    if let Some(d) = iso_date(t.as_bytes()) {
+        return d;
+    }
+    parse_date_general(t)
+}
+
+/// `YYYY-MM-DD` exactly (nearly every date cell of a vendor file): `Some(parsed)`, or
+/// `None` when the text has another shape and takes the general path. The answer is
+/// the one [`parse_date_general`] gives (checked by a proptest).
+#[inline]
+fn iso_date(b: &[u8]) -> Option<Option<NaiveDate>> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    Some(NaiveDate::from_ymd_opt(y as i32, m, d))
+}
+
+/// [`parse_date_unbounded`] for every accepted form (the cleaned text, no format).
+fn parse_date_general(t: &str) -> Option<NaiveDate> {
     if let Some(d) = chinese_or_quarter(t) {
         return Some(d);
     }
@@ -199,6 +228,23 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        #[test]
+        fn the_iso_date_fast_path_agrees_with_the_general_parser(
+            s in "[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9-]{10}|[0-9]{4}-[0-9]{2}-[0-9]{1,2}[ T0-9:]{0,9}"
+        ) {
+            if let Some(fast) = iso_date(s.as_bytes()) {
+                prop_assert_eq!(fast, parse_date_general(&s));
+            }
+            prop_assert_eq!(parse_date_unbounded(&s, None), parse_date_general(&s));
+        }
+
+        #[test]
+        fn is_blank_is_exactly_the_list_of_spellings(s in "[0-9a-zA-Z#/-]{0,5}|[0-9]{1,3}") {
+            let listed = ["", "--", "-", "NaN", "nan", "NAN", "None", "none", "null", "NULL",
+                "N/A", "#N/A", "NA"];
+            prop_assert_eq!(is_blank(&s), listed.contains(&s.as_str()));
+        }
+
         #[test]
         fn the_fast_path_of_clean_changes_nothing(s in "[ =\"'0-9a-zA-Z.%,:/-]{0,12}") {
             prop_assert_eq!(clean(&s), clean_full(&s));
