@@ -139,6 +139,20 @@ impl Drop for WriterLock {
     }
 }
 
+/// Free `tables` on a helper thread: a store-sized table is millions of shared text
+/// cells and column buffers, and giving them back takes tens of milliseconds the
+/// caller need not wait for (a CLI import exits meanwhile). Freed here when no thread
+/// can be started.
+fn free_off_thread(tables: BTreeMap<Dataset, Table>) {
+    let cells: usize = tables.values().map(|t| t.len() * t.columns.len()).sum();
+    if cells < 1_000_000 {
+        return;
+    }
+    let _ = std::thread::Builder::new()
+        .name("rotor-free".into())
+        .spawn(move || drop(tables));
+}
+
 fn io(path: &Path) -> impl Fn(std::io::Error) -> DataError + '_ {
     move |e| DataError::io(path, e)
 }
@@ -395,6 +409,7 @@ impl Store {
         {
             self.publish(&changed, &manifest, aliases)?;
         }
+        free_off_thread(changed);
         Ok(report)
     }
 

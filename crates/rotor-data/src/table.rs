@@ -491,6 +491,24 @@ impl Table {
         Ordering::Equal
     }
 
+    /// Is every row's key greater than the previous row's (sorted, no key repeated)?
+    pub fn keys_strictly_increase(&self) -> bool {
+        self.adjacent_keys_all(|o| o == Ordering::Less)
+    }
+
+    /// Does `ok(key(i - 1) cmp key(i))` hold for every row `i` (in parallel for large
+    /// tables)?
+    fn adjacent_keys_all(&self, ok: impl Fn(Ordering) -> bool + Sync) -> bool {
+        use rayon::prelude::*;
+        let keys = self.dataset.key_indices();
+        let pair = |i: usize| ok(self.key_cmp(&keys, i - 1, i));
+        if self.len() > 50_000 {
+            (1..self.len()).into_par_iter().all(pair)
+        } else {
+            (1..self.len()).all(pair)
+        }
+    }
+
     /// Row order sorted by key (stable; parallel for large tables). Text keys compare
     /// by pointer first: importers share one cell per distinct code, so equal codes
     /// rarely reach a string comparison.
@@ -500,7 +518,7 @@ impl Table {
         let mut idx: Vec<usize> = (0..self.len()).collect();
         // already in key order (imports of per-code files given in code order, stores
         // written by rotor): the identity is the stable order, found in one pass
-        if (1..self.len()).all(|i| self.key_cmp(&keys, i - 1, i) != Ordering::Greater) {
+        if self.adjacent_keys_all(|o| o != Ordering::Greater) {
             return idx;
         }
         if idx.len() > 50_000 {
@@ -572,6 +590,15 @@ impl Table {
         assert_eq!(self.dataset, incoming.dataset);
         let dataset = self.dataset;
         let n_old = self.len();
+        if n_old == 0 && incoming.keys_strictly_increase() {
+            // a first import in key order with no repeated key: every row is added, in
+            // place (what the general pass below finds, in one comparison per row)
+            let stats = MergeStats {
+                added: incoming.len(),
+                ..MergeStats::default()
+            };
+            return (Some(incoming), stats, Vec::new());
+        }
         let mut all = self;
         all.append(incoming);
         let keys = dataset.key_indices();
