@@ -3,7 +3,7 @@
 
 use crate::error::{DataError, Result};
 use crate::schema::{ColumnKind, Dataset};
-use crate::table::{Column, Table};
+use crate::table::{Column, Table, Text};
 use arrow_array::{Array, ArrayRef, Date32Array, Float64Array, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -41,17 +41,37 @@ fn pq_err(path: &Path, e: impl std::fmt::Display) -> DataError {
 
 /// Write `table` to `w` as Parquet.
 pub fn write_table<W: Write + Send>(table: &Table, w: W, path_for_errors: &Path) -> Result<()> {
+    write_chunks(
+        table.dataset,
+        std::slice::from_ref(table),
+        w,
+        path_for_errors,
+    )
+}
+
+/// Write the rows of `chunks` (tables of `dataset`, one after the other) to `w` as one
+/// Parquet file — the bytes [`write_table`] writes for their concatenation, without
+/// building it: each column is copied once, straight from the chunks into its Arrow
+/// buffer.
+pub fn write_chunks<W: Write + Send>(
+    dataset: Dataset,
+    chunks: &[Table],
+    w: W,
+    path_for_errors: &Path,
+) -> Result<()> {
     write_table_groups(
-        table,
+        dataset,
+        chunks,
         w,
         path_for_errors,
         parquet::file::properties::DEFAULT_MAX_ROW_GROUP_ROW_COUNT,
     )
 }
 
-/// [`write_table`] with row groups of at most `group` rows.
+/// [`write_chunks`] with row groups of at most `group` rows.
 fn write_table_groups<W: Write + Send>(
-    table: &Table,
+    dataset: Dataset,
+    chunks: &[Table],
     w: W,
     path_for_errors: &Path,
     group: usize,
@@ -61,12 +81,13 @@ fn write_table_groups<W: Write + Send>(
     use parquet::file::writer::SerializedFileWriter;
     use rayon::prelude::*;
     let err = |e: parquet::errors::ParquetError| pq_err(path_for_errors, e);
-    let schema = Arc::new(arrow_schema(table.dataset));
+    assert!(chunks.iter().all(|t| t.dataset == dataset));
+    let schema = Arc::new(arrow_schema(dataset));
     // Dictionary pages pay off for text (codes, sources repeat on every row) and not
     // for prices and volumes, whose values rarely repeat: hashing them only costs time.
     let mut props = WriterProperties::builder().set_compression(Compression::SNAPPY);
-    for (spec, col) in table.dataset.columns().iter().zip(&table.columns) {
-        if matches!(col, Column::F64(_)) {
+    for spec in dataset.columns() {
+        if spec.kind == ColumnKind::F64 {
             props = props.set_column_dictionary_enabled(spec.name.into(), false);
         }
     }
@@ -83,8 +104,15 @@ fn write_table_groups<W: Write + Send>(
     let factory = ArrowRowGroupWriterFactory::new(&writer, schema.clone());
     // columns are built and encoded in parallel (one column chunk per thread task),
     // then appended in schema order; row groups of at most 1M rows as ArrowWriter
-    let arrays: Vec<ArrayRef> = table.columns.par_iter().map(to_array).collect();
-    let n = table.len();
+    let arrays: Vec<ArrayRef> = (0..schema.fields().len())
+        .into_par_iter()
+        .zip(dataset.columns().par_iter())
+        .map(|(j, spec)| {
+            let parts: Vec<&Column> = chunks.iter().map(|t| &t.columns[j]).collect();
+            to_array(spec.kind, &parts)
+        })
+        .collect();
+    let n: usize = chunks.iter().map(Table::len).sum();
     let group = group.max(1);
     let mut start = 0;
     let mut index = 0;
@@ -118,44 +146,59 @@ fn write_table_groups<W: Write + Send>(
     Ok(())
 }
 
-/// A column as an Arrow array: NaN and `None` become nulls. Values are copied once into
-/// the array's buffer (no per-value `Option` in between) and the validity bitmap is
-/// built only when a value is missing; text goes through one builder sized up front.
-fn to_array(c: &Column) -> ArrayRef {
+/// A column as an Arrow array, from its pieces (`parts`, one after the other, all of
+/// one kind): NaN and `None` become nulls. Values are copied once into the array's
+/// buffer (no per-value `Option` in between) and the validity bitmap is built only when a
+/// value is missing; text goes through one builder sized up front.
+fn to_array(kind: ColumnKind, parts: &[&Column]) -> ArrayRef {
     use arrow_array::builder::{NullBufferBuilder, StringBuilder};
+    let n: usize = parts.iter().map(|c| c.len()).sum();
     // the validity bitmap of a column with a missing value (None when every value is
     // there: the builder materialises nothing until a null is appended)
-    let validity = |n: usize, valid: &mut dyn Iterator<Item = bool>| {
+    let validity = |valid: &mut dyn Iterator<Item = bool>| {
         let mut b = NullBufferBuilder::new(n);
         for v in valid {
             b.append(v);
         }
         b.finish()
     };
-    match c {
-        Column::Date(v) => {
-            let (_, values, _) =
-                Date32Array::from(v.iter().map(|d| d.unwrap_or(0)).collect::<Vec<_>>())
-                    .into_parts();
-            let nulls = validity(v.len(), &mut v.iter().map(Option::is_some));
-            Arc::new(Date32Array::new(values, nulls))
+    match kind {
+        ColumnKind::Date => {
+            let parts: Vec<&[Option<i32>]> = parts.iter().map(|c| c.dates()).collect();
+            let mut values = Vec::with_capacity(n);
+            for p in &parts {
+                values.extend(p.iter().map(|d| d.unwrap_or(0)));
+            }
+            let nulls = validity(&mut parts.iter().flat_map(|p| p.iter().map(Option::is_some)));
+            Arc::new(Date32Array::new(values.into(), nulls))
         }
-        Column::Str(v) => {
-            let bytes = v.iter().map(|s| s.as_deref().map_or(0, str::len)).sum();
-            let mut b = StringBuilder::with_capacity(v.len(), bytes);
-            for s in v {
-                b.append_option(s.as_deref());
+        ColumnKind::Str => {
+            let parts: Vec<&[Option<Text>]> = parts.iter().map(|c| c.texts()).collect();
+            let bytes = parts
+                .iter()
+                .flat_map(|p| p.iter())
+                .map(|s| s.as_deref().map_or(0, str::len))
+                .sum();
+            let mut b = StringBuilder::with_capacity(n, bytes);
+            for p in &parts {
+                for s in *p {
+                    b.append_option(s.as_deref());
+                }
             }
             Arc::new(b.finish())
         }
-        Column::F64(v) => {
-            let (_, values, _) = Float64Array::from(v.clone()).into_parts();
-            let nulls = if v.iter().any(|x| x.is_nan()) {
-                validity(v.len(), &mut v.iter().map(|x| !x.is_nan()))
+        ColumnKind::F64 => {
+            let parts: Vec<&[f64]> = parts.iter().map(|c| c.numbers()).collect();
+            let mut values = Vec::with_capacity(n);
+            for p in &parts {
+                values.extend_from_slice(p);
+            }
+            let nulls = if values.iter().any(|x| x.is_nan()) {
+                validity(&mut values.iter().map(|x| !x.is_nan()))
             } else {
                 None
             };
-            Arc::new(Float64Array::new(values, nulls))
+            Arc::new(Float64Array::new(values.into(), nulls))
         }
     }
 }
@@ -348,7 +391,12 @@ pub fn frame_batch(
 /// text `Utf8`, numbers `Float64` with NaN as null — as the Parquet files hold them).
 pub fn table_batch(table: &Table) -> Result<arrow_array::RecordBatch> {
     let schema = Arc::new(arrow_schema(table.dataset));
-    let arrays: Vec<ArrayRef> = table.columns.iter().map(to_array).collect();
+    let arrays: Vec<ArrayRef> = table
+        .columns
+        .iter()
+        .zip(table.dataset.columns())
+        .map(|(c, spec)| to_array(spec.kind, &[c]))
+        .collect();
     arrow_array::RecordBatch::try_new(schema, arrays)
         .map_err(|e| pq_err(Path::new(table.dataset.name()), e))
 }
@@ -510,12 +558,37 @@ mod tests {
     }
 
     #[test]
+    fn writing_chunks_writes_the_bytes_of_their_concatenation() {
+        let t = table(23);
+        let bytes = |chunks: &[Table]| {
+            let mut v = Vec::new();
+            write_chunks(Dataset::Prices, chunks, &mut v, Path::new("t.parquet")).unwrap();
+            v
+        };
+        let rows = |r: std::ops::Range<usize>| t.take(&r.collect::<Vec<_>>());
+        let whole = bytes(std::slice::from_ref(&t));
+        assert_eq!(
+            bytes(&[rows(0..5), rows(5..5), rows(5..17), rows(17..23)]),
+            whole
+        );
+        assert_ne!(bytes(&[rows(0..5), rows(17..23), rows(5..17)]), whole);
+        assert_eq!(bytes(&[]), bytes(&[Table::new(Dataset::Prices)]));
+    }
+
+    #[test]
     fn parallel_column_writer_round_trips_across_row_groups_and_empty_tables() {
         for (n, group) in [(0usize, 4usize), (10, 3), (10, 10), (7, 100)] {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("t.parquet");
             let t = table(n);
-            write_table_groups(&t, File::create(&path).unwrap(), &path, group).unwrap();
+            write_table_groups(
+                t.dataset,
+                std::slice::from_ref(&t),
+                File::create(&path).unwrap(),
+                &path,
+                group,
+            )
+            .unwrap();
             let meta = ParquetRecordBatchReaderBuilder::try_new(File::open(&path).unwrap())
                 .unwrap()
                 .metadata()

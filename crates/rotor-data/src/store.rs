@@ -32,7 +32,7 @@
 //! generation 1 by its first commit; until then it is read as it is.
 
 use crate::error::{DataError, Result};
-use crate::parquet_io::{read_table, write_table};
+use crate::parquet_io::{read_table, write_chunks};
 use crate::schema::Dataset;
 use crate::table::{Conflict, ConflictPolicy, MergeStats, Table};
 use serde::{Deserialize, Serialize};
@@ -143,8 +143,12 @@ impl Drop for WriterLock {
 /// cells and column buffers, and giving them back takes tens of milliseconds the
 /// caller need not wait for (a CLI import exits meanwhile). Freed here when no thread
 /// can be started.
-fn free_off_thread(tables: BTreeMap<Dataset, Table>) {
-    let cells: usize = tables.values().map(|t| t.len() * t.columns.len()).sum();
+fn free_off_thread(tables: BTreeMap<Dataset, Vec<Table>>) {
+    let cells: usize = tables
+        .values()
+        .flatten()
+        .map(|t| t.len() * t.columns.len())
+        .sum();
     if cells < 1_000_000 {
         return;
     }
@@ -360,14 +364,25 @@ impl Store {
         for t in incoming {
             parts.entry(t.dataset).or_default().push(t);
         }
-        let by_ds: BTreeMap<Dataset, Table> = parts
-            .into_iter()
-            .map(|(ds, ts)| (ds, Table::concat(ds, ts)))
-            .collect();
         let mut report = CommitReport::default();
-        let mut changed: BTreeMap<Dataset, Table> = BTreeMap::new();
-        for (ds, new) in by_ds {
-            let (merged, stats, conflicts) = self.read(ds)?.merge(new, policy);
+        let mut changed: BTreeMap<Dataset, Vec<Table>> = BTreeMap::new();
+        for (ds, chunks) in parts {
+            let stored = self.read(ds)?;
+            if stored.is_empty() && Table::chunks_keys_strictly_increase(&chunks) {
+                // a first import in key order, no key repeated: what the merge below
+                // makes of it is these rows as they are, written without joining them
+                let stats = MergeStats {
+                    added: chunks.iter().map(Table::len).sum(),
+                    ..MergeStats::default()
+                };
+                if stats.added > 0 {
+                    changed.insert(ds, chunks);
+                }
+                report.stats.insert(ds, stats);
+                continue;
+            }
+            let new = Table::concat(ds, chunks);
+            let (merged, stats, conflicts) = stored.merge(new, policy);
             let Some(merged) = merged else {
                 return Err(DataError::Conflicts {
                     dataset: ds.name().into(),
@@ -384,7 +399,7 @@ impl Store {
                 });
             };
             if stats.added > 0 || stats.replaced > 0 || stats.filled > 0 {
-                changed.insert(ds, merged);
+                changed.insert(ds, vec![merged]);
             }
             report.stats.insert(ds, stats);
             if !conflicts.is_empty() {
@@ -419,9 +434,9 @@ impl Store {
         self.recover()?;
         self.refresh();
         let manifest = self.manifest()?;
-        let changed: BTreeMap<Dataset, Table> = tables
+        let changed: BTreeMap<Dataset, Vec<Table>> = tables
             .into_iter()
-            .map(|t| (t.dataset, t.sorted()))
+            .map(|t| (t.dataset, vec![t.sorted()]))
             .collect();
         self.publish(&changed, &manifest, None)
     }
@@ -435,7 +450,7 @@ impl Store {
     /// linked from the current one, then switch to it.
     fn publish(
         &self,
-        changed: &BTreeMap<Dataset, Table>,
+        changed: &BTreeMap<Dataset, Vec<Table>>,
         manifest: &Manifest,
         aliases: Option<&crate::import::Aliases>,
     ) -> Result<()> {
@@ -475,18 +490,18 @@ impl Store {
     fn stage(
         &self,
         stage: &Path,
-        changed: &BTreeMap<Dataset, Table>,
+        changed: &BTreeMap<Dataset, Vec<Table>>,
         manifest: &Manifest,
         aliases: Option<&crate::import::Aliases>,
     ) -> Result<()> {
         for ds in Dataset::ALL {
             let dir = stage.join(ds.name());
             let target = dir.join("data.parquet");
-            if let Some(t) = changed.get(&ds) {
+            if let Some(chunks) = changed.get(&ds) {
                 fs::create_dir_all(&dir).map_err(io(&dir))?;
                 let f = fs::File::create(&target).map_err(io(&target))?;
                 let mut w = BufWriter::new(f);
-                write_table(t, &mut w, &target)?;
+                write_chunks(ds, chunks, &mut w, &target)?;
                 let f = w
                     .into_inner()
                     .map_err(|e| DataError::io(&target, e.into_error()))?;
@@ -729,6 +744,68 @@ mod tests {
             .exists());
         let t = s.read(Dataset::Macro).unwrap();
         assert_eq!(t.f64_col("value"), &[3.1]);
+    }
+
+    fn series(id: &str, days: std::ops::Range<u32>) -> Table {
+        let mut t = Table::new(Dataset::Macro);
+        for day in days {
+            let d = Value::Date(Some(chrono::NaiveDate::from_ymd_opt(2020, 1, day).unwrap()));
+            t.push_row(vec![
+                Value::Str(Some(id.into())),
+                d.clone(),
+                d,
+                Value::Str(Some("x".into())),
+                Value::F64(f64::from(day) / 4.0),
+                Value::Str(Some("same_day".into())),
+            ]);
+        }
+        t
+    }
+
+    #[test]
+    fn a_first_import_in_key_order_stores_what_the_merge_of_any_order_stores() {
+        let chunks = || {
+            vec![
+                series("a", 1..9),
+                Table::new(Dataset::Macro),
+                series("b", 3..30),
+            ]
+        };
+        let stored = |chunks: Vec<Table>| {
+            let dir = tempfile::tempdir().unwrap();
+            let s = Store::open(dir.path()).unwrap();
+            let r = s.commit(chunks, vec![], ConflictPolicy::Keep).unwrap();
+            (
+                fs::read(s.path(Dataset::Macro)).unwrap(),
+                r.stats[&Dataset::Macro].clone(),
+            )
+        };
+        // in key order: written straight from the chunks
+        let (in_order, stats) = stored(chunks());
+        assert_eq!(stats.added, 35);
+        assert_eq!((stats.unchanged, stats.conflicts, stats.filled), (0, 0, 0));
+        // out of order, and with a repeated key: joined, sorted and merged
+        let (reversed, _) = stored(chunks().into_iter().rev().collect());
+        assert_eq!(in_order, reversed);
+        let (repeated, stats) = stored(vec![
+            series("a", 1..9),
+            series("a", 8..9),
+            series("b", 3..30),
+        ]);
+        assert_eq!(stats.added, 35);
+        assert_eq!(in_order, repeated);
+        // nothing at all: no dataset written
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let r = s
+            .commit(
+                vec![Table::new(Dataset::Macro)],
+                vec![],
+                ConflictPolicy::Keep,
+            )
+            .unwrap();
+        assert_eq!(r.stats[&Dataset::Macro].added, 0);
+        assert!(!s.has(Dataset::Macro));
     }
 
     #[test]

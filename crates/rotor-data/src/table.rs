@@ -132,6 +132,31 @@ impl Column {
         self.len() == 0
     }
 
+    /// The dates of a date column (days since epoch). Panics on another kind: kinds are
+    /// fixed by the dataset schema.
+    pub fn dates(&self) -> &[Option<i32>] {
+        match self {
+            Column::Date(v) => v,
+            _ => unreachable!("column kinds are fixed by the dataset schema"),
+        }
+    }
+
+    /// The cells of a text column (panics on another kind, as [`Self::dates`]).
+    pub fn texts(&self) -> &[Option<Text>] {
+        match self {
+            Column::Str(v) => v,
+            _ => unreachable!("column kinds are fixed by the dataset schema"),
+        }
+    }
+
+    /// The values of a number column (panics on another kind, as [`Self::dates`]).
+    pub fn numbers(&self) -> &[f64] {
+        match self {
+            Column::F64(v) => v,
+            _ => unreachable!("column kinds are fixed by the dataset schema"),
+        }
+    }
+
     fn take(&self, idx: &[usize]) -> Column {
         match self {
             Column::Date(v) => Column::Date(idx.iter().map(|&i| v[i]).collect()),
@@ -188,6 +213,16 @@ impl Column {
                 (a, b) => a.cmp(b),
             },
             Column::F64(v) => v[i].total_cmp(&v[j]),
+        }
+    }
+
+    /// Cell `i` against cell `j` of `other` (same kind), ordered as [`Self::cmp_rows`].
+    fn cmp_across(&self, i: usize, other: &Column, j: usize) -> Ordering {
+        match (self, other) {
+            (Column::Date(a), Column::Date(b)) => a[i].cmp(&b[j]),
+            (Column::Str(a), Column::Str(b)) => a[i].cmp(&b[j]),
+            (Column::F64(a), Column::F64(b)) => a[i].total_cmp(&b[j]),
+            _ => unreachable!("column kinds are fixed by the dataset schema"),
         }
     }
 
@@ -496,6 +531,38 @@ impl Table {
         self.adjacent_keys_all(|o| o == Ordering::Less)
     }
 
+    /// Do the keys of `chunks` (tables of one dataset, one after the other) strictly
+    /// increase across all their rows, as [`Self::keys_strictly_increase`] finds for
+    /// their concatenation? Per-code files given in code order do.
+    pub fn chunks_keys_strictly_increase(chunks: &[Table]) -> bool {
+        use rayon::prelude::*;
+        let mut nonempty = chunks.iter().filter(|t| !t.is_empty());
+        let seams_increase = match nonempty.next() {
+            None => true,
+            Some(first) => {
+                let keys = first.dataset.key_indices();
+                let mut prev = first;
+                nonempty.all(|t| {
+                    let o = prev.key_cmp_across(&keys, prev.len() - 1, t, 0);
+                    prev = t;
+                    o == Ordering::Less
+                })
+            }
+        };
+        seams_increase && chunks.par_iter().all(Table::keys_strictly_increase)
+    }
+
+    /// Row `i`'s key against row `j` of `other` (same dataset).
+    fn key_cmp_across(&self, keys: &[usize], i: usize, other: &Table, j: usize) -> Ordering {
+        for &k in keys {
+            let o = self.columns[k].cmp_across(i, &other.columns[k], j);
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    }
+
     /// Does `ok(key(i - 1) cmp key(i))` hold for every row `i` (in parallel for large
     /// tables)?
     fn adjacent_keys_all(&self, ok: impl Fn(Ordering) -> bool + Sync) -> bool {
@@ -762,6 +829,33 @@ mod tests {
         }
         let (m, _, _) = Table::new(Dataset::Macro).merge(unique.clone(), ConflictPolicy::Keep);
         assert_eq!(m.unwrap(), unique);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chunk_key_order_is_the_key_order_of_the_concatenation(
+            keys in proptest::collection::vec((0u8..3, 1u32..5), 0..12),
+            cuts in proptest::collection::vec(0usize..12, 0..4),
+        ) {
+            let row = |&(s, day): &(u8, u32)| {
+                macro_row(&format!("s{s}"), &format!("2020-01-{day:02}"), 1.0)
+            };
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(keys.len())).collect();
+            cuts.sort_unstable();
+            let mut chunks = Vec::new();
+            let mut start = 0;
+            for end in cuts.into_iter().chain([keys.len()]) {
+                let mut t = Table::new(Dataset::Macro);
+                keys[start..end].iter().for_each(|k| t.push_row(row(k)));
+                chunks.push(t);
+                start = end;
+            }
+            let whole = Table::concat(Dataset::Macro, chunks.clone());
+            let naive = whole.duplicate_keys().is_empty()
+                && whole.sorted_order().into_iter().enumerate().all(|(i, k)| i == k);
+            proptest::prop_assert_eq!(whole.keys_strictly_increase(), naive);
+            proptest::prop_assert_eq!(Table::chunks_keys_strictly_increase(&chunks), naive);
+        }
     }
 
     #[test]
