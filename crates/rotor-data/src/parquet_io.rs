@@ -572,6 +572,16 @@ mod tests {
             whole
         );
         assert_ne!(bytes(&[rows(0..5), rows(17..23), rows(5..17)]), whole);
+        // row groups that cut across chunks
+        let grouped = |chunks: &[Table]| {
+            let mut v = Vec::new();
+            write_table_groups(Dataset::Prices, chunks, &mut v, Path::new("t"), 7).unwrap();
+            v
+        };
+        assert_eq!(
+            grouped(&[rows(0..5), rows(5..17), rows(17..23)]),
+            grouped(std::slice::from_ref(&t))
+        );
         assert_eq!(bytes(&[]), bytes(&[Table::new(Dataset::Prices)]));
     }
 

@@ -367,22 +367,9 @@ impl Store {
         let mut report = CommitReport::default();
         let mut changed: BTreeMap<Dataset, Vec<Table>> = BTreeMap::new();
         for (ds, chunks) in parts {
-            let stored = self.read(ds)?;
-            if stored.is_empty() && Table::chunks_keys_strictly_increase(&chunks) {
-                // a first import in key order, no key repeated: what the merge below
-                // makes of it is these rows as they are, written without joining them
-                let stats = MergeStats {
-                    added: chunks.iter().map(Table::len).sum(),
-                    ..MergeStats::default()
-                };
-                if stats.added > 0 {
-                    changed.insert(ds, chunks);
-                }
-                report.stats.insert(ds, stats);
-                continue;
-            }
-            let new = Table::concat(ds, chunks);
-            let (merged, stats, conflicts) = stored.merge(new, policy);
+            // merged as a list of tables written in turn: a first import in key order
+            // is its per-file tables as they are (see `Table::merge_chunks`)
+            let (merged, stats, conflicts) = self.read(ds)?.merge_chunks(chunks, policy);
             let Some(merged) = merged else {
                 return Err(DataError::Conflicts {
                     dataset: ds.name().into(),
@@ -399,7 +386,7 @@ impl Store {
                 });
             };
             if stats.added > 0 || stats.replaced > 0 || stats.filled > 0 {
-                changed.insert(ds, vec![merged]);
+                changed.insert(ds, merged);
             }
             report.stats.insert(ds, stats);
             if !conflicts.is_empty() {
